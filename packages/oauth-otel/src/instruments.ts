@@ -1,0 +1,252 @@
+/**
+ * The metric catalog: the one source of truth for every metric name, type, help text, label and
+ * bucket boundary the package emits. Docs, dashboards and rules are checked against this file by
+ * tests (test/catalog/*), and the recording API is generated from it (src/metrics/instruments.ts).
+ *
+ * Names, help texts, labels and buckets of the 21 `seed` entries are exactly those of the
+ * Plugged.in catalog, so existing PromQL keeps working; `added` entries close its gaps.
+ */
+import {
+  DISCOVERY_METHOD,
+  FLOW_FAILURE_REASON,
+  GRANT_TYPE,
+  OAUTH_ERROR_CODE,
+  OUTCOME,
+  PKCE_CLEANUP_REASON,
+  PKCE_VALIDATION_REASON,
+  REFRESH_REASON,
+  REFRESH_STATUS,
+  REVOCATION_REASON,
+  SCHEDULED_REFRESH_ERROR,
+  SCHEDULED_REFRESH_REASON,
+  SECURITY_EVENT_TYPE,
+  SEVERITY,
+  TELEMETRY_DROP_REASON,
+  TELEMETRY_SIGNAL,
+  VIOLATION_TYPE,
+} from './vocabulary';
+
+/** How a label's values are bounded: a closed list, or the normalized-and-capped provider. */
+export type LabelDomain = readonly string[] | 'provider';
+
+export type InstrumentKind = 'counter' | 'histogram' | 'observable_gauge';
+
+export interface MetricDefinition {
+  /** OTel instrument name; equal to the Prometheus family name (counters end in `_total`). */
+  readonly name: string;
+  readonly kind: InstrumentKind;
+  /** Prometheus `# HELP` text. */
+  readonly help: string;
+  /** Label names in exposition order, each with its bounded domain. */
+  readonly labels: Readonly<Record<string, LabelDomain>>;
+  /** Explicit bucket boundaries in seconds (histograms only). */
+  readonly buckets?: readonly number[];
+  readonly unit?: string;
+  /** `seed`: one of Plugged.in's 21 metrics; `added`: introduced by oauth-otel. */
+  readonly origin: 'seed' | 'added';
+}
+
+const def = <const D extends MetricDefinition>(d: D): D => d;
+
+export const METRICS = {
+  flows: def({
+    name: 'oauth_flows_total',
+    kind: 'counter',
+    help: 'Total number of OAuth authorization flows initiated',
+    labels: { provider: 'provider', status: OUTCOME },
+    origin: 'seed',
+  }),
+  flowDuration: def({
+    name: 'oauth_flow_duration_seconds',
+    kind: 'histogram',
+    help: 'OAuth authorization flow duration in seconds',
+    labels: { provider: 'provider', status: OUTCOME },
+    buckets: [0.5, 1, 2, 5, 10, 30, 60],
+    unit: 's',
+    origin: 'seed',
+  }),
+  tokenRefresh: def({
+    name: 'oauth_token_refresh_total',
+    kind: 'counter',
+    help: 'Total number of OAuth token refresh attempts',
+    labels: { status: REFRESH_STATUS, reason: REFRESH_REASON },
+    origin: 'seed',
+  }),
+  tokenRefreshDuration: def({
+    name: 'oauth_token_refresh_duration_seconds',
+    kind: 'histogram',
+    help: 'Token refresh operation duration in seconds',
+    labels: { status: OUTCOME },
+    buckets: [0.1, 0.5, 1, 2, 5, 10],
+    unit: 's',
+    origin: 'seed',
+  }),
+  tokenRevocations: def({
+    name: 'oauth_token_revocations_total',
+    kind: 'counter',
+    help: 'Total number of OAuth token revocations',
+    labels: { reason: REVOCATION_REASON },
+    origin: 'seed',
+  }),
+  activeTokens: def({
+    name: 'oauth_active_tokens',
+    kind: 'observable_gauge',
+    help: 'Current number of active OAuth tokens',
+    labels: {},
+    origin: 'seed',
+  }),
+  pkceValidations: def({
+    name: 'oauth_pkce_validations_total',
+    kind: 'counter',
+    help: 'Total number of PKCE state validations',
+    labels: { status: OUTCOME, reason: PKCE_VALIDATION_REASON },
+    origin: 'seed',
+  }),
+  pkceStatesCreated: def({
+    name: 'oauth_pkce_states_created_total',
+    kind: 'counter',
+    help: 'Total number of PKCE states created',
+    labels: {},
+    origin: 'seed',
+  }),
+  pkceStatesCleaned: def({
+    name: 'oauth_pkce_states_cleaned_total',
+    kind: 'counter',
+    help: 'Total number of PKCE states cleaned up',
+    labels: { reason: PKCE_CLEANUP_REASON },
+    origin: 'seed',
+  }),
+  activePkceStates: def({
+    name: 'oauth_active_pkce_states',
+    kind: 'observable_gauge',
+    help: 'Current number of active PKCE states',
+    labels: {},
+    origin: 'seed',
+  }),
+  securityEvents: def({
+    name: 'oauth_security_events_total',
+    kind: 'counter',
+    help: 'Total number of OAuth security events',
+    labels: { event_type: SECURITY_EVENT_TYPE, severity: SEVERITY },
+    origin: 'seed',
+  }),
+  integrityViolations: def({
+    name: 'oauth_integrity_violations_total',
+    kind: 'counter',
+    help: 'Total number of OAuth integrity violations',
+    labels: { violation_type: VIOLATION_TYPE },
+    origin: 'seed',
+  }),
+  codeInjectionAttempts: def({
+    name: 'oauth_code_injection_attempts_total',
+    kind: 'counter',
+    help: 'Total number of authorization code injection attempts detected',
+    labels: {},
+    origin: 'seed',
+  }),
+  discoveryAttempts: def({
+    name: 'oauth_discovery_attempts_total',
+    kind: 'counter',
+    help: 'Total number of OAuth metadata discovery attempts',
+    labels: { method: DISCOVERY_METHOD, status: OUTCOME },
+    origin: 'seed',
+  }),
+  discoveryDuration: def({
+    name: 'oauth_discovery_duration_seconds',
+    kind: 'histogram',
+    help: 'OAuth discovery operation duration in seconds',
+    labels: { method: DISCOVERY_METHOD, status: OUTCOME },
+    buckets: [0.5, 1, 2, 5, 10],
+    unit: 's',
+    origin: 'seed',
+  }),
+  clientRegistrations: def({
+    name: 'oauth_client_registrations_total',
+    kind: 'counter',
+    help: 'Total number of dynamic client registrations',
+    labels: { status: OUTCOME },
+    origin: 'seed',
+  }),
+  clientRegistrationDuration: def({
+    name: 'oauth_client_registration_duration_seconds',
+    kind: 'histogram',
+    help: 'Client registration operation duration in seconds',
+    labels: { status: OUTCOME },
+    buckets: [0.5, 1, 2, 5, 10],
+    unit: 's',
+    origin: 'seed',
+  }),
+  scheduledRefresh: def({
+    name: 'oauth_scheduled_refresh_total',
+    kind: 'counter',
+    help: 'Total number of scheduled token refresh runs',
+    labels: { status: OUTCOME, reason: SCHEDULED_REFRESH_REASON },
+    origin: 'seed',
+  }),
+  scheduledRefreshDuration: def({
+    name: 'oauth_scheduled_refresh_duration_seconds',
+    kind: 'histogram',
+    help: 'Scheduled token refresh batch duration in seconds',
+    labels: { status: OUTCOME },
+    buckets: [0.5, 1, 2, 5, 10, 30, 60],
+    unit: 's',
+    origin: 'seed',
+  }),
+  tokensExpiringSoon: def({
+    name: 'oauth_tokens_expiring_soon',
+    kind: 'observable_gauge',
+    help: 'Current number of OAuth tokens expiring soon',
+    labels: {},
+    origin: 'seed',
+  }),
+  scheduledRefreshErrors: def({
+    name: 'oauth_scheduled_refresh_errors_total',
+    kind: 'counter',
+    help: 'Total number of errors during scheduled token refresh',
+    labels: { error_type: SCHEDULED_REFRESH_ERROR },
+    origin: 'seed',
+  }),
+
+  // ---- added by oauth-otel -------------------------------------------------------------------
+  flowsStarted: def({
+    name: 'oauth_flows_started_total',
+    kind: 'counter',
+    help: 'Total number of OAuth authorization flows started (outcomes are in oauth_flows_total)',
+    labels: { provider: 'provider' },
+    origin: 'added',
+  }),
+  flowFailures: def({
+    name: 'oauth_flow_failures_total',
+    kind: 'counter',
+    help: 'Total number of failed OAuth authorization flows by failure reason and OAuth error code',
+    labels: { provider: 'provider', reason: FLOW_FAILURE_REASON, error: OAUTH_ERROR_CODE },
+    origin: 'added',
+  }),
+  tokenEndpointErrors: def({
+    name: 'oauth_token_endpoint_errors_total',
+    kind: 'counter',
+    help: 'Total number of non-2xx token endpoint responses by grant type and OAuth error code',
+    labels: { provider: 'provider', grant_type: GRANT_TYPE, error: OAUTH_ERROR_CODE },
+    origin: 'added',
+  }),
+  telemetryDropped: def({
+    name: 'oauth_telemetry_dropped_total',
+    kind: 'counter',
+    help: 'Total number of telemetry inputs oauth-otel dropped or coerced, by signal and reason',
+    labels: { signal: TELEMETRY_SIGNAL, reason: TELEMETRY_DROP_REASON },
+    origin: 'added',
+  }),
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** All definitions in catalog order. */
+export const METRIC_DEFINITIONS: readonly MetricDefinition[] = Object.freeze(Object.values(METRICS));
+
+/** The 21 metric names of the seed catalog, in its order. */
+export const SEED_METRIC_NAMES: readonly string[] = Object.freeze(
+  METRIC_DEFINITIONS.filter((d) => d.origin === 'seed').map((d) => d.name),
+);
+
+/** Meter (instrumentation scope) name used for every OAuth instrument. */
+export const METER_NAME = 'oauth-otel';

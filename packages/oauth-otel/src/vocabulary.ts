@@ -1,0 +1,207 @@
+/**
+ * Closed label vocabularies. Every label value the package can emit is listed here: the
+ * recording API maps anything else to `other`, so no caller can mint a new series.
+ *
+ * Each list is `as const` so the TypeScript unions below are derived from the runtime data.
+ */
+
+export const OTHER = 'other' as const;
+
+/** Outcome of a finished operation (flows, discovery, registration, PKCE validation, durations). */
+export const OUTCOME = ['success', 'failure'] as const;
+
+/** `oauth_token_refresh_total{status}`: a reuse is its own outcome, counted once. */
+export const REFRESH_STATUS = ['success', 'failure', 'reuse_detected'] as const;
+
+/** `oauth_token_refresh_total{reason}`. */
+export const REFRESH_REASON = [
+  'normal',
+  'concurrent_success',
+  'concurrent_failed',
+  'no_refresh_token',
+  'no_record',
+  'ownership_failed',
+  'reuse_detected',
+  'endpoint_error',
+  'network_error',
+  'missing_config',
+  'exception',
+  OTHER,
+] as const;
+
+/** `oauth_token_revocations_total{reason}`. */
+export const REVOCATION_REASON = ['reuse_detected', 'manual', 'expired', 'security', OTHER] as const;
+
+/** `oauth_pkce_validations_total{reason}`. `valid` is the only success reason. */
+export const PKCE_VALIDATION_REASON = [
+  'valid',
+  'expired',
+  'invalid_hash',
+  'not_found',
+  'user_mismatch',
+  'replayed',
+  'missing_state',
+  OTHER,
+] as const;
+
+/** `oauth_pkce_states_cleaned_total{reason}`. */
+export const PKCE_CLEANUP_REASON = ['expired', 'manual', 'server_deleted', OTHER] as const;
+
+/**
+ * `oauth_security_events_total{event_type}`. The severity of each type is fixed in
+ * `SECURITY_EVENT_SEVERITY`, so the pair never drifts.
+ */
+export const SECURITY_EVENT_TYPE = [
+  'token_reuse',
+  'code_injection',
+  'integrity_violation',
+  'ownership_violation',
+  'pkce_replay',
+  'pkce_downgrade',
+  'issuer_mismatch',
+  'state_expired',
+  'redirect_uri_mismatch',
+  'client_mismatch',
+  'code_replay',
+  'pkce_verification_failed',
+] as const;
+
+/** `oauth_security_events_total{severity}`. */
+export const SEVERITY = ['low', 'medium', 'high', 'critical'] as const;
+
+/** `oauth_integrity_violations_total{violation_type}`. */
+export const VIOLATION_TYPE = ['hash_mismatch', 'state_reuse', 'user_mismatch', OTHER] as const;
+
+/** `oauth_discovery_*{method}`: how the authorization server was found. */
+export const DISCOVERY_METHOD = ['rfc9728', 'rfc8414', 'www-authenticate', 'manual', OTHER] as const;
+
+/** `oauth_scheduled_refresh_total{reason}`. */
+export const SCHEDULED_REFRESH_REASON = ['normal', 'partial_failure', 'complete_failure', OTHER] as const;
+
+/** `oauth_scheduled_refresh_errors_total{error_type}`. */
+export const SCHEDULED_REFRESH_ERROR = [
+  'ownership_failed',
+  'no_refresh_token',
+  'endpoint_error',
+  'reuse_detected',
+  'exception',
+  OTHER,
+] as const;
+
+/** `oauth_flow_failures_total{reason}`: why an authorization flow ended without tokens. */
+export const FLOW_FAILURE_REASON = [
+  'provider_error',
+  'missing_code',
+  'missing_state',
+  'invalid_state',
+  'state_expired',
+  'issuer_mismatch',
+  'pkce_unsupported',
+  'discovery_failed',
+  'registration_failed',
+  'token_exchange_failed',
+  'missing_config',
+  'exception',
+  OTHER,
+] as const;
+
+/** Grant types a token endpoint is called with. */
+export const GRANT_TYPE = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  OTHER,
+] as const;
+
+/**
+ * OAuth error codes registered by RFC 6749 §4.1.2.1 / §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2,
+ * RFC 7009 §2.2.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9449 §5 and OIDC Core §3.1.2.6. Anything else
+ * (vendor codes, free text) is `other`: error text never becomes a label (Keycloak CVE-2026-16100).
+ */
+export const OAUTH_ERROR_CODE = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'unsupported_response_type',
+  'server_error',
+  'temporarily_unavailable',
+  'invalid_token',
+  'insufficient_scope',
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
+  'invalid_software_statement',
+  'unapproved_software_statement',
+  'unsupported_token_type',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
+  'invalid_target',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+  'interaction_required',
+  'login_required',
+  'consent_required',
+  'account_selection_required',
+  'invalid_request_uri',
+  'invalid_request_object',
+  'request_not_supported',
+  'request_uri_not_supported',
+  'registration_not_supported',
+  OTHER,
+] as const;
+
+/** `oauth_telemetry_dropped_total{signal}`. */
+export const TELEMETRY_SIGNAL = ['metrics', 'logs'] as const;
+
+/** `oauth_telemetry_dropped_total{reason}`: everything the package had to drop or coerce. */
+export const TELEMETRY_DROP_REASON = [
+  'invalid_value',
+  'coerced_label',
+  'provider_cap',
+  'pre_init_overflow',
+  'tracker_cap',
+  'queue_full',
+  'export_failed',
+  'shutdown',
+] as const;
+
+export type Outcome = (typeof OUTCOME)[number];
+export type RefreshStatus = (typeof REFRESH_STATUS)[number];
+export type RefreshReason = (typeof REFRESH_REASON)[number];
+export type RevocationReason = (typeof REVOCATION_REASON)[number];
+export type PkceValidationReason = (typeof PKCE_VALIDATION_REASON)[number];
+export type PkceCleanupReason = (typeof PKCE_CLEANUP_REASON)[number];
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPE)[number];
+export type Severity = (typeof SEVERITY)[number];
+export type ViolationType = (typeof VIOLATION_TYPE)[number];
+export type DiscoveryMethod = (typeof DISCOVERY_METHOD)[number];
+export type ScheduledRefreshReason = (typeof SCHEDULED_REFRESH_REASON)[number];
+export type ScheduledRefreshError = (typeof SCHEDULED_REFRESH_ERROR)[number];
+export type FlowFailureReason = (typeof FLOW_FAILURE_REASON)[number];
+export type GrantType = (typeof GRANT_TYPE)[number];
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODE)[number];
+export type TelemetrySignal = (typeof TELEMETRY_SIGNAL)[number];
+export type TelemetryDropReason = (typeof TELEMETRY_DROP_REASON)[number];
+
+/** Fixed severity per security event type (P0 = critical, P1 = high). */
+export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severity>> = Object.freeze({
+  token_reuse: 'critical',
+  code_injection: 'critical',
+  integrity_violation: 'high',
+  ownership_violation: 'high',
+  pkce_replay: 'high',
+  pkce_downgrade: 'high',
+  issuer_mismatch: 'high',
+  code_replay: 'high',
+  client_mismatch: 'medium',
+  redirect_uri_mismatch: 'medium',
+  pkce_verification_failed: 'medium',
+  state_expired: 'low',
+});

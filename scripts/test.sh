@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`). Runs under npm, so `node` is the repo's own Node 24
+# (node_modules/.bin comes first on PATH). Backends the tests need are installed or reused first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node scripts/check-node.mjs
+if [ -x scripts/backends/ensure-all.sh ]; then bash scripts/backends/ensure-all.sh; fi
+npm run build
+npx tsc -p tsconfig.json --noEmit
+npx jest --ci "$@"
