@@ -1,0 +1,60 @@
+/**
+ * The log schema: one flat set of fields, identical in the stdout JSON line and in the OTLP record
+ * (as log attributes, record fields or resource attributes). Loki's OTLP ingestion turns `.` into
+ * `_`, and LogQL's `json` parser does the same with the JSON keys, so every shipped query filters
+ * on the `query` name below whichever path the record took.
+ *
+ * docs/logs.md is generated from this table and checked against it by a test.
+ */
+
+export type LogFieldSource =
+  /** a log attribute in OTLP, a top-level key in JSON */
+  | 'attribute'
+  /** a resource attribute in OTLP (a Loki index label), a top-level key in JSON */
+  | 'resource'
+  /** an OTLP record field (Loki structured metadata), a top-level key in JSON */
+  | 'record';
+
+export interface LogField {
+  /** Key in the JSON line and OTLP attribute/resource key. */
+  readonly key: string;
+  /** Name a LogQL query uses (Loki label or structured-metadata name). */
+  readonly query: string;
+  readonly source: LogFieldSource;
+  readonly type: 'string' | 'number';
+  readonly description: string;
+}
+
+const f = (key: string, source: LogFieldSource, type: 'string' | 'number', description: string): LogField =>
+  Object.freeze({ key, query: key.replace(/\./g, '_'), source, type, description });
+
+export const LOG_FIELDS: readonly LogField[] = Object.freeze([
+  f('event', 'attribute', 'string', 'Event name (also the OTel record eventName, shown by Loki as event_name).'),
+  f('event_name', 'record', 'string', 'OTel record eventName as Loki stores it; equal to `event`.'),
+  f('severity_text', 'record', 'string', 'Level name: trace, debug, info, warn, error, fatal.'),
+  f('severity_number', 'record', 'number', 'OTel severity number: 5 debug, 9 info, 13 warn, 17 error, 21 fatal.'),
+  f('severity', 'attribute', 'string', 'Security events only: critical, high, medium, low.'),
+  f('priority', 'attribute', 'string', 'Security events only: P0 (critical) … P3 (low).'),
+  f('service_name', 'resource', 'string', 'service.name (Loki index label).'),
+  f('deployment_environment', 'resource', 'string', 'deployment.environment.name (Loki index label).'),
+  f('service_version', 'resource', 'string', 'service.version.'),
+  f('trace_id', 'record', 'string', 'Active trace id, when a span is active.'),
+  f('span_id', 'record', 'string', 'Active span id, when a span is active.'),
+  f('oauth.provider', 'attribute', 'string', 'Normalized provider (issuer host or configured name), bounded.'),
+  f('oauth.flow_id', 'attribute', 'string', 'Keyed fingerprint of the flow id (never the raw state).'),
+  f('oauth.client_id', 'attribute', 'string', 'OAuth client_id, only when `logClientId` is enabled.'),
+  f('oauth.outcome', 'attribute', 'string', 'success or failure (refresh also reuse_detected).'),
+  f('oauth.reason', 'attribute', 'string', 'Closed-vocabulary reason of the outcome.'),
+  f('oauth.error', 'attribute', 'string', 'Registered OAuth error code, else other.'),
+  f('oauth.grant_type', 'attribute', 'string', 'Grant type of a token request.'),
+  f('oauth.discovery_method', 'attribute', 'string', 'rfc9728, rfc8414, www-authenticate, manual.'),
+  f('oauth.security_event_type', 'attribute', 'string', 'event_type label of oauth_security_events_total.'),
+  f('oauth.violation_type', 'attribute', 'string', 'Integrity violation type.'),
+  f('oauth.token.fingerprint', 'attribute', 'string', 'Keyed fingerprint of a token, never the token.'),
+  f('oauth.reuse_classification', 'attribute', 'string', 'benign_race or suspected_theft (refresh-token reuse).'),
+  f('duration_ms', 'attribute', 'number', 'Duration of the operation in milliseconds.'),
+  f('error_type', 'attribute', 'string', 'Exception class or error category of a failure.'),
+]);
+
+/** Names a LogQL query may filter on, as labels or structured metadata. */
+export const LOG_QUERY_FIELDS: ReadonlySet<string> = new Set(LOG_FIELDS.map((x) => x.query));
