@@ -1,5 +1,5 @@
 // One jest run for the whole repo; each project is a folder of tests with its own needs.
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }];
 const base = {
   transform: { '^.+\\.ts$': tsJest },
   testEnvironment: 'node',

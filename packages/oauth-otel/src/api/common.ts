@@ -1,0 +1,77 @@
+import { reportDrop } from '../internal/diag';
+import { fingerprint } from '../internal/fingerprint';
+import { oauthMetrics, providerNormalizer } from '../metrics/bind';
+import { Vocabulary } from '../metrics/labels';
+import type { OAuthMetrics } from '../metrics/recorder';
+import { OAUTH_ERROR_CODE, OUTCOME, type OAuthErrorCode, type Outcome } from '../vocabulary';
+
+/** Longest duration accepted (7 days): anything longer is a clock or unit bug, not an OAuth step. */
+const MAX_DURATION_MS = 7 * 24 * 3600_000;
+
+export const outcomes = new Vocabulary<Outcome>('status', OUTCOME, 'failure');
+export const errorCodes = new Vocabulary<OAuthErrorCode>('error', OAUTH_ERROR_CODE);
+
+export function metrics(): OAuthMetrics {
+  return oauthMetrics();
+}
+
+export function provider(input: unknown): string {
+  return providerNormalizer().normalize(input);
+}
+
+/** The argument object of a recording call; anything else is reported and treated as `{}`. */
+export function args<T extends object>(input: unknown, call: string): Partial<T> {
+  if (input !== null && typeof input === 'object') return input as Partial<T>;
+  if (input !== undefined) reportDrop('metrics', 'invalid_value', `args:${call}`, `${call}() expects an object argument`);
+  return {};
+}
+
+/**
+ * A duration in milliseconds, or undefined when absent or unusable (negative, NaN, infinite,
+ * longer than 7 days, not a number), which is reported once and counted.
+ */
+export function durationMs(value: unknown, call: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_MS) return value;
+  reportDrop('metrics', 'invalid_value', `duration:${call}`, `${call}(): durationMs must be a finite number between 0 and 7 days; measurement dropped`);
+  return undefined;
+}
+
+/** A non-negative integer count (default 1). */
+export function count(value: unknown, call: string): number {
+  if (value === undefined) return 1;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return value;
+  reportDrop('metrics', 'invalid_value', `count:${call}`, `${call}(): count must be a non-negative integer; measurement dropped`);
+  return 0;
+}
+
+/** Short string identifier (flow id, token id): strings and finite numbers only, bounded length. */
+export function ident(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 ? (value.length > 512 ? value.slice(0, 512) : value) : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** Fingerprint for logs: a flow id may be the OAuth `state`, so it is never logged raw. */
+export function flowRef(id: string | undefined): string | undefined {
+  return id === undefined ? undefined : fingerprint(id);
+}
+
+/** Fingerprint of a token given by the caller, or the caller's own precomputed fingerprint. */
+export function tokenRef(token: unknown, precomputed: unknown): string | undefined {
+  if (typeof precomputed === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(precomputed)) return precomputed;
+  return typeof token === 'string' && token.length > 0 ? fingerprint(token) : undefined;
+}
+
+/** Runs a recording body so that nothing it does can throw into the host app. */
+export function safely(call: string, body: () => void): void {
+  try {
+    body();
+  } catch (err) {
+    reportDrop('metrics', 'invalid_value', `internal:${call}`, `${call}() failed internally and was skipped (${err instanceof Error ? err.name : typeof err})`);
+  }
+}
+
+export function seconds(ms: number): number {
+  return ms / 1000;
+}

@@ -1,0 +1,154 @@
+import { emitEvent, eventsWanted } from './events';
+import { args, durationMs, errorCodes, flowRef, ident, metrics, outcomes, provider, safely, seconds } from './common';
+import { Vocabulary } from '../metrics/labels';
+import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type OAuthErrorCode, type Outcome } from '../vocabulary';
+
+const failureReasons = new Vocabulary<FlowFailureReason>('reason', FLOW_FAILURE_REASON);
+const grantTypes = new Vocabulary('grant_type', GRANT_TYPE);
+
+/** Flows in progress: start time and provider by flow id, bounded and expiring (1 h). */
+const FLOW_TTL_MS = 3600_000;
+const FLOW_CAP = 10_000;
+const FLOWS_KEY = Symbol.for('oauth-otel.flows.v1');
+type FlowStart = { at: number; provider: string };
+function starts(): Map<string, FlowStart> {
+  const g = globalThis as unknown as Record<symbol, Map<string, FlowStart> | undefined>;
+  return (g[FLOWS_KEY] ??= new Map());
+}
+
+export interface FlowStartedInput {
+  /** Issuer URL or provider name; normalized to a bounded label. */
+  provider?: string;
+  /** Your flow id (may be the OAuth state: it is fingerprinted, never logged raw). */
+  flowId?: string;
+  /** Epoch ms the flow started, when not now (e.g. measured in another process). */
+  startedAt?: number;
+}
+
+export interface FlowCompletedInput {
+  flowId?: string;
+  /** Defaults to the provider given at flowStarted() for this flowId. */
+  provider?: string;
+  outcome: Outcome;
+  /** Why the flow failed (failure only). */
+  reason?: FlowFailureReason;
+  /** OAuth `error` code from the callback or the token endpoint (failure only). */
+  error?: OAuthErrorCode | string;
+  /** End-to-end duration; defaults to now minus the matching flowStarted(). */
+  durationMs?: number;
+}
+
+/** An authorization flow started: `oauth_flows_started_total`, event `oauth_flow_initiated`. */
+export function flowStarted(input: FlowStartedInput): void {
+  safely('flowStarted', () => {
+    const a = args<FlowStartedInput>(input, 'flowStarted');
+    const p = provider(a.provider);
+    const id = ident(a.flowId);
+    const m = metrics();
+    m.add('flowsStarted', 1, m.attrs('flowsStarted', p));
+    if (id !== undefined) {
+      const map = starts();
+      if (map.size >= FLOW_CAP) sweep(map);
+      if (map.size < FLOW_CAP) {
+        const at = typeof a.startedAt === 'number' && Number.isFinite(a.startedAt) ? a.startedAt : Date.now();
+        map.set(id, { at, provider: p });
+      }
+    }
+    if (eventsWanted()) {
+      emitEvent({
+        event: 'oauth_flow_initiated',
+        level: 'info',
+        message: 'OAuth authorization flow started',
+        attributes: { 'oauth.provider': p, 'oauth.flow_id': flowRef(id) },
+      });
+    }
+  });
+}
+
+/**
+ * An authorization flow ended (callback handled, tokens stored, or given up): the outcome in
+ * `oauth_flows_total`, the end-to-end duration, and for failures the reason and OAuth error in
+ * `oauth_flow_failures_total` (plus `oauth_token_endpoint_errors_total` for a failed exchange).
+ */
+export function flowCompleted(input: FlowCompletedInput): void {
+  safely('flowCompleted', () => {
+    const a = args<FlowCompletedInput>(input, 'flowCompleted');
+    const id = ident(a.flowId);
+    const start = id !== undefined ? starts().get(id) : undefined;
+    if (id !== undefined) starts().delete(id);
+    const p = a.provider !== undefined ? provider(a.provider) : (start?.provider ?? provider(undefined));
+    const status = outcomes.normalize(a.outcome);
+    let ms = durationMs(a.durationMs, 'flowCompleted');
+    if (ms === undefined && start !== undefined) ms = durationMs(Math.max(0, Date.now() - start.at), 'flowCompleted');
+    const m = metrics();
+    m.add('flows', 1, m.attrs('flows', p, status));
+    if (ms !== undefined) m.record('flowDuration', seconds(ms), m.attrs('flowDuration', p, status));
+    let reason: FlowFailureReason | undefined;
+    let error: OAuthErrorCode | undefined;
+    if (status === 'failure') {
+      reason = a.reason === undefined ? 'other' : failureReasons.normalize(a.reason);
+      error = errorCodes.normalizeQuiet(a.error);
+      m.add('flowFailures', 1, m.attrs('flowFailures', p, reason, error));
+      if (reason === 'token_exchange_failed' && a.error !== undefined) {
+        m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
+      }
+    }
+    if (eventsWanted()) {
+      emitEvent({
+        event: status === 'success' ? 'oauth_flow_success' : 'oauth_flow_failure',
+        level: status === 'success' ? 'info' : 'warn',
+        message: status === 'success' ? 'OAuth authorization flow completed' : 'OAuth authorization flow failed',
+        attributes: {
+          'oauth.provider': p,
+          'oauth.flow_id': flowRef(id),
+          'oauth.outcome': status,
+          'oauth.reason': reason,
+          'oauth.error': error,
+          duration_ms: ms,
+        },
+      });
+    }
+  });
+}
+
+export interface TokenEndpointErrorInput {
+  provider?: string;
+  grantType: (typeof GRANT_TYPE)[number] | string;
+  /** The `error` member of the token endpoint's JSON error response. */
+  error?: OAuthErrorCode | string;
+  /** HTTP status of the response (logged, not a label). */
+  httpStatus?: number;
+}
+
+/**
+ * A token endpoint answered non-2xx (any grant): `oauth_token_endpoint_errors_total`. Refresh and
+ * code-exchange failures recorded with tokenRefreshed()/flowCompleted() already count here.
+ */
+export function tokenEndpointError(input: TokenEndpointErrorInput): void {
+  safely('tokenEndpointError', () => {
+    const a = args<TokenEndpointErrorInput>(input, 'tokenEndpointError');
+    const p = provider(a.provider);
+    const g = grantTypes.normalize(a.grantType);
+    const e = errorCodes.normalizeQuiet(a.error);
+    const m = metrics();
+    m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, g, e));
+    if (eventsWanted()) {
+      emitEvent({
+        event: 'token_endpoint_error',
+        level: 'warn',
+        message: 'Token endpoint returned an error',
+        attributes: {
+          'oauth.provider': p,
+          'oauth.grant_type': g,
+          'oauth.error': e,
+          'http.response.status_code': typeof a.httpStatus === 'number' && Number.isInteger(a.httpStatus) ? a.httpStatus : undefined,
+        },
+      });
+    }
+  });
+}
+
+function sweep(map: Map<string, FlowStart>): void {
+  const cutoff = Date.now() - FLOW_TTL_MS;
+  for (const [k, v] of map) if (v.at < cutoff) map.delete(k);
+}

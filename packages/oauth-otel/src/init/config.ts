@@ -1,0 +1,87 @@
+import type { LogsOptions, TelemetryOptions } from '../types';
+import { OAuthTelemetryConfigError } from '../errors';
+import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from './validate';
+
+export interface MetricsConfig {
+  server: boolean;
+  port: number;
+  host: string;
+  endpoint: string;
+  token: string | undefined;
+  cardinalityLimit: number;
+  withoutTargetInfo: boolean;
+}
+
+export interface ResolvedConfig {
+  serviceName: string | undefined;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  resourceAttributes: Record<string, string | number | boolean>;
+  metrics: MetricsConfig | false;
+  /** Validated by the logs side (logs/config.ts). */
+  logs: LogsOptions | false;
+  providers: { allowList?: string[]; cap: number };
+  fingerprintKey: string | undefined;
+}
+
+const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'providers', 'fingerprintKey'] as const;
+const METRICS = ['server', 'port', 'host', 'endpoint', 'token', 'cardinalityLimit', 'withoutTargetInfo'] as const;
+const PROVIDERS = ['allowList', 'cap'] as const;
+
+/** Validates options and merges the standard environment variables. Throws on the first problem. */
+export function resolveConfig(options: unknown): ResolvedConfig {
+  if (options === undefined || options === null) options = {};
+  checkObject(options, 'options');
+  const o = options as TelemetryOptions & Record<string, unknown>;
+  checkKeys(o, TOP, '');
+
+  const resourceAttributes: Record<string, string | number | boolean> = {};
+  checkObject(o.resourceAttributes, 'resourceAttributes');
+  for (const [k, v] of Object.entries(o.resourceAttributes ?? {})) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new OAuthTelemetryConfigError(`resourceAttributes.${k}`, 'a string, number or boolean', describe(v));
+    }
+    resourceAttributes[k] = v;
+  }
+
+  checkObject(o.providers, 'providers');
+  const p = (o.providers ?? {}) as Record<string, unknown>;
+  checkKeys(p, PROVIDERS, 'providers');
+  const allowList = optStringArray(p.allowList, 'providers.allowList');
+  const providers = { cap: optInt(p.cap, 'providers.cap', 1, 10_000) ?? 50, ...(allowList ? { allowList } : {}) };
+
+  const fingerprintKey = optString(o.fingerprintKey, 'fingerprintKey', /^.{16,}$/s, 'a string of at least 16 characters');
+  if (o.logs !== undefined && o.logs !== false) checkObject(o.logs, 'logs');
+
+  return {
+    serviceName: optString(o.serviceName, 'serviceName'),
+    serviceVersion: optString(o.serviceVersion, 'serviceVersion'),
+    environment: optString(o.environment, 'environment'),
+    resourceAttributes,
+    metrics: resolveMetrics(o.metrics),
+    logs: o.logs === false ? false : (o.logs ?? {}),
+    providers,
+    fingerprintKey,
+  };
+}
+
+function resolveMetrics(v: unknown): MetricsConfig | false {
+  if (v === false) return false;
+  checkObject(v, 'metrics');
+  const m = (v ?? {}) as Record<string, unknown>;
+  checkKeys(m, METRICS, 'metrics');
+  const endpoint = optString(m.endpoint, 'metrics.endpoint', /^\/[\w\-./]*$/, 'a path starting with /') ?? '/metrics';
+  return {
+    server: optBool(m.server, 'metrics.server') ?? true,
+    port: optInt(m.port, 'metrics.port', 0, 65535) ?? envInt('OTEL_EXPORTER_PROMETHEUS_PORT', 0, 65535) ?? 9464,
+    host: optString(m.host, 'metrics.host', /^[\w.:-]+$/, 'a host name or IP address') ?? nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
+    endpoint,
+    token: optString(m.token, 'metrics.token', /^.{16,}$/s, 'a string of at least 16 characters'),
+    cardinalityLimit: optInt(m.cardinalityLimit, 'metrics.cardinalityLimit', 2, 1_000_000) ?? 2000,
+    withoutTargetInfo: optBool(m.withoutTargetInfo, 'metrics.withoutTargetInfo') ?? false,
+  };
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s !== undefined && s.trim() !== '' ? s.trim() : undefined;
+}

@@ -1,0 +1,67 @@
+import { diag } from '@opentelemetry/api';
+import type { TelemetryHandle, TelemetryOptions } from '../types';
+import { runtime } from '../internal/runtime';
+import { noticeOnce } from '../internal/diag';
+import { setFingerprintKey } from '../internal/fingerprint';
+import { configureProviders } from '../metrics/bind';
+import { startMetrics, type MetricsSide } from '../metrics/start';
+import { startLogs, type LogsSide } from '../logs/start';
+import { resolveConfig } from './config';
+import { buildResource } from './resource';
+
+/**
+ * Starts oauth-otel once per process: Prometheus metrics for every OAuth instrument and the
+ * redacted logs pipeline. Later calls (also from a second copy of the module, as Next.js
+ * creates) resolve to the same handle and say so once through OTel diag.
+ *
+ * Rejects with OAuthTelemetryConfigError for bad options or environment, or a port in use.
+ */
+export function initTelemetry(options?: TelemetryOptions): Promise<TelemetryHandle> {
+  const rt = runtime();
+  if (rt.init !== undefined) {
+    noticeOnce('init-twice', 'initTelemetry() was called again; returning the handle of the first call');
+    return rt.init.promise as Promise<TelemetryHandle>;
+  }
+  const promise = start(options);
+  rt.init = { promise };
+  // A failed start (bad config) leaves nothing behind, so a corrected call can succeed.
+  promise.catch(() => {
+    if (rt.init?.promise === promise) rt.init = undefined;
+  });
+  return promise;
+}
+
+async function start(options: TelemetryOptions | undefined): Promise<TelemetryHandle> {
+  const cfg = resolveConfig(options);
+  const resource = buildResource(cfg);
+  configureProviders(cfg.providers);
+  if (cfg.fingerprintKey) setFingerprintKey(cfg.fingerprintKey);
+
+  const metricsSide: MetricsSide | undefined = cfg.metrics ? await startMetrics(cfg.metrics, resource) : undefined;
+  let logsSide: LogsSide | undefined;
+  try {
+    logsSide = cfg.logs ? await startLogs(cfg.logs, resource, cfg) : undefined;
+  } catch (err) {
+    await metricsSide?.shutdown().catch(() => undefined);
+    throw err;
+  }
+
+  let stopped: Promise<void> | undefined;
+  const handle: TelemetryHandle = {
+    meterProvider: metricsSide?.meterProvider,
+    metricsUrl: metricsSide?.url,
+    logger: logsSide?.logger,
+    async forceFlush() {
+      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush()]);
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        const results = await Promise.allSettled([logsSide?.shutdown(), metricsSide?.shutdown()]);
+        for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', r.reason);
+      })();
+      return stopped;
+    },
+  };
+  logsSide?.attach(handle);
+  return handle;
+}

@@ -1,0 +1,132 @@
+import type { Attributes, Counter, Histogram, MeterProvider, ObservableResult } from '@opentelemetry/api';
+import { METER_NAME, METRICS, type MetricDefinition, type MetricKey } from '../instruments';
+import { VERSION } from '../version';
+import { reportDrop } from '../internal/diag';
+import { AttributeCache } from './attributes';
+import { ExpiringSet } from './tracker';
+
+export type GaugeKey = 'activeTokens' | 'activePkceStates' | 'tokensExpiringSoon';
+/** The app's source of truth for a gauge (a DB count, a cache size). May be async. */
+export type GaugeSource = () => number | Promise<number>;
+
+const PRE_INIT_CAPACITY = 10_000;
+const TRACKER_CAPACITY = 100_000;
+
+type Op = { key: MetricKey; value: number; attrs: Attributes };
+
+/**
+ * Owns the OAuth instruments. Until a MeterProvider is bound (the OTel metrics API has no proxy:
+ * instruments made before an SDK exists stay no-ops for ever), measurements wait in a bounded
+ * queue and are replayed on bind; past the cap they are counted as `pre_init_overflow`.
+ */
+export class OAuthMetrics {
+  private readonly caches = new Map<MetricKey, AttributeCache>();
+  private readonly counters = new Map<MetricKey, Counter>();
+  private readonly histograms = new Map<MetricKey, Histogram>();
+  private queue: Op[] | undefined = [];
+  private provider: MeterProvider | undefined;
+
+  readonly sources: Partial<Record<GaugeKey, GaugeSource>> = {};
+  readonly pkceStates = new ExpiringSet('pkce_states', TRACKER_CAPACITY);
+  readonly tokens = new ExpiringSet('tokens', TRACKER_CAPACITY);
+  /** Window of `oauth_tokens_expiring_soon` when computed from the token tracker. */
+  expiringSoonWindowMs = 5 * 60_000;
+  /** Last value reported by a scheduled refresh run, used when no source is set. */
+  expiringSoonReported: number | undefined;
+
+  constructor() {
+    for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
+      this.caches.set(key, new AttributeCache(Object.keys(d.labels)));
+    }
+  }
+
+  get bound(): boolean {
+    return this.provider !== undefined;
+  }
+
+  /** Interned attribute object for already-normalized label values, in catalog label order. */
+  attrs(key: MetricKey, ...values: string[]): Attributes {
+    return (this.caches.get(key) as AttributeCache).get(values);
+  }
+
+  add(key: MetricKey, value: number, attrs: Attributes): void {
+    const c = this.counters.get(key);
+    if (c !== undefined) c.add(value, attrs);
+    else this.enqueue(key, value, attrs);
+  }
+
+  record(key: MetricKey, value: number, attrs: Attributes): void {
+    const h = this.histograms.get(key);
+    if (h !== undefined) h.record(value, attrs);
+    else this.enqueue(key, value, attrs);
+  }
+
+  /**
+   * Creates the instruments on `provider` and replays queued measurements. Returns false (and
+   * changes nothing) when already bound: one set of instruments per process.
+   */
+  bind(provider: MeterProvider): boolean {
+    if (this.provider !== undefined) return false;
+    this.provider = provider;
+    const meter = provider.getMeter(METER_NAME, VERSION);
+    for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
+      const opts = { description: d.help, ...(d.unit ? { unit: d.unit } : {}) };
+      if (d.kind === 'counter') {
+        const c = meter.createCounter(d.name, opts);
+        // Unlabelled counters show 0 from the first scrape, as prom-client did.
+        if (Object.keys(d.labels).length === 0) c.add(0);
+        this.counters.set(key, c);
+      } else if (d.kind === 'histogram') {
+        this.histograms.set(
+          key,
+          meter.createHistogram(d.name, { ...opts, advice: { explicitBucketBoundaries: [...(d.buckets ?? [])] } }),
+        );
+      } else {
+        const g = meter.createObservableGauge(d.name, opts);
+        g.addCallback((result) => this.observe(key as GaugeKey, result));
+      }
+    }
+    const queued = this.queue ?? [];
+    this.queue = undefined;
+    for (const op of queued) {
+      if (this.counters.has(op.key)) this.add(op.key, op.value, op.attrs);
+      else this.record(op.key, op.value, op.attrs);
+    }
+    return true;
+  }
+
+  /** The drop counter, once bound (drops before that are replayed by the runtime). */
+  dropCounter(): Counter | undefined {
+    return this.counters.get('telemetryDropped');
+  }
+
+  private enqueue(key: MetricKey, value: number, attrs: Attributes): void {
+    const q = this.queue;
+    if (q === undefined) return; // bound between the lookup and here: impossible, kept total
+    if (q.length < PRE_INIT_CAPACITY) q.push({ key, value, attrs });
+    else reportDrop('metrics', 'pre_init_overflow', 'pre-init', `more than ${PRE_INIT_CAPACITY} measurements before initTelemetry(); later ones are dropped`);
+  }
+
+  private async observe(key: GaugeKey, result: ObservableResult): Promise<void> {
+    let value: number | undefined;
+    const source = this.sources[key];
+    if (source !== undefined) {
+      try {
+        value = await source();
+      } catch (err) {
+        reportDrop('metrics', 'invalid_value', `gauge-source:${key}`, `gauge source for ${key} threw: ${String((err as Error)?.name ?? 'error')}`);
+        return;
+      }
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        reportDrop('metrics', 'invalid_value', `gauge-value:${key}`, `gauge source for ${key} returned a value that is not a non-negative number`);
+        return;
+      }
+    } else {
+      const now = Date.now();
+      if (key === 'activePkceStates') value = this.pkceStates.size(now);
+      else if (key === 'activeTokens') value = this.tokens.size(now);
+      else value = this.expiringSoonReported ?? this.tokens.expiringWithin(now, this.expiringSoonWindowMs);
+    }
+    result.observe(value);
+  }
+}

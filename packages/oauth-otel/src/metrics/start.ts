@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import { metrics as metricsApi } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { Resource } from '@opentelemetry/resources';
+import type { MetricsConfig } from '../init/config';
+import { OAuthTelemetryConfigError } from '../errors';
+import { noticeOnce } from '../internal/diag';
+import { bindOAuthInstruments } from './bind';
+import { createOAuthViews } from './views';
+import { metricsRequestListener, newSerializer, setMetricsEndpoint } from './handler';
+
+export interface MetricsSide {
+  meterProvider: MeterProvider;
+  url: string | undefined;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The metrics side of initTelemetry(): a MeterProvider whose only reader is a pull-mode
+ * Prometheus exporter, the OAuth instruments bound to it, and (unless `server: false`) a small
+ * HTTP server for `/metrics` that is listening when this resolves.
+ */
+export async function startMetrics(cfg: MetricsConfig, resource: Resource): Promise<MetricsSide> {
+  // Listen first: a bad port must fail before anything process-wide (global provider, bound
+  // instruments) is touched, so a corrected second call can still succeed.
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (cfg.server) {
+    const listener = metricsRequestListener(cfg.token ? { token: cfg.token } : {});
+    server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' || path !== cfg.endpoint) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+        return;
+      }
+      listener(req, res);
+    });
+    server.unref();
+    const s = server;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        const option = process.env.OTEL_EXPORTER_PROMETHEUS_PORT ? 'metrics.port (or OTEL_EXPORTER_PROMETHEUS_PORT)' : 'metrics.port';
+        if (err.code === 'EADDRINUSE') reject(new OAuthTelemetryConfigError(option, `a free port on ${cfg.host}, or metrics.server: false`, `${cfg.port} (already in use)`, { cause: err }));
+        else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new OAuthTelemetryConfigError('metrics.host', 'an address of this machine', cfg.host, { cause: err }));
+        else if (err.code === 'EACCES') reject(new OAuthTelemetryConfigError(option, 'a port this process may bind (>= 1024 unless privileged)', String(cfg.port), { cause: err }));
+        else reject(err);
+      });
+      s.listen(cfg.port, cfg.host, () => resolve());
+    });
+    const addr = s.address();
+    const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+    const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+    url = `http://${host}:${port}${cfg.endpoint}`;
+  }
+
+  // The exporter never listens itself: our server (or the app's route) serves the exposition,
+  // so host defaults, the bearer token and EADDRINUSE are handled in one place.
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: cfg.withoutTargetInfo });
+  const meterProvider = new MeterProvider({ resource, readers: [exporter], views: createOAuthViews({ cardinalityLimit: cfg.cardinalityLimit }) });
+  if (!metricsApi.setGlobalMeterProvider(meterProvider)) {
+    noticeOnce('global-meter', 'a global MeterProvider was already registered; OAuth metrics use oauth-otel\'s own provider');
+  }
+  bindOAuthInstruments(meterProvider);
+  setMetricsEndpoint({ exporter, serializer: newSerializer(cfg.withoutTargetInfo) });
+
+  return {
+    meterProvider,
+    url,
+    forceFlush: () => meterProvider.forceFlush(),
+    async shutdown() {
+      setMetricsEndpoint(undefined);
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await meterProvider.shutdown();
+    },
+  };
+}

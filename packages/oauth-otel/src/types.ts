@@ -1,0 +1,113 @@
+/**
+ * Public shapes of oauth-otel's configuration and handle. Everything here is validated at init:
+ * an unknown key, a wrong type or an out-of-range value rejects initTelemetry() with an
+ * OAuthTelemetryConfigError naming the option and the allowed values.
+ */
+import type { MeterProvider } from '@opentelemetry/api';
+import type { Logger as WinstonLogger } from 'winston';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface TelemetryOptions {
+  /** `service.name`; default `OTEL_SERVICE_NAME`, else `unknown_service:node`. */
+  serviceName?: string;
+  /** `service.version`; default `OTEL_SERVICE_VERSION` or the resource attributes. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`; default from `OTEL_RESOURCE_ATTRIBUTES`, else `NODE_ENV`, else `development`. */
+  environment?: string;
+  /** Extra resource attributes (merged over `OTEL_RESOURCE_ATTRIBUTES`). Never put secrets here. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /** The Prometheus side; `false` records nothing to Prometheus (instruments stay unbound). */
+  metrics?: MetricsOptions | false;
+  /** The logs side (winston + OTLP); `false` turns it off. */
+  logs?: LogsOptions | false;
+  /** Bounds of the `provider` label. */
+  providers?: ProviderLabelOptions;
+  /**
+   * Key of the token / flow-id fingerprints in logs. Default: random per process (fingerprints
+   * then correlate only within one process). Use a secret of at least 16 characters.
+   */
+  fingerprintKey?: string;
+}
+
+export interface MetricsOptions {
+  /**
+   * `true` (default): serve `/metrics` on its own HTTP server. `false`: start no server; mount
+   * createMetricsHandler() / metricsRequestListener() in your app (e.g. Next.js `/api/metrics`).
+   */
+  server?: boolean;
+  /** Default `OTEL_EXPORTER_PROMETHEUS_PORT`, else 9464. */
+  port?: number;
+  /** Default `OTEL_EXPORTER_PROMETHEUS_HOST`, else `127.0.0.1` (never all interfaces by surprise). */
+  host?: string;
+  /** Path of the metrics endpoint on the own server. Default `/metrics`. */
+  endpoint?: string;
+  /** When set, scrapes must send `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Series per OAuth instrument before overflow into `otel_metric_overflow="true"`. Default 2000. */
+  cardinalityLimit?: number;
+  /** Omit the `target_info` series. Default false. */
+  withoutTargetInfo?: boolean;
+}
+
+export interface ProviderLabelOptions {
+  /** Only these providers (names or issuer URLs) become label values; all others are `other`. */
+  allowList?: string[];
+  /** Distinct providers kept before new ones are recorded as `other`. Default 50. */
+  cap?: number;
+}
+
+export interface LogsOptions {
+  /** Minimum level; default `LOG_LEVEL`, else production `info`, test `warn`, otherwise `debug`. */
+  level?: LogLevel;
+  /** One JSON object per line on stdout (for shippers that tail it). Default true. */
+  stdout?: boolean;
+  /** OTLP/HTTP export to a Collector; `false` turns it off. */
+  otlp?: OtlpLogsOptions | false;
+  /** Secret handling of every record (stdout and OTLP alike). */
+  redaction?: RedactionConfig;
+  /** Log `oauth.client_id` on events. Default false (client ids can identify users of public clients). */
+  logClientId?: boolean;
+  /** Flush queued records on SIGTERM/SIGINT, then let the signal do what it would have done. Default true. */
+  flushOnExit?: boolean;
+}
+
+export interface OtlpLogsOptions {
+  /** Full logs URL. Default `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`, else `http://localhost:4318/v1/logs`. */
+  endpoint?: string;
+  /** `http/protobuf` (default) or `http/json`; default from `OTEL_EXPORTER_OTLP_(LOGS_)PROTOCOL`. */
+  protocol?: 'http/protobuf' | 'http/json';
+  /** Extra headers; merged over `OTEL_EXPORTER_OTLP_(LOGS_)HEADERS`. */
+  headers?: Record<string, string>;
+  /** Export request timeout; default `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT`, else 10000 ms. */
+  timeoutMillis?: number;
+  /** Batch queue bound: records beyond it are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  maxExportBatchSize?: number;
+  scheduledDelayMillis?: number;
+}
+
+export interface RedactionConfig {
+  /** Extra key names to treat as secrets (any case or style). */
+  extraKeys?: string[];
+  /** Extra patterns whose matches in strings are replaced. */
+  extraPatterns?: RegExp[];
+  /** Key names never redacted. */
+  allowKeys?: string[];
+  /** Replace secrets by a keyed fingerprint `[REDACTED:xxxxxxxxxxxx]` instead of `[REDACTED]`. Default false. */
+  fingerprint?: boolean;
+}
+
+/** What initTelemetry() resolves to; the same object for every call in a process. */
+export interface TelemetryHandle {
+  /** The MeterProvider the OAuth instruments are bound to (undefined when metrics are off). */
+  readonly meterProvider: MeterProvider | undefined;
+  /** URL of the own `/metrics` server, when it runs. */
+  readonly metricsUrl: string | undefined;
+  /** The package's winston logger (undefined when logs are off). */
+  readonly logger: WinstonLogger | undefined;
+  /** Exports what is pending (logs) and collects metrics once. */
+  forceFlush(options?: { timeoutMillis?: number }): Promise<void>;
+  /** Flushes and stops everything; later recording calls are dropped and counted. */
+  shutdown(options?: { timeoutMillis?: number }): Promise<void>;
+}
