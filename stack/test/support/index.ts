@@ -1,0 +1,5 @@
+export * from './backends';
+export * from './process';
+export * from './victorialogs';
+export * from './collector';
+export * from './prometheus';
