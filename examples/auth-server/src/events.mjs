@@ -106,6 +106,8 @@ function describeError(err) {
     name: err.name,
     error: err.error,
     error_description: err.error_description,
+    // oidc-provider's internal reason (never sent to the client), e.g. 'refresh token already used'
+    error_detail: err.error_detail,
     status: err.statusCode ?? err.status,
     expose: err.expose,
     message: err.message,

@@ -105,6 +105,8 @@ function listen(server, port, host) {
  * @param {string} [options.issuer] defaults to http://HOST:PORT; must be an origin (no path)
  * @param {string} [options.resourcePath='/mcp']
  * @param {string[]} [options.resourceScopes=['mcp:read','mcp:write']]
+ * @param {string[]} [options.extraResources=[]] more resource indicators the AS issues tokens for
+ *   (same scopes); they are not served by this process, useful for audience-mismatch tests
  * @param {'jwt'|'opaque'} [options.accessTokenFormat='jwt'] format of access tokens for the resource
  * @param {string} [options.variant='honest'] one of VARIANTS
  * @param {string} [options.wrongIssuer] issuer value used by the wrong-iss / wrong-metadata-issuer variants
@@ -120,6 +122,7 @@ export async function createAuthServer(options = {}) {
     host = '127.0.0.1',
     resourcePath = '/mcp',
     resourceScopes = ['mcp:read', 'mcp:write'],
+    extraResources = [],
     accessTokenFormat = 'jwt',
     variant = 'honest',
     wrongIssuer = DEFAULT_WRONG_ISSUER,
@@ -257,10 +260,12 @@ export async function createAuthServer(options = {}) {
             return true;
           },
           async getResourceServerInfo(ctx, resourceIndicator) {
-            if (resourceIndicator !== resourceUrl) throw new errors.InvalidTarget();
+            if (resourceIndicator !== resourceUrl && !extraResources.includes(resourceIndicator)) {
+              throw new errors.InvalidTarget();
+            }
             return {
               scope: resourceScopes.join(' '),
-              audience: resourceUrl,
+              audience: resourceIndicator,
               accessTokenTTL: 60 * 60,
               accessTokenFormat,
               jwt: { sign: { alg: 'ES256' } },
@@ -390,15 +395,21 @@ function misbehave({ variant, issuer, wrongIssuer }) {
     if (variant === 'wrong-iss') {
       const location = ctx.response.get('location');
       if (ctx.status >= 300 && ctx.status < 400 && location) {
-        const url = new URL(location);
-        for (const params of [url.searchParams, new URLSearchParams(url.hash.slice(1))]) {
-          if (params.get('iss') === issuer) {
-            params.set('iss', wrongIssuer);
-            if (params !== url.searchParams) url.hash = params.toString();
-          }
+        const url = new URL(location, issuer);
+        const fragment = new URLSearchParams(url.hash.slice(1));
+        let changed = false;
+        if (url.searchParams.get('iss') === issuer) {
+          url.searchParams.set('iss', wrongIssuer);
+          changed = true;
         }
-        ctx.redirect(url.href);
+        if (fragment.get('iss') === issuer) {
+          fragment.set('iss', wrongIssuer);
+          url.hash = fragment.toString();
+          changed = true;
+        }
+        if (changed) ctx.set('location', url.href);
       } else if (typeof ctx.body === 'string' && ctx.body.includes('name="iss"')) {
+        // response_mode=form_post
         ctx.body = ctx.body.replace(/(name="iss" value=")[^"]*(")/, `$1${wrongIssuer.replace(/[&<>"']/g, '')}$2`);
       }
     }
