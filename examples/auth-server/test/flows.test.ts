@@ -44,6 +44,24 @@ function capture(name: string): EventRecord[] {
 const names = (events: EventRecord[], filter?: RegExp) =>
   events.map((e) => e.name).filter((n) => !filter || filter.test(n));
 
+/** The described argument of `type` of the only event called `name`. */
+function arg(events: EventRecord[], name: string, type: string) {
+  const matching = events.filter((e) => e.name === name);
+  expect(matching).toHaveLength(1);
+  return matching[0]!.args.find((a) => a.type === type);
+}
+
+/** The sequence of the interactive part of a successful authorization (login + consent). */
+const AUTHORIZE_SUCCESS = [
+  'interaction.saved', 'interaction.started', // GET /auth -> login prompt
+  'interaction.saved', // POST login (interactionFinished)
+  'interaction.destroyed', 'interaction.ended', // GET /auth/:uid (resume)
+  'interaction.saved', 'interaction.started', 'session.saved', // -> consent prompt
+  'grant.saved', 'interaction.saved', // POST confirm (the app saves the Grant)
+  'interaction.destroyed', 'interaction.ended', // resume
+  'authorization.accepted', 'authorization_code.saved', 'authorization.success', 'session.saved',
+];
+
 type Client = Awaited<ReturnType<typeof oauth.processDynamicClientRegistrationResponse>>;
 
 async function register(metadataOverrides: Record<string, unknown>): Promise<Client> {
@@ -184,12 +202,18 @@ describe('authorization code flow', () => {
     expect(client.client_id).toEqual(expect.any(String));
     expect(client.client_secret).toBeUndefined();
     expect(client.token_endpoint_auth_method).toBe('none');
-    capture('dcr_public_success');
+    let events = capture('dcr_public_success');
+    expect(names(events)).toEqual(['registration_access_token.saved', 'registration_create.success']);
+    expect(arg(events, 'registration_create.success', 'client')).toEqual({ type: 'client', clientId: client.client_id, clientAuthMethod: 'none' });
 
     const flow = await codeFlow(client);
     expect(flow.callback.searchParams.get('iss')).toBe(as.issuer);
     expect(flow.params.get('code')).toEqual(expect.any(String));
-    capture('authorize_success');
+    events = capture('authorize_success');
+    expect(names(events)).toEqual(AUTHORIZE_SUCCESS);
+    expect(events.filter((e) => e.name === 'interaction.started').map((e) => e.args[1]))
+      .toEqual([{ type: 'prompt', name: 'login', reasons: ['no_session'] }, { type: 'prompt', name: 'consent', reasons: ['rs_scopes_missing'] }]);
+    expect(arg(events, 'authorization.success', 'object')).toEqual({ type: 'object', keys: ['code', 'iss', 'state'] });
 
     const tokens = await exchange(client, flow);
     expect(tokens.token_type).toBe('bearer');
@@ -197,7 +221,11 @@ describe('authorization code flow', () => {
     expect(tokens.scope).toBe('mcp:read');
     const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
     expect(claims).toMatchObject({ aud: as.resourceUrl, iss: as.issuer, sub: 'alice', client_id: client.client_id, scope: 'mcp:read' });
-    capture('code_exchange_success');
+    events = capture('code_exchange_success');
+    expect(names(events)).toEqual(['authorization_code.consumed', 'access_token.issued', 'refresh_token.saved', 'grant.success']);
+    expect(arg(events, 'access_token.issued', 'model')).toMatchObject({ kind: 'AccessToken', format: 'jwt', gty: 'authorization_code', aud: as.resourceUrl });
+    expect(arg(events, 'refresh_token.saved', 'model')).toMatchObject({ kind: 'RefreshToken', rotations: 0 });
+    expect(arg(events, 'grant.success', 'ctx')).toMatchObject({ route: 'token', status: 200, grantType: 'authorization_code', clientId: client.client_id });
 
     const ok = await callResource(tokens.access_token);
     expect(ok.status).toBe(200);
@@ -205,20 +233,30 @@ describe('authorization code flow', () => {
     // also through oauth4webapi
     const viaLib = await oauth.protectedResourceRequest(tokens.access_token, 'GET', new URL(as.resourceUrl), undefined, undefined, insecure);
     expect(viaLib.status).toBe(200);
-    capture('resource_call');
+    // JWT validation at the resource (JWKS fetched once) emits no provider event
+    expect(names(capture('resource_call'))).toEqual([]);
 
     const rotated = await refresh(client, tokens.refresh_token!);
     expect(rotated.refresh_token).toEqual(expect.any(String));
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
     expect((await callResource(rotated.access_token)).status).toBe(200);
-    capture('refresh_success');
+    events = capture('refresh_success');
+    expect(names(events)).toEqual(['refresh_token.consumed', 'refresh_token.saved', 'access_token.issued', 'grant.success']);
+    expect(arg(events, 'refresh_token.consumed', 'model')).toMatchObject({ rotations: 0 });
+    expect(arg(events, 'refresh_token.saved', 'model')).toMatchObject({ rotations: 1, gty: 'authorization_code refresh_token' });
+    expect(arg(events, 'grant.success', 'ctx')).toMatchObject({ grantType: 'refresh_token', entities: ['AccessToken', 'Account', 'Client', 'Grant', 'RefreshToken', 'RotatedRefreshToken'] });
 
     const revoked = await oauth.revocationRequest(metadata, client, clientAuth(client), rotated.refresh_token!, insecure);
     await oauth.processRevocationResponse(revoked);
     expect(revoked.status).toBe(200);
-    capture('revocation_refresh_token');
+    // revoking a refresh token revokes its grant: grant.revoked here is not a security signal
+    events = capture('revocation_refresh_token');
+    expect(names(events)).toEqual(['refresh_token.destroyed', 'grant.revoked']);
+    expect(events[1]!.alsRoute).toBe('revocation');
     expect(await oauthError(refresh(client, rotated.refresh_token!))).toMatchObject({ error: 'invalid_grant', status: 400 });
-    capture('refresh_after_revocation');
+    events = capture('refresh_after_revocation');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'refresh token not found' });
   });
 
   test('confidential client via DCR, client_secret_basic', async () => {
@@ -234,7 +272,11 @@ describe('authorization code flow', () => {
     // wrong client secret at the token endpoint
     const bad = { ...client, client_secret: 'not-the-secret' };
     expect(await oauthError(refresh(bad, tokens.refresh_token!))).toMatchObject({ error: 'invalid_client', status: 401 });
-    capture('invalid_client_auth');
+    const events = capture('invalid_client_auth');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({
+      name: 'InvalidClientAuth', error: 'invalid_client', error_description: 'client authentication failed', error_detail: 'invalid secret provided', status: 401,
+    });
   });
 
   test('client_credentials grant (static benchmark client and a DCR one)', async () => {
@@ -249,7 +291,9 @@ describe('authorization code flow', () => {
     const res = await callResource(tokens.access_token);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ token: { client_id: bench.client_id, aud: as.resourceUrl } });
-    capture('client_credentials_success');
+    const events = capture('client_credentials_success');
+    expect(names(events)).toEqual(['client_credentials.issued', 'grant.success']);
+    expect(arg(events, 'client_credentials.issued', 'model')).toMatchObject({ kind: 'ClientCredentials', format: 'jwt', clientId: bench.client_id });
 
     const m2m = await register({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [] });
     const m2mTokens = await oauth.processClientCredentialsResponse(metadata, m2m,
@@ -295,10 +339,19 @@ describe('attacks', () => {
 
     const replay = await oauthError(refresh(client, tokens.refresh_token!));
     expect(replay).toMatchObject({ error: 'invalid_grant', error_description: 'grant request is invalid', status: 400 });
-    capture('refresh_token_reuse');
+    let events = capture('refresh_token_reuse');
+    expect(names(events)).toEqual(['refresh_token.destroyed', 'grant.revoked', 'grant.error']);
+    const reused = arg(events, 'refresh_token.destroyed', 'model')!;
+    expect(reused).toMatchObject({ kind: 'RefreshToken', rotations: 0, consumed: expect.any(Number) });
+    expect(arg(events, 'grant.revoked', 'string')).toEqual({ type: 'string', value: reused.grantId });
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used' });
+    expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ route: 'token', grantType: 'refresh_token', entities: ['Account', 'Client', 'Grant', 'RefreshToken'] });
 
     expect(await oauthError(refresh(client, first.refresh_token!))).toMatchObject({ error: 'invalid_grant', status: 400 });
-    capture('refresh_after_family_revoked');
+    events = capture('refresh_after_family_revoked');
+    // the live token of the family is simply gone: indistinguishable from an unknown token
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'refresh token not found' });
     // the access token issued with the latest refresh is a JWT: it stays valid until it expires
     expect((await callResource(first.access_token)).status).toBe(200);
   });
@@ -309,9 +362,15 @@ describe('attacks', () => {
     const tokens = await exchange(client, flow);
     recorder.clear();
     expect(await oauthError(exchange(client, flow))).toMatchObject({ error: 'invalid_grant', status: 400 });
-    capture('authorization_code_replay');
+    const events = capture('authorization_code_replay');
+    expect(names(events)).toEqual(['grant.revoked', 'grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'authorization code already consumed' });
+    // no AuthorizationCode entity on ctx (set only after a successful consume); grantId only via grant.revoked
+    expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ grantType: 'authorization_code', entities: ['Client'] });
     expect(await oauthError(refresh(client, tokens.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
-    capture('refresh_after_code_replay');
+    expect(arg(capture('refresh_after_code_replay'), 'grant.error', 'error')).toMatchObject({ error_detail: 'refresh token not found' });
+    // the JWT access token issued from the code is not stored, so it cannot be revoked
+    expect((await callResource(tokens.access_token)).status).toBe(200);
   });
 
   test('wrong code_verifier', async () => {
@@ -320,7 +379,12 @@ describe('attacks', () => {
     recorder.clear();
     const err = await oauthError(exchange(client, { ...flow, verifier: oauth.generateRandomCodeVerifier() }));
     expect(err).toMatchObject({ error: 'invalid_grant', error_description: 'grant request is invalid', status: 400 });
-    capture('pkce_verifier_mismatch');
+    const events = capture('pkce_verifier_mismatch');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({
+      error_detail: 'code_verifier does not match code_challenge',
+      cause: 'code_verifier does not match code_challenge',
+    });
     // the code survives a failed PKCE check: the right verifier still works
     await expect(exchange(client, flow)).resolves.toMatchObject({ token_type: 'bearer' });
     capture('code_exchange_after_pkce_failure');
@@ -337,7 +401,9 @@ describe('attacks', () => {
     });
     expect(response.status).toBe(400);
     expect((await response.json()).error).toBe('invalid_grant');
-    capture('pkce_verifier_missing');
+    let events = capture('pkce_verifier_missing');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'code_verifier must be provided', cause: 'code_verifier must be provided' });
 
     const noPkce = await startAuthorization(client);
     noPkce.url.searchParams.delete('code_challenge');
@@ -347,13 +413,19 @@ describe('attacks', () => {
     const cb1 = new URL(r1.headers.get('location')!);
     expect(cb1.searchParams.get('error')).toBe('invalid_request');
     expect(cb1.searchParams.get('iss')).toBe(as.issuer);
-    capture('authorize_without_pkce');
+    events = capture('authorize_without_pkce');
+    expect(names(events)).toEqual(['authorization.error']);
+    expect(arg(events, 'authorization.error', 'error')).toMatchObject({
+      name: 'InvalidRequest', error: 'invalid_request', error_description: 'Authorization Server policy requires PKCE to be used for this request',
+    });
 
     const plain = await startAuthorization(client, { code_challenge_method: 'plain' });
     const r2 = await fetch(plain.url, { redirect: 'manual' });
     const cb2 = new URL(r2.headers.get('location')!);
     expect(cb2.searchParams.get('error')).toBe('invalid_request');
-    capture('authorize_pkce_plain');
+    events = capture('authorize_pkce_plain');
+    expect(names(events)).toEqual(['authorization.error']);
+    expect(arg(events, 'authorization.error', 'error')).toMatchObject({ error_description: 'not supported value of code_challenge_method' });
   });
 
   test('redirect_uri mismatch at the token endpoint and at the authorization endpoint', async () => {
@@ -362,13 +434,17 @@ describe('attacks', () => {
     recorder.clear();
     expect(await oauthError(exchange(client, { ...flow, redirectUri: 'http://127.0.0.1:9999/other' })))
       .toMatchObject({ error: 'invalid_grant', status: 400 });
-    capture('redirect_uri_mismatch_token');
+    let events = capture('redirect_uri_mismatch_token');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'authorization code redirect_uri mismatch' });
 
     const bad = await startAuthorization(client, { redirect_uri: 'http://127.0.0.1:9999/evil' });
     const res = await fetch(bad.url, { redirect: 'manual', headers: { accept: 'text/html' } });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('redirect_uri did not match any of the client');
-    capture('redirect_uri_mismatch_authorize');
+    events = capture('redirect_uri_mismatch_authorize');
+    expect(names(events)).toEqual(['authorization.error']);
+    expect(arg(events, 'authorization.error', 'error')).toMatchObject({ name: 'InvalidRedirectUri', error: 'invalid_redirect_uri', status: 400 });
   });
 
   test('client mismatch: a code redeemed by another client', async () => {
@@ -377,7 +453,12 @@ describe('attacks', () => {
     const flow = await codeFlow(victim);
     recorder.clear();
     expect(await oauthError(exchange(attacker, flow))).toMatchObject({ error: 'invalid_grant', status: 400 });
-    capture('client_mismatch');
+    const events = capture('client_mismatch');
+    expect(names(events)).toEqual(['grant.error']);
+    expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'client mismatch' });
+    expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ clientId: attacker.client_id });
+    // the code is not consumed by the failed attempt: the victim can still redeem it
+    await expect(exchange(victim, flow)).resolves.toMatchObject({ token_type: 'bearer' });
   });
 
   test('DCR failure', async () => {
@@ -387,7 +468,11 @@ describe('attacks', () => {
     }, insecure);
     const err = await oauthError(oauth.processDynamicClientRegistrationResponse(response));
     expect(err).toMatchObject({ error: 'invalid_redirect_uri', status: 400 });
-    capture('dcr_failure');
+    const events = capture('dcr_failure');
+    expect(names(events)).toEqual(['registration_create.error']);
+    expect(arg(events, 'registration_create.error', 'error')).toMatchObject({
+      name: 'InvalidClientMetadata', error: 'invalid_redirect_uri', error_description: 'redirect_uris must only contain valid uris',
+    });
   });
 
   test('consent denial and login cancel -> access_denied with iss', async () => {
@@ -399,12 +484,23 @@ describe('attacks', () => {
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('iss')).toBe(as.issuer);
     expect(() => oauth.validateAuthResponse(metadata, client, callback, started.state)).toThrow('authorization response from the server is an error');
-    capture('consent_denied');
+    let events = capture('consent_denied');
+    expect(names(events)).toEqual([
+      'interaction.saved', 'interaction.started', 'interaction.saved', 'interaction.destroyed', 'interaction.ended',
+      'interaction.saved', 'interaction.started', 'session.saved',
+      'interaction.saved', // POST abort (interactionFinished with the error)
+      'interaction.destroyed', 'session.saved', 'authorization.error', // resume: no interaction.ended
+    ]);
+    expect(arg(events, 'authorization.error', 'error')).toMatchObject({
+      name: 'AccessDenied', error: 'access_denied', error_description: 'End-User aborted interaction',
+    });
+    expect(arg(events, 'authorization.error', 'ctx')).toMatchObject({ route: 'resume' });
 
     const again = await startAuthorization(client);
     const cancelled = await authorize(again.url, { login: 'cancel' });
     expect(cancelled.callback.searchParams.get('error')).toBe('access_denied');
-    capture('login_cancelled');
+    events = capture('login_cancelled');
+    expect(names(events)).toEqual(['interaction.saved', 'interaction.started', 'interaction.saved', 'interaction.destroyed', 'authorization.error']);
   });
 
   test('wrong password re-renders the login page, emits nothing from the provider', async () => {
@@ -413,7 +509,8 @@ describe('attacks', () => {
     recorder.clear();
     const err = await authorize(started.url, { password: 'wrong' }).catch((e: Error & { pages?: string[] }) => e);
     expect((err as Error).message).toBe('login keeps failing');
-    capture('login_failed');
+    // failed logins happen in the application's interaction routes: oidc-provider sees nothing
+    expect(names(capture('login_failed'))).toEqual(['interaction.saved', 'interaction.started']);
   });
 
   test('every emitted event is a documented one and heard by provider.on()', () => {
