@@ -1,16 +1,129 @@
+import { logs as logsApi } from '@opentelemetry/api';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import type { Resource } from '@opentelemetry/resources';
 import type { Logger as WinstonLogger } from 'winston';
 import type { LogsOptions, TelemetryHandle } from '../types';
 import type { ResolvedConfig } from '../init/config';
+import { noticeOnce } from '../internal/diag';
+import { runtime } from '../internal/runtime';
+import { setEventSink, type OAuthEvent } from '../api/events';
+import { createRedactor } from '../redaction';
+import { resolveLogs, type LogsConfig } from './config';
+import { createLogger } from './logger';
+import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
+import { bridgeLegacyLogsApi } from './bridge';
 
 export interface LogsSide {
-  logger: WinstonLogger | undefined;
+  logger: WinstonLogger;
   attach(handle: TelemetryHandle): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** The logs side of initTelemetry() (winston → redaction → stdout JSON and OTLP). */
-export async function startLogs(_options: LogsOptions, _resource: Resource, _cfg: ResolvedConfig): Promise<LogsSide | undefined> {
-  return undefined;
+/**
+ * The logs side of initTelemetry(): redaction first, then a bounded batch processor exporting
+ * OTLP/HTTP to a Collector; the package's winston logger writing JSON lines to stdout and
+ * bridging into that provider; and the sink that turns recorded OAuth events into log records.
+ */
+export async function startLogs(options: LogsOptions, resource: Resource, cfg: ResolvedConfig): Promise<LogsSide> {
+  const c = resolveLogs(options);
+  const fingerprintKey = cfg.fingerprintKey ?? runtime().fingerprintKey;
+  const redactor = createRedactor({
+    ...(c.redaction.extraKeys ? { extraKeys: c.redaction.extraKeys } : {}),
+    ...(c.redaction.extraPatterns ? { extraPatterns: c.redaction.extraPatterns } : {}),
+    ...(c.redaction.allowKeys ? { allowKeys: c.redaction.allowKeys } : {}),
+    ...(c.redaction.fingerprint ? { fingerprint: { key: fingerprintKey } } : {}),
+  });
+
+  let provider: LoggerProvider | undefined;
+  let batch: BoundedBatchLogRecordProcessor | undefined;
+  if (c.otlp) {
+    const o = c.otlp;
+    const exporterConfig = { url: o.url, headers: o.headers, timeoutMillis: o.timeoutMillis };
+    const exporter = o.protocol === 'http/json' ? new OTLPJsonLogExporter(exporterConfig) : new OTLPProtoLogExporter(exporterConfig);
+    batch = new BoundedBatchLogRecordProcessor(exporter, {
+      maxQueueSize: o.maxQueueSize,
+      maxExportBatchSize: o.maxExportBatchSize,
+      scheduledDelayMillis: o.scheduledDelayMillis,
+      exportTimeoutMillis: o.timeoutMillis,
+    });
+    provider = new LoggerProvider({ resource, processors: [new RedactingLogRecordProcessor(redactor), batch] });
+    bridgeLegacyLogsApi();
+    if (!logsApi.setGlobalLoggerProvider(provider)) {
+      noticeOnce('global-logger', 'a global LoggerProvider was already registered; winston records go to it, not to oauth-otel\'s OTLP exporter');
+    }
+  }
+
+  const attrs = resource.attributes;
+  const logger = createLogger({
+    level: c.level,
+    stdout: c.stdout,
+    otel: c.otlp !== false,
+    redactor,
+    resource: {
+      service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
+      ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
+      ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment: String(attrs['deployment.environment.name']) } : {}),
+    },
+  });
+  setEventSink(eventWriter(logger, c));
+
+  const flush = async () => {
+    await provider?.forceFlush();
+  };
+  let detachSignals: (() => void) | undefined;
+  return {
+    logger,
+    attach(handle) {
+      if (c.flushOnExit) detachSignals = flushOnSignals(handle);
+    },
+    forceFlush: flush,
+    async shutdown() {
+      detachSignals?.();
+      setEventSink(undefined);
+      await provider?.shutdown();
+      logger.close();
+    },
+  };
+}
+
+/** Writes recorded OAuth events through the package logger, in the one log schema. */
+function eventWriter(logger: WinstonLogger, c: LogsConfig): (e: OAuthEvent) => void {
+  return (e) => {
+    const rec: Record<string, unknown> = { level: e.level, message: e.message, event: e.event, 'otel.event.name': e.event };
+    for (const k in e.attributes) {
+      const v = e.attributes[k];
+      if (v !== undefined && (c.logClientId || k !== 'oauth.client_id')) rec[k] = v;
+    }
+    if (e.error !== undefined) rec.err = e.error;
+    logger.log(rec as never);
+  };
+}
+
+/**
+ * Flushes queued records on SIGTERM/SIGINT, then lets the signal take its default course. Only
+ * installed when the app has no handler of its own for that signal (we never change how an app
+ * exits); otherwise the app is expected to call handle.shutdown() itself.
+ */
+function flushOnSignals(handle: TelemetryHandle): () => void {
+  const installed: [NodeJS.Signals, () => void][] = [];
+  for (const sig of ['SIGTERM', 'SIGINT'] as NodeJS.Signals[]) {
+    if (process.listenerCount(sig) > 0) continue;
+    const onSignal = () => {
+      process.removeListener(sig, onSignal);
+      const timer = setTimeout(() => process.kill(process.pid, sig), 10_000);
+      timer.unref();
+      void handle.shutdown().finally(() => {
+        clearTimeout(timer);
+        if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+      });
+    };
+    process.on(sig, onSignal);
+    installed.push([sig, onSignal]);
+  }
+  return () => {
+    for (const [sig, fn] of installed) process.removeListener(sig, fn);
+  };
 }

@@ -1,0 +1,58 @@
+import { createLogger as createWinston, transports, format, type Logger } from 'winston';
+import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
+import type { Writable } from 'node:stream';
+import type { LogLevel } from '../types';
+import { createRedactor, type Redactor } from '../redaction';
+import { bridgeLegacyLogsApi } from './bridge';
+import { defaultLevel, LEVELS, SEVERITY_NUMBER } from './levels';
+import { jsonLineFormat, redactionFormat, traceContextFormat, type ResourceFields } from './format';
+
+export interface CreateLoggerOptions {
+  /** Default `LOG_LEVEL`, else production info, test warn, otherwise debug. */
+  level?: LogLevel;
+  /** JSON lines to `destination` (default stdout). Default true. */
+  stdout?: boolean;
+  /** Where the JSON lines go. Default `process.stdout`. */
+  destination?: Writable;
+  /** Bridge every record into OpenTelemetry logs (the global LoggerProvider). Default true. */
+  otel?: boolean;
+  /** The redactor applied before every transport. Default: the package's default policy. */
+  redactor?: Redactor;
+  /** Resource fields repeated on stdout lines. Default from `OTEL_SERVICE_NAME` / `NODE_ENV`. */
+  resource?: ResourceFields;
+  /** Metadata on every record (redacted like everything else). */
+  defaultMeta?: Record<string, unknown>;
+}
+
+/**
+ * A winston logger with oauth-otel's pipeline: redaction first, trace context, then one JSON
+ * object per line on stdout and the same record into OpenTelemetry (OTLP when initTelemetry()
+ * started the logs side, or your own SDK's LoggerProvider). Usable before or after init.
+ */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const redactor = options.redactor ?? createRedactor();
+  const resource = options.resource ?? envResource();
+  const outputs = [];
+  if (options.stdout !== false) {
+    outputs.push(new transports.Stream({ stream: options.destination ?? process.stdout, format: jsonLineFormat(resource) }));
+  }
+  if (options.otel !== false) {
+    bridgeLegacyLogsApi();
+    outputs.push(new OpenTelemetryTransportV3({ severityMapping: { ...SEVERITY_NUMBER } }));
+  }
+  return createWinston({
+    levels: { ...LEVELS },
+    level: options.level ?? defaultLevel(),
+    format: format.combine(redactionFormat(redactor), traceContextFormat),
+    transports: outputs,
+    exitOnError: false,
+    ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
+  });
+}
+
+function envResource(): ResourceFields {
+  return {
+    service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node',
+    deployment_environment: process.env.NODE_ENV || 'development',
+  };
+}
