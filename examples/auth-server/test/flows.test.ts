@@ -41,6 +41,9 @@ function capture(name: string): EventRecord[] {
   return events;
 }
 
+type Json = Record<string, any>;
+const json = async (response: Response): Promise<Json> => (await response.json()) as Json;
+
 const names = (events: EventRecord[], filter?: RegExp) =>
   events.map((e) => e.name).filter((n) => !filter || filter.test(n));
 
@@ -140,7 +143,7 @@ async function oauthError(promise: Promise<unknown>) {
       cause?: Array<{ scheme: string; parameters: Record<string, string> }>; response?: Response;
     };
     if (e.code === oauth.WWW_AUTHENTICATE_CHALLENGE) {
-      const body = await e.response!.json().catch(() => ({}));
+      const body = (await e.response!.json().catch(() => ({}))) as Record<string, string | undefined>;
       return {
         error: e.cause![0]!.parameters.error ?? body.error,
         error_description: e.cause![0]!.parameters.error_description ?? body.error_description,
@@ -178,7 +181,7 @@ describe('discovery', () => {
     // the same document through oauth4webapi's own well-known URL construction and at the root
     const viaHelper = await oauth.processResourceDiscoveryResponse(new URL(as.resourceUrl), await oauth.resourceDiscoveryRequest(new URL(as.resourceUrl), insecure));
     expect(viaHelper.resource).toBe(as.resourceUrl);
-    expect((await (await fetch(new URL('/.well-known/oauth-protected-resource', as.issuer))).json()).resource).toBe(as.resourceUrl);
+    expect((await json(await fetch(new URL('/.well-known/oauth-protected-resource', as.issuer)))).resource).toBe(as.resourceUrl);
 
     const issuer = new URL(prm.authorization_servers![0]!);
     const md = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
@@ -229,7 +232,7 @@ describe('authorization code flow', () => {
 
     const ok = await callResource(tokens.access_token);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ ok: true, token: { sub: 'alice', aud: as.resourceUrl, format: 'jwt' } });
+    expect(await json(ok)).toMatchObject({ ok: true, token: { sub: 'alice', aud: as.resourceUrl, format: 'jwt' } });
     // also through oauth4webapi
     const viaLib = await oauth.protectedResourceRequest(tokens.access_token, 'GET', new URL(as.resourceUrl), undefined, undefined, insecure);
     expect(viaLib.status).toBe(200);
@@ -277,6 +280,27 @@ describe('authorization code flow', () => {
     expect(arg(events, 'grant.error', 'error')).toMatchObject({
       name: 'InvalidClientAuth', error: 'invalid_client', error_description: 'client authentication failed', error_detail: 'invalid secret provided', status: 401,
     });
+    expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ clientId: client.client_id });
+
+    // an unknown client_id
+    const unknown = { ...client, client_id: 'no-such-client' };
+    expect(await oauthError(refresh(unknown, tokens.refresh_token!))).toMatchObject({ error: 'invalid_client', status: 401 });
+    const unknownEvents = capture('unknown_client');
+    expect(names(unknownEvents)).toEqual(['grant.error']);
+    expect(arg(unknownEvents, 'grant.error', 'error')).toMatchObject({ name: 'InvalidClientAuth', error_detail: 'client not found' });
+    // ctx.oidc.client is unset, but the attacker-chosen client_id is in ctx.oidc.params
+    expect(arg(unknownEvents, 'grant.error', 'ctx')!.clientId).toBeUndefined();
+
+    // revoking a JWT access token: refused (it is not stored), revocation.error, it stays valid
+    const revokedAt = await oauth.revocationRequest(metadata, client, clientAuth(client), tokens.access_token, insecure);
+    expect(revokedAt.status).toBe(400);
+    expect(await json(revokedAt)).toEqual({
+      error: 'unsupported_token_type', error_description: 'Structured JWT Tokens cannot be revoked via the revocation_endpoint',
+    });
+    const revocationEvents = capture('revocation_jwt_access_token');
+    expect(names(revocationEvents)).toEqual(['revocation.error']);
+    expect(arg(revocationEvents, 'revocation.error', 'error')).toMatchObject({ name: 'UnsupportedTokenType', error: 'unsupported_token_type' });
+    expect((await callResource(tokens.access_token)).status).toBe(200);
   });
 
   test('client_credentials grant (static benchmark client and a DCR one)', async () => {
@@ -290,7 +314,7 @@ describe('authorization code flow', () => {
     expect(tokens.scope).toBe('mcp:read');
     const res = await callResource(tokens.access_token);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ token: { client_id: bench.client_id, aud: as.resourceUrl } });
+    expect(await json(res)).toMatchObject({ token: { client_id: bench.client_id, aud: as.resourceUrl } });
     const events = capture('client_credentials_success');
     expect(names(events)).toEqual(['client_credentials.issued', 'grant.success']);
     expect(arg(events, 'client_credentials.issued', 'model')).toMatchObject({ kind: 'ClientCredentials', format: 'jwt', clientId: bench.client_id });
@@ -321,7 +345,7 @@ describe('authorization code flow', () => {
     expect(JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()).aud).toBe(OTHER_RESOURCE);
     const wrongAudience = await callResource(tokens.access_token);
     expect(wrongAudience.status).toBe(401);
-    expect(await wrongAudience.json()).toEqual({ error: 'invalid_token', error_description: 'token audience does not include this resource' });
+    expect(await json(wrongAudience)).toEqual({ error: 'invalid_token', error_description: 'token audience does not include this resource' });
     // an unknown resource indicator is refused by the AS (RFC 8707 invalid_target)
     const unknown = await startAuthorization(client, { resource: 'https://unknown.example/' });
     const redirect = await fetch(unknown.url, { redirect: 'manual' });
@@ -346,6 +370,8 @@ describe('attacks', () => {
     expect(arg(events, 'grant.revoked', 'string')).toEqual({ type: 'string', value: reused.grantId });
     expect(arg(events, 'grant.error', 'error')).toMatchObject({ name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used' });
     expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ route: 'token', grantType: 'refresh_token', entities: ['Account', 'Client', 'Grant', 'RefreshToken'] });
+    // grant.revoked and grant.error get the same ctx object: that is how to correlate them
+    expect(events[1]!.raw[0]).toBe(events[2]!.raw[0]);
 
     expect(await oauthError(refresh(client, first.refresh_token!))).toMatchObject({ error: 'invalid_grant', status: 400 });
     events = capture('refresh_after_family_revoked');
@@ -367,6 +393,7 @@ describe('attacks', () => {
     expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'authorization code already consumed' });
     // no AuthorizationCode entity on ctx (set only after a successful consume); grantId only via grant.revoked
     expect(arg(events, 'grant.error', 'ctx')).toMatchObject({ grantType: 'authorization_code', entities: ['Client'] });
+    expect(events[0]!.raw[0]).toBe(events[1]!.raw[0]);
     expect(await oauthError(refresh(client, tokens.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
     expect(arg(capture('refresh_after_code_replay'), 'grant.error', 'error')).toMatchObject({ error_detail: 'refresh token not found' });
     // the JWT access token issued from the code is not stored, so it cannot be revoked
@@ -400,7 +427,7 @@ describe('attacks', () => {
       body: new URLSearchParams({ grant_type: 'authorization_code', client_id: client.client_id, code: flow.params.get('code')!, redirect_uri: flow.redirectUri }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe('invalid_grant');
+    expect((await json(response)).error).toBe('invalid_grant');
     let events = capture('pkce_verifier_missing');
     expect(names(events)).toEqual(['grant.error']);
     expect(arg(events, 'grant.error', 'error')).toMatchObject({ error_detail: 'code_verifier must be provided', cause: 'code_verifier must be provided' });

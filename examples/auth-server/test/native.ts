@@ -6,7 +6,7 @@
 // created by the host realm's Function constructor (Buffer is a host-realm object in the sandbox).
 // Consequence: these modules run in the host realm; avoid `instanceof` checks across the boundary
 // (e.g. `toBeInstanceOf(Error)` on their errors) and compare plain data instead.
-import type * as OAuth from 'oauth4webapi';
+import type * as OAuth from 'oauth4webapi' with { 'resolution-mode': 'import' };
 
 type NodeModule = { createRequire(path: string): (id: string) => unknown };
 type HostProcess = { getBuiltinModule(id: string): unknown };

@@ -21,13 +21,16 @@ async function start(options: Record<string, unknown>) {
   return { as, recorder };
 }
 
-async function rawMetadata(as: AuthServer) {
-  return (await fetch(as.metadataUrl)).json();
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = async (response: Response): Promise<Json> => (await response.json()) as Json;
+
+async function rawMetadata(as: AuthServer): Promise<Json> {
+  return json(await fetch(as.metadataUrl));
 }
 
 /** Metadata as a client would hold it, without oauth4webapi's issuer validation. */
 async function metadataOf(as: AuthServer): Promise<Metadata> {
-  return rawMetadata(as);
+  return (await rawMetadata(as)) as Metadata;
 }
 
 async function publicClient(md: Metadata): Promise<Client> {
@@ -84,7 +87,7 @@ describe('variants', () => {
     const { as, recorder } = await start({ variant: 'no-s256' });
     try {
       for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-        const md = await (await fetch(new URL(path, as.issuer))).json();
+        const md = await json(await fetch(new URL(path, as.issuer)));
         expect(md.code_challenge_methods_supported).toEqual(['plain']);
         expect(md.issuer).toBe(as.issuer);
       }
@@ -193,7 +196,7 @@ describe('opaque access tokens', () => {
       recorder.clear();
       const ok = await fetch(as.resourceUrl, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ token: { format: 'opaque', sub: 'alice', aud: as.resourceUrl, client_id: client.client_id } });
+      expect(await json(ok)).toMatchObject({ token: { format: 'opaque', sub: 'alice', aud: as.resourceUrl, client_id: client.client_id } });
       // a successful introspection emits nothing
       expect(recorder.names()).toEqual([]);
 
@@ -209,7 +212,7 @@ describe('opaque access tokens', () => {
       recorder.clear();
       const refreshResponse = await oauth.refreshTokenGrantRequest(md, client, oauth.None(), tokens.refresh_token!, insecure);
       expect(refreshResponse.status).toBe(400);
-      expect(await refreshResponse.json()).toEqual({ error: 'invalid_grant', error_description: 'grant request is invalid' });
+      expect(await json(refreshResponse)).toEqual({ error: 'invalid_grant', error_description: 'grant request is invalid' });
       expect(recorder.names()).toEqual(['grant.error']);
       expect(recorder.events[0]!.args[1]).toMatchObject({ error_detail: 'refresh token not found' });
     } finally {
@@ -238,7 +241,7 @@ describe('CLI', () => {
       const info = JSON.parse(line);
       expect(info.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(info.variant).toBe('no-s256');
-      const md = await (await fetch(`${info.issuer}/.well-known/oauth-authorization-server`)).json();
+      const md = await json(await fetch(`${info.issuer}/.well-known/oauth-authorization-server`));
       expect(md.code_challenge_methods_supported).toEqual(['plain']);
       expect((await fetch(info.resource)).status).toBe(401);
     } finally {
