@@ -1,0 +1,420 @@
+/**
+ * Value patterns for free text (redaction.md section 3). The scanner collects [start, end) ranges
+ * from each detector, merges overlaps and rebuilds the string once; a clean string is returned
+ * as the same reference with no allocation.
+ *
+ * Fast path: strings shorter than MIN_SECRET_TEXT, strings in the clean cache, and strings with
+ * none of the cheap markers below never reach a detector.
+ */
+import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SCHEME, K_SECRET, isSafeAmbiguousString, type KeyClassifier } from './keys';
+
+/**
+ * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
+ * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, or an auth scheme followed by a separator.
+ */
+export const MARKERS = /[=:%]|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+)/i;
+
+/** `code=x` is the shortest secret-bearing text worth a scan. */
+const MIN_SECRET_TEXT = 6;
+const CLEAN_CACHE_MAX_LEN = 128;
+const CLEAN_CACHE_LIMIT = 4096;
+/** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
+const TRUNCATE_MARGIN = 512;
+
+const PEM = /(-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----)([\s\S]*?)(?:-----END \2-----|$)/g;
+/** JWS (3 segments), JWE (5), unsecured (trailing dot) and bare base64url JSON (`eyJ…`). */
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/g;
+/** Sentry Relay's bearer shape, extended to Basic and DPoP, with `%20` / `+` from URLs and forms. */
+const SCHEME = /(?<![A-Za-z0-9_-])(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/gi;
+/** A leading auth scheme kept in front of a redacted header value. */
+const SCHEME_PREFIX = /^([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/;
+export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
+  'bearer', 'basic', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'gnap',
+  'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
+]);
+/** WWW-Authenticate parameters: `Bearer realm="x"` is a challenge, not a credential. */
+const AUTH_PARAMS = new Set([
+  'realm', 'error', 'error_description', 'error_uri', 'scope', 'algs', 'charset', 'nonce',
+  'resource_metadata', 'as_uri', 'resource',
+]);
+const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'None', 'nil', 'NULL']);
+
+export interface TextOptions {
+  classify: KeyClassifier;
+  mask: (secret: string) => string;
+  extraPatterns: readonly RegExp[];
+  maxStringLength: number;
+}
+
+export interface TextScanner {
+  /** Redacts secret-shaped content; returns `s` itself when nothing changed. */
+  scan(s: string): string;
+  /** Redacts a value known to be secret, keeping a leading auth scheme when `keepScheme`. */
+  maskSecret(s: string, keepScheme: boolean): string;
+  /** True when `s` may contain secret-shaped content (used for object keys). */
+  hasMarkers(s: string): boolean;
+}
+
+// Character classes as lookup tables (charCode < 128).
+const IDENT = new Uint8Array(128);
+const TERM = new Uint8Array(128);
+const HEX = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_.-]/.test(ch)) IDENT[c] = 1;
+  if (c <= 32 || '&#;,"\'<>\\|`()[]{}'.includes(ch)) TERM[c] = 1;
+  if (/[0-9A-Fa-f]/.test(ch)) HEX[c] = 1;
+}
+/** Percent escapes that end a value: whitespace and the terminator characters above. */
+const TERM_ESCAPES = new Set(['20', '09', '0A', '0D', '26', '23', '3B', '2C', '22', '27', '3C', '3E', '5C', '7C', '60', '28', '29', '5B', '5D', '7B', '7D']);
+/** Percent escapes allowed inside a parameter name (`access%5Ftoken`). */
+const NAME_ESCAPES = new Set(['5F', '2D', '2E']);
+
+const isHex = (c: number): boolean => c < 128 && HEX[c] === 1;
+
+/** Two hex digits at i, i+1 upper-cased, or '' when not hex. */
+function hexPair(s: string, i: number): string {
+  if (i + 1 >= s.length || !isHex(s.charCodeAt(i)) || !isHex(s.charCodeAt(i + 1))) return '';
+  return s.slice(i, i + 2).toUpperCase();
+}
+
+/** Length of a percent escape (single `%XX` or double `%25XX`) at i decoding into `set`, else 0. */
+function escapeAt(s: string, i: number, set: ReadonlySet<string>): number {
+  if (s.charCodeAt(i) !== 37) return 0;
+  const a = hexPair(s, i + 1);
+  if (a === '25') {
+    const b = hexPair(s, i + 3);
+    return b !== '' && set.has(b) ? 5 : 0;
+  }
+  return a !== '' && set.has(a) ? 3 : 0;
+}
+
+/** End of an unquoted value starting at i. */
+function endOfValue(s: string, i: number, allowEncodedSpace: boolean): number {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 128 && TERM[c] === 1) return i;
+    if (c === 37) {
+      const len = escapeAt(s, i, TERM_ESCAPES);
+      if (len > 0 && !(allowEncodedSpace && s.charCodeAt(i + len - 1) === 48 && s.charCodeAt(i + len - 2) === 50)) return i;
+    }
+    i++;
+  }
+  return n;
+}
+
+/** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string. */
+function endOfLine(s: string, i: number): number {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    if (c === 92) {
+      const d = s.charCodeAt(i + 1);
+      if (d === 110 || d === 114) return i;
+    }
+    i++;
+  }
+  return n;
+}
+
+/** Index after the bracket matching the one at i (quote-unaware), or the end of the string. */
+function endOfBracket(s: string, i: number): number {
+  let depth = 0;
+  const n = s.length;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return n;
+}
+
+/** Index of the closing quote `q` after i, skipping backslash escapes, or the end of the string. */
+function endOfQuoted(s: string, i: number, q: number): number {
+  const n = s.length;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === q) return i;
+  }
+  return n;
+}
+
+/** Start of the parameter name that ends at e (exclusive), walking back over name characters. */
+function startOfName(s: string, e: number): number {
+  const min = Math.max(0, e - 64);
+  let b = e;
+  while (b > min) {
+    const c = s.charCodeAt(b - 1);
+    if (c >= 128 || IDENT[c] !== 1) break;
+    // `%5F` / `%255F` ends here: accept name escapes, stop at any other escape.
+    if (b >= 3 && s.charCodeAt(b - 3) === 37 && isHex(s.charCodeAt(b - 2)) && isHex(c)) {
+      if (NAME_ESCAPES.has(s.slice(b - 2, b).toUpperCase())) {
+        b -= 3;
+        continue;
+      }
+      break;
+    }
+    if (b >= 5 && s.charCodeAt(b - 5) === 37 && s.charCodeAt(b - 4) === 50 && s.charCodeAt(b - 3) === 53 && isHex(s.charCodeAt(b - 2)) && isHex(c)) {
+      if (NAME_ESCAPES.has(s.slice(b - 2, b).toUpperCase())) {
+        b -= 5;
+        continue;
+      }
+      break;
+    }
+    b--;
+  }
+  return b;
+}
+
+/** A Bearer/Basic/DPoP credential rather than prose ("Basic auth", "Bearer tokens"). */
+function looksLikeCredential(c: string): boolean {
+  if (c.length < 6) return false;
+  const eq = c.indexOf('=');
+  if (eq > 0 && AUTH_PARAMS.has(c.slice(0, eq).toLowerCase())) return false;
+  if (c.length >= 16) return true;
+  for (let i = 1; i < c.length; i++) {
+    const x = c.charCodeAt(i);
+    if (x < 97 || x > 122) return true;
+  }
+  return false;
+}
+
+function sortAndMerge(r: number[]): number[] {
+  if (r.length <= 2) return r;
+  const idx: number[] = [];
+  for (let i = 0; i < r.length; i += 2) idx.push(i);
+  idx.sort((a, b) => r[a]! - r[b]! || r[b + 1]! - r[a + 1]!);
+  const out: number[] = [];
+  for (const i of idx) {
+    const s = r[i]!;
+    const e = r[i + 1]!;
+    const last = out.length - 1;
+    if (last > 0 && s < out[last]!) {
+      if (e > out[last]!) out[last] = e;
+    } else out.push(s, e);
+  }
+  return out;
+}
+
+export function createTextScanner(opts: TextOptions): TextScanner {
+  const { classify, mask, maxStringLength } = opts;
+  // Global + indices copies so exec() walks every match and reports group 1's position.
+  const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
+  const clean = new Set<string>();
+
+  const maskSecret = (v: string, keepScheme: boolean): string => {
+    if (v.length === 0) return v;
+    if (keepScheme) {
+      const m = SCHEME_PREFIX.exec(v);
+      if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) return v.slice(0, m[0].length) + mask(v.slice(m[0].length));
+    }
+    return mask(v);
+  };
+
+  /** Key-value pairs: `name=value`, `name%3Dvalue`, `name: value`, `"name":"value"`, userinfo. */
+  const scanPairs = (s: string, r: number[]): void => {
+    const n = s.length;
+    let ie = s.indexOf('=');
+    let ic = s.indexOf(':');
+    let ip = s.indexOf('%');
+    let resume = 0;
+    for (;;) {
+      let p: number;
+      let sepLen = 1;
+      let colon = false;
+      if (ie >= 0 && (ic < 0 || ie < ic) && (ip < 0 || ie < ip)) {
+        p = ie;
+        ie = s.indexOf('=', Math.max(p + 1, resume));
+      } else if (ic >= 0 && (ip < 0 || ic < ip)) {
+        p = ic;
+        ic = s.indexOf(':', Math.max(p + 1, resume));
+        colon = true;
+      } else if (ip >= 0) {
+        p = ip;
+        ip = s.indexOf('%', Math.max(p + 1, resume));
+        const a = hexPair(s, p + 1);
+        if (a === '3D') sepLen = 3;
+        else if (a === '25' && hexPair(s, p + 3) === '3D') sepLen = 5;
+        else continue;
+      } else break;
+      if (p < resume) continue;
+
+      // `scheme://user:pass@host`: both parts go.
+      if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
+        let j = p + 3;
+        let at = -1;
+        for (; j < n; j++) {
+          const c = s.charCodeAt(j);
+          if (c === 64) at = j;
+          else if (c === 47 || c === 63 || (c < 128 && TERM[c] === 1 && c !== 38 && c !== 59 && c !== 44)) break;
+        }
+        if (at > p + 3) {
+          const sep = s.indexOf(':', p + 3);
+          if (sep >= 0 && sep < at) {
+            if (sep > p + 3) r.push(p + 3, sep);
+            if (at > sep + 1) r.push(sep + 1, at);
+          } else r.push(p + 3, at);
+          resume = at + 1;
+        }
+        continue;
+      }
+
+      // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
+      let e = p;
+      while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+      const q = s.charCodeAt(e - 1);
+      if (q === 34 || q === 39) {
+        e--;
+        while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
+      }
+      let b = startOfName(s, e);
+      if (b === e) continue;
+      let name = s.slice(b, e);
+      // `\u0026state=`: a JSON-escaped `&` before the name.
+      if (b > 0 && s.charCodeAt(b - 1) === 92 && /^u00[0-9a-fA-F]{2}/.test(name)) {
+        name = name.slice(5);
+        b += 5;
+      }
+      if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e)/gi, '_');
+      const kind = classify(name);
+      if ((kind & (K_SECRET | K_AMBIGUOUS)) === 0 || (kind & (K_ALLOW | K_JWK)) !== 0) continue;
+
+      // The value: quoted (any level of backslash escaping), bracketed, to end of line, or a token.
+      let v = p + sepLen;
+      while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9)) v++;
+      if (v >= n) continue;
+      let vs: number;
+      let ve: number;
+      let next: number;
+      let w = v;
+      while (w < n && w - v < 8 && s.charCodeAt(w) === 92) w++;
+      const qc = s.charCodeAt(w);
+      if (qc === 34 || qc === 39) {
+        vs = w + 1;
+        if (w === v) ve = endOfQuoted(s, vs, qc);
+        else {
+          ve = s.indexOf(s.slice(v, w + 1), vs);
+          if (ve < 0) ve = n;
+        }
+        next = ve;
+      } else if (qc === 123 || qc === 91) {
+        vs = v;
+        ve = endOfBracket(s, v);
+        next = ve;
+      } else {
+        vs = v;
+        ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, v) : endOfValue(s, v, (kind & K_SCHEME) !== 0);
+        next = ve;
+      }
+      if (ve <= vs) continue;
+      const value = s.slice(vs, ve);
+      if (LITERALS.has(value)) continue;
+      if ((kind & K_AMBIGUOUS) !== 0) {
+        // Inside a URL query, fragment or form body `code` / `state` are always secret.
+        const before = b > 0 ? s.charCodeAt(b - 1) : 0;
+        const urlCtx =
+          before === 63 || before === 38 || before === 35 || s.charCodeAt(ve) === 38 ||
+          (b >= 3 && s.charCodeAt(b - 3) === 37 && /^(?:3F|26|23)$/i.test(s.slice(b - 2, b))) ||
+          /^%(?:25)?26/i.test(s.slice(ve, ve + 5));
+        if (!urlCtx && isSafeAmbiguousString(value)) continue;
+      }
+      if ((kind & K_SCHEME) !== 0) {
+        const m = SCHEME_PREFIX.exec(value);
+        if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) vs += m[0].length;
+      }
+      if (ve > vs) r.push(vs, ve);
+      resume = next;
+    }
+  };
+
+  const scanFull = (s: string): string => {
+    const r: number[] = [];
+    if (s.indexOf('-----BEGIN') >= 0) {
+      PEM.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = PEM.exec(s)) !== null) {
+        const start = m.index + m[1]!.length;
+        if (m[3]!.length > 0) r.push(start, start + m[3]!.length);
+        if (m[0].length === 0) PEM.lastIndex++;
+      }
+    }
+    if (s.indexOf('eyJ') >= 0) {
+      JWT.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = JWT.exec(s)) !== null) r.push(m.index, m.index + m[0].length);
+    }
+    SCHEME.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = SCHEME.exec(s)) !== null) {
+      let cred = m[1]!;
+      while (cred.endsWith('.')) cred = cred.slice(0, -1);
+      if (looksLikeCredential(cred)) {
+        const start = m.index + m[0].length - m[1]!.length;
+        r.push(start, start + cred.length);
+      }
+    }
+    if (s.indexOf('=') >= 0 || s.indexOf(':') >= 0 || s.indexOf('%') >= 0) scanPairs(s, r);
+    for (const re of extra) {
+      re.lastIndex = 0;
+      let x: RegExpExecArray | null;
+      while ((x = re.exec(s)) !== null) {
+        if (x[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        const g = x.indices?.[1];
+        if (g) {
+          if (g[1] > g[0]) r.push(g[0], g[1]);
+        } else r.push(x.index, x.index + x[0].length);
+      }
+    }
+    if (r.length === 0) return s;
+    const merged = sortAndMerge(r);
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < merged.length; i += 2) {
+      const a = merged[i]!;
+      const z = merged[i + 1]!;
+      out += s.slice(last, a) + mask(s.slice(a, z));
+      last = z;
+    }
+    return out + s.slice(last);
+  };
+
+  const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s);
+
+  const scan = (s: string): string => {
+    const len = s.length;
+    if (len < MIN_SECRET_TEXT && extra.length === 0) return s;
+    const cacheable = len <= CLEAN_CACHE_MAX_LEN;
+    if (cacheable && clean.has(s)) return s;
+    if (len > maxStringLength) {
+      const out = scanFull(s.slice(0, maxStringLength + TRUNCATE_MARGIN));
+      let cut = maxStringLength;
+      const open = out.lastIndexOf('[REDACTED', cut - 1);
+      if (open >= 0 && out.indexOf(']', open) >= cut) cut = open;
+      return `${out.slice(0, cut)}…[TRUNCATED ${len} chars]`;
+    }
+    if (!hasMarkers(s)) {
+      if (cacheable) {
+        if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
+        clean.add(s);
+      }
+      return s;
+    }
+    const out = scanFull(s);
+    if (out === s && cacheable) {
+      if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
+      clean.add(s);
+    }
+    return out;
+  };
+
+  return { scan, maskSecret, hasMarkers };
+}

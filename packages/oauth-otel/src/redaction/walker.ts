@@ -1,0 +1,377 @@
+/**
+ * The structural walk. Copy-on-write: a container is copied only when one of its entries changes,
+ * so a clean plain object or array comes back as the same reference (the input is never mutated,
+ * which makes that safe). Everything that is not plain data (Errors, class instances, Dates,
+ * binary) is always converted, because its own serializers (`toJSON`, inspect hooks) could print
+ * what the walk did not see.
+ */
+import { types } from 'node:util';
+import {
+  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SCHEME, K_SECRET,
+  isSafeAmbiguous, type KeyClassifier,
+} from './keys';
+import type { TextScanner } from './patterns';
+
+export const MARKER_REDACTED = '[REDACTED]';
+export const MARKER_CIRCULAR = '[Circular]';
+export const MARKER_DEPTH = '[MaxDepth]';
+export const MARKER_TRUNCATED = '[Truncated]';
+export const MARKER_UNREADABLE = '[Unreadable]';
+export const MARKER_FUNCTION = '[Function]';
+/** Returned when the redactor itself fails: fail closed, never the input. */
+export const MARKER_FAILED = '[Unredactable]';
+
+export interface WalkerOptions {
+  classify: KeyClassifier;
+  text: TextScanner;
+  maxDepth: number;
+  maxNodes: number;
+}
+
+interface Ctx {
+  /** Ancestors of the current node, for cycle detection (depth-bounded, so a linear scan). */
+  stack: object[];
+  nodes: number;
+}
+
+const NAME_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
+const HEADER_NAME_VALUE = /^[A-Za-z]+(?:-[A-Za-z]+)*$/;
+const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
+
+function ctorName(o: object): string {
+  try {
+    const c = (o as { constructor?: { name?: unknown } }).constructor;
+    const n = c?.name;
+    return typeof n === 'string' && /^[A-Za-z0-9_$]{1,40}$/.test(n) ? n : 'Object';
+  } catch {
+    return 'Object';
+  }
+}
+
+/** Assigns without invoking the `__proto__` setter (prototype pollution) and without overwriting
+ *  an entry another redacted key already produced. */
+function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boolean): void {
+  if (renamed && Object.hasOwn(out, k)) {
+    let i = 2;
+    while (Object.hasOwn(out, `${k}#${i}`)) i++;
+    k = `${k}#${i}`;
+  }
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
+const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
+
+export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
+  const { classify, text, maxDepth, maxNodes } = opts;
+
+  const secret = (v: unknown, kind: number): unknown => {
+    switch (typeof v) {
+      case 'string':
+        return text.maskSecret(v, (kind & K_SCHEME) !== 0);
+      case 'number':
+      case 'bigint':
+        return text.maskSecret(String(v), false);
+      case 'boolean':
+      case 'undefined':
+        return v;
+      default:
+        return v === null ? v : MARKER_REDACTED;
+    }
+  };
+
+  const inOAuthContext = (parent: object): boolean => {
+    try {
+      const keys = types.isMap(parent) ? [...(parent as Map<unknown, unknown>).keys()] : Object.keys(parent);
+      for (const k of keys) if (typeof k === 'string' && (classify(k) & K_CONTEXT) !== 0) return true;
+    } catch {
+      return true;
+    }
+    return false;
+  };
+
+  const hasKty = (parent: object): boolean => {
+    try {
+      return types.isMap(parent) ? (parent as Map<unknown, unknown>).has('kty') : Object.hasOwn(parent, 'kty');
+    } catch {
+      return true;
+    }
+  };
+
+  /** A value under a key with verdict `kind`; `parent` answers the sibling questions. */
+  const field = (v: unknown, kind: number, parent: object, depth: number, ctx: Ctx): unknown => {
+    if ((kind & SECRETISH) === 0 || (kind & K_ALLOW) !== 0) return value(v, depth, ctx);
+    if ((kind & K_JWK) !== 0) {
+      if (!hasKty(parent)) return value(v, depth, ctx);
+    } else if ((kind & K_AMBIGUOUS) !== 0 && isSafeAmbiguous(v) && !inOAuthContext(parent)) {
+      return value(v, depth, ctx);
+    }
+    return secret(v, kind);
+  };
+
+  const value = (v: unknown, depth: number, ctx: Ctx): unknown => {
+    switch (typeof v) {
+      case 'string':
+        return text.scan(v);
+      case 'object':
+        return v === null ? v : object(v, depth, ctx);
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        return v;
+      case 'bigint':
+        return String(v);
+      case 'symbol':
+        return text.scan(v.toString());
+      default:
+        return MARKER_FUNCTION;
+    }
+  };
+
+  const object = (o: object, depth: number, ctx: Ctx): unknown => {
+    if (depth >= maxDepth) return MARKER_DEPTH;
+    const stack = ctx.stack;
+    for (let i = 0; i < stack.length; i++) if (stack[i] === o) return MARKER_CIRCULAR;
+    stack.push(o);
+    try {
+      if (Array.isArray(o)) return array(o, depth, ctx);
+      const proto: unknown = Object.getPrototypeOf(o);
+      if (proto === Object.prototype || proto === null) return plain(o, depth, ctx, false);
+      return special(o, depth, ctx);
+    } catch {
+      return MARKER_UNREADABLE;
+    } finally {
+      stack.pop();
+    }
+  };
+
+  const plain = (o: object, depth: number, ctx: Ctx, force: boolean): unknown => {
+    const src = o as Record<string, unknown>;
+    const keys = Object.keys(o);
+    let out: Record<string, unknown> | undefined = force ? {} : undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      let v: unknown;
+      let nv: unknown;
+      let differs = false;
+      const kind = classify(k);
+      if (++ctx.nodes > maxNodes) {
+        nv = MARKER_TRUNCATED;
+        differs = true;
+      } else {
+        try {
+          v = src[k];
+          nv = field(v, kind, o, depth + 1, ctx);
+          differs = changed(nv, v);
+        } catch {
+          nv = MARKER_UNREADABLE;
+          differs = true;
+        }
+      }
+      const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
+      if (out === undefined && (differs || nk !== k)) {
+        out = {};
+        for (let j = 0; j < i; j++) {
+          const pk = keys[j]!;
+          let pv: unknown;
+          try {
+            pv = src[pk];
+          } catch {
+            pv = MARKER_UNREADABLE;
+          }
+          put(out, pk, pv, false);
+        }
+      }
+      if (out !== undefined) put(out, nk, nv, nk !== k);
+    }
+    return out ?? o;
+  };
+
+  /** Kind applied to the element after `v` in an array: raw header lists and argv flags. */
+  const pairKind = (v: string): number => {
+    if (v.length < 2 || v.length > 40) return 0;
+    const flag = v.charCodeAt(0) === 45;
+    if (flag ? !FLAG_KEY.test(v) : !NAME_KEY.test(v)) return 0;
+    const kind = classify(v);
+    if ((kind & K_SECRET) === 0 || (kind & K_ALLOW) !== 0) return 0;
+    if (flag || (kind & K_LINE) !== 0 || v.indexOf('-') > 0) return kind | (flag ? 0 : K_LINE);
+    return 0;
+  };
+
+  const array = (a: unknown[], depth: number, ctx: Ctx): unknown => {
+    const n = a.length;
+    let out: unknown[] | undefined;
+    let pending = 0;
+    for (let i = 0; i < n; i++) {
+      let v: unknown;
+      let nv: unknown;
+      let differs = false;
+      if (++ctx.nodes > maxNodes) {
+        nv = MARKER_TRUNCATED;
+        differs = true;
+      } else {
+        try {
+          v = a[i];
+          const t = typeof v;
+          if (pending !== 0 && (t === 'number' || (t === 'string' &&
+              ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : (v as string).charCodeAt(0) !== 45)))) {
+            nv = secret(v, pending);
+          } else nv = value(v, depth + 1, ctx);
+          pending = t === 'string' ? pairKind(v as string) : 0;
+          differs = changed(nv, v);
+        } catch {
+          nv = MARKER_UNREADABLE;
+          differs = true;
+          pending = 0;
+        }
+      }
+      if (out === undefined && differs) {
+        out = new Array<unknown>(n);
+        for (let j = 0; j < i; j++) {
+          try {
+            out[j] = a[j];
+          } catch {
+            out[j] = MARKER_UNREADABLE;
+          }
+        }
+      }
+      if (out !== undefined) out[i] = nv;
+    }
+    return out ?? a;
+  };
+
+  const map = (m: Map<unknown, unknown>, depth: number, ctx: Ctx): unknown => {
+    const keys: unknown[] = [];
+    const vals: unknown[] = [];
+    let dirty = false;
+    for (const [k, v] of m) {
+      if (++ctx.nodes > maxNodes) {
+        keys.push(k);
+        vals.push(MARKER_TRUNCATED);
+        dirty = true;
+        continue;
+      }
+      let nk: unknown;
+      let nv: unknown;
+      if (typeof k === 'string') {
+        const kind = classify(k);
+        nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
+        nv = field(v, kind, m, depth + 1, ctx);
+      } else {
+        nk = value(k, depth + 1, ctx);
+        nv = value(v, depth + 1, ctx);
+      }
+      if (changed(nk, k) || changed(nv, v)) dirty = true;
+      keys.push(nk);
+      vals.push(nv);
+    }
+    if (!dirty) return m;
+    const out = new Map<unknown, unknown>();
+    for (let i = 0; i < keys.length; i++) {
+      let k = keys[i];
+      if (out.has(k) && typeof k === 'string') {
+        let j = 2;
+        while (out.has(`${k}#${j}`)) j++;
+        k = `${k}#${j}`;
+      }
+      out.set(k, vals[i]);
+    }
+    return out;
+  };
+
+  const set = (s: Set<unknown>, depth: number, ctx: Ctx): unknown => {
+    const vals: unknown[] = [];
+    let dirty = false;
+    for (const v of s) {
+      const nv = ++ctx.nodes > maxNodes ? MARKER_TRUNCATED : value(v, depth + 1, ctx);
+      if (changed(nv, v)) dirty = true;
+      vals.push(nv);
+    }
+    return dirty ? new Set(vals) : s;
+  };
+
+  const get = (o: object, k: string): unknown => {
+    try {
+      return (o as Record<string, unknown>)[k];
+    } catch {
+      return MARKER_UNREADABLE;
+    }
+  };
+
+  /** Errors become plain objects: name, message, stack (scanned as text), code, own properties,
+   *  `cause` chains and AggregateError `errors`. */
+  const error = (e: Error, depth: number, ctx: Ctx): unknown => {
+    const out: Record<string, unknown> = {};
+    const name = get(e, 'name');
+    out.name = typeof name === 'string' ? text.scan(name) : ctorName(e);
+    const message = get(e, 'message');
+    out.message = value(message, depth + 1, ctx);
+    const stack = get(e, 'stack');
+    if (stack !== undefined) out.stack = value(stack, depth + 1, ctx);
+    const keys = Object.keys(e);
+    for (const k of keys) {
+      if (k === 'name' || k === 'message' || k === 'stack') continue;
+      const kind = classify(k);
+      const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
+      let nv: unknown;
+      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
+      else {
+        try {
+          nv = field((e as unknown as Record<string, unknown>)[k], kind, e, depth + 1, ctx);
+        } catch {
+          nv = MARKER_UNREADABLE;
+        }
+      }
+      put(out, nk, nv, nk !== k);
+    }
+    if (!Object.hasOwn(out, 'code')) {
+      const code = get(e, 'code');
+      if (code !== undefined) out.code = field(code, classify('code'), e, depth + 1, ctx);
+    }
+    if (!Object.hasOwn(out, 'cause') && 'cause' in e) out.cause = value(get(e, 'cause'), depth + 1, ctx);
+    if (!Object.hasOwn(out, 'errors')) {
+      const errors = get(e, 'errors');
+      if (Array.isArray(errors)) out.errors = value(errors, depth + 1, ctx);
+    }
+    return out;
+  };
+
+  const headers = (h: Headers, depth: number, ctx: Ctx): unknown => {
+    const out: Record<string, unknown> = {};
+    h.forEach((v, k) => {
+      const kind = classify(k);
+      put(out, (kind & K_DIRTY) !== 0 ? text.scan(k) : k, field(v, kind, out, depth + 1, ctx), false);
+    });
+    return out;
+  };
+
+  const special = (o: object, depth: number, ctx: Ctx): unknown => {
+    if (types.isNativeError(o) || o instanceof Error) return error(o as Error, depth, ctx);
+    if (types.isDate(o)) {
+      const t = (o as Date).getTime();
+      return Number.isNaN(t) ? 'Invalid Date' : (o as Date).toISOString();
+    }
+    if (types.isMap(o)) return map(o as Map<unknown, unknown>, depth, ctx);
+    if (types.isSet(o)) return set(o as Set<unknown>, depth, ctx);
+    if (Buffer.isBuffer(o)) return `[Buffer ${o.length} bytes]`;
+    if (ArrayBuffer.isView(o)) return `[${ctorName(o)} ${o.byteLength} bytes]`;
+    if (types.isAnyArrayBuffer(o)) return `[${ctorName(o)} ${(o as ArrayBuffer).byteLength} bytes]`;
+    if (types.isRegExp(o)) return text.scan(String(o));
+    if (types.isBoxedPrimitive(o)) return value((o as { valueOf(): unknown }).valueOf(), depth, ctx);
+    if (o instanceof URL) return text.scan(o.href);
+    if (o instanceof URLSearchParams) return text.scan(o.toString());
+    if (typeof Headers === 'function' && o instanceof Headers) return headers(o, depth, ctx);
+    if (types.isPromise(o) || types.isWeakMap(o) || types.isWeakSet(o) || o instanceof WeakRef) return `[${ctorName(o)}]`;
+    // Class instances: own enumerable properties into a plain object.
+    return plain(o, depth, ctx, true);
+  };
+
+  return (input: unknown): unknown => {
+    try {
+      return value(input, 0, { stack: [], nodes: 0 });
+    } catch {
+      return MARKER_FAILED;
+    }
+  };
+}
