@@ -99,22 +99,24 @@ func checkFile(file string) []string {
 	}
 
 	// 1. Strict decoding.
+	var syntax any
+	if err := json.Unmarshal(raw, &syntax); err != nil {
+		return []string{"not JSON: " + err.Error()}
+	}
+	// Decoding goes on after a field error, so the reference checks below still run on the rest.
 	var dash dashboard.Dashboard
 	if err := realError(dash.UnmarshalJSONStrict(raw)); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			if strings.TrimSpace(line) != "" {
+			// panels are decoded again below (see redecodeTopLevelPanels)
+			if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "panels[") {
 				c.fail("strict unmarshal: %s", line)
 			}
 		}
-		return c.problems
 	}
 	// The SDK's PanelOrRowPanel.UnmarshalJSONStrict treats the empty error list its Panel decoder
 	// returns as a failure and drops every top-level panel (v0.0.22), so decode those again here.
 	if err := c.redecodeTopLevelPanels(raw, &dash); err != nil {
 		c.fail("panels: %s", err)
-		return c.problems
-	}
-	if len(c.problems) > 0 {
 		return c.problems
 	}
 	// 2. Schema constraints.
