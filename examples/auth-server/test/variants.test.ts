@@ -164,6 +164,24 @@ describe('variants', () => {
     }
   });
 
+  test('wrong-iss with response_mode=form_post rewrites the hidden iss input', async () => {
+    const { as } = await start({ variant: 'wrong-iss' });
+    try {
+      const md = await metadataOf(as);
+      const client = await publicClient(md);
+      const { url } = await authorizationUrl(as, md, client, { response_mode: 'form_post' });
+      // a fresh authorization without PKCE fails immediately and answers with the form_post page
+      url.searchParams.delete('code_challenge');
+      const res = await fetch(url, { headers: { accept: 'text/html' } });
+      const html = await res.text();
+      expect(html).toContain('name="error" value="invalid_request"');
+      expect(html).toContain(`name="iss" value="${authServer.DEFAULT_WRONG_ISSUER}"`);
+      expect(html).not.toContain(`value="${as.issuer}"`);
+    } finally {
+      await as.close();
+    }
+  });
+
   test('wrong-metadata-issuer: the metadata issuer differs from the discovery URL (RFC 8414 §3.3)', async () => {
     const { as } = await start({ variant: 'wrong-metadata-issuer' });
     try {
