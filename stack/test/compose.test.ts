@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
+import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parse as parseYaml } from 'yaml';
 import { backendPath, cacheDir, REPO_ROOT } from './support/backends';
 import { freePort, HOST, makeScratchDir, runCommand, spawnServer, waitFor, type ServerProcess } from './support/process';
@@ -197,6 +198,20 @@ describe('docker-compose.yml (tools/compose-check: compose-spec/compose-go loade
 
   (NEXT_APP_EXISTS ? test : test.skip)('examples/next-app exists for the next-app image build', () => {
     expect(report.problems.filter((p) => p.check === 'workspace')).toEqual([]);
+  });
+
+  test('.env.example documents every variable the compose file reads, with the secrets left empty', () => {
+    const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const used = new Set([...compose.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+    for (const s of Object.values(project.secrets)) if (s.environment) used.add(s.environment);
+    const example = new Map(
+      readFileSync(join(ROOT, '.env.example'), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+    );
+    expect([...used].filter((v) => !example.has(v))).toEqual([]);
+    for (const k of Object.keys(TEST_ENV)) expect({ k, value: example.get(k) }).toEqual({ k, value: '' });
   });
 
   test('the collector image tag is compared with stack/collector/manifest.yaml', () => {
@@ -539,12 +554,90 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     expect(resolveGrafanaValue(ds.secureJsonData.httpHeaderValue1, grafanaVars)).toBe(tenant);
   });
 
+  test('LogQL in rules/loki and dashboards/*.json selects and groups only by index labels this stack produces', () => {
+    // Resource attributes the apps send: OTEL_SERVICE_NAME -> service.name, the keys of
+    // OTEL_RESOURCE_ATTRIBUTES, and deployment.environment.name, which oauth-otel always sets
+    // (packages/oauth-otel/src/init/resource.ts).
+    const sent = new Set<string>(['service.name', 'deployment.environment.name']);
+    for (const name of ['auth-server', 'next-app']) {
+      for (const kv of (env(project.services[name]!, 'OTEL_RESOURCE_ATTRIBUTES') ?? '').split(',')) {
+        if (kv.includes('=')) sent.add(kv.slice(0, kv.indexOf('=')).trim());
+      }
+    }
+    // The collector's resource processors in the logs pipeline (insert/upsert/delete).
+    const col = yamlFile(join(ROOT, 'otel-collector.yaml'));
+    for (const id of col.service.pipelines.logs.processors as string[]) {
+      if (!/^resource(\/|$)/.test(id)) continue;
+      for (const a of col.processors[id].attributes ?? []) {
+        if (a.action === 'delete') sent.delete(a.key);
+        else if (a.action === 'insert' || a.action === 'upsert') {
+          if (a.value !== undefined || (a.from_attribute && sent.has(a.from_attribute))) sent.add(a.key);
+        }
+      }
+    }
+    const c = cfg();
+    const indexed = new Set<string>(
+      (c.limits_config.otlp_config.resource_attributes.attributes_config as any[])
+        .filter((e) => e.action === 'index_label')
+        .flatMap((e) => e.attributes as string[]),
+    );
+    const produced = new Set([...sent].filter((a) => indexed.has(a)).map((a) => a.replace(/\./g, '_')));
+    // Labels Loki could index (its default list) but that this stack does not produce.
+    const couldBeIndex = new Set(
+      ['service.name', 'service.namespace', 'service.instance.id', 'deployment.environment', 'deployment.environment.name', 'cloud.region', 'cloud.availability_zone', 'k8s.cluster.name', 'k8s.namespace.name', 'k8s.pod.name', 'k8s.container.name', 'container.name', 'k8s.replicaset.name', 'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.cronjob.name', 'k8s.job.name'].map((a) => a.replace(/\./g, '_')),
+    );
+
+    const queries: { where: string; expr: string }[] = [];
+    for (const f of readdirSync(join(ROOT, 'rules/loki')).filter((x) => /\.ya?ml$/.test(x))) {
+      for (const g of yamlFile(join(ROOT, 'rules/loki', f)).groups ?? []) {
+        for (const r of g.rules ?? []) queries.push({ where: `rules/loki/${f} ${r.alert ?? r.record}`, expr: r.expr });
+      }
+    }
+    const dashDir = join(ROOT, 'dashboards');
+    for (const f of existsSync(dashDir) ? readdirSync(dashDir).filter((x) => x.endsWith('.json')) : []) {
+      const visit = (n: any, lokiScope: boolean, title: string) => {
+        if (Array.isArray(n)) return n.forEach((x) => visit(x, lokiScope, title));
+        if (!n || typeof n !== 'object') return;
+        const isLoki = n.datasource?.type === 'loki' || (lokiScope && n.datasource === undefined);
+        const t = typeof n.title === 'string' ? n.title : title;
+        if (isLoki && typeof n.expr === 'string') queries.push({ where: `dashboards/${f} "${t}" ${n.refId ?? ''}`, expr: n.expr });
+        for (const [k, v] of Object.entries(n)) if (k !== 'datasource') visit(v, isLoki, t);
+      };
+      visit(JSON.parse(readFileSync(join(dashDir, f), 'utf8')).panels ?? [], false, '');
+    }
+    expect(queries.length).toBeGreaterThan(0);
+
+    const problems: string[] = [];
+    for (const q of queries) {
+      // Template variables and Grafana macros become plain values; only label names matter here.
+      const expr = q.expr.replace(/\$__\w+/g, '5m').replace(/\$\{?(\w+)(?::\w+)?\}?/g, 'x');
+      const tree = logqlParser.parse(expr);
+      const cur = tree.cursor();
+      do {
+        if (cur.type.isError) problems.push(`${q.where}: LogQL does not parse near ${JSON.stringify(expr.slice(cur.from, cur.from + 20))}`);
+        if (cur.type.name === 'Identifier') {
+          const parent = cur.node.parent;
+          const label = expr.slice(cur.from, cur.to);
+          let inSelector = false;
+          for (let p = parent; p; p = p.parent) if (p.type.name === 'Selector') inSelector = true;
+          const inGrouping = parent?.type.name === 'Labels';
+          if (inSelector && !produced.has(label)) problems.push(`${q.where}: stream selector uses ${label}, not an index label here`);
+          if (inGrouping && couldBeIndex.has(label) && !produced.has(label)) problems.push(`${q.where}: groups by ${label}, which this stack never produces`);
+        }
+      } while (cur.next());
+    }
+    expect({ produced: [...produced].sort(), problems: [...new Set(problems)] }).toEqual({ produced: [...produced].sort(), problems: [] });
+  });
+
   test('rule files in rules/loki parse as rule groups', () => {
     const files = readdirSync(join(ROOT, 'rules/loki')).filter((f) => /\.ya?ml$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const doc = yamlFile(join(ROOT, 'rules/loki', f));
       expect({ f, groups: Array.isArray(doc?.groups) && doc.groups.length > 0 }).toEqual({ f, groups: true });
+      // Loki's ruler can only store recording-rule results through remote write.
+      const records = (doc.groups as any[]).flatMap((g) => g.rules ?? []).filter((r: any) => r.record);
+      if (records.length > 0) expect({ f, remoteWrite: cfg().ruler.remote_write?.enabled === true }).toEqual({ f, remoteWrite: true });
     }
   });
 });
@@ -613,6 +706,8 @@ describe('Grafana provisioning (parsed and cross-checked with the compose file a
     expect(files.length).toBeGreaterThan(0);
     const byUid = new Map(datasources().map((d) => [d.uid as string, d.type as string]));
     const types = new Set(byUid.values());
+    const defaultType = datasources().find((d) => d.isDefault)?.type as string | undefined;
+    const countOfType = (t: string) => [...byUid.values()].filter((x) => x === t).length;
     const problems: string[] = [];
     for (const f of files) {
       const dash = JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -624,6 +719,11 @@ describe('Grafana provisioning (parsed and cross-checked with the compose file a
         dsVars.set(v.name, v.query);
         if (!types.has(v.query)) problems.push(`${f}: variable ${v.name} wants a ${v.query} datasource, none is provisioned`);
         const cur = v.current?.value;
+        // "default" means the org's default datasource; for another type Grafana falls back to the
+        // first datasource of the variable's type, which is only unambiguous when there is one.
+        if (cur === 'default' && v.query !== defaultType && countOfType(v.query) !== 1) {
+          problems.push(`${f}: variable ${v.name} defaults to "default" but ${countOfType(v.query)} ${v.query} datasources exist`);
+        }
         if (typeof cur === 'string' && cur && !cur.startsWith('$') && cur !== 'default' && byUid.has(cur) === false && !types.has(cur)) {
           problems.push(`${f}: variable ${v.name} defaults to datasource ${cur}, which is not provisioned`);
         }
