@@ -25,7 +25,7 @@ const S = 'service=~"$service", environment=~"$environment"';
 /** The same, with the provider variable (metrics that have a provider label). */
 const SP = `${S}, provider=~"$provider"`;
 /** Loki stream selector on the two index labels. */
-const LS = '{service_name=~"$service", deployment_environment=~"$environment"}';
+const LS = '{service_name=~"$service", deployment_environment_name=~"$environment"}';
 
 function datasourceVariable(name, label, plugin) {
   return {
@@ -44,7 +44,7 @@ function datasourceVariable(name, label, plugin) {
   };
 }
 
-function queryVariable(name, label, query, description) {
+function queryVariable(name, label, query, description, allValue = '.*') {
   return {
     type: 'query',
     name,
@@ -56,7 +56,7 @@ function queryVariable(name, label, query, description) {
     current: { selected: true, text: ['All'], value: ['$__all'] },
     hide: 0,
     includeAll: true,
-    allValue: '.*',
+    allValue,
     multi: true,
     options: [],
     refresh: 2,
@@ -73,13 +73,14 @@ const VARIABLES = [
     'service',
     'Service',
     'label_values(target_info, service)',
-    'The `service` target label of the scrape config; Loki panels match it against the service_name index label (service.name).',
+    'The `service` target label of the scrape config; Loki panels match it against the service_name index label (service.name). "All" is .+ because Loki needs one non-empty stream matcher.',
+    '.+',
   ),
   queryVariable(
     'environment',
     'Environment',
     'label_values(target_info{service=~"$service"}, environment)',
-    'The `environment` target label of the scrape config; Loki panels match it against deployment_environment.',
+    'The `environment` target label of the scrape config; Loki panels match it against deployment_environment_name (deployment.environment.name).',
   ),
   queryVariable(
     'provider',

@@ -1,0 +1,175 @@
+/**
+ * What a query may name: the metric catalog (instruments.ts + vocabulary.ts) as Prometheus series,
+ * the recording rules, and the log schema (schema.ts) plus the event names of the package API.
+ */
+import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/instruments';
+import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/logs/schema';
+import { recordingRuleNames } from './extract';
+
+/** Labels every scraped series has: scrape labels plus the target labels of the scrape config. */
+export const TARGET_LABELS = ['job', 'instance', 'service', 'environment'] as const;
+/** Label the OTel SDK adds to the series that collects label sets past the cardinality limit. */
+export const OVERFLOW_LABEL = 'otel_metric_overflow';
+
+export interface SeriesSpec {
+  /** label -> closed list of values, or 'any' */
+  labels: Map<string, readonly string[] | 'any'>;
+  /** what the series is, for messages */
+  origin: string;
+}
+
+/** Format a bucket bound the way the Prometheus exporters write `le`. */
+export const formatLe = (b: number) => (b === Infinity ? '+Inf' : String(b));
+
+function domain(d: LabelDomain): readonly string[] | 'any' {
+  return d === 'provider' ? 'any' : d;
+}
+
+/**
+ * Every series name a PromQL query may select, with its labels. Histograms give `_bucket` (plus
+ * `le` limited to the catalog's bucket bounds), `_sum` and `_count`.
+ */
+export function seriesCatalog(): Map<string, SeriesSpec> {
+  const out = new Map<string, SeriesSpec>();
+  const withTargetLabels = (labels: Map<string, readonly string[] | 'any'>) => {
+    for (const l of TARGET_LABELS) labels.set(l, 'any');
+    labels.set(OVERFLOW_LABEL, ['true']);
+    return labels;
+  };
+  for (const def of METRIC_DEFINITIONS) {
+    const base = () => withTargetLabels(new Map(Object.entries(def.labels).map(([k, v]) => [k, domain(v)] as const)));
+    if (def.kind === 'histogram') {
+      const bucket = base();
+      bucket.set('le', [...(def.buckets ?? []).map(formatLe), '+Inf']);
+      out.set(`${def.name}_bucket`, { labels: bucket, origin: `histogram ${def.name}` });
+      out.set(`${def.name}_sum`, { labels: base(), origin: `histogram ${def.name}` });
+      out.set(`${def.name}_count`, { labels: base(), origin: `histogram ${def.name}` });
+    } else {
+      out.set(def.name, { labels: base(), origin: `${def.kind} ${def.name}` });
+    }
+  }
+  // Series Prometheus or the exporter add.
+  out.set('target_info', { labels: withTargetLabels(new Map([['*', 'any']])), origin: 'exporter target_info (resource attributes)' });
+  out.set('up', { labels: withTargetLabels(new Map()), origin: 'Prometheus scrape health' });
+  out.set('ALERTS', {
+    labels: new Map<string, readonly string[] | 'any'>([
+      ['alertname', 'any'],
+      ['alertstate', ['pending', 'firing']],
+      ['severity', ['critical', 'warning', 'info']],
+      ['priority', ['P0', 'P1', 'P2', 'P3']],
+      ['service', 'any'],
+      ['environment', 'any'],
+      ['signal', 'any'],
+      ['reason', 'any'],
+      ['metric', 'any'],
+    ]),
+    origin: 'Prometheus ALERTS',
+  });
+  for (const name of recordingRuleNames()) {
+    const labels = new Map<string, readonly string[] | 'any'>([
+      ['service', 'any'],
+      ['environment', 'any'],
+    ]);
+    if (name.startsWith('oauth:security_events')) labels.set('event_type', 'any');
+    out.set(name, { labels, origin: `recording rule ${name}` });
+  }
+  return out;
+}
+
+/** Labels any query may group or join by, whatever metric it reads. */
+export const ALWAYS_ALLOWED_LABELS = new Set<string>([...TARGET_LABELS, 'le', '__name__', OVERFLOW_LABEL]);
+
+// ---------------------------------------------------------------------------------------------
+// Logs
+
+/**
+ * Loki index labels of OTLP-ingested oauth-otel records, as stack/loki/loki-config.yaml indexes them:
+ * service.name -> service_name and deployment.environment.name (set by src/init/resource.ts) ->
+ * deployment_environment_name. (schema.ts names the environment field `deployment_environment`,
+ * which is what a JSON line carries; Loki's OTLP path keeps the `.name` suffix.)
+ */
+export const LOKI_INDEX_LABELS = ['service_name', 'deployment_environment_name'] as const;
+
+/** Every field a LogQL query may filter or group on. */
+export function logQueryFields(): Set<string> {
+  return new Set([...LOG_QUERY_FIELDS, ...LOKI_INDEX_LABELS]);
+}
+
+/** Event names of the package API (operations and security events), the values of `event`. */
+export const OPERATION_EVENTS = [
+  'oauth_flow_initiated',
+  'oauth_flow_success',
+  'oauth_flow_failure',
+  'oauth_discovery_success',
+  'oauth_discovery_failure',
+  'oauth_dynamic_registration_success',
+  'oauth_dynamic_registration_failure',
+  'token_refresh_success',
+  'token_refresh_failure',
+  'token_rotation_complete',
+  'oauth_tokens_revoked',
+  'token_endpoint_error',
+  'pkce_state_created',
+  'pkce_validation_success',
+  'pkce_validation_failure',
+  'pkce_cleanup_completed',
+  'scheduled_refresh_completed',
+  'scheduled_token_refresh_failed',
+] as const;
+
+/** Security events with their priority (P0 logged at severity_number 21, P1 at 17, P2/P3 at 13). */
+export const SECURITY_EVENTS: Readonly<Record<string, 'P0' | 'P1' | 'P2' | 'P3'>> = {
+  oauth_refresh_token_reuse_detected: 'P0',
+  oauth_code_injection_attempt: 'P0',
+  oauth_integrity_violation: 'P1',
+  oauth_ownership_violation: 'P1',
+  pkce_replay_detected: 'P1',
+  pkce_state_user_mismatch: 'P1',
+  pkce_state_integrity_violation: 'P1',
+  oauth_issuer_mismatch: 'P1',
+  oauth_pkce_downgrade_detected: 'P1',
+  oauth_authorization_code_replay_detected: 'P1',
+  oauth_redirect_uri_mismatch: 'P2',
+  oauth_client_mismatch: 'P2',
+  oauth_pkce_verification_failed: 'P2',
+  pkce_state_expired: 'P3',
+};
+
+export const EVENT_NAMES: readonly string[] = [...OPERATION_EVENTS, ...Object.keys(SECURITY_EVENTS)];
+
+/** Closed value lists of log fields, where the schema fixes them. */
+export const LOG_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {
+  event: EVENT_NAMES,
+  event_name: EVENT_NAMES,
+  severity: ['critical', 'high', 'medium', 'low'],
+  priority: ['P0', 'P1', 'P2', 'P3'],
+  severity_text: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Values against closed lists
+
+/**
+ * Does a matcher value fit a closed list? `=`/`!=`: the value must be in the list. `=~`/`!~`:
+ * the (fully anchored) regex must match at least one listed value, and every plain alternative
+ * (`a|b|c` made only of literal characters) must itself be listed.
+ */
+export function valueProblems(op: string, value: string, allowed: readonly string[]): string[] {
+  if (op === '=' || op === '!=') {
+    return allowed.includes(value) ? [] : [`value "${value}" is not one of ${allowed.join(', ')}`];
+  }
+  const problems: string[] = [];
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${value})$`);
+  } catch (e) {
+    return [`invalid regex "${value}": ${(e as Error).message}`];
+  }
+  if (!allowed.some((v) => re.test(v))) problems.push(`regex "${value}" matches none of ${allowed.join(', ')}`);
+  for (const alt of value.split('|')) {
+    if (/^[A-Za-z0-9_:-]+$/.test(alt) && !allowed.includes(alt)) {
+      problems.push(`alternative "${alt}" of "${value}" is not one of ${allowed.join(', ')}`);
+    }
+  }
+  return problems;
+}

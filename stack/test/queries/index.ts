@@ -1,0 +1,5 @@
+export * from './extract';
+export * from './grafana';
+export * from './promql';
+export * from './logql';
+export * from './catalog';
