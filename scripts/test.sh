@@ -7,4 +7,7 @@ node scripts/check-node.mjs
 if [ -x scripts/backends/ensure-all.sh ]; then bash scripts/backends/ensure-all.sh; fi
 npm run build
 npx tsc -p tsconfig.json --noEmit
+# The OTLP exporters and the ESM-only examples (oidc-provider) use dynamic import(), which
+# jest's module VM only allows with this flag.
+export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 npx jest --ci "$@"

@@ -21,6 +21,14 @@ export { createOAuthViews, type OAuthViewOptions } from './metrics/views';
 export { createMetricsHandler, metricsRequestListener, METRICS_CONTENT_TYPE, type MetricsHandlerOptions } from './metrics/handler';
 export type { GaugeKey, GaugeSource } from './metrics/recorder';
 
+// Logs and redaction
+export { createLogger, type CreateLoggerOptions } from './logs/logger';
+export { RedactingLogRecordProcessor, BoundedBatchLogRecordProcessor, type BoundedBatchOptions } from './logs/processor';
+export { createOAuthLogRecordProcessors, type OAuthLogProcessorsOptions } from './logs/byo';
+export { bridgeLegacyLogsApi } from './logs/bridge';
+export { LOG_FIELDS, LOG_KEYS, LOG_QUERY_FIELDS, type LogField } from './logs/schema';
+export { redact, redactString, createRedactor, fingerprintSecret, type Redactor, type RedactionOptions } from './redaction';
+
 // Recording API
 import * as flows from './api/flows';
 import * as tokens from './api/tokens';

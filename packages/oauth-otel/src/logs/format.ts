@@ -51,7 +51,7 @@ export const traceContextFormat: Logform.Format = format((info) => {
 export interface ResourceFields {
   service_name: string;
   service_version?: string;
-  deployment_environment?: string;
+  deployment_environment_name?: string;
 }
 
 const FIRST = ['time', 'level', 'severity_text', 'severity_number', 'message', 'event'];
@@ -75,7 +75,7 @@ export function jsonLineFormat(resource: ResourceFields): Logform.Format {
     if (rec.event !== undefined) line.event = rec.event;
     line.service_name = resource.service_name;
     if (resource.service_version) line.service_version = resource.service_version;
-    if (resource.deployment_environment) line.deployment_environment = resource.deployment_environment;
+    if (resource.deployment_environment_name) line.deployment_environment_name = resource.deployment_environment_name;
     for (const k of Object.keys(rec)) {
       if (SKIP.has(k) || FIRST.includes(k)) continue;
       const v = rec[k];

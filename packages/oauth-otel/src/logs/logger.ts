@@ -53,6 +53,6 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
 function envResource(): ResourceFields {
   return {
     service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node',
-    deployment_environment: process.env.NODE_ENV || 'development',
+    deployment_environment_name: process.env.NODE_ENV || 'development',
   };
 }

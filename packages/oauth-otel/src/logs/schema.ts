@@ -29,6 +29,9 @@ const f = (key: string, source: LogFieldSource, type: 'string' | 'number', descr
   Object.freeze({ key, query: key.replace(/\./g, '_'), source, type, description });
 
 export const LOG_FIELDS: readonly LogField[] = Object.freeze([
+  f('time', 'record', 'string', 'JSON: ISO-8601 time. OTLP: the record timestamp.'),
+  f('level', 'record', 'string', 'JSON: level name (same as severity_text).'),
+  f('message', 'record', 'string', 'JSON: human-readable message. OTLP: the record body (the Loki log line).'),
   f('event', 'attribute', 'string', 'Event name (also the OTel record eventName, shown by Loki as event_name).'),
   f('event_name', 'record', 'string', 'OTel record eventName as Loki stores it; equal to `event`.'),
   f('severity_text', 'record', 'string', 'Level name: trace, debug, info, warn, error, fatal.'),
@@ -36,7 +39,7 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f('severity', 'attribute', 'string', 'Security events only: critical, high, medium, low.'),
   f('priority', 'attribute', 'string', 'Security events only: P0 (critical) … P3 (low).'),
   f('service_name', 'resource', 'string', 'service.name (Loki index label).'),
-  f('deployment_environment', 'resource', 'string', 'deployment.environment.name (Loki index label).'),
+  f('deployment_environment_name', 'resource', 'string', 'deployment.environment.name (Loki index label).'),
   f('service_version', 'resource', 'string', 'service.version.'),
   f('trace_id', 'record', 'string', 'Active trace id, when a span is active.'),
   f('span_id', 'record', 'string', 'Active span id, when a span is active.'),
@@ -52,9 +55,24 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f('oauth.violation_type', 'attribute', 'string', 'Integrity violation type.'),
   f('oauth.token.fingerprint', 'attribute', 'string', 'Keyed fingerprint of a token, never the token.'),
   f('oauth.reuse_classification', 'attribute', 'string', 'benign_race or suspected_theft (refresh-token reuse).'),
+  f('oauth.token.previous_fingerprint', 'attribute', 'string', 'Fingerprint of the refresh token a rotation replaced.'),
+  f('oauth.family_revoked', 'attribute', 'string', 'Refresh-token reuse: whether the token family was revoked.'),
+  f('oauth.since_first_use_ms', 'attribute', 'number', 'Refresh-token reuse: ms since the token was first used.'),
+  f('oauth.stage', 'attribute', 'string', 'Issuer mismatch: authorization_response, metadata or token_endpoint.'),
+  f('oauth.count', 'attribute', 'number', 'Number of tokens or states affected (revocation, cleanup).'),
+  f('oauth.refreshed', 'attribute', 'number', 'Scheduled refresh: tokens refreshed in the run.'),
+  f('oauth.failed', 'attribute', 'number', 'Scheduled refresh: tokens that failed in the run.'),
+  f('oauth.endpoint', 'attribute', 'string', 'Authorization server: the endpoint that handled the request (adapter).'),
+  f('http.response.status_code', 'attribute', 'number', 'HTTP status of a failed token endpoint response.'),
   f('duration_ms', 'attribute', 'number', 'Duration of the operation in milliseconds.'),
-  f('error_type', 'attribute', 'string', 'Exception class or error category of a failure.'),
+  f('exception.type', 'attribute', 'string', 'Class of an attached error.'),
+  f('exception.message', 'attribute', 'string', 'Message of an attached error (redacted).'),
+  f('exception.stacktrace', 'attribute', 'string', 'Stack of an attached error (redacted).'),
+  f('exception.code', 'attribute', 'string', 'Code of an attached error (e.g. ECONNREFUSED).'),
 ]);
+
+/** Keys the package itself writes (JSON keys and OTLP attribute/record/resource keys). */
+export const LOG_KEYS: ReadonlySet<string> = new Set(LOG_FIELDS.map((x) => x.key));
 
 /** Names a LogQL query may filter on, as labels or structured metadata. */
 export const LOG_QUERY_FIELDS: ReadonlySet<string> = new Set(LOG_FIELDS.map((x) => x.query));

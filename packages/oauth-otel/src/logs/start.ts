@@ -65,7 +65,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
     resource: {
       service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
       ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
-      ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment: String(attrs['deployment.environment.name']) } : {}),
+      ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
     },
   });
   setEventSink(eventWriter(logger, c));

@@ -6,7 +6,7 @@
  * itself returns `[Unredactable]`, never the input), and cheap on clean records (see patterns.ts).
  */
 import { createFingerprinter } from './fingerprint';
-import { createKeyClassifier } from './keys';
+import { createKeyTable } from './keys';
 import { resolveOptions, type RedactionOptions } from './options';
 import { createTextScanner } from './patterns';
 import { MARKER_FAILED, MARKER_REDACTED, createWalker } from './walker';
@@ -26,10 +26,10 @@ export function createRedactor(options?: RedactionOptions): Redactor {
     mask = (secret) => `[REDACTED:${fp(secret)}]`;
   }
   let scanner: ReturnType<typeof createTextScanner> | undefined;
-  const classify = createKeyClassifier(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
-  scanner = createTextScanner({ classify, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
+  const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
+  scanner = createTextScanner({ classify: keys.classify, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
   const text = scanner;
-  const walk = createWalker({ classify, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
+  const walk = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
   return {
     redact: walk,
     redactString(s: string): string {

@@ -125,18 +125,30 @@ const CACHE_KEY_MAX = 64;
 
 export type KeyClassifier = (rawKey: string) => number;
 
+/** Cached verdict of one raw key, plus the last clean string value seen under it (a memo that
+ *  lets a repeated value such as `status: 'success'` skip the text scan). */
+export interface KeyEntry {
+  readonly kind: number;
+  last: string | undefined;
+}
+
+export interface KeyTable {
+  classify: KeyClassifier;
+  entry(rawKey: string): KeyEntry;
+}
+
 /**
  * Builds a cached classifier. The cache maps raw keys to verdicts; it is bounded (cleared when
  * full) so attacker-chosen keys cannot grow memory. `isDirty` decides K_DIRTY for the key text.
  */
-export function createKeyClassifier(
+export function createKeyTable(
   extraKeys: readonly string[],
   allowKeys: readonly string[],
   isDirty: (s: string) => boolean,
-): KeyClassifier {
+): KeyTable {
   const extra = new Set(extraKeys.map(normalizeKey));
   const allow = new Set(allowKeys.map(normalizeKey));
-  const cache = new Map<string, number>();
+  const cache = new Map<string, KeyEntry>();
 
   const compute = (raw: string): number => {
     const n = normalizeKey(raw);
@@ -170,16 +182,18 @@ export function createKeyClassifier(
     return k;
   };
 
-  return (raw: string): number => {
-    let k = cache.get(raw);
-    if (k !== undefined) return k;
-    k = compute(raw);
+  const entry = (raw: string): KeyEntry => {
+    let e = cache.get(raw);
+    if (e !== undefined) return e;
+    e = { kind: compute(raw), last: undefined };
     if (raw.length <= CACHE_KEY_MAX) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(raw, k);
+      cache.set(raw, e);
     }
-    return k;
+    return e;
   };
+
+  return { entry, classify: (raw) => entry(raw).kind };
 }
 
 /**

@@ -21,11 +21,14 @@ const CLEAN_CACHE_LIMIT = 4096;
 /** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
 const TRUNCATE_MARGIN = 512;
 
-const PEM = /(-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----)([\s\S]*?)(?:-----END \2-----|$)/g;
+/** Candidate positions for every detector below, in one global pass. */
+const CANDIDATES = /[=:%]|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+|%20)/gi;
+// Sticky detectors, run only at a candidate position.
+const PEM = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----([\s\S]*?)(?:-----END \1-----|$)/y;
 /** JWS (3 segments), JWE (5), unsecured (trailing dot) and bare base64url JSON (`eyJ…`). */
-const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/g;
+const JWT = /eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/y;
 /** Sentry Relay's bearer shape, extended to Basic and DPoP, with `%20` / `+` from URLs and forms. */
-const SCHEME = /(?<![A-Za-z0-9_-])(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/gi;
+const SCHEME = /(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/iy;
 /** A leading auth scheme kept in front of a redacted header value. */
 const SCHEME_PREFIX = /^([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/;
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
@@ -71,6 +74,7 @@ const TERM_ESCAPES = new Set(['20', '09', '0A', '0D', '26', '23', '3B', '2C', '2
 const NAME_ESCAPES = new Set(['5F', '2D', '2E']);
 
 const isHex = (c: number): boolean => c < 128 && HEX[c] === 1;
+const isB64Url = (c: number): boolean => c < 128 && (IDENT[c] === 1 && c !== 46);
 
 /** Two hex digits at i, i+1 upper-cased, or '' when not hex. */
 function hexPair(s: string, i: number): string {
@@ -217,149 +221,140 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return mask(v);
   };
 
-  /** Key-value pairs: `name=value`, `name%3Dvalue`, `name: value`, `"name":"value"`, userinfo. */
-  const scanPairs = (s: string, r: number[]): void => {
+  /**
+   * One key-value candidate at separator p (`=`, `:`, `%3D`, `%253D`): `name=value`,
+   * `name: value`, `"name":"value"` (any level of escaping), header lines, and
+   * `scheme://user:pass@host`. Pushes the value's range; returns where scanning resumes.
+   */
+  const pair = (s: string, p: number, sepLen: number, colon: boolean, r: number[]): number => {
     const n = s.length;
-    let ie = s.indexOf('=');
-    let ic = s.indexOf(':');
-    let ip = s.indexOf('%');
-    let resume = 0;
-    for (;;) {
-      let p: number;
-      let sepLen = 1;
-      let colon = false;
-      if (ie >= 0 && (ic < 0 || ie < ic) && (ip < 0 || ie < ip)) {
-        p = ie;
-        ie = s.indexOf('=', Math.max(p + 1, resume));
-      } else if (ic >= 0 && (ip < 0 || ic < ip)) {
-        p = ic;
-        ic = s.indexOf(':', Math.max(p + 1, resume));
-        colon = true;
-      } else if (ip >= 0) {
-        p = ip;
-        ip = s.indexOf('%', Math.max(p + 1, resume));
-        const a = hexPair(s, p + 1);
-        if (a === '3D') sepLen = 3;
-        else if (a === '25' && hexPair(s, p + 3) === '3D') sepLen = 5;
-        else continue;
-      } else break;
-      if (p < resume) continue;
-
-      // `scheme://user:pass@host`: both parts go.
-      if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
-        let j = p + 3;
-        let at = -1;
-        for (; j < n; j++) {
-          const c = s.charCodeAt(j);
-          if (c === 64) at = j;
-          else if (c === 47 || c === 63 || (c < 128 && TERM[c] === 1 && c !== 38 && c !== 59 && c !== 44)) break;
-        }
-        if (at > p + 3) {
-          const sep = s.indexOf(':', p + 3);
-          if (sep >= 0 && sep < at) {
-            if (sep > p + 3) r.push(p + 3, sep);
-            if (at > sep + 1) r.push(sep + 1, at);
-          } else r.push(p + 3, at);
-          resume = at + 1;
-        }
-        continue;
+    // `scheme://user:pass@host`: both parts go.
+    if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
+      let at = -1;
+      for (let j = p + 3; j < n; j++) {
+        const c = s.charCodeAt(j);
+        if (c === 64) at = j;
+        else if (c === 47 || c === 63 || (c < 128 && TERM[c] === 1 && c !== 38 && c !== 59 && c !== 44)) break;
       }
-
-      // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
-      let e = p;
-      while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
-      const q = s.charCodeAt(e - 1);
-      if (q === 34 || q === 39) {
-        e--;
-        while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
-      }
-      let b = startOfName(s, e);
-      if (b === e) continue;
-      let name = s.slice(b, e);
-      // `\u0026state=`: a JSON-escaped `&` before the name.
-      if (b > 0 && s.charCodeAt(b - 1) === 92 && /^u00[0-9a-fA-F]{2}/.test(name)) {
-        name = name.slice(5);
-        b += 5;
-      }
-      if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e)/gi, '_');
-      const kind = classify(name);
-      if ((kind & (K_SECRET | K_AMBIGUOUS)) === 0 || (kind & (K_ALLOW | K_JWK)) !== 0) continue;
-
-      // The value: quoted (any level of backslash escaping), bracketed, to end of line, or a token.
-      let v = p + sepLen;
-      while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9)) v++;
-      if (v >= n) continue;
-      let vs: number;
-      let ve: number;
-      let next: number;
-      let w = v;
-      while (w < n && w - v < 8 && s.charCodeAt(w) === 92) w++;
-      const qc = s.charCodeAt(w);
-      if (qc === 34 || qc === 39) {
-        vs = w + 1;
-        if (w === v) ve = endOfQuoted(s, vs, qc);
-        else {
-          ve = s.indexOf(s.slice(v, w + 1), vs);
-          if (ve < 0) ve = n;
-        }
-        next = ve;
-      } else if (qc === 123 || qc === 91) {
-        vs = v;
-        ve = endOfBracket(s, v);
-        next = ve;
-      } else {
-        vs = v;
-        ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, v) : endOfValue(s, v, (kind & K_SCHEME) !== 0);
-        next = ve;
-      }
-      if (ve <= vs) continue;
-      const value = s.slice(vs, ve);
-      if (LITERALS.has(value)) continue;
-      if ((kind & K_AMBIGUOUS) !== 0) {
-        // Inside a URL query, fragment or form body `code` / `state` are always secret.
-        const before = b > 0 ? s.charCodeAt(b - 1) : 0;
-        const urlCtx =
-          before === 63 || before === 38 || before === 35 || s.charCodeAt(ve) === 38 ||
-          (b >= 3 && s.charCodeAt(b - 3) === 37 && /^(?:3F|26|23)$/i.test(s.slice(b - 2, b))) ||
-          /^%(?:25)?26/i.test(s.slice(ve, ve + 5));
-        if (!urlCtx && isSafeAmbiguousString(value)) continue;
-      }
-      if ((kind & K_SCHEME) !== 0) {
-        const m = SCHEME_PREFIX.exec(value);
-        if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) vs += m[0].length;
-      }
-      if (ve > vs) r.push(vs, ve);
-      resume = next;
+      if (at <= p + 3) return p + 3;
+      const sep = s.indexOf(':', p + 3);
+      if (sep >= 0 && sep < at) {
+        if (sep > p + 3) r.push(p + 3, sep);
+        if (at > sep + 1) r.push(sep + 1, at);
+      } else r.push(p + 3, at);
+      return at + 1;
     }
+
+    // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
+    let e = p;
+    while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+    const q = s.charCodeAt(e - 1);
+    if (q === 34 || q === 39) {
+      e--;
+      while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
+    }
+    let b = startOfName(s, e);
+    if (b === e) return p + 1;
+    let name = s.slice(b, e);
+    // `\u0026state=`: a JSON-escaped `&` before the name.
+    if (b > 0 && s.charCodeAt(b - 1) === 92 && /^u00[0-9a-fA-F]{2}/.test(name)) {
+      name = name.slice(5);
+      b += 5;
+    }
+    if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e)/gi, '_');
+    const kind = classify(name);
+    if ((kind & (K_SECRET | K_AMBIGUOUS)) === 0 || (kind & (K_ALLOW | K_JWK)) !== 0) return p + 1;
+
+    // The value: quoted (any level of backslash escaping), bracketed, to end of line, or a token.
+    let v = p + sepLen;
+    while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9)) v++;
+    if (v >= n) return p + 1;
+    let vs = v;
+    let ve: number;
+    let w = v;
+    while (w < n && w - v < 8 && s.charCodeAt(w) === 92) w++;
+    const qc = s.charCodeAt(w);
+    if (qc === 34 || qc === 39) {
+      vs = w + 1;
+      if (w === v) ve = endOfQuoted(s, vs, qc);
+      else {
+        ve = s.indexOf(s.slice(v, w + 1), vs);
+        if (ve < 0) ve = n;
+      }
+    } else if (qc === 123 || qc === 91) {
+      ve = endOfBracket(s, v);
+    } else {
+      ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, v) : endOfValue(s, v, (kind & K_SCHEME) !== 0);
+    }
+    if (ve <= vs) return p + 1;
+    const value = s.slice(vs, ve);
+    if (LITERALS.has(value)) return p + 1;
+    if ((kind & K_AMBIGUOUS) !== 0) {
+      // Inside a URL query, fragment or form body `code` / `state` are always secret.
+      const before = b > 0 ? s.charCodeAt(b - 1) : 0;
+      const urlCtx =
+        before === 63 || before === 38 || before === 35 || s.charCodeAt(ve) === 38 ||
+        (b >= 3 && s.charCodeAt(b - 3) === 37 && /^(?:3F|26|23)$/i.test(s.slice(b - 2, b))) ||
+        /^%(?:25)?26/i.test(s.slice(ve, ve + 5));
+      if (!urlCtx && isSafeAmbiguousString(value)) return p + 1;
+    }
+    if ((kind & K_SCHEME) !== 0) {
+      const m = SCHEME_PREFIX.exec(value);
+      if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) vs += m[0].length;
+    }
+    if (ve > vs) r.push(vs, ve);
+    return ve;
   };
 
-  const scanFull = (s: string): string => {
+  /** One candidate found by CANDIDATES at i; returns where scanning resumes. */
+  const candidate = (s: string, i: number, len: number, r: number[]): number => {
+    const c = s.charCodeAt(i);
+    if (c === 61) return pair(s, i, 1, false, r);
+    if (c === 58) return pair(s, i, 1, true, r);
+    if (c === 37) {
+      const a = hexPair(s, i + 1);
+      if (a === '3D') return pair(s, i, 3, false, r);
+      if (a === '25' && hexPair(s, i + 3) === '3D') return pair(s, i, 5, false, r);
+      return i + 1;
+    }
+    if (c === 101) {
+      if (s.charCodeAt(i + 1) !== 121 || s.charCodeAt(i + 2) !== 74 || (i > 0 && isB64Url(s.charCodeAt(i - 1)))) return i + 1;
+      JWT.lastIndex = i;
+      const m = JWT.exec(s);
+      if (m === null) return i + 1;
+      r.push(i, i + m[0].length);
+      return i + m[0].length;
+    }
+    if (c === 45) {
+      PEM.lastIndex = i;
+      const m = PEM.exec(s);
+      if (m === null) return i + len;
+      const start = i + m[1]!.length;
+      if (m[2]!.length > 0) r.push(start, start + m[2]!.length);
+      return i + m[0].length;
+    }
+    // An auth scheme word followed by a separator.
+    if (i > 0 && isB64Url(s.charCodeAt(i - 1))) return i + 1;
+    SCHEME.lastIndex = i;
+    const m = SCHEME.exec(s);
+    if (m === null) return i + len;
+    let cred = m[1]!;
+    while (cred.endsWith('.')) cred = cred.slice(0, -1);
+    if (!looksLikeCredential(cred)) return i + len;
+    const start = i + m[0].length - m[1]!.length;
+    r.push(start, start + cred.length);
+    return start + cred.length;
+  };
+
+  /** Full scan; `first` is the first CANDIDATES match (or null when only extra patterns apply). */
+  const scanFull = (s: string, first: RegExpExecArray | null): string => {
     const r: number[] = [];
-    if (s.indexOf('-----BEGIN') >= 0) {
-      PEM.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = PEM.exec(s)) !== null) {
-        const start = m.index + m[1]!.length;
-        if (m[3]!.length > 0) r.push(start, start + m[3]!.length);
-        if (m[0].length === 0) PEM.lastIndex++;
-      }
+    let m = first;
+    while (m !== null) {
+      const next = candidate(s, m.index, m[0].length, r);
+      CANDIDATES.lastIndex = next > m.index ? next : m.index + 1;
+      m = CANDIDATES.exec(s);
     }
-    if (s.indexOf('eyJ') >= 0) {
-      JWT.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = JWT.exec(s)) !== null) r.push(m.index, m.index + m[0].length);
-    }
-    SCHEME.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = SCHEME.exec(s)) !== null) {
-      let cred = m[1]!;
-      while (cred.endsWith('.')) cred = cred.slice(0, -1);
-      if (looksLikeCredential(cred)) {
-        const start = m.index + m[0].length - m[1]!.length;
-        r.push(start, start + cred.length);
-      }
-    }
-    if (s.indexOf('=') >= 0 || s.indexOf(':') >= 0 || s.indexOf('%') >= 0) scanPairs(s, r);
     for (const re of extra) {
       re.lastIndex = 0;
       let x: RegExpExecArray | null;
@@ -387,7 +382,18 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return out + s.slice(last);
   };
 
+  /** First candidate in s, or null: the whole fast-path test is this one regex call. */
+  const firstCandidate = (s: string): RegExpExecArray | null => {
+    CANDIDATES.lastIndex = 0;
+    return CANDIDATES.exec(s);
+  };
+
   const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s);
+
+  const remember = (s: string): void => {
+    if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
+    clean.add(s);
+  };
 
   const scan = (s: string): string => {
     const len = s.length;
@@ -395,24 +401,20 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const cacheable = len <= CLEAN_CACHE_MAX_LEN;
     if (cacheable && clean.has(s)) return s;
     if (len > maxStringLength) {
-      const out = scanFull(s.slice(0, maxStringLength + TRUNCATE_MARGIN));
+      const head = s.slice(0, maxStringLength + TRUNCATE_MARGIN);
+      const out = scanFull(head, firstCandidate(head));
       let cut = maxStringLength;
       const open = out.lastIndexOf('[REDACTED', cut - 1);
       if (open >= 0 && out.indexOf(']', open) >= cut) cut = open;
       return `${out.slice(0, cut)}…[TRUNCATED ${len} chars]`;
     }
-    if (!hasMarkers(s)) {
-      if (cacheable) {
-        if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
-        clean.add(s);
-      }
+    const first = firstCandidate(s);
+    if (first === null && extra.length === 0) {
+      if (cacheable) remember(s);
       return s;
     }
-    const out = scanFull(s);
-    if (out === s && cacheable) {
-      if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
-      clean.add(s);
-    }
+    const out = scanFull(s, first);
+    if (out === s && cacheable) remember(s);
     return out;
   };
 

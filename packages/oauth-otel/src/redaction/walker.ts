@@ -8,7 +8,7 @@
 import { types } from 'node:util';
 import {
   K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SCHEME, K_SECRET,
-  isSafeAmbiguous, type KeyClassifier,
+  isSafeAmbiguous, type KeyEntry, type KeyTable,
 } from './keys';
 import type { TextScanner } from './patterns';
 
@@ -22,7 +22,7 @@ export const MARKER_FUNCTION = '[Function]';
 export const MARKER_FAILED = '[Unredactable]';
 
 export interface WalkerOptions {
-  classify: KeyClassifier;
+  keys: KeyTable;
   text: TextScanner;
   maxDepth: number;
   maxNodes: number;
@@ -38,6 +38,11 @@ const NAME_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
 const HEADER_NAME_VALUE = /^[A-Za-z]+(?:-[A-Za-z]+)*$/;
 const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
+/** Key inline-cache geometry: depths × keys per object. */
+const SLOT_DEPTHS = 16;
+const SLOT_WIDTH = 64;
+/** Longest string kept as a key's last-clean-value memo. */
+const MEMO_MAX = 1024;
 
 function ctorName(o: object): string {
   try {
@@ -64,7 +69,10 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
 export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
-  const { classify, text, maxDepth, maxNodes } = opts;
+  const { keys: table, text, maxDepth, maxNodes } = opts;
+  const { classify, entry } = table;
+  const slotKeys = new Array<string | undefined>(SLOT_DEPTHS * SLOT_WIDTH);
+  const slotEntries = new Array<KeyEntry | undefined>(SLOT_DEPTHS * SLOT_WIDTH);
 
   const secret = (v: unknown, kind: number): unknown => {
     switch (typeof v) {
@@ -137,7 +145,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     try {
       if (Array.isArray(o)) return array(o, depth, ctx);
       const proto: unknown = Object.getPrototypeOf(o);
-      if (proto === Object.prototype || proto === null) return plain(o, depth, ctx, false);
+      if (proto === Object.prototype || proto === null) return plain(o, depth, ctx);
       return special(o, depth, ctx);
     } catch {
       return MARKER_UNREADABLE;
@@ -146,46 +154,101 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     }
   };
 
-  const plain = (o: object, depth: number, ctx: Ctx, force: boolean): unknown => {
-    const src = o as Record<string, unknown>;
-    const keys = Object.keys(o);
-    let out: Record<string, unknown> | undefined = force ? {} : undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      let v: unknown;
-      let nv: unknown;
-      let differs = false;
-      const kind = classify(k);
-      if (++ctx.nodes > maxNodes) {
-        nv = MARKER_TRUNCATED;
-        differs = true;
-      } else {
+  /** Copy of a plain object's own enumerable properties; spread is V8's fastest clone. */
+  const copyOwn = (src: Record<string, unknown>): Record<string, unknown> => {
+    try {
+      return { ...src };
+    } catch {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(src)) {
+        let v: unknown;
         try {
           v = src[k];
-          nv = field(v, kind, o, depth + 1, ctx);
-          differs = changed(nv, v);
+        } catch {
+          v = MARKER_UNREADABLE;
+        }
+        put(out, k, v, false);
+      }
+      return out;
+    }
+  };
+
+  /** Plain objects: copy-on-write. `for…in` is V8's fastest own-property walk; inherited
+   *  enumerable keys (a polluted prototype) are filtered on the rare path that writes. */
+  const plain = (o: object, depth: number, ctx: Ctx): unknown => {
+    const src = o as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    const base = depth < SLOT_DEPTHS ? depth * SLOT_WIDTH : -1;
+    let i = 0;
+    for (const k in src) {
+      // Inline cache: the same record shape puts the same key at the same (depth, index).
+      let e: KeyEntry;
+      if (base >= 0 && i < SLOT_WIDTH) {
+        const j = base + i;
+        if (slotKeys[j] === k) e = slotEntries[j]!;
+        else {
+          e = entry(k);
+          slotKeys[j] = k;
+          slotEntries[j] = e;
+        }
+      } else e = entry(k);
+      i++;
+      const kind = e.kind;
+      let nv: unknown;
+      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
+      else {
+        try {
+          const v = src[k];
+          if ((kind & (SECRETISH | K_DIRTY)) === 0) {
+            if (typeof v === 'string') {
+              if (v === e.last) continue;
+              nv = text.scan(v);
+              if (nv === v) {
+                if (v.length <= MEMO_MAX) e.last = v;
+                continue;
+              }
+            } else {
+              nv = value(v, depth + 1, ctx);
+              if (!changed(nv, v)) continue;
+            }
+          } else {
+            nv = field(v, kind, o, depth + 1, ctx);
+            if (!changed(nv, v) && ((kind & K_DIRTY) === 0 || text.scan(k) === k)) continue;
+          }
         } catch {
           nv = MARKER_UNREADABLE;
-          differs = true;
+        }
+      }
+      if (!Object.hasOwn(src, k)) continue;
+      if (out === undefined) out = copyOwn(src);
+      const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
+      if (nk !== k) {
+        delete out[k];
+        put(out, nk, nv, true);
+      } else put(out, k, nv, false);
+    }
+    return out ?? o;
+  };
+
+  /** Class instances: always a fresh plain object of their own enumerable properties. */
+  const instance = (o: object, depth: number, ctx: Ctx): unknown => {
+    const src = o as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) {
+      const kind = classify(k);
+      let nv: unknown;
+      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
+      else {
+        try {
+          nv = field(src[k], kind, o, depth + 1, ctx);
+        } catch {
+          nv = MARKER_UNREADABLE;
         }
       }
       const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
-      if (out === undefined && (differs || nk !== k)) {
-        out = {};
-        for (let j = 0; j < i; j++) {
-          const pk = keys[j]!;
-          let pv: unknown;
-          try {
-            pv = src[pk];
-          } catch {
-            pv = MARKER_UNREADABLE;
-          }
-          put(out, pk, pv, false);
-        }
-      }
-      if (out !== undefined) put(out, nk, nv, nk !== k);
+      put(out, nk, nv, nk !== k);
     }
-    return out ?? o;
+    return out;
   };
 
   /** Kind applied to the element after `v` in an array: raw header lists and argv flags. */
@@ -363,15 +426,23 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     if (o instanceof URLSearchParams) return text.scan(o.toString());
     if (typeof Headers === 'function' && o instanceof Headers) return headers(o, depth, ctx);
     if (types.isPromise(o) || types.isWeakMap(o) || types.isWeakSet(o) || o instanceof WeakRef) return `[${ctorName(o)}]`;
-    // Class instances: own enumerable properties into a plain object.
-    return plain(o, depth, ctx, true);
+    return instance(o, depth, ctx);
   };
 
+  // One context reused across calls; a re-entrant call (from a getter) gets its own.
+  let idle: Ctx | undefined = { stack: [], nodes: 0 };
   return (input: unknown): unknown => {
+    let ctx = idle;
+    idle = undefined;
+    if (ctx === undefined) ctx = { stack: [], nodes: 0 };
+    ctx.nodes = 0;
     try {
-      return value(input, 0, { stack: [], nodes: 0 });
+      return value(input, 0, ctx);
     } catch {
       return MARKER_FAILED;
+    } finally {
+      // push/pop are balanced in object(), so the stack is already empty here.
+      idle = ctx;
     }
   };
 }

@@ -1,0 +1,2 @@
+import { bridgeOrderSuite } from './bridge-order';
+bridgeOrderSuite('logger-first');

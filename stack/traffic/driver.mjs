@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Traffic driver: a real process that drives every OAuth operation and security event of the
+// oauth-otel API in a loop, for Prometheus (and the collector) to consume in stack tests and
+// screenshots. Metrics on 127.0.0.1:$METRICS_PORT/metrics; logs over OTLP to
+// $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT when set. Stops on SIGTERM/SIGINT (flushing), or after
+// $DRIVER_MAX_SECONDS (default 1800) so it can never run away.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const o = require('../../packages/oauth-otel/dist/index.js');
+
+const port = Number(process.env.METRICS_PORT ?? 9464);
+const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
+const maxSeconds = Number(process.env.DRIVER_MAX_SECONDS ?? 1800);
+const providers = ['https://github.com/login/oauth', 'https://auth.linear.app', 'https://mcp.notion.com'];
+const pick = (a) => a[Math.floor(Math.random() * a.length)];
+const ms = (lo, hi) => lo + Math.random() * (hi - lo);
+
+const handle = await o.initTelemetry({
+  serviceName: process.env.OTEL_SERVICE_NAME ?? 'oauth-traffic',
+  environment: process.env.DEPLOYMENT_ENVIRONMENT ?? 'test',
+  metrics: { port, host: '127.0.0.1' },
+  logs: process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { stdout: false, level: 'debug' } : false,
+});
+
+let n = 0;
+let liveTokens = 0;
+function tick() {
+  n++;
+  const provider = pick(providers);
+  const flowId = `flow-${n}`;
+  o.flowStarted({ provider, flowId });
+  o.pkceStateCreated({ flowId, provider });
+  o.discoveryCompleted({ method: pick(['rfc9728', 'rfc8414', 'www-authenticate', 'manual']), outcome: Math.random() < 0.95 ? 'success' : 'failure', durationMs: ms(50, 6000), provider });
+  o.clientRegistered({ outcome: Math.random() < 0.95 ? 'success' : 'failure', durationMs: ms(100, 3000), provider, error: 'invalid_client_metadata' });
+  if (Math.random() < 0.9) {
+    o.pkceStateValidated({ reason: 'valid', flowId, provider });
+    o.flowCompleted({ flowId, outcome: 'success', durationMs: ms(500, 20_000) });
+    o.tokenIssued({ tokenId: `tok-${n}`, expiresIn: Math.random() < 0.3 ? 120 : 3600 });
+    liveTokens++;
+  } else {
+    o.pkceStateValidated({ reason: pick(['expired', 'not_found', 'invalid_hash', 'user_mismatch', 'replayed']), flowId, provider });
+    o.flowCompleted({ flowId, outcome: 'failure', reason: pick(['provider_error', 'missing_code', 'state_expired', 'token_exchange_failed']), error: pick(['access_denied', 'invalid_grant']), durationMs: ms(200, 8000) });
+  }
+  const refreshOk = Math.random() < 0.92;
+  o.tokenRefreshed(refreshOk
+    ? { outcome: 'success', reason: pick(['normal', 'normal', 'concurrent_success']), durationMs: ms(50, 3000), provider }
+    : { outcome: 'failure', reason: pick(['endpoint_error', 'no_refresh_token', 'ownership_failed', 'network_error']), error: 'invalid_grant', durationMs: ms(50, 7000), provider });
+  if (n % 5 === 0) o.tokenRotated({ provider, refreshToken: `rt-${n}` });
+  if (n % 7 === 0) o.tokensRevoked({ reason: pick(['manual', 'expired', 'security']), tokenIds: [`tok-${n - 3}`] });
+  if (n % 11 === 0) o.pkceStatesCleaned({ reason: pick(['expired', 'manual', 'server_deleted']), count: 2 });
+  if (n % 13 === 0) o.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
+  if (n % 10 === 0) {
+    const failed = Math.random() < 0.5 ? 0 : 1;
+    o.scheduledRefreshCompleted({ refreshed: 3, failed, durationMs: ms(300, 40_000) });
+    if (failed) o.scheduledRefreshError({ errorType: pick(['endpoint_error', 'no_refresh_token', 'exception', 'ownership_failed']), provider });
+  }
+  // Security events, at a low steady rate so every alert query has data.
+  if (n % 17 === 0) o.refreshTokenReuseDetected({ provider, token: `rt-${n - 5}`, familyRevoked: true, classification: 'suspected_theft' });
+  if (n % 19 === 0) o.codeInjectionAttempt({ provider, flowId });
+  if (n % 23 === 0) o.integrityViolation({ violationType: pick(['hash_mismatch', 'state_reuse', 'user_mismatch']), provider });
+  if (n % 29 === 0) o.ownershipViolation({ provider });
+  if (n % 31 === 0) o.pkceReplayDetected({ provider, flowId });
+  if (n % 37 === 0) o.issuerMismatch({ provider, stage: 'authorization_response' });
+  if (n % 41 === 0) o.pkceDowngradeDetected({ provider });
+  if (n % 43 === 0) o.authorizationCodeReplayDetected({ provider });
+  if (n % 47 === 0) o.redirectUriMismatch({ provider });
+  if (n % 53 === 0) o.clientMismatch({ provider });
+  if (n % 59 === 0) o.pkceVerificationFailed({ provider });
+}
+
+// One full round first, so every series exists from the first scrape.
+for (let i = 0; i < 60; i++) tick();
+const timer = setInterval(tick, intervalMs);
+const stopAt = setTimeout(() => process.kill(process.pid, 'SIGTERM'), maxSeconds * 1000);
+stopAt.unref();
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.once(sig, async () => {
+    clearInterval(timer);
+    await handle.shutdown();
+    process.exit(0);
+  });
+}
+console.log(JSON.stringify({ event: 'driver_ready', metrics: handle.metricsUrl, liveTokens }));
