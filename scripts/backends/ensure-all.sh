@@ -41,3 +41,4 @@ JSON
 mv -f "$json.tmp.$$" "$json"
 log "all backends ready in $((SECONDS - start)) s; paths in $json"
 cat "$json"
+echo

@@ -3,3 +3,4 @@ export * from './process';
 export * from './victorialogs';
 export * from './collector';
 export * from './prometheus';
+export * from './otlp';
