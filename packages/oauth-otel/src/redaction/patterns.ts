@@ -3,8 +3,9 @@
  * from each detector, merges overlaps and rebuilds the string once; a clean string is returned
  * as the same reference with no allocation.
  *
- * Fast path: strings shorter than MIN_SECRET_TEXT, strings in the clean cache, and strings with
- * none of the cheap markers below never reach a detector.
+ * Fast path: strings shorter than MIN_SECRET_TEXT and strings with none of the cheap markers
+ * below (one regex call) never reach a detector. Repeated values are memoized per key by the
+ * walker instead (a global clean-string cache cost more on unique values than it saved).
  */
 import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SCHEME, K_SECRET, isSafeAmbiguousString, type KeyClassifier } from './keys';
 
@@ -16,8 +17,6 @@ export const MARKERS = /[=:%]|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+)/i;
 
 /** `code=x` is the shortest secret-bearing text worth a scan. */
 const MIN_SECRET_TEXT = 6;
-const CLEAN_CACHE_MAX_LEN = 128;
-const CLEAN_CACHE_LIMIT = 4096;
 /** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
 const TRUNCATE_MARGIN = 512;
 
@@ -210,7 +209,6 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   const { classify, mask, maxStringLength } = opts;
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
-  const clean = new Set<string>();
 
   const maskSecret = (v: string, keepScheme: boolean): string => {
     if (v.length === 0) return v;
@@ -288,7 +286,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     if (ve <= vs) return p + 1;
     const value = s.slice(vs, ve);
-    if (LITERALS.has(value)) return p + 1;
+    if (value.length <= 9 && LITERALS.has(value)) return p + 1;
     if ((kind & K_AMBIGUOUS) !== 0) {
       // Inside a URL query, fragment or form body `code` / `state` are always secret.
       const before = b > 0 ? s.charCodeAt(b - 1) : 0;
@@ -390,16 +388,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
 
   const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s);
 
-  const remember = (s: string): void => {
-    if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
-    clean.add(s);
-  };
-
   const scan = (s: string): string => {
     const len = s.length;
     if (len < MIN_SECRET_TEXT && extra.length === 0) return s;
-    const cacheable = len <= CLEAN_CACHE_MAX_LEN;
-    if (cacheable && clean.has(s)) return s;
     if (len > maxStringLength) {
       const head = s.slice(0, maxStringLength + TRUNCATE_MARGIN);
       const out = scanFull(head, firstCandidate(head));
@@ -409,13 +400,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       return `${out.slice(0, cut)}…[TRUNCATED ${len} chars]`;
     }
     const first = firstCandidate(s);
-    if (first === null && extra.length === 0) {
-      if (cacheable) remember(s);
-      return s;
-    }
-    const out = scanFull(s, first);
-    if (out === s && cacheable) remember(s);
-    return out;
+    if (first === null && extra.length === 0) return s;
+    return scanFull(s, first);
   };
 
   return { scan, maskSecret, hasMarkers };
