@@ -62,12 +62,13 @@ deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'insta
 # Install Debian packages without letting their maintainer scripts start any daemon:
 # a temporary policy-rc.d answers 101 ("action forbidden") to invoke-rc.d / deb-systemd-invoke.
 apt_install_no_start() {
-  local policy=/usr/sbin/policy-rc.d created=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; created=1
-  fi
-  local rc=0
-  apt_install "$@" || rc=$?
-  if [ "$created" = 1 ]; then rm -f "$policy"; fi
-  return "$rc"
+  local policy=/usr/sbin/policy-rc.d
+  if [ -e "$policy" ]; then apt_install "$@"; return; fi
+  # In a subshell, so the trap removes our policy-rc.d however the install ends.
+  (
+    trap 'rm -f "$policy"' EXIT
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    apt_install "$@"
+  )
 }

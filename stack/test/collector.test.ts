@@ -10,6 +10,8 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import { SHIPPED_COLLECTOR_CONFIG } from './support/backends';
 import { startCollector, validateCollectorConfig, type Collector } from './support/collector';
 import { sendOtlpLogs } from './support/otlp';
+import { promtool, startPrometheus } from './support/prometheus';
+import { waitFor } from './support/process';
 import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs, type VictoriaLogsEntry } from './support/victorialogs';
 
 jest.setTimeout(120_000);
@@ -202,5 +204,27 @@ describe('shipped otel-collector.yaml', () => {
     expect(await vl!.query(`"service.name":"${serviceName}" AND severity_text:error`)).toHaveLength(1);
     // OAUTH_OTEL_DUMP_STORE=<file> keeps what the store returned, for eyeballing.
     if (process.env.OAUTH_OTEL_DUMP_STORE) writeFileSync(process.env.OAUTH_OTEL_DUMP_STORE, raw);
+  });
+
+  test("exposes the collector's own metrics, which Prometheus scrapes", async () => {
+    // Runs after the delivery test, so the counters are non-zero.
+    const prom = await startPrometheus({ scrapeTargets: [{ target: new URL(collector!.metricsUrl).host, job: 'otelcol' }] });
+    try {
+      const check = await promtool(['check', 'config', prom.configFile]);
+      expect(check.code).toBe(0);
+      const sent = await waitFor(
+        'otelcol_exporter_sent_log_records in Prometheus',
+        async () => {
+          const r = await prom.query('sum(otelcol_exporter_sent_log_records{job="otelcol",exporter="otlp_http/loki"})');
+          return r.length > 0 ? Number(r[0]!.value![1]) : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect(sent).toBeGreaterThanOrEqual(3);
+      const failed = await prom.query('sum(otelcol_exporter_send_failed_log_records{job="otelcol"}) or vector(0)');
+      expect(Number(failed[0]!.value![1])).toBe(0);
+    } finally {
+      await prom.stop();
+    }
   });
 });
