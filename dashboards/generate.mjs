@@ -137,7 +137,7 @@ const ANNOTATIONS = {
  * at its first increment, which increase() cannot see). See rules/prometheus/oauth-alerts.yml.
  */
 function countOver(sel, range = '$__range') {
-  return `((${sel} unless ${sel} offset ${range}) and on (job, instance) up offset ${range}) or increase(${sel}[${range}])`;
+  return `((${sel} unless (${sel} offset ${range})) and on (job, instance) (up offset ${range})) or increase(${sel}[${range}])`;
 }
 
 /** success / outcomes over the dashboard range; 0 (not "no data") when no success series exists. */

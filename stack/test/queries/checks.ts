@@ -90,6 +90,11 @@ export function checkPromQL(q: ExtractedQuery): string[] {
   const tree = parsePromQL(expr);
   tree.iterate({
     enter(ref) {
+      if (ref.name === 'OffsetExpr' && ref.node.firstChild?.name === 'BinaryExpr') {
+        problems.push(
+          `"${expr.slice(ref.from, ref.to).replace(/\s+/g, ' ').slice(0, 60)}": write (selector offset d) in parentheses; lezer-promql (Prometheus' UI grammar) applies a bare offset to the whole binary expression`,
+        );
+      }
       if (ref.name !== 'FunctionCall') return undefined;
       const fid = ref.node.getChild('FunctionIdentifier');
       const fname = fid ? expr.slice(fid.from, fid.to) : '';
