@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The OpenTelemetry Collector, built with the OpenTelemetry Collector Builder (ocb) from
 # stack/collector/manifest.yaml. The binary is cached under
-# $OAUTH_OTEL_CACHE/collector/<sha256 of the manifest>/, so editing the manifest triggers a rebuild
+# $OAUTH_OTEL_CACHE/collector/<sha256 of the manifest without comments>/, so editing the manifest triggers a rebuild
 # and reverting it reuses the old build. A cold build downloads ~1–2 min of modules and compiles for
 # several minutes on 2 cores. Prints the binary's path on stdout.
 set -euo pipefail

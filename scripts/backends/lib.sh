@@ -34,7 +34,9 @@ chromium_bin() { echo /usr/bin/chromium; }
 
 victorialogs_bin() { echo "$OAUTH_OTEL_CACHE/victorialogs/$VICTORIALOGS_VERSION/victoria-logs"; }
 
-manifest_sha() { sha256sum "$COLLECTOR_MANIFEST" | cut -c1-64; }
+# Cache key of the collector build: sha256 of the manifest without comment and blank lines (so
+# editing a comment does not cost a rebuild). stack/test/support/backends.ts computes the same.
+manifest_sha() { grep -v -E '^[[:space:]]*(#|$)' "$COLLECTOR_MANIFEST" | sha256sum | cut -c1-64; }
 # Version of the builder = the core version the manifest pins (ocb's strict versioning): taken
 # from the otlpreceiver line, so the two can never drift apart.
 collector_ocb_version() {

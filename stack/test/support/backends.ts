@@ -47,8 +47,12 @@ function readJson(): BackendsJson | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as BackendsJson;
 }
 
-function manifestSha256(): string {
-  return createHash('sha256').update(readFileSync(COLLECTOR_MANIFEST)).digest('hex');
+/** Same key as manifest_sha in scripts/backends/lib.sh: the manifest without comments and blank lines. */
+export function collectorManifestKey(): string {
+  const lines = readFileSync(COLLECTOR_MANIFEST, 'utf8')
+    .split('\n')
+    .filter((l) => !/^\s*(#|$)/.test(l));
+  return createHash('sha256').update(lines.map((l) => `${l}\n`).join('')).digest('hex');
 }
 
 function assertExecutable(name: BackendName, path: string, from: string): void {
@@ -72,7 +76,7 @@ export function backendPath(name: BackendName): string {
   if (!json || !fromJson) {
     throw new Error(`backend ${name}: not found in ${envVar} nor in ${join(cacheDir(), 'backends.json')}; ${HOW_TO_FIX}`);
   }
-  if (name === 'collector' && json.collectorManifestSha256 && json.collectorManifestSha256 !== manifestSha256()) {
+  if (name === 'collector' && json.collectorManifestSha256 && json.collectorManifestSha256 !== collectorManifestKey()) {
     throw new Error(`backend collector: ${fromJson} was built from another stack/collector/manifest.yaml; ${HOW_TO_FIX}`);
   }
   assertExecutable(name, fromJson, 'backends.json');
