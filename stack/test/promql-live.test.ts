@@ -156,6 +156,13 @@ describe.each(queries.map((q) => [label(q), q] as [string, ExtractedQuery]))('%s
     expect({ data, error: r.error, empty: r.series === 0 }).toEqual({ data, error: undefined, empty: false });
   });
 
+  if (q.kind === 'dashboard-variable') {
+    it(`its series carry the label ${q.variableLabel}`, async () => {
+      const series = await queryPrometheus(prom.url, expr);
+      expect(series.some((x) => x.metric[q.variableLabel!] !== undefined && x.metric[q.variableLabel!] !== '')).toBe(true);
+    });
+  }
+
   it('every selector in it returns series', async () => {
     const empty: string[] = [];
     for (const s of bareSelectors(expr)) if ((await run(s)).series === 0) empty.push(s);
