@@ -38,9 +38,6 @@ export const LINE_HEADER_KEYS: readonly string[] = Object.freeze([
   'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
 ]);
 
-/** Header names whose value starts with an auth scheme that is kept (`Bearer [REDACTED]`). */
-export const SCHEME_HEADER_KEYS: readonly string[] = Object.freeze(['authorization', 'proxy-authorization']);
-
 /** Private JWK members: secret only inside an object that also has `kty`. `k` is the oct key. */
 export const JWK_PRIVATE_MEMBERS: readonly string[] = Object.freeze(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
 
@@ -85,15 +82,12 @@ export const K_ALLOW = 8;
 export const K_CONTEXT = 16;
 /** In text, the value runs to the end of the line. */
 export const K_LINE = 32;
-/** The value's leading auth scheme is kept. */
-export const K_SCHEME = 64;
 /** The key text itself contains secret-shaped content and must be scanned. */
 export const K_DIRTY = 128;
 
 const SECRET_SET = new Set([...SECRET_KEYS, ...EXTRA_SECRET_KEYS].map(normalizeKey));
 const AMBIGUOUS_SET = new Set(AMBIGUOUS_KEYS.map(normalizeKey));
 const LINE_SET = new Set(LINE_HEADER_KEYS.map(normalizeKey));
-const SCHEME_SET = new Set(SCHEME_HEADER_KEYS.map(normalizeKey));
 const JWK_SET = new Set(JWK_PRIVATE_MEMBERS);
 const HARMLESS_SET = new Set(HARMLESS_KEYS.map(normalizeKey));
 const CONTEXT_SET = new Set(OAUTH_CONTEXT_KEYS.map(normalizeKey));
@@ -109,13 +103,13 @@ function kindOfNormalized(n: string, extra: ReadonlySet<string>): number {
   else if (!HARMLESS_SET.has(n)) {
     for (const suffix of SECRET_SUFFIXES) {
       if (n.length > suffix.length && n.endsWith(suffix)) {
-        k = K_SECRET;
+        // `proxyAuthorization`, `sessionCookie`: the suffix brings its header behaviour along.
+        k = K_SECRET | (LINE_SET.has(suffix) ? K_LINE : 0);
         break;
       }
     }
   }
   if (LINE_SET.has(n)) k |= K_LINE;
-  if (SCHEME_SET.has(n)) k |= K_SCHEME;
   if (CONTEXT_SET.has(n)) k |= K_CONTEXT;
   return k;
 }

@@ -7,7 +7,7 @@
  * below (one regex call) never reach a detector. Repeated values are memoized per key by the
  * walker instead (a global clean-string cache cost more on unique values than it saved).
  */
-import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SCHEME, K_SECRET, isSafeAmbiguousString, type KeyClassifier } from './keys';
+import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SECRET, isSafeAmbiguousString, type KeyClassifier } from './keys';
 
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
@@ -30,6 +30,7 @@ const JWT = /eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/y;
 const SCHEME = /(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/iy;
 /** A leading auth scheme kept in front of a redacted header value. */
 const SCHEME_PREFIX = /^([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/;
+const SCHEME_PREFIX_AT = /([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/y;
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'bearer', 'basic', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'gnap',
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
@@ -51,8 +52,8 @@ export interface TextOptions {
 export interface TextScanner {
   /** Redacts secret-shaped content; returns `s` itself when nothing changed. */
   scan(s: string): string;
-  /** Redacts a value known to be secret, keeping a leading auth scheme when `keepScheme`. */
-  maskSecret(s: string, keepScheme: boolean): string;
+  /** Redacts a value known to be secret, keeping a leading auth scheme (`Bearer [REDACTED]`). */
+  maskSecret(s: string): string;
   /** True when `s` may contain secret-shaped content (used for object keys). */
   hasMarkers(s: string): boolean;
 }
@@ -93,18 +94,23 @@ function escapeAt(s: string, i: number, set: ReadonlySet<string>): number {
 }
 
 /** End of an unquoted value starting at i. */
-function endOfValue(s: string, i: number, allowEncodedSpace: boolean): number {
+function endOfValue(s: string, i: number): number {
   const n = s.length;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c < 128 && TERM[c] === 1) return i;
-    if (c === 37) {
-      const len = escapeAt(s, i, TERM_ESCAPES);
-      if (len > 0 && !(allowEncodedSpace && s.charCodeAt(i + len - 1) === 48 && s.charCodeAt(i + len - 2) === 50)) return i;
-    }
+    if (c === 37 && escapeAt(s, i, TERM_ESCAPES) > 0) return i;
     i++;
   }
   return n;
+}
+
+/** Start of the credential when a known auth scheme opens the value at i (else i). */
+function afterScheme(s: string, i: number, end: number): number {
+  SCHEME_PREFIX_AT.lastIndex = i;
+  const m = SCHEME_PREFIX_AT.exec(s);
+  if (m === null || i + m[0].length >= end || !AUTH_SCHEMES.has(m[1]!.toLowerCase())) return i;
+  return i + m[0].length;
 }
 
 /** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string. */
@@ -155,6 +161,8 @@ function startOfName(s: string, e: number): number {
   while (b > min) {
     const c = s.charCodeAt(b - 1);
     if (c >= 128 || IDENT[c] !== 1) break;
+    // `\nAuthorization`: the letter after a backslash belongs to an escape, not to the name.
+    if (b >= 2 && s.charCodeAt(b - 2) === 92) break;
     // `%5F` / `%255F` ends here: accept name escapes, stop at any other escape.
     if (b >= 3 && s.charCodeAt(b - 3) === 37 && isHex(s.charCodeAt(b - 2)) && isHex(c)) {
       if (NAME_ESCAPES.has(s.slice(b - 2, b).toUpperCase())) {
@@ -210,12 +218,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
 
-  const maskSecret = (v: string, keepScheme: boolean): string => {
+  const maskSecret = (v: string): string => {
     if (v.length === 0) return v;
-    if (keepScheme) {
-      const m = SCHEME_PREFIX.exec(v);
-      if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) return v.slice(0, m[0].length) + mask(v.slice(m[0].length));
-    }
+    const m = SCHEME_PREFIX.exec(v);
+    if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) return v.slice(0, m[0].length) + mask(v.slice(m[0].length));
     return mask(v);
   };
 
@@ -254,10 +260,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let b = startOfName(s, e);
     if (b === e) return p + 1;
     let name = s.slice(b, e);
-    // `\u0026state=`: a JSON-escaped `&` before the name.
-    if (b > 0 && s.charCodeAt(b - 1) === 92 && /^u00[0-9a-fA-F]{2}/.test(name)) {
-      name = name.slice(5);
-      b += 5;
+    // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
+    if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
+      name = name.slice(4);
+      b += 4;
     }
     if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e)/gi, '_');
     const kind = classify(name);
@@ -279,10 +285,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         ve = s.indexOf(s.slice(v, w + 1), vs);
         if (ve < 0) ve = n;
       }
+      vs = afterScheme(s, vs, ve);
     } else if (qc === 123 || qc === 91) {
       ve = endOfBracket(s, v);
     } else {
-      ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, v) : endOfValue(s, v, (kind & K_SCHEME) !== 0);
+      // `token: Bearer abc`: keep the scheme, and the credential is what follows it.
+      vs = afterScheme(s, v, n);
+      ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, vs) : endOfValue(s, vs);
     }
     if (ve <= vs) return p + 1;
     const value = s.slice(vs, ve);
@@ -296,11 +305,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         /^%(?:25)?26/i.test(s.slice(ve, ve + 5));
       if (!urlCtx && isSafeAmbiguousString(value)) return p + 1;
     }
-    if ((kind & K_SCHEME) !== 0) {
-      const m = SCHEME_PREFIX.exec(value);
-      if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) vs += m[0].length;
-    }
-    if (ve > vs) r.push(vs, ve);
+    r.push(vs, ve);
     return ve;
   };
 
@@ -327,7 +332,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       PEM.lastIndex = i;
       const m = PEM.exec(s);
       if (m === null) return i + len;
-      const start = i + m[1]!.length;
+      const start = i + 16 + m[1]!.length; // `-----BEGIN ` + type + `-----`
       if (m[2]!.length > 0) r.push(start, start + m[2]!.length);
       return i + m[0].length;
     }

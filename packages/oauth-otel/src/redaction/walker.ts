@@ -7,7 +7,7 @@
  */
 import { types } from 'node:util';
 import {
-  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SCHEME, K_SECRET,
+  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SECRET,
   isSafeAmbiguous, type KeyEntry, type KeyTable,
 } from './keys';
 import type { TextScanner } from './patterns';
@@ -77,10 +77,10 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   const secret = (v: unknown, kind: number): unknown => {
     switch (typeof v) {
       case 'string':
-        return text.maskSecret(v, (kind & K_SCHEME) !== 0);
+        return text.maskSecret(v);
       case 'number':
       case 'bigint':
-        return text.maskSecret(String(v), false);
+        return text.maskSecret(String(v));
       case 'boolean':
       case 'undefined':
         return v;
