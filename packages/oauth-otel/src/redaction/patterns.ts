@@ -13,7 +13,8 @@ import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SECRET, isSafeAmbiguousString, t
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
  * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, or an auth scheme followed by a separator.
  */
-export const MARKERS = /[=:%]|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+)/i;
+const MARKER_SOURCE = '[=:]|%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\\s|\\+|%20)';
+export const MARKERS = new RegExp(MARKER_SOURCE, 'i');
 
 /** `code=x` is the shortest secret-bearing text worth a scan. */
 const MIN_SECRET_TEXT = 6;
@@ -21,20 +22,18 @@ const MIN_SECRET_TEXT = 6;
 const TRUNCATE_MARGIN = 512;
 
 /** Candidate positions for every detector below, in one global pass. */
-const CANDIDATES = /[=:%]|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+|%20)/gi;
+const CANDIDATES = new RegExp(MARKER_SOURCE, 'gi');
 // Sticky detectors, run only at a candidate position.
 const PEM = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----([\s\S]*?)(?:-----END \1-----|$)/y;
 /** JWS (3 segments), JWE (5), unsecured (trailing dot) and bare base64url JSON (`eyJ…`). */
 const JWT = /eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/y;
 /** Sentry Relay's bearer shape, extended to Basic and DPoP, with `%20` / `+` from URLs and forms. */
 const SCHEME = /(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/iy;
-/** A leading auth scheme kept in front of a redacted header value. */
-const SCHEME_PREFIX = /^([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/;
-const SCHEME_PREFIX_AT = /([A-Za-z][A-Za-z0-9._~-]{0,40})(?:[ \t]+|%20|\+)(?=[^ \t])/y;
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'bearer', 'basic', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'gnap',
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
 ]);
+const SCHEME_MAX = Math.max(...[...AUTH_SCHEMES].map((x) => x.length));
 /** WWW-Authenticate parameters: `Bearer realm="x"` is a challenge, not a credential. */
 const AUTH_PARAMS = new Set([
   'realm', 'error', 'error_description', 'error_uri', 'scope', 'algs', 'charset', 'nonce',
@@ -61,36 +60,50 @@ export interface TextScanner {
 // Character classes as lookup tables (charCode < 128).
 const IDENT = new Uint8Array(128);
 const TERM = new Uint8Array(128);
-const HEX = new Uint8Array(128);
+const SCHEME_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z0-9_.-]/.test(ch)) IDENT[c] = 1;
   if (c <= 32 || '&#;,"\'<>\\|`()[]{}'.includes(ch)) TERM[c] = 1;
-  if (/[0-9A-Fa-f]/.test(ch)) HEX[c] = 1;
+  // Auth scheme token characters (`aws4-hmac-sha256`).
+  if (/[A-Za-z0-9._~-]/.test(ch)) SCHEME_CHAR[c] = 1;
 }
-/** Percent escapes that end a value: whitespace and the terminator characters above. */
-const TERM_ESCAPES = new Set(['20', '09', '0A', '0D', '26', '23', '3B', '2C', '22', '27', '3C', '3E', '5C', '7C', '60', '28', '29', '5B', '5D', '7B', '7D']);
-/** Percent escapes allowed inside a parameter name (`access%5Ftoken`). */
-const NAME_ESCAPES = new Set(['5F', '2D', '2E']);
+/** Bytes that end a value when percent-encoded: whitespace and the terminator characters above. */
+const TERM_BYTE = new Uint8Array(256);
+for (const b of [0x20, 0x09, 0x0a, 0x0d, 0x26, 0x23, 0x3b, 0x2c, 0x22, 0x27, 0x3c, 0x3e, 0x5c, 0x7c, 0x60, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]) TERM_BYTE[b] = 1;
+/** Percent-encoded bytes allowed inside a parameter name (`access%5Ftoken`): `_`, `-`, `.`. */
+const isNameByte = (b: number): boolean => b === 0x5f || b === 0x2d || b === 0x2e;
+/** `?`, `&`, `#`: a parameter of a URL query, fragment or form body. */
+const isQueryDelimiter = (b: number): boolean => b === 0x3f || b === 0x26 || b === 0x23;
 
-const isHex = (c: number): boolean => c < 128 && HEX[c] === 1;
 const isB64Url = (c: number): boolean => c < 128 && (IDENT[c] === 1 && c !== 46);
 
-/** Two hex digits at i, i+1 upper-cased, or '' when not hex. */
-function hexPair(s: string, i: number): string {
-  if (i + 1 >= s.length || !isHex(s.charCodeAt(i)) || !isHex(s.charCodeAt(i + 1))) return '';
-  return s.slice(i, i + 2).toUpperCase();
+const hexVal = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1);
+
+/** The byte two hex digits at i encode, or -1. */
+function byteAt(s: string, i: number): number {
+  const h = hexVal(s.charCodeAt(i));
+  const l = hexVal(s.charCodeAt(i + 1));
+  return h < 0 || l < 0 ? -1 : (h << 4) | l;
 }
 
-/** Length of a percent escape (single `%XX` or double `%25XX`) at i decoding into `set`, else 0. */
-function escapeAt(s: string, i: number, set: ReadonlySet<string>): number {
-  if (s.charCodeAt(i) !== 37) return 0;
-  const a = hexPair(s, i + 1);
-  if (a === '25') {
-    const b = hexPair(s, i + 3);
-    return b !== '' && set.has(b) ? 5 : 0;
+/** A percent escape at i, single (`%XX`) or double (`%25XX`): `(length << 8) | byte`, or -1. */
+function escapeAt(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 37) return -1;
+  const a = byteAt(s, i + 1);
+  if (a < 0) return -1;
+  if (a === 0x25) {
+    const b = byteAt(s, i + 3);
+    if (b >= 0) return (5 << 8) | b;
   }
-  return a !== '' && set.has(a) ? 3 : 0;
+  return (3 << 8) | a;
+}
+
+/** The byte of a percent escape ending at e (exclusive), single or double, or -1. */
+function escapeBefore(s: string, e: number): number {
+  if (e >= 5 && s.charCodeAt(e - 5) === 37 && byteAt(s, e - 4) === 0x25) return byteAt(s, e - 2);
+  if (e >= 3 && s.charCodeAt(e - 3) === 37) return byteAt(s, e - 2);
+  return -1;
 }
 
 /** End of an unquoted value starting at i. */
@@ -99,18 +112,38 @@ function endOfValue(s: string, i: number): number {
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c < 128 && TERM[c] === 1) return i;
-    if (c === 37 && escapeAt(s, i, TERM_ESCAPES) > 0) return i;
+    if (c === 37) {
+      const e = escapeAt(s, i);
+      if (e >= 0 && TERM_BYTE[e & 255] === 1) return i;
+    }
     i++;
   }
   return n;
 }
 
-/** Start of the credential when a known auth scheme opens the value at i (else i). */
-function afterScheme(s: string, i: number, end: number): number {
-  SCHEME_PREFIX_AT.lastIndex = i;
-  const m = SCHEME_PREFIX_AT.exec(s);
-  if (m === null || i + m[0].length >= end || !AUTH_SCHEMES.has(m[1]!.toLowerCase())) return i;
-  return i + m[0].length;
+/**
+ * Length of `Scheme<sep>` when a known auth scheme (`Bearer `, `Basic%20`, `DPoP+`) opens the
+ * text at i and something follows it before `end`; else 0. Hand-written: it runs on every
+ * secret value, and the equivalent regex backtracks over long tokens.
+ */
+function schemeAt(s: string, i: number, end: number): number {
+  const c0 = s.charCodeAt(i) | 32;
+  if (c0 < 97 || c0 > 122) return 0;
+  let j = i + 1;
+  const lim = Math.min(end, i + SCHEME_MAX);
+  while (j < lim) {
+    const c = s.charCodeAt(j);
+    if (c >= 128 || SCHEME_CHAR[c] !== 1) break;
+    j++;
+  }
+  let k = j;
+  const c = s.charCodeAt(k);
+  if (c === 32 || c === 9) while (k < end && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  else if (c === 43) k++;
+  else if (c === 37 && s.charCodeAt(k + 1) === 50 && s.charCodeAt(k + 2) === 48) k += 3;
+  else return 0;
+  if (k >= end || !AUTH_SCHEMES.has(s.slice(i, j).toLowerCase())) return 0;
+  return k - i;
 }
 
 /** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string. */
@@ -164,19 +197,15 @@ function startOfName(s: string, e: number): number {
     // `\nAuthorization`: the letter after a backslash belongs to an escape, not to the name.
     if (b >= 2 && s.charCodeAt(b - 2) === 92) break;
     // `%5F` / `%255F` ends here: accept name escapes, stop at any other escape.
-    if (b >= 3 && s.charCodeAt(b - 3) === 37 && isHex(s.charCodeAt(b - 2)) && isHex(c)) {
-      if (NAME_ESCAPES.has(s.slice(b - 2, b).toUpperCase())) {
-        b -= 3;
-        continue;
-      }
-      break;
+    if (b >= 5 && s.charCodeAt(b - 5) === 37 && byteAt(s, b - 4) === 0x25 && byteAt(s, b - 2) >= 0) {
+      if (!isNameByte(byteAt(s, b - 2))) break;
+      b -= 5;
+      continue;
     }
-    if (b >= 5 && s.charCodeAt(b - 5) === 37 && s.charCodeAt(b - 4) === 50 && s.charCodeAt(b - 3) === 53 && isHex(s.charCodeAt(b - 2)) && isHex(c)) {
-      if (NAME_ESCAPES.has(s.slice(b - 2, b).toUpperCase())) {
-        b -= 5;
-        continue;
-      }
-      break;
+    if (b >= 3 && s.charCodeAt(b - 3) === 37 && byteAt(s, b - 2) >= 0) {
+      if (!isNameByte(byteAt(s, b - 2))) break;
+      b -= 3;
+      continue;
     }
     b--;
   }
@@ -198,6 +227,10 @@ function looksLikeCredential(c: string): boolean {
 
 function sortAndMerge(r: number[]): number[] {
   if (r.length <= 2) return r;
+  // Detectors report in scan order, so ranges are almost always sorted and disjoint already.
+  let ordered = true;
+  for (let i = 2; i < r.length && ordered; i += 2) ordered = r[i]! >= r[i - 1]!;
+  if (ordered) return r;
   const idx: number[] = [];
   for (let i = 0; i < r.length; i += 2) idx.push(i);
   idx.sort((a, b) => r[a]! - r[b]! || r[b + 1]! - r[a + 1]!);
@@ -220,9 +253,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
 
   const maskSecret = (v: string): string => {
     if (v.length === 0) return v;
-    const m = SCHEME_PREFIX.exec(v);
-    if (m && AUTH_SCHEMES.has(m[1]!.toLowerCase())) return v.slice(0, m[0].length) + mask(v.slice(m[0].length));
-    return mask(v);
+    const k = schemeAt(v, 0, v.length);
+    return k > 0 ? v.slice(0, k) + mask(v.slice(k)) : mask(v);
   };
 
   /**
@@ -285,24 +317,23 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         ve = s.indexOf(s.slice(v, w + 1), vs);
         if (ve < 0) ve = n;
       }
-      vs = afterScheme(s, vs, ve);
+      vs += schemeAt(s, vs, ve);
     } else if (qc === 123 || qc === 91) {
       ve = endOfBracket(s, v);
     } else {
       // `token: Bearer abc`: keep the scheme, and the credential is what follows it.
-      vs = afterScheme(s, v, n);
+      vs = v + schemeAt(s, v, n);
       ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, vs) : endOfValue(s, vs);
     }
     if (ve <= vs) return p + 1;
-    const value = s.slice(vs, ve);
-    if (value.length <= 9 && LITERALS.has(value)) return p + 1;
+    if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
     if ((kind & K_AMBIGUOUS) !== 0) {
+      const value = s.slice(vs, ve);
       // Inside a URL query, fragment or form body `code` / `state` are always secret.
       const before = b > 0 ? s.charCodeAt(b - 1) : 0;
       const urlCtx =
-        before === 63 || before === 38 || before === 35 || s.charCodeAt(ve) === 38 ||
-        (b >= 3 && s.charCodeAt(b - 3) === 37 && /^(?:3F|26|23)$/i.test(s.slice(b - 2, b))) ||
-        /^%(?:25)?26/i.test(s.slice(ve, ve + 5));
+        isQueryDelimiter(before) || s.charCodeAt(ve) === 38 ||
+        isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26;
       if (!urlCtx && isSafeAmbiguousString(value)) return p + 1;
     }
     r.push(vs, ve);
@@ -314,12 +345,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const c = s.charCodeAt(i);
     if (c === 61) return pair(s, i, 1, false, r);
     if (c === 58) return pair(s, i, 1, true, r);
-    if (c === 37) {
-      const a = hexPair(s, i + 1);
-      if (a === '3D') return pair(s, i, 3, false, r);
-      if (a === '25' && hexPair(s, i + 3) === '3D') return pair(s, i, 5, false, r);
-      return i + 1;
-    }
+    if (c === 37) return pair(s, i, len, false, r); // `%3D` or `%253D`
     if (c === 101) {
       if (s.charCodeAt(i + 1) !== 121 || s.charCodeAt(i + 2) !== 74 || (i > 0 && isB64Url(s.charCodeAt(i - 1)))) return i + 1;
       JWT.lastIndex = i;
