@@ -109,6 +109,9 @@ function batch(bytes, dirty) {
 const NAMES = ['access_token', 'accessToken', 'refresh_token', 'refreshToken', 'id_token', 'idToken', 'token', 'client_secret', 'clientSecret', 'password', 'code', 'code_verifier', 'state', 'authorization', 'Authorization', 'cookie', 'Cookie'];
 const PATHS = [...NAMES, ...NAMES.map((n) => `*.${n}`), 'request.headers.Authorization', 'request.headers.Cookie', 'request.headers.DPoP', 'response.data.access_token', 'response.data.refresh_token', 'response.data.id_token', 'events[*].metadata.accessToken'];
 const pinoRedactFn = pinoRedact({ paths: PATHS });
+/** The minimal config of performance-anchors.md set A: two static paths. */
+const PATHS_STATIC = ['access_token', 'metadata.access_token'];
+const pinoRedactStatic = pinoRedact({ paths: PATHS_STATIC });
 
 /** Collector-style scrub: a handful of regexes over the serialized record (blocked_values). */
 const SCRUB = [
@@ -128,11 +131,13 @@ const approaches = {
   'ours: redact': (o) => redact(o),
   'ours: redact+stringify': (o) => JSON.stringify(redact(o)),
   '@pinojs/redact': (o) => pinoRedactFn(o),
+  '@pinojs/redact 2 static': (o) => pinoRedactStatic(o),
   'regex scrub': regexScrub,
 };
 const serializedBy = {
   'ours: redact+stringify': (o) => JSON.stringify(redact(o)),
   '@pinojs/redact': (o) => pinoRedactFn(o),
+  '@pinojs/redact 2 static': (o) => pinoRedactStatic(o),
   'regex scrub': regexScrub,
 };
 
@@ -204,27 +209,29 @@ console.log(`# Redaction benchmark${SMOKE ? ' (smoke)' : ''}\n`);
 console.log(`${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${os.platform()} ${os.release()}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`${ROUNDS} rounds × ~${ROUND_MS} ms per approach, round-robin; medians in ns/op.\n`);
 
-console.log('| corpus | bytes | JSON.stringify | ours: redact | ours: redact+stringify | @pinojs/redact | regex scrub | ours+stringify / pino | ours+stringify / regex | leaks ours / pino / regex |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log(`@pinojs/redact: ${PATHS.length} paths (snake + camel names, top level and \`*.\` one level down, a few exact deep paths); "2 static": ${JSON.stringify(PATHS_STATIC)}.`);
+console.log('Regex scrub: JSON.stringify, then 4 Collector-style regexes (JWT, auth schemes, OAuth query params, JSON secret keys).\n');
+console.log('| corpus | bytes | JSON.stringify | ours: redact | ours: redact+stringify | @pinojs/redact (N paths) | @pinojs/redact 2 static | regex scrub | ours+stringify / pino N | ours+stringify / pino 2 | ours+stringify / regex | leaks ours / pino N / pino 2 / regex |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, inputs] of corpus) {
   const m = measureAll(approaches, inputs);
   const bytes = Math.round(inputs.reduce((a, r) => a + JSON.stringify(r).length, 0) / inputs.length);
   const lk = Object.fromEntries(Object.keys(serializedBy).map((n) => [n, leaks(n, inputs)]));
   const l = (x) => (x ? `${x.leaked}/${x.total}` : '–');
   const ours = m['ours: redact+stringify'].median;
-  console.log(`| ${name} | ${bytes} | ${fmt(m['JSON.stringify'].median)} | ${fmt(m['ours: redact'].median)} | ${fmt(ours)} | ${fmt(m['@pinojs/redact'].median)} | ${fmt(m['regex scrub'].median)} | ${ratio(ours, m['@pinojs/redact'].median)} | ${ratio(ours, m['regex scrub'].median)} | ${l(lk['ours: redact+stringify'])} / ${l(lk['@pinojs/redact'])} / ${l(lk['regex scrub'])} |`);
+  console.log(`| ${name} | ${bytes} | ${fmt(m['JSON.stringify'].median)} | ${fmt(m['ours: redact'].median)} | ${fmt(ours)} | ${fmt(m['@pinojs/redact'].median)} | ${fmt(m['@pinojs/redact 2 static'].median)} | ${fmt(m['regex scrub'].median)} | ${ratio(ours, m['@pinojs/redact'].median)} | ${ratio(ours, m['@pinojs/redact 2 static'].median)} | ${ratio(ours, m['regex scrub'].median)} | ${l(lk['ours: redact+stringify'])} / ${l(lk['@pinojs/redact'])} / ${l(lk['@pinojs/redact 2 static'])} / ${l(lk['regex scrub'])} |`);
   results.corpus.push({ name, bytes, ns: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v.median)])), rounds: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.rounds])), leaks: lk });
 }
 
 console.log('\n## Size vs cost (clean and 1/8-dirty batches)\n');
-console.log('| bytes | variant | JSON.stringify | ours: redact | ours: redact+stringify | @pinojs/redact | regex scrub | ours redact ns/KB |');
-console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+console.log('| bytes | variant | JSON.stringify | ours: redact | ours: redact+stringify | @pinojs/redact (N paths) | @pinojs/redact 2 static | regex scrub | ours redact ns/KB | stringify ns/KB |');
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const size of SIZES) {
   for (const dirty of [false, true]) {
     const inputs = pow2(() => batch(size, dirty), 2);
     const m = measureAll(approaches, inputs);
     const bytes = JSON.stringify(inputs[0]).length;
-    console.log(`| ${bytes} | ${dirty ? 'dirty' : 'clean'} | ${fmt(m['JSON.stringify'].median)} | ${fmt(m['ours: redact'].median)} | ${fmt(m['ours: redact+stringify'].median)} | ${fmt(m['@pinojs/redact'].median)} | ${fmt(m['regex scrub'].median)} | ${Math.round((m['ours: redact'].median / bytes) * 1024)} |`);
+    console.log(`| ${bytes} | ${dirty ? 'dirty' : 'clean'} | ${fmt(m['JSON.stringify'].median)} | ${fmt(m['ours: redact'].median)} | ${fmt(m['ours: redact+stringify'].median)} | ${fmt(m['@pinojs/redact'].median)} | ${fmt(m['@pinojs/redact 2 static'].median)} | ${fmt(m['regex scrub'].median)} | ${Math.round((m['ours: redact'].median / bytes) * 1024)} | ${Math.round((m['JSON.stringify'].median / bytes) * 1024)} |`);
     results.sizes.push({ bytes, dirty, ns: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v.median)])) });
   }
 }
@@ -234,17 +241,18 @@ const nullStream = () => new Writable({ write(_c, _e, cb) { cb(); } });
 const loggers = {
   'pino': pino({ base: undefined, timestamp: false }, nullStream()),
   'pino + redact.paths': pino({ base: undefined, timestamp: false, redact: { paths: PATHS } }, nullStream()),
+  'pino + 2 static paths': pino({ base: undefined, timestamp: false, redact: { paths: PATHS_STATIC } }, nullStream()),
   'pino + ours (formatters.log)': pino({ base: undefined, timestamp: false, formatters: { log: (o) => redact(o) } }, nullStream()),
 };
 const logInputs = [cleanRecord(), oneSecret()];
 console.log('\n## pino logger, info(obj, msg) to a null stream\n');
-console.log('| record | pino | pino + redact.paths | pino + ours (formatters.log) |');
-console.log('|---|---:|---:|---:|');
+console.log('| record | pino | pino + redact.paths (N) | pino + 2 static paths | pino + ours (formatters.log) |');
+console.log('|---|---:|---:|---:|---:|');
 results.pinoLogger = [];
 for (const [label, rec] of [['clean ~230 B', logInputs[0]], ['one secret ~300 B', logInputs[1]]]) {
   const fns = Object.fromEntries(Object.entries(loggers).map(([k, lg]) => [k, (o) => lg.info(o, 'token refreshed')]));
   const m = measureAll(fns, [rec]);
-  console.log(`| ${label} | ${fmt(m['pino'].median)} | ${fmt(m['pino + redact.paths'].median)} | ${fmt(m['pino + ours (formatters.log)'].median)} |`);
+  console.log(`| ${label} | ${fmt(m['pino'].median)} | ${fmt(m['pino + redact.paths'].median)} | ${fmt(m['pino + 2 static paths'].median)} | ${fmt(m['pino + ours (formatters.log)'].median)} |`);
   results.pinoLogger.push({ record: label, ns: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v.median)])) });
 }
 
@@ -260,7 +268,7 @@ if (!SMOKE) {
   writeFileSync(out, `${JSON.stringify({
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, os: `${os.platform()} ${os.release()}`, loadavg: os.loadavg() },
-    rounds: ROUNDS, roundMs: ROUND_MS, pinoPaths: PATHS, ...results,
+    rounds: ROUNDS, roundMs: ROUND_MS, pinoPaths: PATHS, pinoPathsStatic: PATHS_STATIC, ...results,
   }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }

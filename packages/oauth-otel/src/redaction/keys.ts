@@ -119,11 +119,16 @@ const CACHE_KEY_MAX = 64;
 
 export type KeyClassifier = (rawKey: string) => number;
 
-/** Cached verdict of one raw key, plus the last clean string value seen under it (a memo that
- *  lets a repeated value such as `status: 'success'` skip the text scan). */
+/** Cached verdict of one raw key, plus the last clean string values seen under it: a 4-way memo
+ *  that lets repeated values (`status: 'success'` / `'failure'`) skip the text scan. */
 export interface KeyEntry {
   readonly kind: number;
-  last: string | undefined;
+  m0: string | undefined;
+  m1: string | undefined;
+  m2: string | undefined;
+  m3: string | undefined;
+  /** Next memo slot to overwrite. */
+  next: number;
 }
 
 export interface KeyTable {
@@ -179,7 +184,7 @@ export function createKeyTable(
   const entry = (raw: string): KeyEntry => {
     let e = cache.get(raw);
     if (e !== undefined) return e;
-    e = { kind: compute(raw), last: undefined };
+    e = { kind: compute(raw), m0: undefined, m1: undefined, m2: undefined, m3: undefined, next: 0 };
     if (raw.length <= CACHE_KEY_MAX) {
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(raw, e);

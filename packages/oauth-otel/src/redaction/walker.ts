@@ -41,8 +41,19 @@ const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
 /** Key inline-cache geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
-/** Longest string kept as a key's last-clean-value memo. */
+const SLOTS = SLOT_DEPTHS * SLOT_WIDTH;
+/** Longest string kept in a key's clean-value memo. */
 const MEMO_MAX = 1024;
+
+function remember(e: KeyEntry, v: string): void {
+  switch (e.next) {
+    case 0: e.m0 = v; break;
+    case 1: e.m1 = v; break;
+    case 2: e.m2 = v; break;
+    default: e.m3 = v;
+  }
+  e.next = (e.next + 1) & 3;
+}
 
 function ctorName(o: object): string {
   try {
@@ -71,8 +82,8 @@ const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b ==
 export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   const { keys: table, text, maxDepth, maxNodes } = opts;
   const { classify, entry } = table;
-  const slotKeys = new Array<string | undefined>(SLOT_DEPTHS * SLOT_WIDTH);
-  const slotEntries = new Array<KeyEntry | undefined>(SLOT_DEPTHS * SLOT_WIDTH);
+  const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
+  const slotEntries = new Array<KeyEntry | undefined>(2 * SLOTS).fill(undefined);
 
   const secret = (v: unknown, kind: number): unknown => {
     switch (typeof v) {
@@ -182,12 +193,17 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     let i = 0;
     for (const k in src) {
       // Inline cache: the same record shape puts the same key at the same (depth, index).
+      // Two ways, so two shapes alternating at one depth (a batch of mixed records) both hit.
       let e: KeyEntry;
       if (base >= 0 && i < SLOT_WIDTH) {
         const j = base + i;
+        const j2 = j + SLOTS;
         if (slotKeys[j] === k) e = slotEntries[j]!;
+        else if (slotKeys[j2] === k) e = slotEntries[j2]!;
         else {
           e = entry(k);
+          slotKeys[j2] = slotKeys[j];
+          slotEntries[j2] = slotEntries[j];
           slotKeys[j] = k;
           slotEntries[j] = e;
         }
@@ -201,10 +217,10 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
           const v = src[k];
           if ((kind & (SECRETISH | K_DIRTY)) === 0) {
             if (typeof v === 'string') {
-              if (v === e.last) continue;
+              if (v === e.m0 || v === e.m1 || v === e.m2 || v === e.m3) continue;
               nv = text.scan(v);
               if (nv === v) {
-                if (v.length <= MEMO_MAX) e.last = v;
+                if (v.length <= MEMO_MAX) remember(e, v);
                 continue;
               }
             } else {

@@ -22,7 +22,7 @@ describe('fingerprintSecret', () => {
 
   it('equals the HMAC-SHA256 prefix, for short and long (> 64 byte) keys', () => {
     for (const key of [KEY_A, randomBytes(16), randomBytes(200), 'ü'.repeat(40)]) {
-      for (const secret of ['', 'x', TOKEN, 'ü€𝄞'.repeat(50)]) {
+      for (const secret of ['', 'x', TOKEN, 'ü€𝄞'.repeat(50), 'x'.repeat(2000), 'ü'.repeat(600)]) {
         expect(fingerprintSecret(secret, key)).toBe(createHmac('sha256', key).update(secret).digest('hex').slice(0, 12));
       }
     }

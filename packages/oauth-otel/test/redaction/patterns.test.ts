@@ -70,6 +70,8 @@ const cases: [string, string, string][] = [
   ['response head', 'HTTP/1.1 200 OK\nSet-Cookie: session=abc123; Path=/; HttpOnly\nContent-Type: text/html',
     `HTTP/1.1 200 OK\nSet-Cookie: ${R}\nContent-Type: text/html`],
   ['header with unknown scheme', `authorization: token ${TOKEN}`, `authorization: token ${R}`],
+  ['longest known scheme', `Authorization: AWS4-HMAC-SHA256 Credential=${TOKEN}, Signature=abc123`, `Authorization: AWS4-HMAC-SHA256 ${R}`],
+  ['token: Bearer in prose', `token: Bearer ${TOKEN} sent`, `token: Bearer ${R} sent`],
   ['header block in escaped string', `"GET / HTTP/1.1\\r\\nAuthorization: Bearer ${TOKEN}\\r\\nHost: x"`, `"GET / HTTP/1.1\\r\\nAuthorization: Bearer ${R}\\r\\nHost: x"`],
   // PEM
   ['PEM private key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----',
