@@ -77,6 +77,9 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
   else out[k] = v;
 }
 
+/** winston's `MESSAGE` (finalized line) and `SPLAT` (raw extra arguments). */
+const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat')];
+
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
 export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
@@ -243,7 +246,31 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
         put(out, nk, nv, true);
       } else put(out, k, nv, false);
     }
+    if (depth === 0) out = winstonSymbols(src, out, ctx);
     return out ?? o;
+  };
+
+  /**
+   * Symbol-keyed properties are not walked (Object.getOwnPropertySymbols costs more than the
+   * whole fast path), except winston's two that carry text: the finalized line and the raw
+   * splat arguments of a root info object. A direct property read is cheap.
+   */
+  const winstonSymbols = (src: Record<string | symbol, unknown>, out: Record<string | symbol, unknown> | undefined, ctx: Ctx) => {
+    for (const sym of WINSTON_SYMBOLS) {
+      let v: unknown;
+      try {
+        v = src[sym];
+        if (v === undefined) continue;
+        const nv = value(v, 1, ctx);
+        if (!changed(nv, v)) continue;
+        if (out === undefined) out = copyOwn(src as Record<string, unknown>);
+        out[sym] = nv;
+      } catch {
+        if (out === undefined) out = copyOwn(src as Record<string, unknown>);
+        out[sym] = MARKER_UNREADABLE;
+      }
+    }
+    return out as Record<string, unknown> | undefined;
   };
 
   /** Class instances: always a fresh plain object of their own enumerable properties. */
@@ -287,37 +314,44 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
       let nv: unknown;
       let differs = false;
       if (++ctx.nodes > maxNodes) {
-        nv = MARKER_TRUNCATED;
+        // Out of budget: keep the walked prefix and one marker (a sparse `new Array(1e9)` or a
+        // lying Proxy length must not be iterated, let alone copied).
+        out = copyPrefix(a, out, i);
+        out.push(MARKER_TRUNCATED);
+        return out;
+      }
+      try {
+        v = a[i];
+        const t = typeof v;
+        if (pending !== 0 && (t === 'number' || (t === 'string' &&
+            ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : (v as string).charCodeAt(0) !== 45)))) {
+          nv = secret(v, pending);
+        } else nv = value(v, depth + 1, ctx);
+        pending = t === 'string' ? pairKind(v as string) : 0;
+        differs = changed(nv, v);
+      } catch {
+        nv = MARKER_UNREADABLE;
         differs = true;
-      } else {
-        try {
-          v = a[i];
-          const t = typeof v;
-          if (pending !== 0 && (t === 'number' || (t === 'string' &&
-              ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : (v as string).charCodeAt(0) !== 45)))) {
-            nv = secret(v, pending);
-          } else nv = value(v, depth + 1, ctx);
-          pending = t === 'string' ? pairKind(v as string) : 0;
-          differs = changed(nv, v);
-        } catch {
-          nv = MARKER_UNREADABLE;
-          differs = true;
-          pending = 0;
-        }
+        pending = 0;
       }
-      if (out === undefined && differs) {
-        out = new Array<unknown>(n);
-        for (let j = 0; j < i; j++) {
-          try {
-            out[j] = a[j];
-          } catch {
-            out[j] = MARKER_UNREADABLE;
-          }
-        }
-      }
-      if (out !== undefined) out[i] = nv;
+      if (out === undefined && differs) out = copyPrefix(a, undefined, i);
+      if (out !== undefined) out.push(nv);
     }
     return out ?? a;
+  };
+
+  /** The first `len` entries of `a` (or `out` when already copied), re-read defensively. */
+  const copyPrefix = (a: unknown[], out: unknown[] | undefined, len: number): unknown[] => {
+    if (out !== undefined) return out;
+    const copy: unknown[] = [];
+    for (let j = 0; j < len; j++) {
+      try {
+        copy.push(a[j]);
+      } catch {
+        copy.push(MARKER_UNREADABLE);
+      }
+    }
+    return copy;
   };
 
   const map = (m: Map<unknown, unknown>, depth: number, ctx: Ctx): unknown => {

@@ -220,10 +220,43 @@ describe('totality', () => {
     expect(/\[REDACTE?D?…/.test(out.cut)).toBe(false);
   });
 
-  it('maxNodes bounds the work; entries past the budget become markers', () => {
+  it('maxNodes bounds the work: arrays keep the walked prefix and one marker, object entries become markers', () => {
     const r = createRedactor({ maxNodes: 10 });
     const out = r.redact({ list: Array.from({ length: 100 }, (_, i) => i) }) as { list: unknown[] };
-    expect(out.list.filter((x) => x === MARKER_TRUNCATED).length).toBeGreaterThan(85);
+    expect(out.list).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, MARKER_TRUNCATED]);
+    const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, `Bearer ${TOKEN}`]));
+    const w = r.redact(wide) as Record<string, unknown>;
+    expect(Object.values(w).filter((x) => x === MARKER_TRUNCATED)).toHaveLength(40);
+    expect(JSON.stringify(w)).not.toContain(TOKEN);
+  });
+
+  it('giant sparse arrays and proxies lying about their length are not iterated to the end', () => {
+    const sparse = new Array(1e9);
+    sparse[5] = `Bearer ${TOKEN}`;
+    const liar = new Proxy([1, 2], { get: (t, p) => (p === 'length' ? 2 ** 32 - 1 : Reflect.get(t, p)) });
+    const t0 = Date.now();
+    const outSparse = redact(sparse) as unknown[];
+    const outLiar = redact(liar) as unknown[];
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(outSparse[5]).toBe('Bearer [REDACTED]');
+    expect(outSparse).toHaveLength(10_001);
+    expect(outSparse.at(-1)).toBe(MARKER_TRUNCATED);
+    expect(outLiar.slice(0, 2)).toEqual([1, 2]);
+    expect(outLiar.at(-1)).toBe(MARKER_TRUNCATED);
+  });
+
+  it("walks winston's MESSAGE and SPLAT symbols on a root info object", () => {
+    const MESSAGE = Symbol.for('message');
+    const SPLAT = Symbol.for('splat');
+    const LEVEL = Symbol.for('level');
+    const info = { level: 'info', message: 'refresh ok', [LEVEL]: 'info', [MESSAGE]: `{"level":"info","access_token":"${TOKEN}"}`, [SPLAT]: [{ refresh_token: TOKEN }] };
+    const out = redact(info) as Record<string | symbol, unknown>;
+    expect(out[MESSAGE]).toBe('{"level":"info","access_token":"[REDACTED]"}');
+    expect(out[SPLAT]).toEqual([{ refresh_token: R }]);
+    expect(out[LEVEL]).toBe('info');
+    expect(info[MESSAGE]).toContain(TOKEN);
+    const clean = { level: 'info', message: 'ok', [MESSAGE]: '{"level":"info","message":"ok"}' };
+    expect(redact(clean)).toBe(clean);
   });
 
   it('primitives and odd values pass through or become strings', () => {
