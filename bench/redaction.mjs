@@ -67,6 +67,13 @@ function typicalFailure() {
     token_endpoint: 'https://github.com/login/oauth/access_token', message: 'token refresh failed: invalid_grant (400)',
   };
 }
+function uniqueFailure(i) {
+  return {
+    ...typicalFailure(), userId: `user_${rnd(10)}`, request_id: crypto.randomUUID(),
+    message: `token refresh failed for user_${rnd(6)} after ${i % 900} ms: invalid_grant (400)`,
+    url: `https://api.example/v1/connections/${rnd(8)}?page=${i % 50}&per_page=20`,
+  };
+}
 function oneSecret() {
   const at = `gho_${rnd(36)}`;
   return plant({ ...cleanRecord(), status: 'failure', metadata: { accessToken: at, expiresIn: 3600 } }, [at]);
@@ -193,6 +200,7 @@ const corpus = [
   ['clean ~230 B (repeated values)', pow2(() => cleanRecord(), 1)],
   ['clean ~250 B (unique values)', pow2(uniqueCleanRecord, 4096)],
   ['typical failure ~330 B (markers, no secret)', pow2(typicalFailure, 1)],
+  ['typical failure ~470 B (markers, unique values)', pow2(uniqueFailure, 4096)],
   ['one secret ~300 B', pow2(oneSecret, 64)],
   ['many secrets ~1.9 KB', pow2(manySecrets, 64)],
   ['batch 4 KB, 1/8 dirty', pow2(() => batch(4 << 10, true), 8)],

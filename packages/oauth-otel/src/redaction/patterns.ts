@@ -15,6 +15,8 @@ import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SECRET, isSafeAmbiguousString, t
  */
 const MARKER_SOURCE = '[=:]|%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\\s|\\+|%20)';
 export const MARKERS = new RegExp(MARKER_SOURCE, 'i');
+/** Global copy: its first match is where a full scan can start. */
+const FIRST_MARKER = new RegExp(MARKER_SOURCE, 'gi');
 
 /** `code=x` is the shortest secret-bearing text worth a scan. */
 const MIN_SECRET_TEXT = 6;
@@ -22,7 +24,9 @@ const MIN_SECRET_TEXT = 6;
 const TRUNCATE_MARGIN = 512;
 
 /** Candidate positions for every detector below, in one global pass. */
-const CANDIDATES = new RegExp(MARKER_SOURCE, 'gi');
+/** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
+ *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
+const OTHER_CANDIDATES = /%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+|%20)/gi;
 // Sticky detectors, run only at a candidate position.
 const PEM = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----([\s\S]*?)(?:-----END \1-----|$)/y;
 /** JWS (3 segments), JWE (5), unsecured (trailing dot) and bare base64url JSON (`eyJ…`). */
@@ -340,11 +344,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return ve;
   };
 
-  /** One candidate found by CANDIDATES at i; returns where scanning resumes. */
+  /** One OTHER_CANDIDATES match at i; returns where scanning resumes. */
   const candidate = (s: string, i: number, len: number, r: number[]): number => {
     const c = s.charCodeAt(i);
-    if (c === 61) return pair(s, i, 1, false, r);
-    if (c === 58) return pair(s, i, 1, true, r);
     if (c === 37) return pair(s, i, len, false, r); // `%3D` or `%253D`
     if (c === 101) {
       if (s.charCodeAt(i + 1) !== 121 || s.charCodeAt(i + 2) !== 74 || (i > 0 && isB64Url(s.charCodeAt(i - 1)))) return i + 1;
@@ -375,14 +377,38 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return start + cred.length;
   };
 
-  /** Full scan; `first` is the first CANDIDATES match (or null when only extra patterns apply). */
-  const scanFull = (s: string, first: RegExpExecArray | null): string => {
+  /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
+   *  each detector resuming after what it redacted. */
+  const scanFull = (s: string, start: number): string => {
     const r: number[] = [];
-    let m = first;
-    while (m !== null) {
-      const next = candidate(s, m.index, m[0].length, r);
-      CANDIDATES.lastIndex = next > m.index ? next : m.index + 1;
-      m = CANDIDATES.exec(s);
+    let ie = s.indexOf('=', start);
+    let ic = s.indexOf(':', start);
+    let io = -1;
+    let ioLen = 0;
+    const seekOther = (from: number): void => {
+      OTHER_CANDIDATES.lastIndex = from;
+      const m = OTHER_CANDIDATES.exec(s);
+      io = m === null ? -1 : m.index;
+      ioLen = m === null ? 0 : m[0].length;
+    };
+    seekOther(start);
+    for (;;) {
+      let p = ie;
+      let which = 0;
+      if (ic >= 0 && (p < 0 || ic < p)) {
+        p = ic;
+        which = 1;
+      }
+      if (io >= 0 && (p < 0 || io < p)) {
+        p = io;
+        which = 2;
+      }
+      if (p < 0) break;
+      const next = which === 0 ? pair(s, p, 1, false, r) : which === 1 ? pair(s, p, 1, true, r) : candidate(s, p, ioLen, r);
+      const from = next > p ? next : p + 1;
+      if (ie >= 0 && ie < from) ie = s.indexOf('=', from);
+      if (ic >= 0 && ic < from) ic = s.indexOf(':', from);
+      if (io >= 0 && io < from) seekOther(from);
     }
     for (const re of extra) {
       re.lastIndex = 0;
@@ -411,12 +437,6 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return out + s.slice(last);
   };
 
-  /** First candidate in s, or null: the whole fast-path test is this one regex call. */
-  const firstCandidate = (s: string): RegExpExecArray | null => {
-    CANDIDATES.lastIndex = 0;
-    return CANDIDATES.exec(s);
-  };
-
   const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s);
 
   const scan = (s: string): string => {
@@ -424,15 +444,17 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     if (len < MIN_SECRET_TEXT && extra.length === 0) return s;
     if (len > maxStringLength) {
       const head = s.slice(0, maxStringLength + TRUNCATE_MARGIN);
-      const out = scanFull(head, firstCandidate(head));
+      const out = scanFull(head, 0);
       let cut = maxStringLength;
       const open = out.lastIndexOf('[REDACTED', cut - 1);
       if (open >= 0 && out.indexOf(']', open) >= cut) cut = open;
       return `${out.slice(0, cut)}…[TRUNCATED ${len} chars]`;
     }
-    const first = firstCandidate(s);
+    // The whole fast path: one regex call, no allocation when nothing matches.
+    FIRST_MARKER.lastIndex = 0;
+    const first = FIRST_MARKER.exec(s);
     if (first === null && extra.length === 0) return s;
-    return scanFull(s, first);
+    return scanFull(s, first === null ? s.length : first.index);
   };
 
   return { scan, maskSecret, hasMarkers };

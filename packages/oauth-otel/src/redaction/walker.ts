@@ -42,8 +42,8 @@ const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
 const SLOTS = SLOT_DEPTHS * SLOT_WIDTH;
-/** Longest string kept in a key's clean-value memo. */
-const MEMO_MAX = 1024;
+/** Longest string kept in a key's clean-value memo (bounds memory: 4096 keys × 4 × 256). */
+const MEMO_MAX = 256;
 
 function remember(e: KeyEntry, v: string): void {
   switch (e.next) {
