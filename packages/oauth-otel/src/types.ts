@@ -106,8 +106,11 @@ export interface TelemetryHandle {
   readonly metricsUrl: string | undefined;
   /** The package's winston logger (undefined when logs are off). */
   readonly logger: WinstonLogger | undefined;
-  /** Exports what is pending (logs) and collects metrics once. */
+  /** Exports what is pending (logs); waits at most `timeoutMillis` (default 10000). */
   forceFlush(options?: { timeoutMillis?: number }): Promise<void>;
-  /** Flushes and stops everything; later recording calls are dropped and counted. */
+  /**
+   * Flushes and stops everything, waiting at most `timeoutMillis` (default 10000); records still
+   * queued then are counted as dropped. Later log records are dropped and counted.
+   */
   shutdown(options?: { timeoutMillis?: number }): Promise<void>;
 }

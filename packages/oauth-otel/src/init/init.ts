@@ -31,6 +31,14 @@ export function initTelemetry(options?: TelemetryOptions): Promise<TelemetryHand
   return promise;
 }
 
+/** Default bound of forceFlush() / shutdown(): long enough for a batch, short enough for SIGTERM grace periods. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function timeout(o: { timeoutMillis?: number } | undefined): number {
+  const t = o?.timeoutMillis;
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : DEFAULT_TIMEOUT_MS;
+}
+
 async function start(options: TelemetryOptions | undefined): Promise<TelemetryHandle> {
   const cfg = resolveConfig(options);
   const resource = buildResource(cfg);
@@ -51,12 +59,12 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     meterProvider: metricsSide?.meterProvider,
     metricsUrl: metricsSide?.url,
     logger: logsSide?.logger,
-    async forceFlush() {
-      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush()]);
+    async forceFlush(o) {
+      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush(timeout(o))]);
     },
-    shutdown() {
+    shutdown(o) {
       stopped ??= (async () => {
-        const results = await Promise.allSettled([logsSide?.shutdown(), metricsSide?.shutdown()]);
+        const results = await Promise.allSettled([logsSide?.shutdown(timeout(o)), metricsSide?.shutdown()]);
         for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', r.reason);
       })();
       return stopped;

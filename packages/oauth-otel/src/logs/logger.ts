@@ -1,4 +1,4 @@
-import { createLogger as createWinston, transports, format, type Logger } from 'winston';
+import { createLogger as createWinston, transports, format, type Logform, type Logger } from 'winston';
 import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type { Writable } from 'node:stream';
 import type { LogLevel } from '../types';
@@ -22,6 +22,8 @@ export interface CreateLoggerOptions {
   resource?: ResourceFields;
   /** Metadata on every record (redacted like everything else). */
   defaultMeta?: Record<string, unknown>;
+  /** An extra winston format, run after redaction and trace context. */
+  format?: Logform.Format;
 }
 
 /**
@@ -43,7 +45,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return createWinston({
     levels: { ...LEVELS },
     level: options.level ?? defaultLevel(),
-    format: format.combine(redactionFormat(redactor), traceContextFormat),
+    format: options.format ? format.combine(redactionFormat(redactor), traceContextFormat, options.format) : format.combine(redactionFormat(redactor), traceContextFormat),
     transports: outputs,
     exitOnError: false,
     ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),

@@ -57,6 +57,8 @@ export class RedactingLogRecordProcessor implements LogRecordProcessor {
 class AccountingExporter implements LogRecordExporter {
   /** Records handed to the batch processor and not yet handed to the exporter. */
   queued = 0;
+  /** Records handed to the exporter whose export has not completed. */
+  inFlight = 0;
 
   constructor(
     private readonly inner: LogRecordExporter,
@@ -65,7 +67,9 @@ class AccountingExporter implements LogRecordExporter {
 
   export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
     this.queued = Math.max(0, this.queued - records.length);
+    this.inFlight += records.length;
     this.inner.export(records, (result) => {
+      this.inFlight -= records.length;
       if (result.code !== ExportResultCode.SUCCESS) this.drop('export_failed', records.length);
       done(result);
     });
@@ -120,9 +124,9 @@ export class BoundedBatchLogRecordProcessor implements LogRecordProcessor {
     this.batch.onEmit(record);
   }
 
-  /** Records waiting to be exported (for tests and health checks). */
-  get queueLength(): number {
-    return this.exporter.queued;
+  /** Records not yet delivered: queued plus in an export that has not completed. */
+  get pending(): number {
+    return this.exporter.queued + this.exporter.inFlight;
   }
 
   forceFlush(): Promise<void> {

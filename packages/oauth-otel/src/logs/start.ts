@@ -3,9 +3,10 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import type { Resource } from '@opentelemetry/resources';
-import type { Logger as WinstonLogger } from 'winston';
+import { format, type Logger as WinstonLogger } from 'winston';
 import type { LogsOptions, TelemetryHandle } from '../types';
 import type { ResolvedConfig } from '../init/config';
+import { diag } from '@opentelemetry/api';
 import { noticeOnce } from '../internal/diag';
 import { runtime } from '../internal/runtime';
 import { setEventSink, type OAuthEvent } from '../api/events';
@@ -18,8 +19,8 @@ import { bridgeLegacyLogsApi } from './bridge';
 export interface LogsSide {
   logger: WinstonLogger;
   attach(handle: TelemetryHandle): void;
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
+  forceFlush(timeoutMillis: number): Promise<void>;
+  shutdown(timeoutMillis: number): Promise<void>;
 }
 
 /**
@@ -56,8 +57,11 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
     }
   }
 
+  let stopped = false;
   const attrs = resource.attributes;
   const logger = createLogger({
+    // After shutdown the SDK drops OTel records without a trace: count them here instead.
+    ...(provider ? { format: format((info) => (stopped && runtime().countDrop('logs', 'shutdown', 1), info))() } : {}),
     level: c.level,
     stdout: c.stdout,
     otel: c.otlp !== false,
@@ -70,8 +74,15 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
   });
   setEventSink(eventWriter(logger, c));
 
-  const flush = async () => {
-    await provider?.forceFlush();
+  // Bounded: an unreachable or hanging Collector must not hold the app's exit hostage. What is
+  // still queued when the time is up is counted as dropped (reason `shutdown`).
+  const bounded = async (work: Promise<unknown> | undefined, timeoutMillis: number, what: string) => {
+    if (!work || !batch) return;
+    if (!(await settlesWithin(work, timeoutMillis))) {
+      const left = batch.pending;
+      if (left > 0) runtime().countDrop('logs', 'shutdown', left);
+      diag.warn(`oauth-otel: log ${what} did not finish within ${timeoutMillis} ms; ${left} record(s) dropped`);
+    }
   };
   let detachSignals: (() => void) | undefined;
   return {
@@ -79,12 +90,13 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
     attach(handle) {
       if (c.flushOnExit) detachSignals = flushOnSignals(handle);
     },
-    forceFlush: flush,
-    async shutdown() {
+    forceFlush: (timeoutMillis) => bounded(provider?.forceFlush(), timeoutMillis, 'flush'),
+    async shutdown(timeoutMillis) {
       detachSignals?.();
       setEventSink(undefined);
-      await provider?.shutdown();
-      logger.close();
+      stopped = true;
+      // The logger stays usable: later records reach the stopped processor and are counted.
+      await bounded(provider?.shutdown(), timeoutMillis, 'shutdown');
     },
   };
 }
@@ -126,4 +138,16 @@ function flushOnSignals(handle: TelemetryHandle): () => void {
   return () => {
     for (const [sig, fn] of installed) process.removeListener(sig, fn);
   };
+}
+
+/** True when `p` settles (either way) within `ms`. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    t.unref();
+    p.then(
+      () => (clearTimeout(t), resolve(true)),
+      () => (clearTimeout(t), resolve(true)),
+    );
+  });
 }

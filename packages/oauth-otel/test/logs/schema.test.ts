@@ -1,0 +1,88 @@
+/**
+ * One log schema: every key the package writes is in LOG_FIELDS, stdout JSON and OTLP carry the
+ * same fields per event, the event name is both `event` and the OTel event name, and an active
+ * span's ids appear on both paths.
+ */
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import * as api from '../../src';
+import { LOG_FIELDS, LOG_KEYS } from '../../src/logs/schema';
+import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
+import { exerciseAll } from '../support/exercise';
+import { StdoutCapture } from './capture';
+
+const JSON_ONLY = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'service_name', 'service_version', 'deployment_environment_name', 'trace_id', 'span_id']);
+let ep: OtlpLogsEndpoint;
+let handle: api.TelemetryHandle;
+const out = new StdoutCapture();
+let spanIds: { traceId: string; spanId: string };
+
+beforeAll(async () => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(new TracerProvider());
+  ep = await new OtlpLogsEndpoint().start();
+  out.start();
+  handle = await api.initTelemetry({ serviceName: 'schema-test', serviceVersion: '1.2.3', environment: 'staging', metrics: false, logs: { level: 'debug', logClientId: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } } });
+  exerciseAll();
+  trace.getTracer('t').startActiveSpan('oauth.callback', (span) => {
+    spanIds = span.spanContext();
+    api.flowStarted({ provider: 'traced.example', flowId: 'traced' });
+    span.end();
+  });
+  await handle.forceFlush();
+  await ep.waitFor(out.lines.length);
+});
+afterAll(async () => {
+  out.stop();
+  await handle.shutdown();
+  await ep.stop();
+});
+
+test('every key on stdout and in OTLP is a documented schema field', () => {
+  expect(out.lines.length).toBeGreaterThan(25);
+  for (const line of out.lines) for (const k of Object.keys(line)) expect({ key: k, known: LOG_KEYS.has(k) }).toEqual({ key: k, known: true });
+  for (const r of ep.received) for (const k of Object.keys(r.attributes)) expect({ key: k, known: LOG_KEYS.has(k) }).toEqual({ key: k, known: true });
+});
+
+test('stdout JSON and OTLP carry the same fields and values for each record', () => {
+  expect(ep.received).toHaveLength(out.lines.length);
+  for (const line of out.lines) {
+    const rec = ep.received.find((r) => r.body === line.message && r.attributes.event === line.event && JSON.stringify(r.attributes) === JSON.stringify(pickAttrs(line)));
+    expect({ event: line.event, matched: rec !== undefined }).toEqual({ event: line.event, matched: true });
+    expect(rec!.eventName).toBe(line.event);
+    expect(rec!.severityText).toBe(line.level);
+    expect(rec!.severityNumber).toBe(line.severity_number);
+    expect(rec!.resource).toMatchObject({ 'service.name': line.service_name, 'service.version': '1.2.3', 'deployment.environment.name': line.deployment_environment_name });
+  }
+});
+
+test('resource fields and levels are flat and typed as documented', () => {
+  const line = out.lines.find((l) => l.event === 'oauth_flow_success')!;
+  expect(line).toMatchObject({ level: 'info', severity_text: 'info', severity_number: 9, service_name: 'schema-test', service_version: '1.2.3', deployment_environment_name: 'staging', 'oauth.provider': 'as.example.com', 'oauth.outcome': 'success' });
+  expect(typeof line.time).toBe('string');
+  const failure = out.lines.find((l) => l.event === 'oauth_flow_failure')!;
+  expect(failure).toMatchObject({ 'oauth.reason': 'token_exchange_failed', 'oauth.error': 'invalid_grant', duration_ms: 900 });
+  for (const f of LOG_FIELDS.filter((x) => x.type === 'number')) {
+    for (const l of out.lines) if (l[f.key] !== undefined) expect(typeof l[f.key]).toBe('number');
+  }
+});
+
+test('an active span puts trace_id and span_id on both paths', () => {
+  const line = out.lines.find((l) => l.event === 'oauth_flow_initiated' && l['oauth.provider'] === 'traced.example')!;
+  expect(line.trace_id).toBe(spanIds.traceId);
+  expect(line.span_id).toBe(spanIds.spanId);
+  const rec = ep.received.find((r) => r.eventName === 'oauth_flow_initiated' && r.attributes['oauth.provider'] === 'traced.example')!;
+  expect(rec.traceId).toBe(spanIds.traceId);
+  expect(rec.spanId).toBe(spanIds.spanId);
+});
+
+test('client ids appear only when logClientId is on (it is here)', () => {
+  expect(out.lines.find((l) => l.event === 'oauth_refresh_token_reuse_detected')!['oauth.client_id']).toBe('client-1');
+});
+
+function pickAttrs(line: Record<string, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(line)) if (!JSON_ONLY.has(k)) o[k] = v;
+  return o;
+}
