@@ -14,6 +14,7 @@ export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './error
 // Catalog
 export { METRICS, METRIC_DEFINITIONS, SEED_METRIC_NAMES, METER_NAME, type MetricDefinition, type MetricKey, type InstrumentKind, type LabelDomain } from './instruments';
 export * from './vocabulary';
+export { OPERATION_EVENTS, SECURITY_EVENTS, EVENT_NAMES, type OperationEventDefinition, type SecurityEventDefinition } from './events';
 
 // Bring your own SDK
 export { bindOAuthInstruments } from './metrics/bind';

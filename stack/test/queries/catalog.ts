@@ -4,6 +4,7 @@
  */
 import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/instruments';
 import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/logs/schema';
+import { EVENT_NAMES, SECURITY_EVENTS as SECURITY_EVENT_DEFS } from '../../../packages/oauth-otel/src/events';
 import { recordingRuleNames } from './extract';
 
 /** Labels every scraped series has: scrape labels plus the target labels of the scrape config. */
@@ -95,47 +96,9 @@ export function logQueryFields(): Set<string> {
   return new Set([...LOG_QUERY_FIELDS, ...LOKI_INDEX_LABELS]);
 }
 
-/** Event names of the package API (operations and security events), the values of `event`. */
-export const OPERATION_EVENTS = [
-  'oauth_flow_initiated',
-  'oauth_flow_success',
-  'oauth_flow_failure',
-  'oauth_discovery_success',
-  'oauth_discovery_failure',
-  'oauth_dynamic_registration_success',
-  'oauth_dynamic_registration_failure',
-  'token_refresh_success',
-  'token_refresh_failure',
-  'token_rotation_complete',
-  'oauth_tokens_revoked',
-  'token_endpoint_error',
-  'pkce_state_created',
-  'pkce_validation_success',
-  'pkce_validation_failure',
-  'pkce_cleanup_completed',
-  'scheduled_refresh_completed',
-  'scheduled_token_refresh_failed',
-] as const;
-
-/** Security events with their priority (P0 logged at severity_number 21, P1 at 17, P2/P3 at 13). */
-export const SECURITY_EVENTS: Readonly<Record<string, 'P0' | 'P1' | 'P2' | 'P3'>> = {
-  oauth_refresh_token_reuse_detected: 'P0',
-  oauth_code_injection_attempt: 'P0',
-  oauth_integrity_violation: 'P1',
-  oauth_ownership_violation: 'P1',
-  pkce_replay_detected: 'P1',
-  pkce_state_user_mismatch: 'P1',
-  pkce_state_integrity_violation: 'P1',
-  oauth_issuer_mismatch: 'P1',
-  oauth_pkce_downgrade_detected: 'P1',
-  oauth_authorization_code_replay_detected: 'P1',
-  oauth_redirect_uri_mismatch: 'P2',
-  oauth_client_mismatch: 'P2',
-  oauth_pkce_verification_failed: 'P2',
-  pkce_state_expired: 'P3',
-};
-
-export const EVENT_NAMES: readonly string[] = [...OPERATION_EVENTS, ...Object.keys(SECURITY_EVENTS)];
+/** Security events with their priority, from the package's event catalog (src/events.ts). */
+export const SECURITY_EVENTS: Readonly<Record<string, 'P0' | 'P1' | 'P2' | 'P3'>> = Object.fromEntries(SECURITY_EVENT_DEFS.map((e) => [e.name, e.priority]));
+export { EVENT_NAMES };
 
 /** Closed value lists of log fields, where the schema fixes them. */
 export const LOG_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {

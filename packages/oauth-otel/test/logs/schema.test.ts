@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as api from '../../src';
 import { LOG_FIELDS, LOG_KEYS } from '../../src/logs/schema';
+import { EVENT_NAMES, OPERATION_EVENTS, SECURITY_EVENTS } from '../../src/events';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
 import { exerciseAll } from '../support/exercise';
 import { StdoutCapture } from './capture';
@@ -75,6 +76,17 @@ test('an active span puts trace_id and span_id on both paths', () => {
   const rec = ep.received.find((r) => r.eventName === 'oauth_flow_initiated' && r.attributes['oauth.provider'] === 'traced.example')!;
   expect(rec.traceId).toBe(spanIds.traceId);
   expect(rec.spanId).toBe(spanIds.spanId);
+});
+
+test('every event written is in the event catalog, at its documented level and priority', () => {
+  const seen = new Set(out.lines.map((l) => l.event as string));
+  for (const e of seen) expect({ event: e, known: EVENT_NAMES.includes(e) }).toEqual({ event: e, known: true });
+  for (const def of SECURITY_EVENTS) {
+    const line = out.lines.find((l) => l.event === def.name);
+    expect({ event: def.name, emitted: line !== undefined }).toEqual({ event: def.name, emitted: true });
+    expect(line).toMatchObject({ severity: def.severity, priority: def.priority, 'oauth.security_event_type': def.type });
+  }
+  for (const def of OPERATION_EVENTS) expect({ event: def.name, emitted: seen.has(def.name) }).toEqual({ event: def.name, emitted: true });
 });
 
 test('client ids appear only when logClientId is on (it is here)', () => {

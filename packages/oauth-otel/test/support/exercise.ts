@@ -33,4 +33,6 @@ export function exerciseAll(): void {
   api.clientMismatch({ provider });
   api.pkceVerificationFailed({ provider });
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
+  api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
+  api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });
 }
