@@ -246,7 +246,8 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
         put(out, nk, nv, true);
       } else put(out, k, nv, false);
     }
-    if (depth === 0) out = winstonSymbols(src, out, ctx);
+    // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.
+    if (depth === 0 && typeof src.level === 'string') out = winstonSymbols(src, out, ctx);
     return out ?? o;
   };
 
