@@ -4,6 +4,34 @@
  * Pure (the input is never mutated; unchanged plain objects and arrays are returned as the same
  * reference), total (never throws: failures inside become markers, and a failure of the engine
  * itself returns `[Unredactable]`, never the input), and cheap on clean records (see patterns.ts).
+ *
+ * Policy decisions (redaction.md sections 2-4):
+ * - Keys: the section 2 list in any style (case, `-` `_` `.` dropped), `x-` prefixed, the last
+ *   segment of dotted keys (`http.request.header.authorization`), and a reviewed suffix list
+ *   (`githubAccessToken`, `dbPassword`). `null`, `undefined`, booleans and `''` under a secret key
+ *   are kept (absence is useful); objects and arrays under a secret key become `[REDACTED]` whole.
+ * - `code` / `state`: kept when safe-shaped (integers up to 5 digits, errno names such as
+ *   `ECONNRESET`, upper snake codes, short lower-case words such as `invalid_grant` or `loading`);
+ *   always secret inside URL queries, fragments and form bodies, and in objects that carry OAuth
+ *   request/response keys (`redirect_uri`, `client_id`, `code_verifier`, `iss`, `error_description`).
+ * - JWK `d` `p` `q` `dp` `dq` `qi` `k` `oth`: secret only next to `kty`.
+ * - Text: any `eyJ…` base64url run is redacted (JWTs, but also base64 JSON states and cursors);
+ *   `name: value` / `name=value` with a secret name is redacted even in prose ("token: expired");
+ *   `Bearer|Basic|DPoP <word>` only when the word looks like a credential ("Basic auth" stays).
+ *   A leading auth scheme is kept (`Bearer [REDACTED]`) so one token fingerprints the same way
+ *   in a header, a JSON body and a URL.
+ * - Kept: UUIDs and other ids under non-secret keys (correlation ids, not credentials), status
+ *   codes, OAuth error codes, scopes, metadata URLs, dates, durations.
+ * - Not detected: opaque tokens with no key or keyword next to them (`gho_…` alone in prose); add
+ *   an `extraPatterns` entry for provider-specific prefixes.
+ * - Output shapes: Errors and class instances become plain objects, Dates ISO strings, bigint
+ *   decimal strings, binary `[Buffer n bytes]`; Maps and Sets stay Maps and Sets. Symbol-keyed
+ *   properties are not walked, except winston's MESSAGE and SPLAT on a root info object.
+ * - Limits: containers deeper than maxDepth become `[MaxDepth]`; strings longer than
+ *   maxStringLength are scanned, then cut with `…[TRUNCATED n chars]`; entries past maxNodes
+ *   become `[Truncated]` (arrays keep the walked prefix plus one marker).
+ * - Out of scope: adversarial inputs that answer differently on a second read (stateful getters,
+ *   proxies) may be read twice on the copy path; extra non-index properties of arrays are skipped.
  */
 import { createFingerprinter } from './fingerprint';
 import { createKeyTable } from './keys';
