@@ -23,7 +23,6 @@ const MIN_SECRET_TEXT = 6;
 /** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
 const TRUNCATE_MARGIN = 512;
 
-/** Candidate positions for every detector below, in one global pass. */
 /** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
  *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
 const OTHER_CANDIDATES = /%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+|%20)/gi;

@@ -88,7 +88,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
   const slotEntries = new Array<KeyEntry | undefined>(2 * SLOTS).fill(undefined);
 
-  const secret = (v: unknown, kind: number): unknown => {
+  const secret = (v: unknown): unknown => {
     switch (typeof v) {
       case 'string':
         return text.maskSecret(v);
@@ -129,7 +129,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     } else if ((kind & K_AMBIGUOUS) !== 0 && isSafeAmbiguous(v) && !inOAuthContext(parent)) {
       return value(v, depth, ctx);
     }
-    return secret(v, kind);
+    return secret(v);
   };
 
   const value = (v: unknown, depth: number, ctx: Ctx): unknown => {
@@ -326,7 +326,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
         const t = typeof v;
         if (pending !== 0 && (t === 'number' || (t === 'string' &&
             ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : (v as string).charCodeAt(0) !== 45)))) {
-          nv = secret(v, pending);
+          nv = secret(v);
         } else nv = value(v, depth + 1, ctx);
         pending = t === 'string' ? pairKind(v as string) : 0;
         differs = changed(nv, v);

@@ -20,7 +20,7 @@ function deepFreeze<T>(o: T, seen = new Set<unknown>()): T {
 
 describe('containers', () => {
   it('arrays, nested arrays and sparse arrays', () => {
-    const out = redact([1, 'a', { password: 'x' }, [[{ token: 't' }]], , null]) as unknown[]; // eslint-disable-line no-sparse-arrays
+    const out = redact([1, 'a', { password: 'x' }, [[{ token: 't' }]], , null]) as unknown[];
     expect(out).toEqual([1, 'a', { password: R }, [[{ token: R }]], undefined, null]);
   });
 
