@@ -36,7 +36,12 @@ interface Ctx {
 
 const NAME_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
-const HEADER_NAME_VALUE = /^[A-Za-z]+(?:-[A-Za-z]+)*$/;
+/** The next array element is another header name (`['authorization', 'content-type']`), not a
+ *  value: lower-case, Capitalized or short upper-case words joined by dashes. A random key that
+ *  is only letters still fails (mixed case, or one long run). */
+const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20}))*$/;
+/** The next argv element is another flag, not a value (a secret may start with `-`). */
+const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
 const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
 /** Key inline-cache geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
@@ -325,7 +330,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
         v = a[i];
         const t = typeof v;
         if (pending !== 0 && (t === 'number' || (t === 'string' &&
-            ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : (v as string).charCodeAt(0) !== 45)))) {
+            ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : !FLAG_VALUE.test(v as string))))) {
           nv = secret(v);
         } else nv = value(v, depth + 1, ctx);
         pending = t === 'string' ? pairKind(v as string) : 0;

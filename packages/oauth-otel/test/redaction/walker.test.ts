@@ -80,6 +80,10 @@ describe('containers', () => {
       ['Authorization', `Bearer ${R}`, 'Cookie', R, 'X-Api-Key', R, 'Accept', 'json'],
     );
     expect(redact(['node', 'app', '--client-secret', 'abc123', '--port', '80'])).toEqual(['node', 'app', '--client-secret', R, '--port', '80']);
+    // Letter-only or dash-leading secrets are still values, not header names or flags.
+    expect(redact(['Access-Token', 'AAAAAAAAAAAAAAAAAAAAAAAA', 'X-Api-Key', 'QwErTyUiOpAsDf'])).toEqual(['Access-Token', R, 'X-Api-Key', R]);
+    expect(redact(['--client-secret', '-Xk9aB2cD4eF6gH8'])).toEqual(['--client-secret', R]);
+    expect(redact(['--token', '--verbose'])).toEqual(['--token', '--verbose']);
     // A list of header names is not a header block.
     const names = ['authorization', 'content-type', 'cookie', 'set-cookie'];
     expect(redact(names)).toBe(names);
