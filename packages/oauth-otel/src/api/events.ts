@@ -46,6 +46,7 @@ export function emitEvent(e: OAuthEvent): void {
   const rt = runtime();
   const sink = rt.sink;
   const pending = rt.pendingEvents;
+  if (sink === null) return;
   if (sink !== undefined) {
     try {
       sink(e);
@@ -62,14 +63,18 @@ export function emitEvent(e: OAuthEvent): void {
 /** True when events would be kept: lets callers skip building attributes nobody reads. */
 export function eventsWanted(): boolean {
   const rt = runtime();
-  return rt.sink !== undefined || rt.pendingEvents.length < PRE_INIT_EVENTS;
+  return rt.sink !== null && (rt.sink !== undefined || rt.pendingEvents.length < PRE_INIT_EVENTS);
 }
 
-/** Installs the logs side's sink and flushes the events recorded before it existed. */
-export function setEventSink(sink: OAuthEventSink | undefined): void {
+/**
+ * Installs the logs side's sink and flushes the events recorded before it existed. `null` turns
+ * events off (logs disabled); `undefined` goes back to buffering.
+ */
+export function setEventSink(sink: OAuthEventSink | null | undefined): void {
   const rt = runtime();
   rt.sink = sink;
-  if (sink === undefined) return;
+  if (sink === null) rt.pendingEvents.length = 0;
+  if (!sink) return;
   const queued = rt.pendingEvents.splice(0, rt.pendingEvents.length);
   for (const e of queued) emitEvent(e);
 }

@@ -7,6 +7,7 @@ import { configureProviders } from '../metrics/bind';
 import { startMetrics, type MetricsSide } from '../metrics/start';
 import { startLogs, type LogsSide } from '../logs/start';
 import { resolveConfig } from './config';
+import { setEventSink } from '../api/events';
 import { buildResource } from './resource';
 
 /**
@@ -49,6 +50,8 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
   let logsSide: LogsSide | undefined;
   try {
     logsSide = cfg.logs ? await startLogs(cfg.logs, resource, cfg) : undefined;
+    // Logs off: OAuth events are not wanted, so they are neither built nor buffered.
+    if (!cfg.logs) setEventSink(null);
   } catch (err) {
     await metricsSide?.shutdown().catch(() => undefined);
     throw err;

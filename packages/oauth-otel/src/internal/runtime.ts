@@ -21,8 +21,11 @@ export class Runtime {
   readonly drops = new Map<string, number>();
   metrics: OAuthMetrics | undefined;
   init: InitState | undefined;
-  /** Receives every recorded OAuth event; set by the logs side when it starts. */
-  sink: OAuthEventSink | undefined;
+  /**
+   * Receives every recorded OAuth event: set by the logs side when it starts (or by
+   * setOAuthEventLogger). `null` means logs are off: events are discarded, not buffered.
+   */
+  sink: OAuthEventSink | null | undefined;
   /** Events recorded before the logs side started (bounded by emitEvent). */
   readonly pendingEvents: OAuthEvent[] = [];
   /** Key of token / flow-id fingerprints; per process unless configured. */

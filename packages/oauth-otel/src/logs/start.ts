@@ -11,7 +11,7 @@ import { noticeOnce } from '../internal/diag';
 import { runtime } from '../internal/runtime';
 import { setEventSink, type OAuthEvent } from '../api/events';
 import { createRedactor } from '../redaction';
-import { resolveLogs, type LogsConfig } from './config';
+import { resolveLogs } from './config';
 import { createLogger } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
 import { bridgeLegacyLogsApi } from './bridge';
@@ -72,7 +72,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
       ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
     },
   });
-  setEventSink(eventWriter(logger, c));
+  setEventSink(oauthEventWriter(logger, c.logClientId));
 
   // Bounded: an unreachable or hanging Collector must not hold the app's exit hostage. What is
   // still queued when the time is up is counted as dropped (reason `shutdown`).
@@ -101,17 +101,25 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
   };
 }
 
-/** Writes recorded OAuth events through the package logger, in the one log schema. */
-function eventWriter(logger: WinstonLogger, c: LogsConfig): (e: OAuthEvent) => void {
+/** Writes recorded OAuth events through a winston logger, in the one log schema. */
+export function oauthEventWriter(logger: WinstonLogger, logClientId: boolean): (e: OAuthEvent) => void {
   return (e) => {
     const rec: Record<string, unknown> = { level: e.level, message: e.message, event: e.event, 'otel.event.name': e.event };
     for (const k in e.attributes) {
       const v = e.attributes[k];
-      if (v !== undefined && (c.logClientId || k !== 'oauth.client_id')) rec[k] = v;
+      if (v !== undefined && (logClientId || k !== 'oauth.client_id')) rec[k] = v;
     }
     if (e.error !== undefined) rec.err = e.error;
     logger.log(rec as never);
   };
+}
+
+/**
+ * Bring your own SDK: sends the recording API's OAuth events (flows, tokens, security events)
+ * through `logger` (e.g. one from createLogger()). Events recorded before are flushed to it.
+ */
+export function setOAuthEventLogger(logger: WinstonLogger, options: { logClientId?: boolean } = {}): void {
+  setEventSink(oauthEventWriter(logger, options.logClientId === true));
 }
 
 /**
