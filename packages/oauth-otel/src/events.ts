@@ -45,6 +45,11 @@ export const OPERATION_EVENTS: readonly OperationEventDefinition[] = Object.free
   op('pkce_cleanup_completed', 'info', 'pkceStatesCleaned().'),
   op('scheduled_refresh_completed', 'info', 'scheduledRefreshCompleted() (warn when a token failed).'),
   op('scheduled_token_refresh_failed', 'warn', 'scheduledRefreshError().'),
+  // ---- added: authorization server (oauth-otel/oidc-provider) ----
+  op('oauth_server_token_issued', 'debug', 'AS adapter: grant.success, a successful token response (grant_type).'),
+  op('oauth_server_client_registered', 'info', 'AS adapter: registration_create.success (RFC 7591).'),
+  op('oauth_server_grant_revoked', 'info', 'AS adapter: grant.revoked (reason; warn for refresh_token_reuse and code_replay).'),
+  op('oauth_server_error', 'warn', 'AS adapter: an endpoint error response (endpoint, error, reason); error level for server_error.'),
 ]);
 
 export const SECURITY_EVENTS: readonly SecurityEventDefinition[] = Object.freeze([

@@ -172,6 +172,39 @@ export const TELEMETRY_DROP_REASON = [
   'shutdown',
 ] as const;
 
+// ---- added: authorization server (oauth-otel/oidc-provider) ----------------------------------
+
+/** `oauth_server_errors_total{endpoint}`: the authorization-server endpoint that answered with an error. */
+export const SERVER_ENDPOINT = [
+  'authorization',
+  'token',
+  'registration',
+  'revocation',
+  'introspection',
+  'userinfo',
+  'pushed_authorization_request',
+  'device_authorization',
+  'device_verification',
+  'backchannel_authentication',
+  'end_session',
+  'jwks',
+  'discovery',
+  'credential',
+  OTHER,
+] as const;
+
+/** `oauth_server_client_registrations_total{error}`: `none` on success, else a registered OAuth error code. */
+export const SERVER_REGISTRATION_ERROR = ['none', ...OAUTH_ERROR_CODE] as const;
+
+/**
+ * `oauth_server_refresh_token_reuse_total{classification}`: `benign_race` when the same client
+ * presented the token again within the race window of its rotation, else `suspected_theft`.
+ */
+export const REUSE_CLASSIFICATION = ['benign_race', 'suspected_theft'] as const;
+
+/** `oauth_server_grant_revocations_total{reason}`: why the authorization server revoked a grant (token family). */
+export const GRANT_REVOCATION_REASON = ['refresh_token_reuse', 'code_replay', 'revocation_endpoint', OTHER] as const;
+
 export type Outcome = (typeof OUTCOME)[number];
 export type RefreshStatus = (typeof REFRESH_STATUS)[number];
 export type RefreshReason = (typeof REFRESH_REASON)[number];
@@ -189,6 +222,10 @@ export type GrantType = (typeof GRANT_TYPE)[number];
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODE)[number];
 export type TelemetrySignal = (typeof TELEMETRY_SIGNAL)[number];
 export type TelemetryDropReason = (typeof TELEMETRY_DROP_REASON)[number];
+export type ServerEndpoint = (typeof SERVER_ENDPOINT)[number];
+export type ServerRegistrationError = (typeof SERVER_REGISTRATION_ERROR)[number];
+export type ReuseClassification = (typeof REUSE_CLASSIFICATION)[number];
+export type GrantRevocationReason = (typeof GRANT_REVOCATION_REASON)[number];
 
 /** Fixed severity per security event type (P0 = critical, P1 = high). */
 export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severity>> = Object.freeze({
