@@ -555,6 +555,7 @@ describe('robustness', () => {
     const rec = one(out.records, 'oauth_server_error');
     expect([rec.severityNumber, rec.severityText]).toEqual([17, 'error']);
     expect(rec.attributes).toMatchObject({ 'oauth.endpoint': 'token', 'oauth.error': 'server_error', 'http.response.status_code': 500, 'exception.type': 'Error', 'exception.message': 'storage unavailable' });
+    expect(rec.attributes['exception.stacktrace']).toEqual(expect.stringContaining('storage unavailable'));
     // the provider works again
     await refresh(client, tokens.refresh_token!);
   });
@@ -608,6 +609,9 @@ describe('robustness', () => {
     expect(() => instrumentOidcProvider({} as never)).toThrow(/invalid option provider/);
     expect(() => instrumentOidcProvider(provider, { raceWindowMs: -1 })).toThrow(/options\.raceWindowMs/);
     expect(() => instrumentOidcProvider(provider, { raceWindw: 5 } as never)).toThrow(/options\.raceWindw/);
+    // authorization.success (whose `out` carries the code) is never listened to
+    expect(provider.listenerCount('authorization.success')).toBe(baseline.get('authorization.success'));
+    expect(provider.listenerCount('grant.success')).toBe(baseline.get('grant.success')! + 1);
     const before = provider.listenerCount('grant.success');
     const second = instrumentOidcProvider(provider);
     expect(provider.listenerCount('grant.success')).toBe(before);
