@@ -88,7 +88,7 @@ export function redactString(s: string): string {
 
 export { fingerprintSecret, FINGERPRINT_HEX_LENGTH, MIN_FINGERPRINT_KEY_BYTES, type FingerprintKey } from './fingerprint';
 export {
-  SECRET_KEYS, EXTRA_SECRET_KEYS, AMBIGUOUS_KEYS, LINE_HEADER_KEYS, JWK_PRIVATE_MEMBERS,
+  SECRET_KEYS, EXTRA_SECRET_KEYS, SCALAR_SECRET_KEYS, AMBIGUOUS_KEYS, LINE_HEADER_KEYS, JWK_PRIVATE_MEMBERS,
   SECRET_SUFFIXES, HARMLESS_KEYS, OAUTH_CONTEXT_KEYS, normalizeKey, isSafeAmbiguous,
 } from './keys';
 export { AUTH_SCHEMES, MARKERS } from './patterns';

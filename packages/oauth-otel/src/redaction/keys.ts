@@ -21,14 +21,18 @@ export const SECRET_KEYS: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Reviewed additions: an ID token sent back as a hint, `auth` (axios / http.request `user:pass`),
- * passphrases, and the presigned-URL signatures OTel semconv redacts by default.
+ * Reviewed additions: an ID token sent back as a hint, passphrases, and the presigned-URL
+ * signatures OTel semconv redacts by default.
  */
 export const EXTRA_SECRET_KEYS: readonly string[] = Object.freeze([
-  'id_token_hint', 'auth', 'passphrase', 'client_credentials', 'authorization_code', 'auth_code',
+  'id_token_hint', 'passphrase', 'client_credentials', 'authorization_code', 'auth_code',
   'oauth_state', 'pkce_state', 'pkce_verifier', 'signature', 'sig', 'AWSAccessKeyId',
   'X-Amz-Credential',
 ]);
+
+/** Secret when the value is a string or number (`http.request({ auth: 'user:pass' })`); an
+ *  object under it is walked instead (`auth: { method, username, password }`). */
+export const SCALAR_SECRET_KEYS: readonly string[] = Object.freeze(['auth']);
 
 /** `code` / `state`: secret unless the value has a safe shape (see isSafeAmbiguous). */
 export const AMBIGUOUS_KEYS: readonly string[] = Object.freeze(['code', 'state']);
@@ -82,12 +86,15 @@ export const K_ALLOW = 8;
 export const K_CONTEXT = 16;
 /** In text, the value runs to the end of the line. */
 export const K_LINE = 32;
+/** Secret only as a scalar: objects under the key are walked (see SCALAR_SECRET_KEYS). */
+export const K_SCALAR = 64;
 /** The key text itself contains secret-shaped content and must be scanned. */
 export const K_DIRTY = 128;
 
 const SECRET_SET = new Set([...SECRET_KEYS, ...EXTRA_SECRET_KEYS].map(normalizeKey));
 const AMBIGUOUS_SET = new Set(AMBIGUOUS_KEYS.map(normalizeKey));
 const LINE_SET = new Set(LINE_HEADER_KEYS.map(normalizeKey));
+const SCALAR_SET = new Set(SCALAR_SECRET_KEYS.map(normalizeKey));
 const JWK_SET = new Set(JWK_PRIVATE_MEMBERS);
 const HARMLESS_SET = new Set(HARMLESS_KEYS.map(normalizeKey));
 const CONTEXT_SET = new Set(OAUTH_CONTEXT_KEYS.map(normalizeKey));
@@ -97,8 +104,9 @@ for (const k of AMBIGUOUS_SET) SECRET_SET.delete(k);
 function kindOfNormalized(n: string, extra: ReadonlySet<string>): number {
   if (n.length === 0) return 0;
   let k = 0;
-  if (AMBIGUOUS_SET.has(n)) k = K_AMBIGUOUS;
-  else if (SECRET_SET.has(n) || extra.has(n)) k = K_SECRET;
+  if (SECRET_SET.has(n) || extra.has(n)) k = K_SECRET;
+  else if (AMBIGUOUS_SET.has(n)) k = K_AMBIGUOUS;
+  else if (SCALAR_SET.has(n)) k = K_SECRET | K_SCALAR;
   else if (JWK_SET.has(n)) k = K_JWK;
   else if (!HARMLESS_SET.has(n)) {
     for (const suffix of SECRET_SUFFIXES) {

@@ -332,11 +332,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
     if ((kind & K_AMBIGUOUS) !== 0) {
       const value = s.slice(vs, ve);
-      // Inside a URL query, fragment or form body `code` / `state` are always secret.
+      // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
+      // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
       const before = b > 0 ? s.charCodeAt(b - 1) : 0;
       const urlCtx =
         isQueryDelimiter(before) || s.charCodeAt(ve) === 38 ||
-        isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26;
+        isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26 || (!colon && !/\s/.test(s));
       if (!urlCtx && isSafeAmbiguousString(value)) return p + 1;
     }
     r.push(vs, ve);

@@ -7,7 +7,7 @@
  */
 import { types } from 'node:util';
 import {
-  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SECRET,
+  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SCALAR, K_SECRET,
   isSafeAmbiguous, type KeyEntry, type KeyTable,
 } from './keys';
 import type { TextScanner } from './patterns';
@@ -129,6 +129,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   /** A value under a key with verdict `kind`; `parent` answers the sibling questions. */
   const field = (v: unknown, kind: number, parent: object, depth: number, ctx: Ctx): unknown => {
     if ((kind & SECRETISH) === 0 || (kind & K_ALLOW) !== 0) return value(v, depth, ctx);
+    if ((kind & K_SCALAR) !== 0 && typeof v === 'object' && v !== null) return value(v, depth, ctx);
     if ((kind & K_JWK) !== 0) {
       if (!hasKty(parent)) return value(v, depth, ctx);
     } else if ((kind & K_AMBIGUOUS) !== 0 && isSafeAmbiguous(v) && !inOAuthContext(parent)) {

@@ -138,7 +138,20 @@ describe('JWK private members', () => {
   });
 });
 
+describe('scalar-only secret keys', () => {
+  it('auth is secret as a string, walked as an object', () => {
+    expect(redact({ auth: 'user:pass' })).toEqual({ auth: R });
+    expect(redact({ auth: { method: 'client_secret_basic', username: 'app', password: 'pw' } })).toEqual({
+      auth: { method: 'client_secret_basic', username: 'app', password: R },
+    });
+  });
+});
+
 describe('allowKeys and extraKeys', () => {
+  it('extraKeys makes an ambiguous name strict', () => {
+    expect(createRedactor({ extraKeys: ['code'] }).redact({ code: 'ECONNRESET' })).toEqual({ code: R });
+  });
+
   it('allowKeys wins over the built-in list, extraKeys adds names in any style', () => {
     const r = createRedactor({ allowKeys: ['state', 'session'], extraKeys: ['tenant_pin'] });
     expect(r.redact({ state: 'xYz123abcDEF456', session: 's', tenantPin: '1234', TENANT_PIN: '5678' })).toEqual({

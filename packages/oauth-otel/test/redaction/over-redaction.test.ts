@@ -25,8 +25,8 @@ const KEEP_STRINGS = [
   // Dates, durations, ids, numbers
   '2026-01-01T12:30:45.123Z', 'Mon, 01 Jan 2026 12:30:45 GMT', '12:30:45', 'took 182ms', 'duration=182ms',
   '550e8400-e29b-41d4-a716-446655440000', 'req_01HZY3K9Q2', 'status=401', 'HTTP/1.1 401 Unauthorized',
-  'exit code=1', 'code: ECONNRESET', 'code=ECONNRESET', "{ code: 'ERR_INVALID_ARG_TYPE' }", 'state: loading',
-  '"code":"invalid_grant"', '{"status":"ok","state":"pending"}',
+  'exit code=1', 'code: ECONNRESET', 'level=error code=ECONNRESET', "{ code: 'ERR_INVALID_ARG_TYPE' }", 'state: loading',
+  '"code":"invalid_grant"', '{"status":"ok","state":"pending"}', '{"error":"x","code":"ERR_BAD_REQUEST"}',
   // Stack frames
   'Error: boom\n    at Object.<anonymous> (/app/src/index.ts:12:34)\n    at node:internal/main/run_main_module:33:47',
   // Headers that carry no credential

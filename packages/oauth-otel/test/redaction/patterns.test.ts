@@ -27,6 +27,7 @@ const cases: [string, string, string][] = [
   ['callback query', 'https://app.example/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj&iss=https%3A%2F%2Fas',
     `https://app.example/cb?code=${R}&state=${R}&iss=https%3A%2F%2Fas`],
   ['query with short state', '/cb?code=abc&state=idle', `/cb?code=${R}&state=${R}`],
+  ['bare query string (url.query)', 'state=idle', `state=${R}`],
   ['access_token query', `GET /api?access_token=${TOKEN}`, `GET /api?access_token=${R}`],
   ['implicit fragment', `https://app/cb#access_token=${TOKEN}&token_type=Bearer&expires_in=3600&id_token=${JWT}`,
     `https://app/cb#access_token=${R}&token_type=Bearer&expires_in=3600&id_token=${R}`],
