@@ -142,7 +142,16 @@ export interface KeyEntry {
 export interface KeyTable {
   classify: KeyClassifier;
   entry(rawKey: string): KeyEntry;
+  /**
+   * Cheap pre-check for names found in text: false when a name whose last three normalized
+   * characters pack to `ending` (see packEnding) can never be secret, so the scanner can skip
+   * slicing and looking it up. Names shorter than three characters always answer true.
+   */
+  mayBeSecret(ending: number): boolean;
 }
+
+/** Three lower-case character codes packed into one number (the end of a normalized name). */
+export const packEnding = (a: number, b: number, c: number): number => (a << 16) | (b << 8) | c;
 
 /**
  * Builds a cached classifier. The cache maps raw keys to verdicts; it is bounded (cleared when
@@ -200,7 +209,15 @@ export function createKeyTable(
     return e;
   };
 
-  return { entry, classify: (raw) => entry(raw).kind };
+  // Every secret name, suffix and extra key ends with one of these; allowKeys never add any.
+  const endings = new Set<number>();
+  let short = false; // an extra key under 3 characters (`x-pw`, `a.pw`) disables the pre-check
+  for (const n of [...SECRET_SET, ...AMBIGUOUS_SET, ...SCALAR_SET, ...extra, ...SECRET_SUFFIXES.map(normalizeKey)]) {
+    if (n.length >= 3) endings.add(packEnding(n.charCodeAt(n.length - 3), n.charCodeAt(n.length - 2), n.charCodeAt(n.length - 1)));
+    else short = true;
+  }
+  const mayBeSecret = short ? () => true : (ending: number) => endings.has(ending);
+  return { entry, classify: (raw) => entry(raw).kind, mayBeSecret };
 }
 
 /**

@@ -46,6 +46,7 @@ const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'None', 'nil', '
 
 export interface TextOptions {
   classify: KeyClassifier;
+  mayBeSecret: (ending: number) => boolean;
   mask: (secret: string) => string;
   extraPatterns: readonly RegExp[];
   maxStringLength: number;
@@ -250,7 +251,22 @@ function sortAndMerge(r: number[]): number[] {
 }
 
 export function createTextScanner(opts: TextOptions): TextScanner {
-  const { classify, mask, maxStringLength } = opts;
+  const { classify, mayBeSecret, mask, maxStringLength } = opts;
+
+  /** Pre-check on the name in s[b, e): its last three normalized characters (`-` `_` `.`
+   *  skipped, lower-cased) must end some secret name. Most names in text (`https`, `page`,
+   *  line numbers) stop here without a slice or a map lookup. */
+  const nameMayBeSecret = (s: string, b: number, e: number): boolean => {
+    let packed = 0;
+    let got = 0;
+    for (let i = e - 1; i >= b && got < 3; i--) {
+      const c = s.charCodeAt(i);
+      if (c === 45 || c === 95 || c === 46) continue;
+      packed |= (c >= 65 && c <= 90 ? c + 32 : c) << (8 * got);
+      got++;
+    }
+    return got < 3 || mayBeSecret(packed);
+  };
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
 
@@ -293,7 +309,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
     }
     let b = startOfName(s, e);
-    if (b === e) return p + 1;
+    if (b === e || !nameMayBeSecret(s, b, e)) return p + 1;
     let name = s.slice(b, e);
     // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
     if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {

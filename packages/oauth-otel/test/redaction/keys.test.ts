@@ -148,6 +148,11 @@ describe('scalar-only secret keys', () => {
 });
 
 describe('allowKeys and extraKeys', () => {
+  it('short extraKeys are found in text too, with prefixes', () => {
+    const r = createRedactor({ extraKeys: ['pw'] });
+    expect(r.redactString('login pw=hunter2 x-pw: hunter3 a.pw=hunter4')).toBe('login pw=[REDACTED] x-pw: [REDACTED] a.pw=[REDACTED]');
+  });
+
   it('extraKeys makes an ambiguous name strict', () => {
     expect(createRedactor({ extraKeys: ['code'] }).redact({ code: 'ECONNRESET' })).toEqual({ code: R });
   });
