@@ -49,15 +49,32 @@ export interface Redactor {
 export function createRedactor(options?: RedactionOptions): Redactor {
   const o = resolveOptions(options);
   let mask: (secret: string) => string = () => MARKER_REDACTED;
+  // One token often appears several times in a record (header, body, URL): fingerprint it once
+  // per call. The memo holds secrets only for the duration of one call.
+  const memo = new Map<string, string>();
   if (o.fingerprintKey !== undefined) {
     const fp = createFingerprinter(o.fingerprintKey, 'fingerprint.key');
-    mask = (secret) => `[REDACTED:${fp(secret)}]`;
+    mask = (secret) => {
+      let m = memo.get(secret);
+      if (m === undefined) {
+        m = `[REDACTED:${fp(secret)}]`;
+        memo.set(secret, m);
+      }
+      return m;
+    };
   }
   let scanner: ReturnType<typeof createTextScanner> | undefined;
   const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
   scanner = createTextScanner({ classify: keys.classify, mayBeSecret: keys.mayBeSecret, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
   const text = scanner;
-  const walk = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
+  const walker = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
+  const walk = o.fingerprintKey === undefined ? walker : (v: unknown): unknown => {
+    try {
+      return walker(v);
+    } finally {
+      memo.clear();
+    }
+  };
   return {
     redact: walk,
     redactString(s: string): string {
@@ -65,6 +82,8 @@ export function createRedactor(options?: RedactionOptions): Redactor {
         return typeof s === 'string' ? text.scan(s) : String(walk(s));
       } catch {
         return MARKER_FAILED;
+      } finally {
+        memo.clear();
       }
     },
   };

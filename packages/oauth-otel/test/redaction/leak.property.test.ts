@@ -165,11 +165,10 @@ function wrap(value: unknown, wraps: [Wrap, string][]): unknown {
 
 /** REDACTION_LEAK_SCALE=10 runs a deeper local exploration (the default keeps CI under ~30 s). */
 const SCALE = Math.max(1, Number(process.env.REDACTION_LEAK_SCALE) || 1);
-const RUNS = { keyed: 3500 * SCALE, text: 5000 * SCALE, errors: 2500 * SCALE };
+const RUNS = { keyed: 3000 * SCALE, text: 4700 * SCALE, errors: 2300 * SCALE };
 
 describe('leak gate (fast-check)', () => {
   afterAll(() => {
-    // A few keyed shapes are skipped (raw header lists only exist for header-like names).
     expect(cases).toBeGreaterThanOrEqual(10_000 * SCALE);
   });
 
@@ -187,8 +186,9 @@ describe('leak gate (fast-check)', () => {
           default: v = { [name]: s, other: Buffer.from(s) };
         }
         const ambiguous = AMBIGUOUS_KEYS.some((k) => words(k).join('') === words(name.replace(/^x[-_]/i, '')).join('').toLowerCase());
-        if (shape === 'raw-headers' && !/^(authorization|proxy-authorization|cookie|set-cookie)$/i.test(STYLES.header!(name)) && !STYLES.header!(name).includes('-')) return;
-        if (ambiguous && shape === 'raw-headers') return;
+        // Raw header lists only exist for header-like names (fc.pre regenerates, not counted).
+        fc.pre(!(shape === 'raw-headers' && !/^(authorization|proxy-authorization|cookie|set-cookie)$/i.test(STYLES.header!(name)) && !STYLES.header!(name).includes('-')));
+        fc.pre(!(ambiguous && shape === 'raw-headers'));
         assertNoLeak(wrap(v, wraps), forms(s));
       }),
       { numRuns: RUNS.keyed },
