@@ -63,15 +63,23 @@ export function tokenRef(token: unknown, precomputed: unknown): string | undefin
   return typeof token === 'string' && token.length > 0 ? fingerprint(token) : undefined;
 }
 
-/** Runs a recording body so that nothing it does can throw into the host app. */
-export function safely(call: string, body: () => void): void {
-  try {
-    body();
-  } catch (err) {
-    reportDrop('metrics', 'invalid_value', `internal:${call}`, `${call}() failed internally and was skipped (${err instanceof Error ? err.name : typeof err})`);
-  }
+/**
+ * Every recording call wraps its body in try/catch and lands here on any failure, so nothing can
+ * throw into the host app (inline try/catch: no closure allocated on the hot path).
+ */
+export function internalError(call: string, err: unknown): void {
+  reportDrop('metrics', 'invalid_value', `internal:${call}`, `${call}() failed internally and was skipped (${err instanceof Error ? err.name : typeof err})`);
 }
 
 export function seconds(ms: number): number {
   return ms / 1000;
+}
+
+/** Closure form of the same guard, for code off the hot path (adapters, listeners). */
+export function safely(call: string, body: () => void): void {
+  try {
+    body();
+  } catch (err) {
+    internalError(call, err);
+  }
 }

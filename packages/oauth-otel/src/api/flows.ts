@@ -1,5 +1,5 @@
 import { emitEvent, eventsWanted } from './events';
-import { args, durationMs, errorCodes, flowRef, ident, metrics, outcomes, provider, safely, seconds } from './common';
+import { internalError, args, durationMs, errorCodes, flowRef, ident, metrics, outcomes, provider, seconds } from './common';
 import { Vocabulary } from '../metrics/labels';
 import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type OAuthErrorCode, type Outcome } from '../vocabulary';
 
@@ -40,7 +40,7 @@ export interface FlowCompletedInput {
 
 /** An authorization flow started: `oauth_flows_started_total`, event `oauth_flow_initiated`. */
 export function flowStarted(input: FlowStartedInput): void {
-  safely('flowStarted', () => {
+  try {
     const a = args<FlowStartedInput>(input, 'flowStarted');
     const p = provider(a.provider);
     const id = ident(a.flowId);
@@ -62,7 +62,9 @@ export function flowStarted(input: FlowStartedInput): void {
         attributes: { 'oauth.provider': p, 'oauth.flow_id': flowRef(id) },
       });
     }
-  });
+  } catch (err) {
+    internalError('flowStarted', err);
+  }
 }
 
 /**
@@ -71,7 +73,7 @@ export function flowStarted(input: FlowStartedInput): void {
  * `oauth_flow_failures_total` (plus `oauth_token_endpoint_errors_total` for a failed exchange).
  */
 export function flowCompleted(input: FlowCompletedInput): void {
-  safely('flowCompleted', () => {
+  try {
     const a = args<FlowCompletedInput>(input, 'flowCompleted');
     const id = ident(a.flowId);
     const start = id !== undefined ? starts().get(id) : undefined;
@@ -108,7 +110,9 @@ export function flowCompleted(input: FlowCompletedInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('flowCompleted', err);
+  }
 }
 
 export interface TokenEndpointErrorInput {
@@ -125,7 +129,7 @@ export interface TokenEndpointErrorInput {
  * code-exchange failures recorded with tokenRefreshed()/flowCompleted() already count here.
  */
 export function tokenEndpointError(input: TokenEndpointErrorInput): void {
-  safely('tokenEndpointError', () => {
+  try {
     const a = args<TokenEndpointErrorInput>(input, 'tokenEndpointError');
     const p = provider(a.provider);
     const g = grantTypes.normalize(a.grantType);
@@ -145,7 +149,9 @@ export function tokenEndpointError(input: TokenEndpointErrorInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('tokenEndpointError', err);
+  }
 }
 
 function sweep(map: Map<string, FlowStart>): void {

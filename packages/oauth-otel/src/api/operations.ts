@@ -1,5 +1,5 @@
 import { emitEvent, eventsWanted } from './events';
-import { args, count, durationMs, errorCodes, metrics, outcomes, provider, safely, seconds } from './common';
+import { internalError, args, count, durationMs, errorCodes, metrics, outcomes, provider, seconds } from './common';
 import { Vocabulary } from '../metrics/labels';
 import {
   DISCOVERY_METHOD,
@@ -24,7 +24,7 @@ export interface DiscoveryInput {
 
 /** One metadata discovery step: `oauth_discovery_attempts_total` and its duration. */
 export function discoveryCompleted(input: DiscoveryInput): void {
-  safely('discoveryCompleted', () => {
+  try {
     const a = args<DiscoveryInput>(input, 'discoveryCompleted');
     const method = methods.normalize(a.method);
     const status = outcomes.normalize(a.outcome);
@@ -46,7 +46,9 @@ export function discoveryCompleted(input: DiscoveryInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('discoveryCompleted', err);
+  }
 }
 
 export interface ClientRegistrationInput {
@@ -59,7 +61,7 @@ export interface ClientRegistrationInput {
 
 /** One RFC 7591 dynamic client registration: `oauth_client_registrations_total` and duration. */
 export function clientRegistered(input: ClientRegistrationInput): void {
-  safely('clientRegistered', () => {
+  try {
     const a = args<ClientRegistrationInput>(input, 'clientRegistered');
     const status = outcomes.normalize(a.outcome);
     const ms = durationMs(a.durationMs, 'clientRegistered');
@@ -79,7 +81,9 @@ export function clientRegistered(input: ClientRegistrationInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('clientRegistered', err);
+  }
 }
 
 export interface ScheduledRefreshInput {
@@ -97,7 +101,7 @@ export interface ScheduledRefreshInput {
  * normal / partial_failure / complete_failure derived from the counts) and its duration.
  */
 export function scheduledRefreshCompleted(input: ScheduledRefreshInput): void {
-  safely('scheduledRefreshCompleted', () => {
+  try {
     const a = args<ScheduledRefreshInput>(input, 'scheduledRefreshCompleted');
     const refreshed = count(a.refreshed ?? 0, 'scheduledRefreshCompleted');
     const failed = count(a.failed ?? 0, 'scheduledRefreshCompleted');
@@ -119,7 +123,9 @@ export function scheduledRefreshCompleted(input: ScheduledRefreshInput): void {
         attributes: { 'oauth.outcome': status, 'oauth.reason': reason, 'oauth.refreshed': refreshed, 'oauth.failed': failed, duration_ms: ms },
       });
     }
-  });
+  } catch (err) {
+    internalError('scheduledRefreshCompleted', err);
+  }
 }
 
 export interface ScheduledRefreshErrorInput {
@@ -130,7 +136,7 @@ export interface ScheduledRefreshErrorInput {
 
 /** One token failed inside a scheduled run: `oauth_scheduled_refresh_errors_total{error_type}`. */
 export function scheduledRefreshError(input: ScheduledRefreshErrorInput): void {
-  safely('scheduledRefreshError', () => {
+  try {
     const a = args<ScheduledRefreshErrorInput>(input, 'scheduledRefreshError');
     const t = scheduledErrors.normalize(a.errorType);
     const m = metrics();
@@ -147,5 +153,7 @@ export function scheduledRefreshError(input: ScheduledRefreshErrorInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('scheduledRefreshError', err);
+  }
 }

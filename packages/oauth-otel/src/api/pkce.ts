@@ -1,5 +1,5 @@
 import { emitEvent, eventsWanted } from './events';
-import { args, count, flowRef, ident, metrics, provider, safely } from './common';
+import { internalError, args, count, flowRef, ident, metrics, provider } from './common';
 import { recordSecurityEvent, type SecurityContext } from './security';
 import { Vocabulary } from '../metrics/labels';
 import {
@@ -23,7 +23,7 @@ export interface PkceStateCreatedInput {
 
 /** A PKCE state was stored: `oauth_pkce_states_created_total`, `oauth_active_pkce_states` +1. */
 export function pkceStateCreated(input: PkceStateCreatedInput): void {
-  safely('pkceStateCreated', () => {
+  try {
     const a = args<PkceStateCreatedInput>(input, 'pkceStateCreated');
     const m = metrics();
     m.add('pkceStatesCreated', 1, m.attrs('pkceStatesCreated'));
@@ -38,7 +38,9 @@ export function pkceStateCreated(input: PkceStateCreatedInput): void {
         attributes: { 'oauth.provider': provider(a.provider), 'oauth.flow_id': flowRef(id) },
       });
     }
-  });
+  } catch (err) {
+    internalError('pkceStateCreated', err);
+  }
 }
 
 export interface PkceStateValidatedInput extends SecurityContext {
@@ -54,7 +56,7 @@ export interface PkceStateValidatedInput extends SecurityContext {
  * `expired` → `pkce_state_expired` (P3).
  */
 export function pkceStateValidated(input: PkceStateValidatedInput): void {
-  safely('pkceStateValidated', () => {
+  try {
     const a = args<PkceStateValidatedInput>(input, 'pkceStateValidated');
     const reason = validationReasons.normalize(a.reason);
     const status = reason === 'valid' ? 'success' : 'failure';
@@ -89,7 +91,9 @@ export function pkceStateValidated(input: PkceStateValidatedInput): void {
           attributes: { 'oauth.provider': provider(a.provider), 'oauth.flow_id': flowRef(id), 'oauth.outcome': status, 'oauth.reason': reason },
         });
     }
-  });
+  } catch (err) {
+    internalError('pkceStateValidated', err);
+  }
 }
 
 export interface PkceStatesCleanedInput {
@@ -102,7 +106,7 @@ export interface PkceStatesCleanedInput {
 
 /** PKCE states were removed by a cleanup job: `oauth_pkce_states_cleaned_total{reason}`. */
 export function pkceStatesCleaned(input: PkceStatesCleanedInput): void {
-  safely('pkceStatesCleaned', () => {
+  try {
     const a = args<PkceStatesCleanedInput>(input, 'pkceStatesCleaned');
     const reason = cleanupReasons.normalize(a.reason);
     const ids = Array.isArray(a.flowIds) ? a.flowIds.slice(0, 100_000) : [];
@@ -121,5 +125,7 @@ export function pkceStatesCleaned(input: PkceStatesCleanedInput): void {
         attributes: { 'oauth.reason': reason, 'oauth.count': n },
       });
     }
-  });
+  } catch (err) {
+    internalError('pkceStatesCleaned', err);
+  }
 }

@@ -1,5 +1,5 @@
 import { emitEvent, PRIORITY, SECURITY_LEVEL, type EventAttributes } from './events';
-import { args, flowRef, ident, metrics, provider, safely, tokenRef } from './common';
+import { internalError, args, flowRef, ident, metrics, provider, tokenRef } from './common';
 import { Vocabulary } from '../metrics/labels';
 import {
   SECURITY_EVENT_SEVERITY,
@@ -76,7 +76,7 @@ export interface RefreshTokenReuseInput extends SecurityContext {
 
 /** P0: a refresh token was used again. Event `oauth_refresh_token_reuse_detected`. */
 export function refreshTokenReuseDetected(input: RefreshTokenReuseInput): void {
-  safely('refreshTokenReuseDetected', () => {
+  try {
     const a = args<RefreshTokenReuseInput>(input, 'refreshTokenReuseDetected');
     const m = metrics();
     if (a.side !== 'server') m.add('tokenRefresh', 1, m.attrs('tokenRefresh', 'reuse_detected', 'reuse_detected'));
@@ -88,17 +88,21 @@ export function refreshTokenReuseDetected(input: RefreshTokenReuseInput): void {
       'oauth.family_revoked': a.familyRevoked === true,
       'oauth.since_first_use_ms': since,
     });
-  });
+  } catch (err) {
+    internalError('refreshTokenReuseDetected', err);
+  }
 }
 
 /** P0: a callback carried a code/state this user never started. Event `oauth_code_injection_attempt`. */
 export function codeInjectionAttempt(input: SecurityContext): void {
-  safely('codeInjectionAttempt', () => {
+  try {
     const a = args<SecurityContext>(input, 'codeInjectionAttempt');
     const m = metrics();
     m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));
     recordSecurityEvent('code_injection', 'oauth_code_injection_attempt', 'Authorization code injection attempt', a);
-  });
+  } catch (err) {
+    internalError('codeInjectionAttempt', err);
+  }
 }
 
 export interface IntegrityViolationInput extends SecurityContext {
@@ -107,30 +111,36 @@ export interface IntegrityViolationInput extends SecurityContext {
 
 /** P1: state integrity failed (HMAC mismatch, reuse, user binding). Event `oauth_integrity_violation`. */
 export function integrityViolation(input: IntegrityViolationInput): void {
-  safely('integrityViolation', () => {
+  try {
     const a = args<IntegrityViolationInput>(input, 'integrityViolation');
     const v = violationTypes.normalize(a.violationType);
     const m = metrics();
     m.add('integrityViolations', 1, m.attrs('integrityViolations', v));
     recordSecurityEvent('integrity_violation', 'oauth_integrity_violation', 'OAuth integrity violation', a, { 'oauth.violation_type': v });
-  });
+  } catch (err) {
+    internalError('integrityViolation', err);
+  }
 }
 
 /** P1: a caller acted on a server/token it does not own. Event `oauth_ownership_violation`. */
 export function ownershipViolation(input: SecurityContext): void {
-  safely('ownershipViolation', () => {
+  try {
     recordSecurityEvent('ownership_violation', 'oauth_ownership_violation', 'OAuth ownership violation', args<SecurityContext>(input, 'ownershipViolation'));
-  });
+  } catch (err) {
+    internalError('ownershipViolation', err);
+  }
 }
 
 /** P1: a PKCE state was presented a second time. Event `pkce_replay_detected`. */
 export function pkceReplayDetected(input: SecurityContext): void {
-  safely('pkceReplayDetected', () => {
+  try {
     const a = args<SecurityContext>(input, 'pkceReplayDetected');
     const m = metrics();
     m.add('integrityViolations', 1, m.attrs('integrityViolations', 'state_reuse'));
     recordSecurityEvent('pkce_replay', 'pkce_replay_detected', 'PKCE state replay detected', a, { 'oauth.violation_type': 'state_reuse' });
-  });
+  } catch (err) {
+    internalError('pkceReplayDetected', err);
+  }
 }
 
 export interface IssuerMismatchInput extends SecurityContext {
@@ -140,44 +150,56 @@ export interface IssuerMismatchInput extends SecurityContext {
 
 /** P1: mix-up defence tripped (RFC 9207 / RFC 8414 §3.3). Event `oauth_issuer_mismatch`. */
 export function issuerMismatch(input: IssuerMismatchInput): void {
-  safely('issuerMismatch', () => {
+  try {
     const a = args<IssuerMismatchInput>(input, 'issuerMismatch');
     const stage = a.stage === 'authorization_response' || a.stage === 'metadata' || a.stage === 'token_endpoint' ? a.stage : 'other';
     recordSecurityEvent('issuer_mismatch', 'oauth_issuer_mismatch', 'Issuer mismatch (possible mix-up attack)', a, { 'oauth.stage': stage });
-  });
+  } catch (err) {
+    internalError('issuerMismatch', err);
+  }
 }
 
 /** P1: PKCE S256 not offered or not used (RFC 9700 §4.8). Event `oauth_pkce_downgrade_detected`. */
 export function pkceDowngradeDetected(input: SecurityContext): void {
-  safely('pkceDowngradeDetected', () => {
+  try {
     recordSecurityEvent('pkce_downgrade', 'oauth_pkce_downgrade_detected', 'PKCE downgrade detected', args<SecurityContext>(input, 'pkceDowngradeDetected'));
-  });
+  } catch (err) {
+    internalError('pkceDowngradeDetected', err);
+  }
 }
 
 /** P1 (AS): an authorization code was redeemed twice. Event `oauth_authorization_code_replay_detected`. */
 export function authorizationCodeReplayDetected(input: SecurityContext): void {
-  safely('authorizationCodeReplayDetected', () => {
+  try {
     recordSecurityEvent('code_replay', 'oauth_authorization_code_replay_detected', 'Authorization code replay detected', args<SecurityContext>(input, 'authorizationCodeReplayDetected'));
-  });
+  } catch (err) {
+    internalError('authorizationCodeReplayDetected', err);
+  }
 }
 
 /** P2 (AS): redirect_uri at the token endpoint differs from the authorization request. */
 export function redirectUriMismatch(input: SecurityContext): void {
-  safely('redirectUriMismatch', () => {
+  try {
     recordSecurityEvent('redirect_uri_mismatch', 'oauth_redirect_uri_mismatch', 'redirect_uri mismatch', args<SecurityContext>(input, 'redirectUriMismatch'));
-  });
+  } catch (err) {
+    internalError('redirectUriMismatch', err);
+  }
 }
 
 /** P2 (AS): a code was redeemed by another client than it was issued to. */
 export function clientMismatch(input: SecurityContext): void {
-  safely('clientMismatch', () => {
+  try {
     recordSecurityEvent('client_mismatch', 'oauth_client_mismatch', 'Client mismatch at the token endpoint', args<SecurityContext>(input, 'clientMismatch'));
-  });
+  } catch (err) {
+    internalError('clientMismatch', err);
+  }
 }
 
 /** P2 (AS): the code_verifier did not match the code_challenge. */
 export function pkceVerificationFailed(input: SecurityContext): void {
-  safely('pkceVerificationFailed', () => {
+  try {
     recordSecurityEvent('pkce_verification_failed', 'oauth_pkce_verification_failed', 'PKCE verification failed', args<SecurityContext>(input, 'pkceVerificationFailed'));
-  });
+  } catch (err) {
+    internalError('pkceVerificationFailed', err);
+  }
 }

@@ -1,5 +1,5 @@
 import { emitEvent, eventsWanted } from './events';
-import { args, count, durationMs, errorCodes, ident, metrics, provider, safely, seconds, tokenRef } from './common';
+import { internalError, args, count, durationMs, errorCodes, ident, metrics, provider, seconds, tokenRef } from './common';
 import { Vocabulary } from '../metrics/labels';
 import type { GaugeKey, GaugeSource } from '../metrics/recorder';
 import { reportDrop } from '../internal/diag';
@@ -33,7 +33,7 @@ export interface TokenRefreshedInput {
  * reuse is reported with refreshTokenReuseDetected() instead, so it counts once.
  */
 export function tokenRefreshed(input: TokenRefreshedInput): void {
-  safely('tokenRefreshed', () => {
+  try {
     const a = args<TokenRefreshedInput>(input, 'tokenRefreshed');
     const status = a.outcome === 'success' ? 'success' : 'failure';
     if (a.outcome !== 'success' && a.outcome !== 'failure') {
@@ -65,7 +65,9 @@ export function tokenRefreshed(input: TokenRefreshedInput): void {
         },
       });
     }
-  });
+  } catch (err) {
+    internalError('tokenRefreshed', err);
+  }
 }
 
 export interface TokenRotatedInput {
@@ -79,7 +81,7 @@ export interface TokenRotatedInput {
 
 /** The AS rotated the refresh token: event `token_rotation_complete` (no metric of its own). */
 export function tokenRotated(input: TokenRotatedInput): void {
-  safely('tokenRotated', () => {
+  try {
     const a = args<TokenRotatedInput>(input, 'tokenRotated');
     if (!eventsWanted()) return;
     emitEvent({
@@ -92,7 +94,9 @@ export function tokenRotated(input: TokenRotatedInput): void {
         'oauth.token.previous_fingerprint': tokenRef(a.previousRefreshToken, undefined),
       },
     });
-  });
+  } catch (err) {
+    internalError('tokenRotated', err);
+  }
 }
 
 export interface TokensRevokedInput {
@@ -106,7 +110,7 @@ export interface TokensRevokedInput {
 
 /** Tokens were revoked: `oauth_token_revocations_total{reason}`, event `oauth_tokens_revoked`. */
 export function tokensRevoked(input: TokensRevokedInput): void {
-  safely('tokensRevoked', () => {
+  try {
     const a = args<TokensRevokedInput>(input, 'tokensRevoked');
     const reason = revocationReasons.normalize(a.reason);
     const n = count(a.count, 'tokensRevoked');
@@ -121,7 +125,9 @@ export function tokensRevoked(input: TokensRevokedInput): void {
         attributes: { 'oauth.provider': provider(a.provider), 'oauth.reason': reason, 'oauth.count': n },
       });
     }
-  });
+  } catch (err) {
+    internalError('tokensRevoked', err);
+  }
 }
 
 export interface TokenIssuedInput {
@@ -138,7 +144,7 @@ export interface TokenIssuedInput {
  * gauge source is set. Removed by tokensRevoked({ tokenIds }), tokenExpired() or its expiry.
  */
 export function tokenIssued(input: TokenIssuedInput): void {
-  safely('tokenIssued', () => {
+  try {
     const a = args<TokenIssuedInput>(input, 'tokenIssued');
     const id = ident(a.tokenId);
     if (id === undefined) {
@@ -150,15 +156,19 @@ export function tokenIssued(input: TokenIssuedInput): void {
     else if (typeof a.expiresIn === 'number' && Number.isFinite(a.expiresIn) && a.expiresIn >= 0) exp = Date.now() + a.expiresIn * 1000;
     else exp = Date.now() + 3600_000;
     metrics().tokens.set(id, exp);
-  });
+  } catch (err) {
+    internalError('tokenIssued', err);
+  }
 }
 
 /** A tracked token ended without revocation (replaced, deleted): leaves the active gauge. */
 export function tokenRemoved(input: { tokenId: string }): void {
-  safely('tokenRemoved', () => {
+  try {
     const id = ident(args<{ tokenId: string }>(input, 'tokenRemoved').tokenId);
     if (id !== undefined) metrics().tokens.delete(id);
-  });
+  } catch (err) {
+    internalError('tokenRemoved', err);
+  }
 }
 
 /**
@@ -166,7 +176,7 @@ export function tokenRemoved(input: { tokenId: string }): void {
  * built-in tracker. Sources may be async; a throwing or negative source skips that collection.
  */
 export function setGaugeSource(gauge: GaugeKey, source: GaugeSource | undefined): void {
-  safely('setGaugeSource', () => {
+  try {
     if (gauge !== 'activeTokens' && gauge !== 'activePkceStates' && gauge !== 'tokensExpiringSoon') {
       reportDrop('metrics', 'invalid_value', 'setGaugeSource:key', 'setGaugeSource(): gauge must be activeTokens, activePkceStates or tokensExpiringSoon');
       return;
@@ -178,5 +188,7 @@ export function setGaugeSource(gauge: GaugeKey, source: GaugeSource | undefined)
     const m = metrics();
     if (source === undefined) delete m.sources[gauge];
     else m.sources[gauge] = source;
-  });
+  } catch (err) {
+    internalError('setGaugeSource', err);
+  }
 }

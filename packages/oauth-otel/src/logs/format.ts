@@ -18,11 +18,7 @@ export function redactionFormat(redactor: Redactor): Logform.Format {
       const e = rec[key];
       if (e instanceof Error) {
         delete rec[key];
-        rec['exception.type'] = e.name;
-        rec['exception.message'] = e.message;
-        if (e.stack) rec['exception.stacktrace'] = e.stack;
-        const code = (e as { code?: unknown }).code;
-        if (typeof code === 'string' || typeof code === 'number') rec['exception.code'] = code;
+        addException(rec, e);
       }
     }
     if (typeof rec.message !== 'string') rec.message = rec.message === undefined ? '' : (redactor.redact(rec.message) as never);
@@ -32,6 +28,15 @@ export function redactionFormat(redactor: Redactor): Logform.Format {
     if (red !== plain) for (const k of Object.keys(plain)) rec[k] = red[k];
     return info;
   })();
+}
+
+/** Flattens an Error into the schema's `exception.*` fields (redacted later with the record). */
+export function addException(rec: Record<string, unknown>, e: Error): void {
+  rec['exception.type'] = e.name;
+  rec['exception.message'] = e.message;
+  if (e.stack) rec['exception.stacktrace'] = e.stack;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') rec['exception.code'] = code;
 }
 
 /** Adds trace_id / span_id of the active span (the OTel transport takes them from the context). */
@@ -54,40 +59,42 @@ export interface ResourceFields {
   deployment_environment_name?: string;
 }
 
-const FIRST = ['time', 'level', 'severity_text', 'severity_number', 'message', 'event'];
-const SKIP = new Set(['level', 'message', 'otel.event.name']);
+const SKIP = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'event', 'otel.event.name']);
 
 /**
- * One flat JSON object per line: the schema of docs/logs.md. Builds a new object (the record is
- * shared with the OTel transport and must not gain stdout-only keys).
+ * One flat JSON object per line: the schema of docs/logs.md. The single implementation of the
+ * stdout shape, used by the winston transport and by the OAuth event writer alike.
  */
+export function jsonLine(resource: ResourceFields, level: LogLevel, message: unknown, event: unknown, fields: Record<string, unknown>): string {
+  const line: Record<string, unknown> = {
+    time: new Date().toISOString(),
+    level,
+    severity_text: level,
+    severity_number: SEVERITY_NUMBER[level] ?? 0,
+    message,
+  };
+  if (event !== undefined) line.event = event;
+  line.service_name = resource.service_name;
+  if (resource.service_version) line.service_version = resource.service_version;
+  if (resource.deployment_environment_name) line.deployment_environment_name = resource.deployment_environment_name;
+  for (const k in fields) {
+    if (SKIP.has(k)) continue;
+    const v = fields[k];
+    if (v !== undefined) line[k] = v;
+  }
+  try {
+    return JSON.stringify(line);
+  } catch {
+    return JSON.stringify({ time: line.time, level, message: '[unserializable log record]' });
+  }
+}
+
+/** The stdout transport's format: builds a new line (the record is shared with the OTel transport). */
 export function jsonLineFormat(resource: ResourceFields): Logform.Format {
   return format((info) => {
     const rec = info as Record<string | symbol, unknown>;
     const level = (rec[LEVEL] ?? rec.level) as LogLevel;
-    const line: Record<string, unknown> = {
-      time: new Date().toISOString(),
-      level,
-      severity_text: level,
-      severity_number: SEVERITY_NUMBER[level] ?? 0,
-      message: rec.message,
-    };
-    if (rec.event !== undefined) line.event = rec.event;
-    line.service_name = resource.service_name;
-    if (resource.service_version) line.service_version = resource.service_version;
-    if (resource.deployment_environment_name) line.deployment_environment_name = resource.deployment_environment_name;
-    for (const k of Object.keys(rec)) {
-      if (SKIP.has(k) || FIRST.includes(k)) continue;
-      const v = rec[k];
-      if (v !== undefined) line[k] = v;
-    }
-    let text: string;
-    try {
-      text = JSON.stringify(line);
-    } catch {
-      text = JSON.stringify({ time: line.time, level, message: '[unserializable log record]' });
-    }
-    rec[MESSAGE] = text;
+    rec[MESSAGE] = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>);
     return info;
   })();
 }

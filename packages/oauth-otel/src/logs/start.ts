@@ -15,6 +15,8 @@ import { resolveLogs } from './config';
 import { createLogger } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
 import { bridgeLegacyLogsApi } from './bridge';
+import { directEventWriter } from './event-writer';
+import { VERSION } from '../version';
 
 export interface LogsSide {
   logger: WinstonLogger;
@@ -59,6 +61,11 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
 
   let stopped = false;
   const attrs = resource.attributes;
+  const resourceFields = {
+    service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
+    ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
+    ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
+  };
   const logger = createLogger({
     // After shutdown the SDK drops OTel records without a trace: count them here instead.
     ...(provider ? { format: format((info) => (stopped && runtime().countDrop('logs', 'shutdown', 1), info))() } : {}),
@@ -66,13 +73,18 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
     stdout: c.stdout,
     otel: c.otlp !== false,
     redactor,
-    resource: {
-      service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
-      ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
-      ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
-    },
+    resource: resourceFields,
   });
-  setEventSink(oauthEventWriter(logger, c.logClientId));
+  setEventSink(
+    directEventWriter({
+      level: c.level,
+      stdout: c.stdout ? process.stdout : undefined,
+      resource: resourceFields,
+      otel: provider?.getLogger('oauth-otel', VERSION),
+      redactor,
+      logClientId: c.logClientId,
+    }),
+  );
 
   // Bounded: an unreachable or hanging Collector must not hold the app's exit hostage. What is
   // still queued when the time is up is counted as dropped (reason `shutdown`).
@@ -93,7 +105,8 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
     forceFlush: (timeoutMillis) => bounded(provider?.forceFlush(), timeoutMillis, 'flush'),
     async shutdown(timeoutMillis) {
       detachSignals?.();
-      setEventSink(undefined);
+      // Events after shutdown cannot be delivered: counted, not buffered.
+      setEventSink(() => runtime().countDrop('logs', 'shutdown', 1));
       stopped = true;
       // The logger stays usable: later records reach the stopped processor and are counted.
       await bounded(provider?.shutdown(), timeoutMillis, 'shutdown');

@@ -84,8 +84,10 @@ export class ProviderNormalizer {
 }
 
 function clean(input: string): string {
-  let s = input.length > 2048 ? input.slice(0, 2048) : input;
-  s = s.trim().toLowerCase();
+  // Issuer URLs and provider names are short and low-entropy; anything token-shaped (a JWT, a
+  // long random run) must not become a label value, not even truncated.
+  if (input.length > 2048 || /eyJ[\w-]{8,}|[A-Za-z0-9_\-+/=]{40,}/.test(input)) return '';
+  let s = input.trim().toLowerCase();
   if (s.includes('://')) {
     try {
       s = new URL(s).hostname;
@@ -94,5 +96,5 @@ function clean(input: string): string {
     }
   }
   s = s.replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return s.length > MAX_PROVIDER_LENGTH ? s.slice(0, MAX_PROVIDER_LENGTH) : s;
+  return s.length > MAX_PROVIDER_LENGTH ? '' : s;
 }

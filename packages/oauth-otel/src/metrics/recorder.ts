@@ -20,7 +20,7 @@ type Op = { key: MetricKey; value: number; attrs: Attributes };
  * queue and are replayed on bind; past the cap they are counted as `pre_init_overflow`.
  */
 export class OAuthMetrics {
-  private readonly caches = new Map<MetricKey, AttributeCache>();
+  private readonly caches = {} as Record<MetricKey, AttributeCache>;
   private readonly counters = new Map<MetricKey, Counter>();
   private readonly histograms = new Map<MetricKey, Histogram>();
   private queue: Op[] | undefined = [];
@@ -36,7 +36,7 @@ export class OAuthMetrics {
 
   constructor() {
     for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
-      this.caches.set(key, new AttributeCache(Object.keys(d.labels)));
+      this.caches[key] = new AttributeCache(Object.keys(d.labels));
     }
   }
 
@@ -45,8 +45,8 @@ export class OAuthMetrics {
   }
 
   /** Interned attribute object for already-normalized label values, in catalog label order. */
-  attrs(key: MetricKey, ...values: string[]): Attributes {
-    return (this.caches.get(key) as AttributeCache).get(values);
+  attrs(key: MetricKey, a?: string, b?: string, c?: string): Attributes {
+    return this.caches[key].get(a, b, c);
   }
 
   add(key: MetricKey, value: number, attrs: Attributes): void {

@@ -10,7 +10,7 @@ import * as api from '../../src';
 import { LOG_FIELDS, LOG_KEYS } from '../../src/logs/schema';
 import { EVENT_NAMES, OPERATION_EVENTS, SECURITY_EVENTS } from '../../src/events';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
-import { exerciseAll } from '../support/exercise';
+import { exerciseAll, exerciseServer } from '../support/exercise';
 import { StdoutCapture } from './capture';
 
 const JSON_ONLY = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'service_name', 'service_version', 'deployment_environment_name', 'trace_id', 'span_id']);
@@ -26,6 +26,7 @@ beforeAll(async () => {
   out.start();
   handle = await api.initTelemetry({ serviceName: 'schema-test', serviceVersion: '1.2.3', environment: 'staging', metrics: false, logs: { level: 'debug', logClientId: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } } });
   exerciseAll();
+  exerciseServer();
   trace.getTracer('t').startActiveSpan('oauth.callback', (span) => {
     spanIds = span.spanContext();
     api.flowStarted({ provider: 'traced.example', flowId: 'traced' });

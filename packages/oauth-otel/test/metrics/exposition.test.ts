@@ -5,6 +5,7 @@
 import { initTelemetry, METRIC_DEFINITIONS, SEED_METRIC_NAMES, type TelemetryHandle } from '../../src';
 import * as api from '../../src';
 import { scrape, valueOf, type Family } from '../support/prom';
+import { exerciseServer } from '../support/exercise';
 
 let handle: TelemetryHandle;
 let families: Map<string, Family>;
@@ -37,6 +38,7 @@ beforeAll(async () => {
   api.scheduledRefreshError({ errorType: 'endpoint_error' });
   api.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
   api.flowCompleted({ outcome: 'success', provider: 42 as unknown as string }); // coerced: counted as a drop
+  exerciseServer(); // one server-side reuse: token_reuse security events are 2 below
   ({ families, text } = await scrape(handle.metricsUrl!));
 });
 
@@ -89,7 +91,7 @@ test('values land in the right series', () => {
   expect(valueOf(f, 'oauth_token_refresh_total', { status: 'failure', reason: 'reuse_detected' })).toBeUndefined();
   expect(valueOf(f, 'oauth_token_endpoint_errors_total', { grant_type: 'refresh_token', error: 'invalid_grant' })).toBe(1);
   expect(valueOf(f, 'oauth_token_endpoint_errors_total', { grant_type: 'client_credentials', error: 'invalid_client' })).toBe(1);
-  expect(valueOf(f, 'oauth_token_revocations_total', { reason: 'reuse_detected' })).toBe(1);
+  expect(valueOf(f, 'oauth_token_revocations_total', { reason: 'reuse_detected' })).toBe(2); // client + AS family revocation
   expect(valueOf(f, 'oauth_token_revocations_total', { reason: 'manual' })).toBe(2);
   expect(valueOf(f, 'oauth_active_tokens')).toBe(2);
   expect(valueOf(f, 'oauth_tokens_expiring_soon')).toBe(7);
@@ -100,7 +102,10 @@ test('values land in the right series', () => {
   expect(valueOf(f, 'oauth_pkce_states_cleaned_total', { reason: 'expired' })).toBe(3);
   expect(valueOf(f, 'oauth_code_injection_attempts_total')).toBe(2);
   expect(valueOf(f, 'oauth_security_events_total', { event_type: 'code_injection', severity: 'critical' })).toBe(2);
-  expect(valueOf(f, 'oauth_security_events_total', { event_type: 'token_reuse', severity: 'critical' })).toBe(1);
+  expect(valueOf(f, 'oauth_security_events_total', { event_type: 'token_reuse', severity: 'critical' })).toBe(2);
+  expect(valueOf(f, 'oauth_server_refresh_token_reuse_total', { classification: 'suspected_theft' })).toBe(1);
+  expect(valueOf(f, 'oauth_server_grant_revocations_total', { reason: 'refresh_token_reuse' })).toBe(1);
+  expect(valueOf(f, 'oauth_server_tokens_issued_total', { grant_type: 'authorization_code' })).toBe(1);
   expect(valueOf(f, 'oauth_security_events_total', { event_type: 'integrity_violation', severity: 'high' })).toBe(1);
   expect(valueOf(f, 'oauth_integrity_violations_total', { violation_type: 'user_mismatch' })).toBe(1);
   expect(valueOf(f, 'oauth_discovery_attempts_total', { method: 'rfc9728', status: 'success' })).toBe(1);

@@ -1,5 +1,7 @@
 /** Drives every recording call of the public API once (for schema and exposition checks). */
+import { EventEmitter } from 'node:events';
 import * as api from '../../src';
+import { instrumentOidcProvider } from '../../src/adapters/oidc-provider';
 
 export function exerciseAll(): void {
   const provider = 'https://as.example.com';
@@ -35,4 +37,21 @@ export function exerciseAll(): void {
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
   api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
   api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });
+}
+
+/**
+ * The authorization-server side through the adapter, with oidc-provider's event shapes on a plain
+ * EventEmitter (the real server is exercised in test/adapters/oidc-provider.test.ts).
+ */
+export function exerciseServer(): void {
+  const provider = new EventEmitter();
+  const { detach } = instrumentOidcProvider(provider as never);
+  const token = { oidc: { route: 'token', params: { grant_type: 'refresh_token' }, entities: { RefreshToken: { jti: 'jti-1', consumed: Math.floor(Date.now() / 1000) - 60 } } } };
+  provider.emit('grant.success', { oidc: { route: 'token', params: { grant_type: 'authorization_code' } } });
+  provider.emit('registration_create.success', { oidc: { route: 'registration' } }, { clientId: 'client-1' });
+  provider.emit('registration_create.error', { oidc: { route: 'registration' } }, { error: 'invalid_redirect_uri', statusCode: 400 });
+  provider.emit('grant.revoked', { oidc: { route: 'revocation' } }, 'grant-1');
+  provider.emit('grant.revoked', token, 'grant-2');
+  provider.emit('grant.error', token, { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
+  detach();
 }
