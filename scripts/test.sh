@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 node scripts/check-node.mjs
 if [ -x scripts/backends/ensure-all.sh ]; then bash scripts/backends/ensure-all.sh; fi
 npm run build
+npm run build -w @oauth-otel/example-next-app
 npx tsc -p tsconfig.json --noEmit
 # The OTLP exporters and the ESM-only examples (oidc-provider) use dynamic import(), which
 # jest's module VM only allows with this flag.
