@@ -20,7 +20,17 @@ const noop = { export: (_r, cb) => cb({ code: 0 }), shutdown: async () => {}, fo
 const pkgMeters = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })], views: o.createOAuthViews() });
 o.bindOAuthInstruments(pkgMeters);
 logs.setGlobalLoggerProvider(new LoggerProvider({ processors: o.createOAuthLogRecordProcessors({ exporter: noop, batch: { maxQueueSize: 1_000_000 } }) }));
-o.setOAuthEventLogger(o.createLogger({ destination: nullStream(), level: 'info' }));
+// Three configurations of the package's event output, switched per contender.
+const both = () => o.enableOAuthEventLogs({ stdout: nullStream(), level: 'info' });
+const otelOnly = () => o.enableOAuthEventLogs({ stdout: false, level: 'info' });
+const stdoutOnly = () => o.enableOAuthEventLogs({ stdout: nullStream(), otel: false, level: 'info' });
+const sinks = { both: captureSink(both), otel: captureSink(otelOnly), stdout: captureSink(stdoutOnly) };
+function captureSink(setup) {
+  setup();
+  return globalThis[Symbol.for('oauth-otel.runtime.v1')].sink;
+}
+const use = (k) => { globalThis[Symbol.for('oauth-otel.runtime.v1')].sink = sinks[k]; };
+const pkgEvent = (i) => o.flowCompleted({ provider: 'https://github.com/login/oauth', outcome: 'failure', reason: 'provider_error', error: 'access_denied', durationMs: 500 + (i & 1023) });
 
 // Raw OTel: the same instruments and an OTel log record through a batch processor.
 const rawMeter = new MeterProvider({ readers: [new PrometheusExporter({ preventServerStart: true })] }).getMeter('raw');
@@ -37,7 +47,9 @@ const pDur = new client.Histogram({ name: 'oauth_flow_duration_seconds', help: '
 const pLog = pino({ redact: ['access_token', 'refresh_token', 'code', 'state'] }, nullStream());
 
 const results = await compare([
-  { name: 'oauth-otel flowCompleted(failure)', fn: (i) => o.flowCompleted({ provider: 'https://github.com/login/oauth', outcome: 'failure', reason: 'provider_error', error: 'access_denied', durationMs: 500 + (i & 1023) }) },
+  { name: 'oauth-otel, stdout JSON + OTel record', fn: (i) => { use('both'); pkgEvent(i); } },
+  { name: 'oauth-otel, OTel record only', fn: (i) => { use('otel'); pkgEvent(i); } },
+  { name: 'oauth-otel, stdout JSON only', fn: (i) => { use('stdout'); pkgEvent(i); } },
   {
     name: 'raw OTel (metrics + OTel log, no redaction)',
     fn: (i) => {

@@ -27,7 +27,7 @@ export { createLogger, type CreateLoggerOptions } from './logs/logger';
 export { RedactingLogRecordProcessor, BoundedBatchLogRecordProcessor, type BoundedBatchOptions } from './logs/processor';
 export { createOAuthLogRecordProcessors, type OAuthLogProcessorsOptions } from './logs/byo';
 export { bridgeLegacyLogsApi } from './logs/bridge';
-export { setOAuthEventLogger } from './logs/start';
+export { setOAuthEventLogger, enableOAuthEventLogs, type OAuthEventLogOptions } from './logs/start';
 export { LOG_FIELDS, LOG_KEYS, LOG_QUERY_FIELDS, type LogField } from './logs/schema';
 export { redact, redactString, createRedactor, fingerprintSecret, type Redactor, type RedactionOptions } from './redaction';
 

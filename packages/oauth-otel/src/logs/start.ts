@@ -10,7 +10,10 @@ import { diag } from '@opentelemetry/api';
 import { noticeOnce } from '../internal/diag';
 import { runtime } from '../internal/runtime';
 import { setEventSink, type OAuthEvent } from '../api/events';
-import { createRedactor } from '../redaction';
+import { createRedactor, type RedactionOptions } from '../redaction';
+import { defaultLevel } from './levels';
+import type { ResourceFields } from './format';
+import type { LogLevel } from '../types';
 import { resolveLogs } from './config';
 import { createLogger } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
@@ -133,6 +136,38 @@ export function oauthEventWriter(logger: WinstonLogger, logClientId: boolean): (
  */
 export function setOAuthEventLogger(logger: WinstonLogger, options: { logClientId?: boolean } = {}): void {
   setEventSink(oauthEventWriter(logger, options.logClientId === true));
+}
+
+export interface OAuthEventLogOptions {
+  /** Default `LOG_LEVEL`, else production info, test warn, otherwise debug. */
+  level?: LogLevel;
+  /** JSON lines to stdout (true, default), to another stream, or nowhere (false). */
+  stdout?: boolean | { write(line: string): unknown };
+  /** Send events to the global OTel LoggerProvider (your SDK's). Default true. */
+  otel?: boolean;
+  redaction?: RedactionOptions;
+  logClientId?: boolean;
+  /** Resource fields repeated on stdout lines. Default from `OTEL_SERVICE_NAME` / `NODE_ENV`. */
+  resource?: ResourceFields;
+}
+
+/**
+ * Bring your own SDK, fast path: the recording API's events go straight to stdout JSON and to the
+ * global OTel logs API (your SDK's provider; put createOAuthLogRecordProcessors() first in it),
+ * in the same schema as initTelemetry() writes, without a winston round trip per event.
+ */
+export function enableOAuthEventLogs(options: OAuthEventLogOptions = {}): void {
+  const stdout = options.stdout === false ? undefined : options.stdout === true || options.stdout === undefined ? process.stdout : options.stdout;
+  setEventSink(
+    directEventWriter({
+      level: options.level ?? defaultLevel(),
+      stdout,
+      resource: options.resource ?? { service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node', deployment_environment_name: process.env.NODE_ENV || 'development' },
+      otel: options.otel === false ? undefined : logsApi.getLogger('oauth-otel', VERSION),
+      redactor: createRedactor(options.redaction),
+      logClientId: options.logClientId === true,
+    }),
+  );
 }
 
 /**
