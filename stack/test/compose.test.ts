@@ -21,10 +21,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative } from 'node:path';
-import { parser as logqlParser } from '@grafana/lezer-logql';
+import type { Tree } from '@lezer/common';
 import { parse as parseYaml } from 'yaml';
 import { backendPath, cacheDir, REPO_ROOT } from './support/backends';
 import { freePort, HOST, makeScratchDir, runCommand, spawnServer, waitFor, type ServerProcess } from './support/process';
+
+// lezer-logql ships ESM typings only; the CommonJS build is what jest loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser: logqlParser } = require('@grafana/lezer-logql') as { parser: { parse(input: string): Tree } };
 
 jest.setTimeout(600_000);
 
