@@ -8,54 +8,54 @@ import { viewModel, type ConnectionView } from '@/lib/view';
 export const dynamic = 'force-dynamic';
 
 /** One attack or failure demo: what it does, what lights up, where to look in Grafana. */
-const ATTACK_CARDS: { name: string; title: string; what: string; signals: string; grafana: string }[] = [
+const ATTACK_CARDS: { name: string; title: string; what: string; signals: string[]; grafana: string }[] = [
   {
     name: 'refresh-replay',
     title: 'Replay a rotated refresh token',
     what: 'Copies your refresh token, rotates it with a normal refresh, then presents the stale copy. The AS answers invalid_grant and revokes the whole family; the client knows it had rotated that token.',
-    signals: 'oauth_token_refresh_total{status="reuse_detected"}, oauth_security_events_total{event_type="token_reuse",severity="critical"}, event oauth_refresh_token_reuse_detected (P0); on the AS: reuse and grant revocation',
+    signals: ['oauth_token_refresh_total{status="reuse_detected"}', 'oauth_security_events_total{event_type="token_reuse",severity="critical"}', 'event oauth_refresh_token_reuse_detected (P0)', 'AS: oauth_server_refresh_token_reuse_total', 'AS: oauth_server_grant_revocations_total{reason="refresh_token_reuse"}'],
     grafana: 'OAuth Security → "Refresh-token reuse", "Security events by priority"',
   },
   {
     name: 'code-injection',
     title: "Callback with another user's state",
     what: "The other demo user starts a flow and signs in at the AS; their callback (real code and state) is delivered in your browser. The state is bound to their session.",
-    signals: 'oauth_pkce_validations_total{reason="user_mismatch"}, oauth_code_injection_attempts_total, event pkce_state_user_mismatch (P0)',
+    signals: ['oauth_pkce_validations_total{reason="user_mismatch"}', 'oauth_code_injection_attempts_total', 'event pkce_state_user_mismatch (P0)'],
     grafana: 'OAuth Security → "Code injection attempts", "Critical and high security events"',
   },
   {
     name: 'tampered-state',
     title: 'Tampered state',
     what: 'A real callback for your own flow, with the state altered on the way: its HMAC no longer verifies.',
-    signals: 'oauth_pkce_validations_total{reason="invalid_hash"}, oauth_integrity_violations_total{violation_type="hash_mismatch"}, event pkce_state_integrity_violation (P1)',
+    signals: ['oauth_pkce_validations_total{reason="invalid_hash"}', 'oauth_integrity_violations_total{violation_type="hash_mismatch"}', 'event pkce_state_integrity_violation (P1)'],
     grafana: 'OAuth Security → "Integrity violations"; OAuth Debugging → "PKCE validation failures by reason"',
   },
   {
     name: 'expired-state',
     title: 'Expired state',
     what: 'A flow whose state lives 1 ms, as if you had spent longer than PKCE_STATE_TTL_SECONDS at the AS. The cleanup job removes the dead state afterwards.',
-    signals: 'oauth_pkce_validations_total{reason="expired"}, event pkce_state_expired (P3); later oauth_pkce_states_cleaned_total{reason="expired"}',
+    signals: ['oauth_pkce_validations_total{reason="expired"}', 'event pkce_state_expired (P3)', 'later oauth_pkce_states_cleaned_total{reason="expired"}'],
     grafana: 'OAuth Debugging → "PKCE validation failures by reason"; OAuth Overview → "Active tokens and PKCE states"',
   },
   {
     name: 'ownership',
     title: "Use another user's connection",
     what: "Tries to refresh the other demo user's newest connection as you. Refused before any token is touched.",
-    signals: 'oauth_security_events_total{event_type="ownership_violation"}, oauth_token_refresh_total{reason="ownership_failed"}, event oauth_ownership_violation (P1)',
+    signals: ['oauth_security_events_total{event_type="ownership_violation"}', 'oauth_token_refresh_total{reason="ownership_failed"}', 'event oauth_ownership_violation (P1)'],
     grafana: 'OAuth Security → "Ownership violations"; OAuth Debugging → "Refresh failures by reason"',
   },
   {
     name: 'mix-up',
     title: 'Mix-up: wrong iss',
     what: 'Signs in at the wrong-iss authorization server, whose response names another issuer (RFC 9207). The code is never sent anywhere.',
-    signals: 'oauth_security_events_total{event_type="issuer_mismatch"}, oauth_flow_failures_total{reason="issuer_mismatch"}, event oauth_issuer_mismatch (P1)',
+    signals: ['oauth_security_events_total{event_type="issuer_mismatch"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'event oauth_issuer_mismatch (P1)'],
     grafana: 'OAuth Security → "Security events by type"; OAuth Debugging → "Flow failures by reason"',
   },
   {
     name: 'pkce-downgrade',
     title: 'PKCE downgrade: AS without S256',
     what: 'Discovers the no-s256 authorization server, whose metadata offers only plain. The client refuses to start the flow.',
-    signals: 'oauth_security_events_total{event_type="pkce_downgrade"}, oauth_flow_failures_total{reason="pkce_unsupported"}, event oauth_pkce_downgrade_detected (P1)',
+    signals: ['oauth_security_events_total{event_type="pkce_downgrade"}', 'oauth_flow_failures_total{reason="pkce_unsupported"}', 'event oauth_pkce_downgrade_detected (P1)'],
     grafana: 'OAuth Security → "Security events by type"; OAuth Debugging → "Flow failures by reason"',
   },
 ];
@@ -88,7 +88,8 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
       </td>
       <td>{c.expiresInSeconds === null ? '–' : `${c.expiresInSeconds} s`}</td>
       <td>{c.generation}</td>
-      <td className="actions">
+      <td>
+        <div className="actions">
         <Button action={`${base}/call`} testId="call" disabled={!active}>
           Call MCP server
         </Button>
@@ -98,6 +99,7 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
         <Button action={`${base}/revoke`} testId="revoke" disabled={!active} kind="secondary">
           Revoke
         </Button>
+        </div>
       </td>
     </tr>
   );
@@ -179,7 +181,7 @@ export default async function Page() {
         <p className="muted small">
           Connect = 401 from the MCP server → RFC 9728 resource metadata → RFC 8414 AS metadata (issuer checked, S256 required) → RFC 7591 registration → authorization request
           with PKCE S256, HMAC-bound state and RFC 8707 resource → callback (state, RFC 9207 iss) → code exchange. Grafana: OAuth Overview → &quot;Flow success&quot;, OAuth
-          Performance → &quot;Flow duration by provider&quot;, &quot;Discovery duration by method&quot;, &quot;Dynamic client registration duration by status&quot;.
+          Performance → &quot;Flow duration by provider (p50, p95, p99)&quot;, &quot;Discovery duration by method (p50, p95, p99)&quot;, &quot;Dynamic client registration duration by status (p50, p95, p99)&quot;.
         </p>
       </section>
 
@@ -207,7 +209,7 @@ export default async function Page() {
           </table>
         )}
         <p className="muted small">
-          Refresh rotates the refresh token (Grafana: OAuth Overview → &quot;Refresh success&quot;; OAuth Performance → &quot;Token refresh duration by status&quot;). Revoke calls the
+          Refresh rotates the refresh token (Grafana: OAuth Overview → &quot;Refresh success&quot;; OAuth Performance → &quot;Token refresh duration by status (p50, p95, p99)&quot;). Revoke calls the
           RFC 7009 endpoint (<code>oauth_token_revocations_total{'{reason="manual"}'}</code>; OAuth Overview → &quot;Active tokens and PKCE states&quot; drops).
           {vm.otherUsersConnections ? ` Other users hold ${vm.otherUsersConnections} connection(s).` : ''}
         </p>
@@ -254,9 +256,13 @@ export default async function Page() {
               <div className="card" key={a.name} data-testid={`attack-card-${a.name}`}>
                 <h3>{a.title}</h3>
                 <p>{a.what}</p>
-                <p className="small">
-                  <strong>Signals:</strong> {a.signals}
-                </p>
+                <ul className="signals">
+                  {a.signals.map((x) => (
+                    <li key={x}>
+                      <code>{x}</code>
+                    </li>
+                  ))}
+                </ul>
                 <p className="small muted">
                   <strong>Grafana:</strong> {a.grafana}
                 </p>

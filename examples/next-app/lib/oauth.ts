@@ -39,6 +39,8 @@ import { store, type ActionResult, type Connection, type PendingState, type Regi
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const SCOPE_FALLBACK = 'mcp:read';
+/** Bound of the in-memory state store (each pending flow holds one). */
+const MAX_PENDING_STATES = 5000;
 
 /** Options for every oauth4webapi request: plain http only for http URLs (local demo), a timeout. */
 function requestOptions(url: string | URL) {
@@ -247,6 +249,9 @@ export async function startAuthorization(session: Session, serverId: ServerId, o
       throw new FlowError('registration_failed', { kind: 'warn', title: 'Dynamic client registration failed', detail: errName(err) });
     }
 
+    if (store().pending.size >= MAX_PENDING_STATES) {
+      throw new FlowError('other', { kind: 'warn', title: 'Too many authorization flows in progress; try again later' });
+    }
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const ttlMs = options.ttlMs ?? config().stateTtlMs;
     // the state's nonce is the flow id given to flowStarted() above
@@ -305,6 +310,7 @@ const STATE_TITLES: Partial<Record<PkceValidationReason, [ActionResult['kind'], 
   expired: ['warn', 'Expired state', 'The state outlived PKCE_STATE_TTL_SECONDS. It is left for the cleanup job; the code was not redeemed.'],
   replayed: ['alert', 'Replayed callback: this state was already used', 'Each state is single-use. The code was not redeemed again.'],
   not_found: ['warn', 'Unknown state', 'This client never issued that state (or forgot it at a restart).'],
+  other: ['warn', 'This flow belongs to another session', 'Sign in to the client app again and connect again.'],
   missing_state: ['warn', 'Callback without state', 'Rejected before anything else.'],
 };
 
@@ -342,7 +348,11 @@ export async function handleCallback(session: Session | undefined, params: URLSe
   s.pending.delete(rec.nonce);
   s.consumed.set(rec.nonce, Date.now());
   if (!macEquals(parsed.mac, stateMac(rec.nonce, rec))) return rejectState('invalid_hash', rec, rec.nonce);
-  if (!session || session.user !== rec.userId || session.sid !== rec.sessionId) return rejectState('user_mismatch', rec, rec.nonce);
+  // Another user's state in this session: code injection (RFC 9700 §4.5). No session, or the same
+  // user in a later session (signed out and in again): the flow cannot be completed, but nobody's
+  // account is at stake, so it is an ordinary failure, not a security event.
+  if (session && session.user !== rec.userId) return rejectState('user_mismatch', rec, rec.nonce);
+  if (!session || session.sid !== rec.sessionId) return rejectState('other', rec, rec.nonce);
   pkceStateValidated({ reason: 'valid', flowId: rec.nonce, provider: rec.issuer });
 
   const reg = registrationFor(rec.issuer);
@@ -516,7 +526,7 @@ function refreshFailed(conn: Connection, presented: string, err: unknown, durati
         kind: 'alert',
         title: 'Refresh-token reuse detected',
         detail: 'The AS answered invalid_grant to a refresh token this client had already rotated, and revoked the whole token family: the current refresh token is dead too (the next refresh fails).',
-        signals: ['oauth_token_refresh_total{status="reuse_detected"}', 'oauth_security_events_total{event_type="token_reuse",severity="critical"}', 'oauth_token_endpoint_errors_total{grant_type="refresh_token",error="invalid_grant"}', 'oauth_refresh_token_reuse_detected (P0)', 'AS: grant revoked, reuse counted by the adapter'],
+        signals: ['oauth_token_refresh_total{status="reuse_detected"}', 'oauth_security_events_total{event_type="token_reuse",severity="critical"}', 'oauth_token_endpoint_errors_total{grant_type="refresh_token",error="invalid_grant"}', 'oauth_refresh_token_reuse_detected (P0)', 'AS: oauth_server_refresh_token_reuse_total, oauth_server_grant_revocations_total{reason="refresh_token_reuse"}'],
       },
     };
   }
