@@ -77,13 +77,16 @@ export function cleanupExpiredStates(): { removed: number } {
   for (const [nonce, rec] of s.pending) {
     if (rec.expiresAt > now) continue;
     s.pending.delete(nonce);
+    s.expired.set(nonce, { at: now, issuer: rec.issuer });
     removed.push(nonce);
     if (!rec.rejected) flowCompleted({ flowId: nonce, outcome: 'failure', reason: 'state_expired' });
   }
   if (removed.length > 0) pkceStatesCleaned({ reason: 'expired', flowIds: removed });
-  // Replay memory of used states: kept twice the state lifetime, bounded.
+  // Memory of used and expired states (replay / late-callback detection): twice the state
+  // lifetime, bounded.
   const keep = now - 2 * config().stateTtlMs;
   for (const [nonce, at] of s.consumed) if (at < keep || s.consumed.size > 10_000) s.consumed.delete(nonce);
+  for (const [nonce, e] of s.expired) if (e.at < keep || s.expired.size > 10_000) s.expired.delete(nonce);
   s.lastCleanup = { at: now, removed: removed.length };
   return { removed: removed.length };
 }

@@ -307,7 +307,7 @@ const STATE_SIGNALS: Partial<Record<PkceValidationReason, string[]>> = {
 const STATE_TITLES: Partial<Record<PkceValidationReason, [ActionResult['kind'], string, string]>> = {
   user_mismatch: ['alert', 'Code injection blocked: the state belongs to another user', 'The callback carried a state bound to another user\'s session (RFC 9700 §4.5). The code was not redeemed.'],
   invalid_hash: ['alert', 'Tampered state: integrity check failed', 'The state\'s HMAC does not verify. The code was not redeemed.'],
-  expired: ['warn', 'Expired state', 'The state outlived PKCE_STATE_TTL_SECONDS. It is left for the cleanup job; the code was not redeemed.'],
+  expired: ['warn', 'Expired state', 'The state outlived PKCE_STATE_TTL_SECONDS; the code was not redeemed. The cleanup job removes expired states.'],
   replayed: ['alert', 'Replayed callback: this state was already used', 'Each state is single-use. The code was not redeemed again.'],
   not_found: ['warn', 'Unknown state', 'This client never issued that state (or forgot it at a restart).'],
   other: ['warn', 'This flow belongs to another session', 'Sign in to the client app again and connect again.'],
@@ -336,6 +336,13 @@ export async function handleCallback(session: Session | undefined, params: URLSe
   const parsed = parseState(stateParam);
   const rec = parsed ? s.pending.get(parsed.nonce) : undefined;
   if (!parsed || !rec) {
+    const late = parsed ? s.expired.get(parsed.nonce) : undefined;
+    // Removed by the cleanup job (the flow was ended there as state_expired): still `expired`.
+    if (parsed && late) {
+      pkceStateValidated({ reason: 'expired', flowId: parsed.nonce, provider: late.issuer });
+      const [kind, title, detail] = STATE_TITLES.expired!;
+      return { kind, title, detail, signals: STATE_SIGNALS.expired ?? [] };
+    }
     const replayed = parsed !== undefined && s.consumed.has(parsed.nonce);
     return rejectState(replayed ? 'replayed' : 'not_found', undefined, parsed?.nonce);
   }

@@ -81,6 +81,8 @@ export interface Store {
   pending: Map<string, PendingState>;
   /** Nonces of states already used at the callback (replay detection), with the time of use. */
   consumed: Map<string, number>;
+  /** Nonces of states the cleanup job removed as expired (a late callback is still `expired`). */
+  expired: Map<string, { at: number; issuer: string }>;
   registrations: Map<string, Registration>;
   connections: Map<string, Connection>;
   /** Last action result per session id. */
@@ -101,6 +103,7 @@ export function store(): Store {
   return (g[KEY] ??= {
     pending: new Map(),
     consumed: new Map(),
+    expired: new Map(),
     registrations: new Map(),
     connections: new Map(),
     results: new Map(),
