@@ -7,6 +7,21 @@
 // one module instance, exactly as serverExternalPackages gives an app that installs oauth-otel
 // from npm. process.getBuiltinModule keeps the bundler from following the require.
 const { createRequire } = process.getBuiltinModule('node:module');
-const { join } = process.getBuiltinModule('node:path');
+const { join, resolve } = process.getBuiltinModule('node:path');
 
-module.exports = createRequire(join(process.cwd(), 'oauth-otel-loader.js'))('oauth-otel');
+function load() {
+  // From the working directory (repo root, the app, or /app in the Docker image), else from the
+  // `next` binary that runs the server (installed next to oauth-otel).
+  const bases = [join(process.cwd(), 'noop.js'), process.argv[1] && resolve(process.argv[1])].filter(Boolean);
+  let last;
+  for (const base of bases) {
+    try {
+      return createRequire(base)('oauth-otel');
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
+module.exports = load();

@@ -11,6 +11,8 @@ export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.
 export const REPO = resolve(APP_DIR, '..', '..');
 const AS_MAIN = join(REPO, 'examples', 'auth-server', 'src', 'main.mjs');
 const NEXT_BIN = join(REPO, 'node_modules', 'next', 'dist', 'bin', 'next');
+/** Same environment label for every process (as docker-compose.yml sets it), unless given. */
+const DEFAULT_ENV = { OTEL_RESOURCE_ATTRIBUTES: process.env.OTEL_RESOURCE_ATTRIBUTES ?? 'deployment.environment.name=development' };
 
 export function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
@@ -79,7 +81,7 @@ function prefixLines(stream, prefix, write) {
 export function startAuthServer({ name, port, variant = 'honest', metricsPort, env = {}, quiet = false, write = console.log }) {
   const child = spawn(process.execPath, [AS_MAIN], {
     cwd: REPO,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', VARIANT: variant, METRICS_PORT: String(metricsPort), OTEL_SERVICE_NAME: name, ...env },
+    env: { ...process.env, ...DEFAULT_ENV, PORT: String(port), HOST: '127.0.0.1', VARIANT: variant, METRICS_PORT: String(metricsPort), OTEL_SERVICE_NAME: name, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((res, rej) => {
@@ -162,6 +164,7 @@ export async function startExample(o = {}) {
     const appUrl = `http://127.0.0.1:${appPort}`;
     const env = {
       ...process.env,
+      ...DEFAULT_ENV,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       APP_URL: appUrl,
