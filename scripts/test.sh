@@ -11,4 +11,5 @@ npx tsc -p tsconfig.json --noEmit
 # The OTLP exporters and the ESM-only examples (oidc-provider) use dynamic import(), which
 # jest's module VM only allows with this flag.
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
-npx jest --ci "$@"
+# --forceExit: a finished run must not wait on a stray handle of a test server (CI has a time limit).
+npx jest --ci --forceExit "$@"

@@ -15,11 +15,16 @@ const providers = ['https://github.com/login/oauth', 'https://auth.linear.app', 
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 const ms = (lo, hi) => lo + Math.random() * (hi - lo);
 
+// Logs always go over OTLP: to the endpoint from the environment when one is set, otherwise to a
+// closed local port, so the "collector absent" drop counters have data too.
+const otlpConfigured = Boolean(process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
 const handle = await o.initTelemetry({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'oauth-traffic',
   environment: process.env.DEPLOYMENT_ENVIRONMENT ?? 'test',
   metrics: { port, host: '127.0.0.1' },
-  logs: process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { stdout: false, level: 'debug' } : false,
+  // A small cap, so the driver also shows what happens past it (provider="other", counted).
+  providers: { cap: 3 },
+  logs: { stdout: false, level: 'debug', flushOnExit: false, otlp: otlpConfigured ? {} : { endpoint: 'http://127.0.0.1:1/v1/logs', timeoutMillis: 500 } },
 });
 
 let n = 0;
@@ -66,6 +71,9 @@ function tick() {
   if (n % 47 === 0) o.redirectUriMismatch({ provider });
   if (n % 53 === 0) o.clientMismatch({ provider });
   if (n % 59 === 0) o.pkceVerificationFailed({ provider });
+  // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
+  if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });
+  if (n % 67 === 0) o.tokensRevoked({ reason: 'because-i-said-so' });
 }
 
 // One full round first, so every series exists from the first scrape.
@@ -76,7 +84,7 @@ stopAt.unref();
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.once(sig, async () => {
     clearInterval(timer);
-    await handle.shutdown();
+    await handle.shutdown({ timeoutMillis: 2000 });
     process.exit(0);
   });
 }

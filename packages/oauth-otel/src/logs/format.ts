@@ -5,6 +5,7 @@ import type { LogLevel } from '../types';
 import { SEVERITY_NUMBER } from './levels';
 
 const MESSAGE = Symbol.for('message');
+const SPLAT = Symbol.for('splat');
 const LEVEL = Symbol.for('level');
 
 /**
@@ -26,6 +27,11 @@ export function redactionFormat(redactor: Redactor): Logform.Format {
     for (const k of Object.keys(rec)) plain[k] = rec[k];
     const red = redactor.redact(plain) as Record<string, unknown>;
     if (red !== plain) for (const k of Object.keys(plain)) rec[k] = red[k];
+    // winston keeps the caller's original meta objects under Symbol(splat), and the OTel transport
+    // reads them to build `exception.*` (any object with a `code`, `name` or `message`): redact
+    // them too, or an unredacted value walks out through that side door.
+    const splat = (info as unknown as Record<symbol, unknown>)[SPLAT];
+    if (splat !== undefined) (info as unknown as Record<symbol, unknown>)[SPLAT] = redactor.redact(splat);
     return info;
   })();
 }
