@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The example authorization server (examples/auth-server) as the benchmarks run it, in one of two
+// modes that differ ONLY in telemetry:
+//   BENCH_MODE=instrumented  exactly what examples/auth-server/src/main.mjs does: initTelemetry()
+//                            (Prometheus /metrics server, logs to stdout, OTLP/HTTP when
+//                            OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT is set) + instrumentOidcProvider()
+//   BENCH_MODE=plain         the same createAuthServer() call, no oauth-otel loaded at all
+// Both add one static confidential client for the refresh_token benchmark (code + refresh grants).
+// Env: PORT (required), METRICS_PORT (instrumented), the standard OTEL_* / LOG_LEVEL / NODE_ENV.
+// With an IPC channel (fork), answers {type:'stats'} with CPU time, memory, store size and the
+// package's drop counters, and {type:'stop'} by closing and flushing like main.mjs (5 s bound).
+import { createAuthServer } from '../../examples/auth-server/src/index.mjs';
+import { REFRESH_CLIENT } from './clients.mjs';
+
+const env = process.env;
+const set = (v) => v !== undefined && v.trim() !== '';
+const mode = env.BENCH_MODE === 'plain' ? 'plain' : 'instrumented';
+
+let telemetry;
+let instrumentOidcProvider;
+if (mode === 'instrumented') {
+  const { initTelemetry } = await import('oauth-otel');
+  ({ instrumentOidcProvider } = await import('oauth-otel/oidc-provider'));
+  // The options of examples/auth-server/src/main.mjs, verbatim.
+  telemetry = await initTelemetry({
+    ...(set(env.OTEL_SERVICE_NAME) ? {} : { serviceName: 'auth-server' }),
+    metrics: {
+      ...(set(env.METRICS_PORT) ? { port: Number(env.METRICS_PORT) } : {}),
+      ...(set(env.METRICS_HOST) ? { host: env.METRICS_HOST } : {}),
+    },
+    logs: {
+      otlp: set(env.OTEL_EXPORTER_OTLP_ENDPOINT) || set(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) ? {} : false,
+      flushOnExit: false,
+    },
+  });
+}
+
+let instrumentation;
+const as = await createAuthServer({
+  port: Number(env.PORT ?? 0),
+  host: '127.0.0.1',
+  clients: [
+    {
+      client_id: REFRESH_CLIENT.client_id,
+      client_secret: REFRESH_CLIENT.client_secret,
+      client_name: 'Refresh benchmark client',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [REFRESH_CLIENT.redirect_uri],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+  ],
+  onProvider(provider) {
+    if (instrumentOidcProvider) instrumentation = instrumentOidcProvider(provider, set(env.RACE_WINDOW_MS) ? { raceWindowMs: Number(env.RACE_WINDOW_MS) } : {});
+  },
+});
+
+const drops = () => {
+  const rt = globalThis[Symbol.for('oauth-otel.runtime.v1')];
+  return rt ? Object.fromEntries([...rt.drops].map(([k, v]) => [k.replace('\u0001', ':'), v])) : {};
+};
+
+let stopping;
+const stop = () =>
+  (stopping ??= (async () => {
+    instrumentation?.detach();
+    await Promise.allSettled([as.close(), telemetry?.shutdown({ timeoutMillis: 5000 })]);
+  })());
+
+if (process.send) {
+  process.on('message', (m) => {
+    if (m?.type === 'stats') {
+      // {gc: true} with --expose-gc: live memory after a full collection (the memory soak)
+      if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
+      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
+    } else if (m?.type === 'stop') {
+      void stop().then(() => {
+        process.send({ type: 'stopped', drops: drops() }, () => process.exit(0));
+      });
+    }
+  });
+  process.send({ type: 'ready', mode, url: as.url, issuer: as.issuer, resource: as.resourceUrl, metrics: telemetry?.metricsUrl, pid: process.pid });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void stop().then(() => process.exit(0)));
