@@ -154,6 +154,8 @@ export const OAUTH_ERROR_CODE = [
   'request_not_supported',
   'request_uri_not_supported',
   'registration_not_supported',
+  /** A failure that carried no OAuth error code (e.g. the client refused a PKCE downgrade). */
+  'none',
   OTHER,
 ] as const;
 
@@ -193,8 +195,8 @@ export const SERVER_ENDPOINT = [
   OTHER,
 ] as const;
 
-/** `oauth_server_client_registrations_total{error}`: `none` on success, else a registered OAuth error code. */
-export const SERVER_REGISTRATION_ERROR = ['none', ...OAUTH_ERROR_CODE] as const;
+/** `oauth_server_client_registrations_total{error}`: `none` on success, else a registered OAuth error code (the same list). */
+export const SERVER_REGISTRATION_ERROR = OAUTH_ERROR_CODE;
 
 /**
  * `oauth_server_refresh_token_reuse_total{classification}`: `benign_race` when the same client

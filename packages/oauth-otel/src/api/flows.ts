@@ -89,7 +89,7 @@ export function flowCompleted(input: FlowCompletedInput): void {
     let error: OAuthErrorCode | undefined;
     if (status === 'failure') {
       reason = a.reason === undefined ? 'other' : failureReasons.normalize(a.reason);
-      error = errorCodes.normalizeQuiet(a.error);
+      error = a.error === undefined ? 'none' : errorCodes.normalizeQuiet(a.error);
       m.add('flowFailures', 1, m.attrs('flowFailures', p, reason, error));
       if (reason === 'token_exchange_failed' && a.error !== undefined) {
         m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
