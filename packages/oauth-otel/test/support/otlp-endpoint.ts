@@ -43,10 +43,10 @@ function kv(list: unknown[] | undefined): Record<string, unknown> {
 
 const hex = (b: unknown) => (b instanceof Uint8Array && b.length ? Buffer.from(b).toString('hex') : '');
 
-export function decodeProtobuf(buf: Buffer): ReceivedLog[] {
-  const msg = Request.toObject(Request.decode(buf), { oneofs: false, defaults: false, longs: String, bytes: Uint8Array as never }) as {
-    resourceLogs?: { resource?: { attributes?: unknown[] }; scopeLogs?: { logRecords?: Record<string, unknown>[] }[] }[];
-  };
+type RequestShape = { resourceLogs?: { resource?: { attributes?: unknown[] }; scopeLogs?: { logRecords?: Record<string, unknown>[] }[] }[] };
+
+/** Flattens an export request (protobuf decoded to an object, or OTLP/JSON) into records. */
+function toRecords(msg: RequestShape, id: (v: unknown) => string): ReceivedLog[] {
   const out: ReceivedLog[] = [];
   for (const rl of msg.resourceLogs ?? []) {
     const resource = kv(rl.resource?.attributes);
@@ -59,13 +59,21 @@ export function decodeProtobuf(buf: Buffer): ReceivedLog[] {
           eventName: (r.eventName as string) ?? '',
           attributes: kv(r.attributes as unknown[]),
           resource,
-          traceId: hex(r.traceId),
-          spanId: hex(r.spanId),
+          traceId: id(r.traceId),
+          spanId: id(r.spanId),
         });
       }
     }
   }
   return out;
+}
+
+export function decodeProtobuf(buf: Buffer): ReceivedLog[] {
+  return toRecords(Request.toObject(Request.decode(buf), { oneofs: false, defaults: false, longs: String, bytes: Uint8Array as never }) as RequestShape, hex);
+}
+
+function decodeJson(buf: Buffer): ReceivedLog[] {
+  return toRecords(JSON.parse(buf.toString('utf8')) as RequestShape, (v) => (typeof v === 'string' ? v : ''));
 }
 
 export class OtlpLogsEndpoint {
@@ -130,25 +138,4 @@ export class OtlpLogsEndpoint {
       await new Promise((r) => setTimeout(r, 25));
     }
   }
-}
-
-function decodeJson(buf: Buffer): ReceivedLog[] {
-  const msg = JSON.parse(buf.toString('utf8')) as { resourceLogs?: { resource?: { attributes?: unknown[] }; scopeLogs?: { logRecords?: Record<string, unknown>[] }[] }[] };
-  const out: ReceivedLog[] = [];
-  for (const rl of msg.resourceLogs ?? []) {
-    const resource = kv(rl.resource?.attributes);
-    for (const sl of rl.scopeLogs ?? [])
-      for (const r of sl.logRecords ?? [])
-        out.push({
-          body: anyValue(r.body as Record<string, unknown>),
-          severityNumber: (r.severityNumber as number) ?? 0,
-          severityText: (r.severityText as string) ?? '',
-          eventName: (r.eventName as string) ?? '',
-          attributes: kv(r.attributes as unknown[]),
-          resource,
-          traceId: (r.traceId as string) ?? '',
-          spanId: (r.spanId as string) ?? '',
-        });
-  }
-  return out;
 }
