@@ -55,6 +55,8 @@ const GRAPHS = [
   ['flow-duration-p95', 'histogram_quantile(0.95, sum by (provider, le) (rate(oauth_flow_duration_seconds_bucket[1m])))'],
   ['active-pkce-states-and-tokens', 'oauth_active_pkce_states or oauth_active_tokens or oauth_tokens_expiring_soon'],
   ['token-endpoint-errors', 'sum by (grant_type, error) (rate(oauth_token_endpoint_errors_total[1m]))'],
+  // The shipped alert rules, evaluated by this Prometheus over the same traffic.
+  ['alerts-firing', 'sum by (alertname, severity) (ALERTS{alertstate="firing"})'],
 ];
 const browser = await chromium.launch({
   executablePath: bins.chromium || '/usr/bin/chromium',
@@ -70,10 +72,6 @@ try {
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
     console.log(`docs/images/prometheus/${name}.png`);
   }
-  await page.goto(`${prom}/alerts`);
-  await sleep(2000);
-  await page.screenshot({ path: join(out, 'alerts.png'), fullPage: false });
-  console.log('docs/images/prometheus/alerts.png');
 } finally {
   await browser.close();
   stopAll();
