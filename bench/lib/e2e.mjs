@@ -146,6 +146,15 @@ export async function refreshPool(server, size) {
   return tokens;
 }
 
+/**
+ * Refills `pool` to `size` live tokens. A run that ends with requests in flight loses their tokens
+ * (the server rotated them, autocannon never reads those answers): call it before every run.
+ */
+export async function topUpPool(server, pool, size) {
+  if (pool.length < size) pool.push(...(await refreshPool(server, size - pool.length)));
+  return pool;
+}
+
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
 /**

@@ -67,6 +67,7 @@ export function machine() {
         .map((p) => [p, v(p)])
         .filter(([, x]) => x),
     ),
+    loadavg: os.loadavg(),
     date: new Date().toISOString(),
   };
 }
@@ -75,6 +76,7 @@ export function machine() {
 export function report(name, title, results, base, extra = {}) {
   const b = results.find((r) => r.name === base);
   console.log(`\n### ${title}\n`);
+  console.log(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   console.log('| Contender | median ns/op | min | max | ratio to ' + base + ' |');
   console.log('|---|---|---|---|---|');
   for (const r of results) console.log(`| ${r.name} | ${r.medianNs.toFixed(0)} | ${r.minNs.toFixed(0)} | ${r.maxNs.toFixed(0)} | ${(r.medianNs / b.medianNs).toFixed(2)} |`);

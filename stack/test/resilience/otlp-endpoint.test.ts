@@ -1,0 +1,204 @@
+/**
+ * The app under load while its OTLP endpoint misbehaves: absent at start, killed mid-run, slow
+ * (5 s per response), answering 503. Real processes only: the instrumented app
+ * (fixtures/app.mjs, 2 log records per request), autocannon at a fixed rate in its own process,
+ * and a real OTLP/HTTP endpoint (the package tests' decoder) in this one.
+ *
+ * For each case:
+ *  - the app's request latency is unaffected beyond the stated bound: p99 while the endpoint
+ *    misbehaves ≤ 3 × the healthy p99 + 20 ms (behavioural: an exporter that blocked the app would
+ *    show seconds), with no failed request;
+ *  - records are dropped only past the queue cap: `queue_full` drops ≤ records produced during the
+ *    outage − maxQueueSize (+ one batch of slack for what was queued when it began); a short outage
+ *    that fits in the queue drops nothing for lack of room;
+ *  - every record is accounted for, exactly: distinct records at the endpoint + the drops counted in
+ *    `oauth_telemetry_dropped_total{signal="logs"}` (scraped from the app's /metrics) = records the
+ *    app produced;
+ *  - delivery resumes when the endpoint is back: once the backlog has drained (records arriving
+ *    while the queue is still full of the outage's records are dropped and counted, as above),
+ *    every record of the last 2 s of the recovery load arrives.
+ */
+import {
+  OtlpLogsEndpoint,
+  distinctRecords,
+  eventually,
+  freePort,
+  latencyBound,
+  logDrops,
+  requireBuild,
+  runLoad,
+  sleep,
+  startApp,
+  type App,
+  type LoadResult,
+} from './support';
+
+jest.setTimeout(120_000);
+
+const RATE = 250; // requests/s → 500 log records/s
+const MAX_QUEUE = 2048;
+const BATCH = 512;
+const HEALTHY_S = 6;
+const BAD_S = 8;
+const RECOVERY_S = 8;
+
+let app: App | undefined;
+const endpoints: OtlpLogsEndpoint[] = [];
+beforeAll(() => requireBuild());
+afterEach(async () => {
+  await app?.stop(5_000);
+  app = undefined;
+  for (const e of endpoints.splice(0)) await e.stop();
+});
+
+function appEnv(endpointUrl: string): Record<string, string> {
+  return { OTLP_ENDPOINT: endpointUrl, MAX_QUEUE: String(MAX_QUEUE), BATCH: String(BATCH), DELAY_MS: '200', OTLP_TIMEOUT_MS: '10000' };
+}
+
+async function endpoint(port = 0): Promise<OtlpLogsEndpoint> {
+  const e = await new OtlpLogsEndpoint(port).start();
+  endpoints.push(e);
+  return e;
+}
+
+function noFailures(r: LoadResult, what: string): void {
+  expect({ what, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }).toEqual({ what, non2xx: 0, errors: 0, timeouts: 0 });
+  expect(r.ok).toBeGreaterThan(RATE * r.seconds * 0.8);
+}
+
+/** Waits until every record the app produced is either at an endpoint or counted as dropped. */
+async function accountFor(a: App): Promise<{ produced: number; delivered: number; drops: Record<string, number> }> {
+  let last = { produced: 0, delivered: 0, drops: {} as Record<string, number> };
+  await eventually(async () => {
+    const produced = (await a.stats()).records;
+    const drops = await logDrops(a.metricsUrl);
+    const delivered = distinctRecords(...endpoints.map((e) => e.received)).total;
+    last = { produced, delivered, drops };
+    return delivered + (drops.queue_full ?? 0) + (drops.export_failed ?? 0) === produced;
+  }, 30_000);
+  return last;
+}
+
+/** Every log line of the last 2 s of load (the highest `n`s) arrived. */
+async function lastLinesArrived(a: App): Promise<{ expected: number; arrived: number }> {
+  const emitted = (await a.stats()).emitted;
+  const lines = distinctRecords(...endpoints.map((e) => e.received)).lines;
+  let arrived = 0;
+  for (let n = emitted - 2 * RATE + 1; n <= emitted; n++) if (lines.has(n)) arrived++;
+  return { expected: 2 * RATE, arrived };
+}
+
+function report(name: string, healthy: LoadResult, bad: LoadResult, extra: Record<string, unknown>): void {
+  // one line per case in the test output, for BENCHMARKS.md
+  console.log(`${name}: healthy p99 ${healthy.p99.toFixed(2)} ms, misbehaving p99 ${bad.p99.toFixed(2)} ms (bound ${latencyBound(healthy.p99).toFixed(1)} ms) ${JSON.stringify(extra)}`);
+}
+
+test('endpoint absent at start: the app is not slowed, overflow past the cap is counted, delivery starts when it appears', async () => {
+  const port = await freePort(); // nothing listens yet
+  app = await startApp(appEnv(`http://127.0.0.1:${port}/v1/logs`));
+  const bad = await runLoad(`${app.url}/op`, BAD_S, RATE);
+  const producedInOutage = (await app.stats()).records;
+  const dropsInOutage = await logDrops(app.metricsUrl);
+  await endpoint(port);
+  const healthy = await runLoad(`${app.url}/op`, RECOVERY_S, RATE);
+  const end = await accountFor(app);
+  const last = await lastLinesArrived(app);
+  report('absent at start', healthy, bad, { producedInOutage, dropsInOutage, end, last });
+
+  noFailures(bad, 'while absent');
+  noFailures(healthy, 'after it appeared');
+  expect(bad.p99).toBeLessThanOrEqual(latencyBound(healthy.p99));
+  expect(dropsInOutage.queue_full ?? 0).toBeGreaterThan(0); // 4000 records into a queue of 2048
+  expect(dropsInOutage.queue_full ?? 0).toBeLessThanOrEqual(producedInOutage - MAX_QUEUE);
+  expect(end.delivered + (end.drops.queue_full ?? 0) + (end.drops.export_failed ?? 0)).toBe(end.produced);
+  expect(last.arrived).toBe(last.expected);
+});
+
+test('endpoint killed mid-run and restarted: nothing is lost for lack of room, the failed batch is counted, delivery resumes', async () => {
+  const port = await freePort();
+  const first = await endpoint(port);
+  app = await startApp(appEnv(first.url));
+  await runLoad(`${app.url}/op`, 2, RATE); // warm-up
+  const healthy = await runLoad(`${app.url}/op`, HEALTHY_S, RATE);
+  let restarted: OtlpLogsEndpoint | undefined;
+  const outage = (async () => {
+    await sleep(2_000);
+    await first.stop(); // killed: connections reset, port closed
+    await sleep(3_000); // ~1500 records produced meanwhile: fewer than the queue holds
+    restarted = await endpoint(port);
+  })();
+  const bad = await runLoad(`${app.url}/op`, BAD_S, RATE);
+  await outage;
+  const recovery = await runLoad(`${app.url}/op`, RECOVERY_S, RATE);
+  const end = await accountFor(app);
+  const last = await lastLinesArrived(app);
+  report('killed mid-run', healthy, bad, { end, last, restartedReceived: restarted?.received.length });
+
+  noFailures(healthy, 'healthy');
+  noFailures(bad, 'kill and restart');
+  noFailures(recovery, 'recovery');
+  expect(bad.p99).toBeLessThanOrEqual(latencyBound(healthy.p99));
+  expect(end.drops.queue_full ?? 0).toBe(0); // the outage fitted in the queue
+  expect(end.delivered + (end.drops.export_failed ?? 0)).toBe(end.produced);
+  expect(last.arrived).toBe(last.expected);
+});
+
+test('slow endpoint (5 s per response): the app is not slowed, the queue holds its cap, the rest is counted', async () => {
+  const ep = await endpoint();
+  app = await startApp(appEnv(ep.url));
+  await runLoad(`${app.url}/op`, 2, RATE);
+  const healthy = await runLoad(`${app.url}/op`, HEALTHY_S, RATE);
+  const before = { produced: (await app.stats()).records, drops: await logDrops(app.metricsUrl) };
+  ep.mode = { delayMs: 5_000 };
+  const bad = await runLoad(`${app.url}/op`, BAD_S, RATE);
+  const after = { produced: (await app.stats()).records, drops: await logDrops(app.metricsUrl) };
+  ep.mode = 'ok';
+  const recovery = await runLoad(`${app.url}/op`, RECOVERY_S, RATE);
+  const end = await accountFor(app);
+  const last = await lastLinesArrived(app);
+  const producedInOutage = after.produced - before.produced;
+  const queueFull = (after.drops.queue_full ?? 0) - (before.drops.queue_full ?? 0);
+  report('slow 5 s', healthy, bad, { producedInOutage, queueFull, end, last });
+
+  noFailures(healthy, 'healthy');
+  noFailures(bad, 'slow endpoint');
+  noFailures(recovery, 'recovery');
+  expect(bad.p99).toBeLessThanOrEqual(latencyBound(healthy.p99));
+  expect(before.drops.queue_full ?? 0).toBe(0);
+  // one 512-record batch per 5 s cannot keep up with 500 records/s: the queue overflows, and only past its cap
+  expect(queueFull).toBeGreaterThan(0);
+  expect(queueFull).toBeLessThanOrEqual(producedInOutage - MAX_QUEUE + BATCH);
+  expect(end.delivered + (end.drops.queue_full ?? 0) + (end.drops.export_failed ?? 0)).toBe(end.produced);
+  expect(end.drops.export_failed ?? 0).toBe(0); // slow is not failed: 5 s is within the 10 s export timeout
+  expect(last.arrived).toBe(last.expected);
+});
+
+test('endpoint answering 503: retried, then counted as export_failed; overflow counted past the cap; delivery resumes', async () => {
+  const ep = await endpoint();
+  app = await startApp(appEnv(ep.url));
+  await runLoad(`${app.url}/op`, 2, RATE);
+  const healthy = await runLoad(`${app.url}/op`, HEALTHY_S, RATE);
+  const before = { produced: (await app.stats()).records, drops: await logDrops(app.metricsUrl) };
+  const requestsBefore = ep.requests;
+  ep.mode = 'unavailable';
+  const bad = await runLoad(`${app.url}/op`, BAD_S, RATE);
+  const after = { produced: (await app.stats()).records, drops: await logDrops(app.metricsUrl) };
+  const requestsInOutage = ep.requests - requestsBefore;
+  ep.mode = 'ok';
+  const recovery = await runLoad(`${app.url}/op`, RECOVERY_S, RATE);
+  const end = await accountFor(app);
+  const last = await lastLinesArrived(app);
+  const producedInOutage = after.produced - before.produced;
+  const queueFull = (after.drops.queue_full ?? 0) - (before.drops.queue_full ?? 0);
+  report('503', healthy, bad, { producedInOutage, queueFull, requestsInOutage, end, last });
+
+  noFailures(healthy, 'healthy');
+  noFailures(bad, '503');
+  noFailures(recovery, 'recovery');
+  expect(bad.p99).toBeLessThanOrEqual(latencyBound(healthy.p99));
+  expect(requestsInOutage).toBeGreaterThanOrEqual(2); // the exporter retried
+  expect(queueFull).toBeLessThanOrEqual(Math.max(0, producedInOutage - MAX_QUEUE + BATCH));
+  expect(end.drops.export_failed ?? 0).toBeGreaterThan(0);
+  expect(end.delivered + (end.drops.queue_full ?? 0) + (end.drops.export_failed ?? 0)).toBe(end.produced);
+  expect(last.arrived).toBe(last.expected);
+});
