@@ -51,6 +51,10 @@ for (const name of BENCHMARKS) {
   console.log(`\n## ${name}\n`);
   results.push(await run(name));
 }
+if (!SMOKE && (!only || only.has('redaction'))) {
+  console.log('\n## charts\n');
+  results.push({ ...(await run('charts')), table: true });
+}
 console.log('\n## Summary\n');
 console.log('| benchmark | exit | table printed | seconds |');
 console.log('|---|---|---|---:|');

@@ -5,6 +5,8 @@
 //                            (Prometheus /metrics server, logs to stdout, OTLP/HTTP when
 //                            OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT is set) + instrumentOidcProvider()
 //   BENCH_MODE=plain         the same createAuthServer() call, no oauth-otel loaded at all
+//   BENCH_MODE=init-only     initTelemetry() as above, no adapter (diagnostics: the cost of the
+//                            loaded SDKs alone, without any recording on the request path)
 // Both add one static confidential client for the refresh_token benchmark (code + refresh grants).
 // Env: PORT (required), METRICS_PORT (instrumented), the standard OTEL_* / LOG_LEVEL / NODE_ENV.
 // With an IPC channel (fork), answers {type:'stats'} with CPU time, memory, store size and the
@@ -14,13 +16,13 @@ import { REFRESH_CLIENT } from './clients.mjs';
 
 const env = process.env;
 const set = (v) => v !== undefined && v.trim() !== '';
-const mode = env.BENCH_MODE === 'plain' ? 'plain' : 'instrumented';
+const mode = ['plain', 'init-only'].includes(env.BENCH_MODE) ? env.BENCH_MODE : 'instrumented';
 
 let telemetry;
 let instrumentOidcProvider;
-if (mode === 'instrumented') {
+if (mode !== 'plain') {
   const { initTelemetry } = await import('oauth-otel');
-  ({ instrumentOidcProvider } = await import('oauth-otel/oidc-provider'));
+  if (mode === 'instrumented') ({ instrumentOidcProvider } = await import('oauth-otel/oidc-provider'));
   // The options of examples/auth-server/src/main.mjs, verbatim.
   telemetry = await initTelemetry({
     ...(set(env.OTEL_SERVICE_NAME) ? {} : { serviceName: 'auth-server' }),

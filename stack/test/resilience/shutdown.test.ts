@@ -7,7 +7,7 @@
  *    printed at the signal) arrives at the endpoint, and none after it;
  *  - with an endpoint that never answers, the process still ends within the timeout (+ 3 s slack).
  */
-import { OtlpLogsEndpoint, distinctRecords, requireBuild, runLoad, sleep, startApp, type App } from './support';
+import { OtlpLogsEndpoint, distinctRecords, requireBuild, runLoad, sleep, startApp, within, type App } from './support';
 
 jest.setTimeout(90_000);
 
@@ -42,7 +42,7 @@ test('SIGTERM during load: everything queued is flushed before exit, 0 records l
   expect(ep.received).toHaveLength(0);
   const signalled = Date.now();
   app.child.kill('SIGTERM');
-  const exit = await Promise.race([app.exited, sleep(SHUTDOWN_TIMEOUT_MS + 5_000).then(() => undefined)]);
+  const exit = await within(app.exited, SHUTDOWN_TIMEOUT_MS + 5_000);
   const exitMs = Date.now() - signalled;
   await load; // the app refused (503) or closed the connections after the signal
   const at = sigtermLine(app);
@@ -67,7 +67,7 @@ test('SIGTERM with an endpoint that never answers: the process still ends within
   expect(ep.requests).toBeGreaterThan(0); // an export is stuck in flight
   const signalled = Date.now();
   app.child.kill('SIGTERM');
-  const exit = await Promise.race([app.exited, sleep(SHUTDOWN_TIMEOUT_MS + 10_000).then(() => undefined)]);
+  const exit = await within(app.exited, SHUTDOWN_TIMEOUT_MS + 10_000);
   const exitMs = Date.now() - signalled;
   await load;
   console.log(`SIGTERM with a hanging endpoint: exit after ${exitMs} ms by ${JSON.stringify(exit)}`);

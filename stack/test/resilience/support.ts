@@ -124,5 +124,15 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
   }
 }
 
+/** `promise`, or undefined after `ms` (the timer never outlives the race). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The latency bound the resilience tests state: misbehaving p99 ≤ 3 × healthy p99 + 20 ms. */
 export const latencyBound = (healthyP99: number) => 3 * healthyP99 + 20;
