@@ -30,6 +30,8 @@ export class Runtime {
   readonly pendingEvents: OAuthEvent[] = [];
   /** Key of token / flow-id fingerprints; per process unless configured. */
   fingerprintKey: Buffer = randomBytes(32);
+  /** HMAC with the key's pads precomputed (built lazily from fingerprintKey). */
+  fingerprinter: ((value: string) => string) | undefined;
   private dropListener: ((signal: TelemetrySignal, reason: TelemetryDropReason, n: number) => void) | undefined;
 
   countDrop(signal: TelemetrySignal, reason: TelemetryDropReason, n: number): void {
