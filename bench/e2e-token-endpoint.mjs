@@ -7,7 +7,9 @@
 //
 //   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 5] [--seconds 15]
 //       [--warmup 5] [--connections 10] [--grants client_credentials,refresh_token]
-//       [--profiles info,debug]
+//       [--profiles info,debug] [--cpu-prof DIR]
+// --cpu-prof DIR: both servers run with node --cpu-prof (V8 CPU profiles written to DIR at exit,
+// for Chrome DevTools or speedscope); profiling slows them, so the ratios of such a run mean little.
 //
 // Profiles (the instrumented server's LOG_LEVEL; OTLP export to a live local sink in both):
 //   info   production level: every token request updates the Prometheus counters; log records
@@ -36,6 +38,8 @@ const WARMUP = Number(arg('warmup', SMOKE ? 1 : 5));
 const CONNECTIONS = Number(arg('connections', 10));
 const GRANTS = arg('grants', 'client_credentials,refresh_token').split(',');
 const PROFILES = arg('profiles', SMOKE ? 'debug' : 'info,debug').split(',');
+const CPU_PROF = arg('cpu-prof', undefined);
+const execArgv = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
 const TARGET = { throughputRatio: 0.99, p99Ratio: 1.02 };
 
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
@@ -54,8 +58,8 @@ let failed = false;
 try {
   for (const profile of PROFILES) {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'auth-server-bench' };
-    const plain = await startServer('plain', env);
-    const inst = await startServer('instrumented', { ...env, LOG_LEVEL: profile });
+    const plain = await startServer('plain', env, { execArgv });
+    const inst = await startServer('instrumented', { ...env, LOG_LEVEL: profile }, { execArgv });
     const servers = { plain, instrumented: inst };
     const sinkBefore = sink.requests;
     try {

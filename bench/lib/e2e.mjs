@@ -222,14 +222,19 @@ export async function tokenLoad(server, { grant, seconds, connections = 10, pool
 }
 
 export function packageVersions() {
+  // read the files directly: several packages do not export ./package.json
   const v = (p) => {
-    try {
-      return JSON.parse(readFileSync(require.resolve(`${p}/package.json`, { paths: [ROOT, join(ROOT, 'examples/auth-server')] }), 'utf8')).version;
-    } catch {
-      return undefined;
+    for (const dir of ['node_modules', 'packages/oauth-otel/node_modules', 'examples/auth-server/node_modules', 'packages']) {
+      const f = join(ROOT, dir, p === 'oauth-otel' && dir === 'packages' ? 'oauth-otel' : p, 'package.json');
+      try {
+        return JSON.parse(readFileSync(f, 'utf8')).version;
+      } catch {
+        /* next */
+      }
     }
+    return undefined;
   };
-  return Object.fromEntries(['oauth-otel', 'oidc-provider', 'autocannon', '@opentelemetry/api', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@opentelemetry/exporter-logs-otlp-proto', '@opentelemetry/exporter-prometheus', 'winston'].map((p) => [p, v(p)]).filter(([, x]) => x));
+  return Object.fromEntries(['oauth-otel', 'oidc-provider', 'autocannon', '@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@opentelemetry/exporter-logs-otlp-proto', '@opentelemetry/exporter-prometheus', 'winston', '@opentelemetry/winston-transport'].map((p) => [p, v(p)]).filter(([, x]) => x));
 }
 
 export function machineInfo() {

@@ -62,7 +62,20 @@ export function barPanels({ title, subtitle, panels, columns = 2, width = 980, p
  */
 export function lineChart({ title, subtitle, xLabel, yLabel, series, hlines = [], width = 980, height = 420, yMax }) {
   const top = subtitle ? 64 : 44;
-  const L = 70, R = width - 20, T = top + 10, B = height - 70;
+  // legend items, wrapped into rows below the plot
+  const items = [];
+  {
+    let lx = 70, row = 0;
+    for (const s of series) {
+      const w = 40 + s.name.length * 6.5;
+      if (lx + w > width - 10 && lx > 70) (row++, (lx = 70));
+      items.push({ x: lx, row });
+      lx += w;
+    }
+  }
+  const legendRows = (items.at(-1)?.row ?? 0) + 1;
+  height += (legendRows - 1) * 18;
+  const L = 70, R = width - 20, T = top + 10, B = height - 52 - legendRows * 18;
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const xmax = Math.max(1, ...xs);
   const ymaxData = Math.max(...series.flatMap((s) => s.points.map((p) => p[1])), ...hlines.map((h) => h.y));
@@ -83,11 +96,11 @@ export function lineChart({ title, subtitle, xLabel, yLabel, series, hlines = []
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join('');
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
   });
-  let lx = L;
   series.forEach((s, i) => {
     const color = s.color ?? COLORS[(i + 1) % COLORS.length];
-    out.push(`<line x1="${lx}" x2="${lx + 18}" y1="${height - 20}" y2="${height - 20}" stroke="${color}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="${lx + 24}" y="${height - 16}">${esc(s.name)}</text>`);
-    lx += 40 + s.name.length * 6.5;
+    const { x: lx, row } = items[i];
+    const ly = height - 20 - (legendRows - 1 - row) * 18;
+    out.push(`<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2.5"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="${lx + 24}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
