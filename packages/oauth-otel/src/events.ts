@@ -4,7 +4,7 @@
  * dashboards, rules and docs is checked against it, and a test proves the API emits nothing else.
  */
 import type { SecurityEventType, Severity } from './vocabulary';
-import type { OAuthEventLevel, Priority } from './api/events';
+import { PRIORITY, type OAuthEventLevel, type Priority } from './api/events';
 
 export interface OperationEventDefinition {
   readonly name: string;
@@ -22,9 +22,8 @@ export interface SecurityEventDefinition {
 }
 
 const op = (name: string, level: OAuthEventLevel, description: string): OperationEventDefinition => Object.freeze({ name, level, description });
-const PRIO: Record<Severity, Priority> = { critical: 'P0', high: 'P1', medium: 'P2', low: 'P3' };
 const sec = (name: string, type: SecurityEventType, severity: Severity, description: string): SecurityEventDefinition =>
-  Object.freeze({ name, type, severity, priority: PRIO[severity], description });
+  Object.freeze({ name, type, severity, priority: PRIORITY[severity], description });
 
 export const OPERATION_EVENTS: readonly OperationEventDefinition[] = Object.freeze([
   op('oauth_flow_initiated', 'info', 'flowStarted(): an authorization flow started.'),
