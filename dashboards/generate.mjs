@@ -7,7 +7,7 @@
 //
 // Metric names, labels and values come from packages/oauth-otel/src/instruments.ts and
 // vocabulary.ts; log fields from packages/oauth-otel/src/logs/schema.ts. stack/test/dashboards.test.ts
-// and logql.test.ts check every query against them; tools/dashboard-check validates the JSON.
+// and logql.test.ts check every query against them; stack/tools/dashboard-check validates the JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,7 +134,7 @@ const ANNOTATIONS = {
 
 /**
  * Increase of a counter over R that also counts series born inside R (a counter series appears
- * at its first increment, which increase() cannot see). See rules/prometheus/oauth-alerts.yml.
+ * at its first increment, which increase() cannot see). See stack/rules/prometheus/oauth-alerts.yml.
  */
 function countOver(sel, range = '$__range') {
   return `((${sel} unless (${sel} offset ${range})) and on (job, instance) (up offset ${range})) or increase(${sel}[${range}])`;

@@ -35,8 +35,8 @@ process.on('exit', stopAll);
 const metricsPort = await freePort();
 const promPort = await freePort();
 const dir = mkdtempSync(join(tmpdir(), 'oauth-otel-shots-'));
-start(process.execPath, [join(root, 'stack/traffic/driver.mjs')], { METRICS_PORT: String(metricsPort), DRIVER_INTERVAL_MS: '50', DRIVER_MAX_SECONDS: String(Math.ceil(warmupMs / 1000) + 300) });
-writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\nrule_files:\n  - ${join(root, 'rules/prometheus')}/*.yml\nscrape_configs:\n  - job_name: oauth-traffic\n    static_configs:\n      - targets: ['127.0.0.1:${metricsPort}']\n        labels: { service: oauth-traffic, environment: demo }\n`);
+start(process.execPath, [join(root, 'scripts/traffic/driver.mjs')], { METRICS_PORT: String(metricsPort), DRIVER_INTERVAL_MS: '50', DRIVER_MAX_SECONDS: String(Math.ceil(warmupMs / 1000) + 300) });
+writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\nrule_files:\n  - ${join(root, 'stack/rules/prometheus')}/*.yml\nscrape_configs:\n  - job_name: oauth-traffic\n    static_configs:\n      - targets: ['127.0.0.1:${metricsPort}']\n        labels: { service: oauth-traffic, environment: demo }\n`);
 start(bins.prometheus, ['--log.level=warn', `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
 
 const prom = `http://127.0.0.1:${promPort}`;

@@ -1,7 +1,7 @@
 /**
  * docker-compose.yml and every config it mounts, validated without a Docker engine:
  *
- * - tools/compose-check (Go): the official compose-spec/compose-go loader (schema, interpolation,
+ * - stack/tools/compose-check (Go): the official compose-spec/compose-go loader (schema, interpolation,
  *   consistency) plus the stack's own rules (mounts exist, ports on 127.0.0.1 only, Loki unpublished,
  *   required secrets, collector image = stack/collector/manifest.yaml). Its `go test` proves each rule
  *   fails on a broken fixture.
@@ -159,7 +159,7 @@ async function ensureHtpasswd(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // compose-check: build, run, and its own tests
 
-const CHECKER_DIR = join(ROOT, 'tools', 'compose-check');
+const CHECKER_DIR = join(ROOT, 'stack', 'tools', 'compose-check');
 const CHECKER_BIN = join(cacheDir(), 'bin', 'compose-check');
 const GO_ENV = { GOTOOLCHAIN: 'local' };
 const NEXT_APP_EXISTS = existsSync(join(ROOT, 'examples', 'next-app', 'package.json'));
@@ -171,7 +171,7 @@ let checkerOutput = '';
 beforeAll(async () => {
   mkdirSync(dirname(CHECKER_BIN), { recursive: true });
   const build = await runCommand('go', ['build', '-o', CHECKER_BIN, '.'], { cwd: CHECKER_DIR, env: GO_ENV, timeoutMs: 540_000 });
-  if (build.code !== 0) throw new Error(`go build tools/compose-check failed:\n${build.stderr}`);
+  if (build.code !== 0) throw new Error(`go build stack/tools/compose-check failed:\n${build.stderr}`);
 
   const out = join(makeScratchDir('compose-check'), 'report.json');
   const args = ['-C', ROOT, '-f', 'docker-compose.yml', '-env-file', '.env.example', '-json', out];
@@ -184,7 +184,7 @@ beforeAll(async () => {
   project = report.project;
 });
 
-describe('docker-compose.yml (tools/compose-check: compose-spec/compose-go loader + stack rules)', () => {
+describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go loader + stack rules)', () => {
   test('go test: every rule of the checker fails on a fixture that breaks it', async () => {
     const res = await runCommand('go', ['test', './...'], { cwd: CHECKER_DIR, env: GO_ENV, timeoutMs: 540_000 });
     expect({ code: res.code, out: res.stdout + res.stderr }).toEqual({ code: 0, out: expect.stringContaining('ok') });
@@ -323,7 +323,7 @@ describe('Prometheus config (promtool, and a real Prometheus with the rendered w
     const res = await runCommand(promtool, ['check', 'config', configFile]);
     const out = res.stdout + res.stderr;
     expect({ code: res.code, out }).toEqual({ code: 0, out: expect.stringContaining('SUCCESS') });
-    const ruleFiles = readdirSync(join(ROOT, 'rules/prometheus')).filter((f) => f.endsWith('.yml'));
+    const ruleFiles = readdirSync(join(ROOT, 'stack/rules/prometheus')).filter((f) => f.endsWith('.yml'));
     expect(ruleFiles.length).toBeGreaterThan(0);
     for (const f of ruleFiles) expect(out).toContain(f);
     expect(out).not.toMatch(/FAILED/);
@@ -399,8 +399,8 @@ describe('Prometheus config (promtool, and a real Prometheus with the rendered w
     const rules = (await (await fetch(`${promUrl}/api/v1/rules`, { headers: auth })).json()) as any;
     const loadedGroups = rules.data.groups.map((g: any) => g.name).sort();
     const fileGroups: string[] = [];
-    for (const f of readdirSync(join(ROOT, 'rules/prometheus')).filter((x) => x.endsWith('.yml'))) {
-      for (const g of yamlFile(join(ROOT, 'rules/prometheus', f)).groups ?? []) fileGroups.push(g.name);
+    for (const f of readdirSync(join(ROOT, 'stack/rules/prometheus')).filter((x) => x.endsWith('.yml'))) {
+      for (const g of yamlFile(join(ROOT, 'stack/rules/prometheus', f)).groups ?? []) fileGroups.push(g.name);
     }
     expect(loadedGroups).toEqual(fileGroups.sort());
     expect(loadedGroups.length).toBeGreaterThan(0);
@@ -529,13 +529,13 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     }
   });
 
-  test('ruler reads rules/loki for the tenant the collector and Grafana use', () => {
+  test('ruler reads stack/rules/loki for the tenant the collector and Grafana use', () => {
     const c = cfg();
     expect(c.ruler.storage.type).toBe('local');
     const dir = c.ruler.storage.local.directory as string;
     const mount = (loki().volumes ?? []).find((v) => v.type === 'bind' && posix.dirname(v.target) === dir);
     expect(mount).toBeDefined();
-    expect(rel(mount!.source)).toBe('rules/loki');
+    expect(rel(mount!.source)).toBe('stack/rules/loki');
     expect(mount!.read_only).toBe(true);
     const tenant = posix.basename(mount!.target);
 
@@ -558,7 +558,7 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     expect(resolveGrafanaValue(ds.secureJsonData.httpHeaderValue1, grafanaVars)).toBe(tenant);
   });
 
-  test('LogQL in rules/loki and dashboards/*.json selects and groups only by index labels this stack produces', () => {
+  test('LogQL in stack/rules/loki and dashboards/*.json selects and groups only by index labels this stack produces', () => {
     // Resource attributes the apps send: OTEL_SERVICE_NAME -> service.name, the keys of
     // OTEL_RESOURCE_ATTRIBUTES, and deployment.environment.name, which oauth-otel always sets
     // (packages/oauth-otel/src/init/resource.ts).
@@ -592,9 +592,9 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     );
 
     const queries: { where: string; expr: string }[] = [];
-    for (const f of readdirSync(join(ROOT, 'rules/loki')).filter((x) => /\.ya?ml$/.test(x))) {
-      for (const g of yamlFile(join(ROOT, 'rules/loki', f)).groups ?? []) {
-        for (const r of g.rules ?? []) queries.push({ where: `rules/loki/${f} ${r.alert ?? r.record}`, expr: r.expr });
+    for (const f of readdirSync(join(ROOT, 'stack/rules/loki')).filter((x) => /\.ya?ml$/.test(x))) {
+      for (const g of yamlFile(join(ROOT, 'stack/rules/loki', f)).groups ?? []) {
+        for (const r of g.rules ?? []) queries.push({ where: `stack/rules/loki/${f} ${r.alert ?? r.record}`, expr: r.expr });
       }
     }
     const dashDir = join(ROOT, 'dashboards');
@@ -633,11 +633,11 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     expect({ produced: [...produced].sort(), problems: [...new Set(problems)] }).toEqual({ produced: [...produced].sort(), problems: [] });
   });
 
-  test('rule files in rules/loki parse as rule groups', () => {
-    const files = readdirSync(join(ROOT, 'rules/loki')).filter((f) => /\.ya?ml$/.test(f));
+  test('rule files in stack/rules/loki parse as rule groups', () => {
+    const files = readdirSync(join(ROOT, 'stack/rules/loki')).filter((f) => /\.ya?ml$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
-      const doc = yamlFile(join(ROOT, 'rules/loki', f));
+      const doc = yamlFile(join(ROOT, 'stack/rules/loki', f));
       expect({ f, groups: Array.isArray(doc?.groups) && doc.groups.length > 0 }).toEqual({ f, groups: true });
       // Loki's ruler can only store recording-rule results through remote write.
       const records = (doc.groups as any[]).flatMap((g) => g.rules ?? []).filter((r: any) => r.record);

@@ -1,5 +1,5 @@
 /**
- * The Grafana dashboards: strict schema validation with grafana-foundation-sdk (tools/dashboard-check),
+ * The Grafana dashboards: strict schema validation with grafana-foundation-sdk (stack/tools/dashboard-check),
  * the generator is in sync, the variables the issue asks for, and every PromQL query (dashboards and
  * ```promql blocks of the docs) parses and names only catalog metrics, labels and label values.
  */

@@ -1,5 +1,5 @@
 /**
- * Every LogQL query the project ships (Loki panels of the dashboards, rules/loki, ```logql blocks of
+ * Every LogQL query the project ships (Loki panels of the dashboards, stack/rules/loki, ```logql blocks of
  * the docs and READMEs) parses with @grafana/lezer-logql and filters only on fields of the log
  * schema (LOG_QUERY_FIELDS) and the Loki index labels, with `event` values the package emits.
  * Loki itself cannot run here (real-backends.md), so this is the check LogQL gets.

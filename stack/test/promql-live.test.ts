@@ -4,7 +4,7 @@
  *
  * Prometheus (Debian 2.42) runs on a free 127.0.0.1 port with a temporary data directory, a 1 s
  * scrape and rule-evaluation interval and both rule files loaded (so recording rules and ALERTS have
- * data). It scrapes stack/traffic/driver.mjs, a real process that drives every OAuth operation and
+ * data). It scrapes scripts/traffic/driver.mjs, a real process that drives every OAuth operation and
  * security event of the package API, labelled service="api", environment="prod" (the placeholder
  * values the docs' queries use). One more target serves a fixed `otel_metric_overflow="true"` series,
  * since the driver stays under the SDK's cardinality limit.
@@ -26,7 +26,7 @@ import { freePort, queryPrometheus, spawnServer, startPrometheus, stopAll, waitF
 
 jest.setTimeout(240_000);
 
-const DRIVER = join(REPO_ROOT, 'stack', 'traffic', 'driver.mjs');
+const DRIVER = join(REPO_ROOT, 'scripts', 'traffic', 'driver.mjs');
 const PACKAGE_DIST = join(REPO_ROOT, 'packages', 'oauth-otel', 'dist', 'index.js');
 const TARGET_LABELS = { service: 'api', environment: 'prod' };
 

@@ -51,8 +51,8 @@ const rel = (file: string) => relative(REPO_ROOT, file);
 // Files
 
 export const DASHBOARD_DIR = join(REPO_ROOT, 'dashboards');
-export const PROMETHEUS_RULE_DIR = join(REPO_ROOT, 'rules', 'prometheus');
-export const LOKI_RULE_DIR = join(REPO_ROOT, 'rules', 'loki');
+export const PROMETHEUS_RULE_DIR = join(REPO_ROOT, 'stack', 'rules', 'prometheus');
+export const LOKI_RULE_DIR = join(REPO_ROOT, 'stack', 'rules', 'loki');
 
 const listFiles = (dir: string, suffix: string) =>
   existsSync(dir)
@@ -195,7 +195,7 @@ export function extractRuleQueries(file: string, lang: QueryLang): ExtractedQuer
   }));
 }
 
-/** Names of every recording rule in rules/prometheus. */
+/** Names of every recording rule in stack/rules/prometheus. */
 export function recordingRuleNames(): string[] {
   return prometheusRuleFiles().flatMap((f) => readRules(f).flatMap((r) => (r.record ? [r.record] : [])));
 }

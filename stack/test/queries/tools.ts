@@ -1,5 +1,5 @@
 /**
- * The external tools the query tests run: the Go dashboard checker (built from tools/dashboard-check
+ * The external tools the query tests run: the Go dashboard checker (built from stack/tools/dashboard-check
  * into the cache, keyed by its sources) and promtool.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ export function cacheDir(): string {
   return process.env.OAUTH_OTEL_CACHE || join(homedir(), '.cache', 'oauth-otel');
 }
 
-const CHECKER_DIR = join(REPO_ROOT, 'tools', 'dashboard-check');
+const CHECKER_DIR = join(REPO_ROOT, 'stack', 'tools', 'dashboard-check');
 
 /** Build (once per source version) and return the path of the dashboard-check binary. */
 export function dashboardCheckBinary(): string {
