@@ -518,7 +518,7 @@ function security() {
       'Critical and high security events',
       'P0 and P1 security event records from Loki, newest first; open a record for its fields (provider, reason, fingerprints, trace_id).',
       g(0, 23, 24, 12),
-      `${LS} | severity=~"critical|high"`,
+      `${LS} | oauth_security_severity=~"critical|high"`,
     ),
     logs(
       'All security events for the selected providers',

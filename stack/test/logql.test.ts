@@ -55,9 +55,10 @@ describe('the static LogQL check itself', () => {
     ['an event name the package does not emit', '{service_name="a"} | event="pkce_replay_prevented"', 'not one of'],
     ['a json parser (fields are structured metadata)', '{service_name="a"} | json | event="oauth_flow_success"', 'parser stage'],
     ['a stream selector on structured metadata', '{service_name="a", event="x"}', 'stream selector on event'],
-    ['a selector Loki refuses (only empty-matching matchers)', '{service_name=~".*"} | severity="high"', 'does not match the empty string'],
-    ['a numeric filter on a string field', '{service_name="a"} | severity > 3', 'numeric filter on severity'],
-    ['a severity value outside the schema', '{service_name="a"} | severity="error"', 'value "error"'],
+    ['a selector Loki refuses (only empty-matching matchers)', '{service_name=~".*"} | oauth_security_severity="high"', 'does not match the empty string'],
+    ['a numeric filter on a string field', '{service_name="a"} | oauth_security_severity > 3', 'numeric filter on oauth_security_severity'],
+    ['a severity value outside the schema', '{service_name="a"} | oauth_security_severity="error"', 'value "error"'],
+    ['the bare severity key (renamed: log stores read it as the level)', '{service_name="a"} | severity="high"', 'not a field of the log schema'],
     ['a grouping by a nested seed field', 'sum by (metadata_serverUuid) (count_over_time({service_name="a"} [5m]))', 'grouping by metadata_serverUuid'],
     ['a syntax error', '{service_name="a"} | event="x" bad', 'syntax error'],
   ])('flags %s', (_n, expr, message) => {

@@ -48,7 +48,7 @@ test('security events arrive through the collector with their schema fields quer
     const [row] = await waitForVictoriaLogs(vl!.url, `"service.name":"${service}" AND event:${name}`, { timeoutMs: 60_000 });
     expect(row).toMatchObject({
       event: name,
-      severity: def.severity,
+      'oauth.security_severity': def.severity,
       priority: def.priority,
       'oauth.security_event_type': def.type,
       'oauth.provider': 'idp.example',

@@ -104,7 +104,7 @@ export { EVENT_NAMES };
 export const LOG_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {
   event: EVENT_NAMES,
   event_name: EVENT_NAMES,
-  severity: ['critical', 'high', 'medium', 'low'],
+  oauth_security_severity: ['critical', 'high', 'medium', 'low'],
   priority: ['P0', 'P1', 'P2', 'P3'],
   severity_text: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
 };

@@ -1,6 +1,7 @@
 import { emitEvent, PRIORITY, SECURITY_LEVEL, type EventAttributes } from './events';
 import { internalError, args, flowRef, ident, metrics, provider, tokenRef } from './common';
 import { Vocabulary } from '../metrics/labels';
+import { ATTR_SECURITY_SEVERITY } from '../logs/schema';
 import {
   SECURITY_EVENT_SEVERITY,
   SECURITY_EVENT_TYPE,
@@ -47,7 +48,7 @@ export function recordSecurityEvent(
     severity,
     message,
     attributes: {
-      severity,
+      [ATTR_SECURITY_SEVERITY]: severity,
       priority: PRIORITY[severity],
       'oauth.security_event_type': t,
       'oauth.provider': provider(ctx.provider),

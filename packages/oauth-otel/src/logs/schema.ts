@@ -25,6 +25,21 @@ export interface LogField {
   readonly description: string;
 }
 
+/**
+ * The security severity (critical … low) of a security event. Namespaced on purpose: Loki's level
+ * detection (`log_level_fields`, default `level`, `severity`, …, `severity_text`) reads a bare
+ * `severity` key before `severity_text`, which made `detected_level` high/medium/low; Grafana and
+ * log shippers read `severity` as the log level too. Keep the record's level in severity_text only.
+ */
+export const ATTR_SECURITY_SEVERITY = 'oauth.security_severity';
+
+/**
+ * Field names log stores read as the record's level (Loki 3.x default `log_level_fields`, compared
+ * case-insensitively, `.` as `_`). Only `level` (JSON) and `severity_text` may carry them, with the
+ * record's real level.
+ */
+export const LEVEL_FIELD_NAMES: readonly string[] = Object.freeze(['level', 'log_level', 'severity', 'severitytext', 'lvl', 'severity_text']);
+
 const f = (key: string, source: LogFieldSource, type: 'string' | 'number', description: string): LogField =>
   Object.freeze({ key, query: key.replace(/\./g, '_'), source, type, description });
 
@@ -32,11 +47,11 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f('time', 'record', 'string', 'JSON: ISO-8601 time. OTLP: the record timestamp.'),
   f('level', 'record', 'string', 'JSON: level name (same as severity_text).'),
   f('message', 'record', 'string', 'JSON: human-readable message. OTLP: the record body (the Loki log line).'),
-  f('event', 'attribute', 'string', 'Event name (also the OTel record eventName, shown by Loki as event_name).'),
-  f('event_name', 'record', 'string', 'OTel record eventName as Loki stores it; equal to `event`.'),
+  f('event', 'attribute', 'string', 'Event name (also the OTel record eventName). Query this one: every Loki version stores it.'),
+  f('event_name', 'record', 'string', 'OTel record eventName as structured metadata; only Loki 3.8 and newer store it (3.7 drops it). Equal to `event`.'),
   f('severity_text', 'record', 'string', 'Level name: trace, debug, info, warn, error, fatal.'),
   f('severity_number', 'record', 'number', 'OTel severity number: 5 debug, 9 info, 13 warn, 17 error, 21 fatal.'),
-  f('severity', 'attribute', 'string', 'Security events only: critical, high, medium, low.'),
+  f(ATTR_SECURITY_SEVERITY, 'attribute', 'string', 'Security events only: critical, high, medium, low (not the log level: see severity_text).'),
   f('priority', 'attribute', 'string', 'Security events only: P0 (critical) … P3 (low).'),
   f('service_name', 'resource', 'string', 'service.name (Loki index label).'),
   f('deployment_environment_name', 'resource', 'string', 'deployment.environment.name (Loki index label).'),

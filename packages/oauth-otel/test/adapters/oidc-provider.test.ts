@@ -326,7 +326,7 @@ describe('refresh-token reuse', () => {
     const reuse = one(records, 'oauth_refresh_token_reuse_detected');
     expect(reuse.severityText).toBe('fatal');
     expect(reuse.attributes).toMatchObject({
-      severity: 'critical',
+      'oauth.security_severity': 'critical',
       priority: 'P0',
       'oauth.security_event_type': 'token_reuse',
       'oauth.provider': '127.0.0.1',
@@ -418,7 +418,7 @@ describe('code and PKCE attacks', () => {
       'oauth_server_error:13',
     ]);
     expect(one(records, 'oauth_authorization_code_replay_detected').attributes).toMatchObject({
-      severity: 'high',
+      'oauth.security_severity': 'high',
       priority: 'P1',
       'oauth.client_id': client.client_id,
       'oauth.token.fingerprint': fingerprint(flow.code),

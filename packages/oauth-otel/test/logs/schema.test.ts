@@ -7,7 +7,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as api from '../../src';
-import { LOG_FIELDS, LOG_KEYS } from '../../src/logs/schema';
+import { ATTR_SECURITY_SEVERITY, LEVEL_FIELD_NAMES, LOG_FIELDS, LOG_KEYS } from '../../src/logs/schema';
 import { EVENT_NAMES, OPERATION_EVENTS, SECURITY_EVENTS } from '../../src/events';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
 import { exerciseAll, exerciseServer } from '../support/exercise';
@@ -85,9 +85,22 @@ test('every event written is in the event catalog, at its documented level and p
   for (const def of SECURITY_EVENTS) {
     const line = out.lines.find((l) => l.event === def.name);
     expect({ event: def.name, emitted: line !== undefined }).toEqual({ event: def.name, emitted: true });
-    expect(line).toMatchObject({ severity: def.severity, priority: def.priority, 'oauth.security_event_type': def.type });
+    expect(line).toMatchObject({ [ATTR_SECURITY_SEVERITY]: def.severity, priority: def.priority, 'oauth.security_event_type': def.type });
   }
   for (const def of OPERATION_EVENTS) expect({ event: def.name, emitted: seen.has(def.name) }).toEqual({ event: def.name, emitted: true });
+});
+
+// Loki (log_level_fields), Grafana and shippers take the level from the first of these keys they
+// find; a security severity under one of them made Loki's detected_level high/medium/low.
+test('no key a log store reads as the level carries anything but the record level', () => {
+  const levelKey = (k: string) => LEVEL_FIELD_NAMES.includes(k.toLowerCase().replace(/[.-]/g, '_'));
+  expect(out.lines.length).toBeGreaterThan(SECURITY_EVENTS.length);
+  for (const line of out.lines) {
+    const keys = Object.keys(line).filter(levelKey).sort();
+    expect({ event: line.event, keys, values: keys.map((k) => line[k]) }).toEqual({ event: line.event, keys: ['level', 'severity_text'], values: [line.level, line.level] });
+  }
+  expect(ep.received.length).toBeGreaterThan(SECURITY_EVENTS.length);
+  for (const rec of ep.received) expect({ event: rec.eventName, keys: Object.keys(rec.attributes).filter(levelKey) }).toEqual({ event: rec.eventName, keys: [] });
 });
 
 test('client ids appear only when logClientId is on (it is here)', () => {

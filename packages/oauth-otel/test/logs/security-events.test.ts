@@ -54,11 +54,11 @@ test.each(CASES)('$event: logged at $level ($priority) on stdout and OTLP, and c
   const rec = got[got.length - 1]!;
   expect(rec.severityNumber).toBe(c.sev);
   expect(rec.severityText).toBe(c.level);
-  expect(rec.attributes).toMatchObject({ event: c.event, severity: c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
+  expect(rec.attributes).toMatchObject({ event: c.event, 'oauth.security_severity': c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
 
   const lines = out.lines.filter((l) => l.event === c.event);
   expect(lines).toHaveLength(linesBefore + 1);
-  expect(lines[lines.length - 1]).toMatchObject({ level: c.level, severity_number: c.sev, severity: c.severity, priority: c.priority, service_name: 'security-test' });
+  expect(lines[lines.length - 1]).toMatchObject({ level: c.level, severity_number: c.sev, 'oauth.security_severity': c.severity, priority: c.priority, service_name: 'security-test' });
 
   const after = await scrape(handle.metricsUrl!);
   expect(valueOf(after.families, 'oauth_security_events_total', { event_type: c.type, severity: c.severity })).toBe(secBefore + 1);
