@@ -72,14 +72,14 @@ const VARIABLES = [
   queryVariable(
     'service',
     'Service',
-    'label_values(target_info, service)',
-    'The `service` target label of the scrape config; Loki panels match it against the service_name index label (service.name). "All" is .+ because Loki needs one non-empty stream matcher.',
+    'label_values(oauth_active_tokens, service)',
+    'The `service` target label of the scrape config, of targets that export oauth-otel metrics (oauth_active_tokens is a gauge every oauth-otel process exports from start), so the collector and other scraped jobs are not listed. Loki panels match it against the service_name index label (service.name). "All" is .+ because Loki needs one non-empty stream matcher.',
     '.+',
   ),
   queryVariable(
     'environment',
     'Environment',
-    'label_values(target_info{service=~"$service"}, environment)',
+    'label_values(oauth_active_tokens{service=~"$service"}, environment)',
     'The `environment` target label of the scrape config; Loki panels match it against deployment_environment_name (deployment.environment.name).',
   ),
   queryVariable(
@@ -449,11 +449,80 @@ function overview() {
       [() => promTarget(`sum by (signal, reason) (rate(oauth_telemetry_dropped_total{${S}}[$__rate_interval])) * 60`, '{{signal}}: {{reason}}')],
       { unit: 'opm', bars: true },
     ),
+    // The recording rules of stack/rules/prometheus/oauth-recording.yml: the same series the alerts
+    // compare, so the panel shows what the alert saw (5m windows, by service and environment).
+    timeseries(
+      'SLO success ratios (5m, recording rules)',
+      'oauth:flow_success_rate:5m, oauth:refresh_success_rate:5m and oauth:pkce_success_rate:5m: the series OAuthFlowSuccessRateLow compares with 95%. 0 when every outcome failed, no value when there was no outcome.',
+      g(0, 21, 12, 8),
+      [
+        () => promTarget(`oauth:flow_success_rate:5m{${S}}`, 'Flows {{service}}'),
+        () => promTarget(`oauth:refresh_success_rate:5m{${S}}`, 'Refreshes {{service}}'),
+        () => promTarget(`oauth:pkce_success_rate:5m{${S}}`, 'PKCE {{service}}'),
+      ],
+      { unit: 'percentunit', steps: [[null, 'red'], [0.95, 'transparent']] },
+    ),
+    timeseries(
+      'Flow and refresh latency (p95, p99; recording rules)',
+      'oauth:flow_duration_seconds:p95/p99 and oauth:refresh_duration_seconds:p95/p99 (5m windows): the series OAuthTokenRefreshSlow compares with 5 s.',
+      g(12, 21, 12, 8),
+      [
+        () => promTarget(`oauth:flow_duration_seconds:p95{${S}}`, 'Flow p95 {{service}}'),
+        () => promTarget(`oauth:flow_duration_seconds:p99{${S}}`, 'Flow p99 {{service}}'),
+        () => promTarget(`oauth:refresh_duration_seconds:p95{${S}}`, 'Refresh p95 {{service}}'),
+        () => promTarget(`oauth:refresh_duration_seconds:p99{${S}}`, 'Refresh p99 {{service}}'),
+      ],
+      { unit: 's' },
+    ),
+    // The authorization server's own metrics (oauth-otel/oidc-provider adapter, oauth_server_*).
+    timeseries(
+      'Authorization server: tokens issued per minute',
+      'Successful token endpoint responses of the authorization server (oauth_server_tokens_issued_total) by grant type, per minute.',
+      g(0, 29, 8, 8),
+      [() => promTarget(`sum by (grant_type) (rate(oauth_server_tokens_issued_total{${S}}[$__rate_interval])) * 60`, '{{grant_type}}')],
+      { unit: 'opm' },
+    ),
+    timeseries(
+      'Authorization server: error responses per minute',
+      'Error responses of the authorization server (oauth_server_errors_total) by endpoint and OAuth error code, per minute. server_error is the AS failing (alert OAuthServerInternalErrors).',
+      g(8, 29, 8, 8),
+      [() => promTarget(`sum by (endpoint, error) (rate(oauth_server_errors_total{${S}}[$__rate_interval])) * 60`, '{{endpoint}}: {{error}}')],
+      { unit: 'opm', bars: true, stack: true },
+    ),
+    timeseries(
+      'Authorization server: token endpoint error share',
+      'Errors / (errors + tokens issued) of the token endpoint; alert OAuthServerTokenErrorRateHigh above 25 % for 10 minutes.',
+      g(16, 29, 8, 8),
+      [
+        () =>
+          promTarget(
+            `sum(rate(oauth_server_errors_total{endpoint="token", ${S}}[$__rate_interval])) / (sum(rate(oauth_server_errors_total{endpoint="token", ${S}}[$__rate_interval])) + (sum(rate(oauth_server_tokens_issued_total{${S}}[$__rate_interval])) or 0 * sum(rate(oauth_server_errors_total{endpoint="token", ${S}}[$__rate_interval]))))`,
+            'Token endpoint errors',
+          ),
+      ],
+      { unit: 'percentunit', steps: [[null, 'green'], [0.25, 'orange']] },
+    ),
+    bargauge(
+      'Authorization server: refresh-token reuse and grant revocations',
+      'Over the dashboard range: refresh-token reuses the AS detected by classification (suspected_theft pages: OAuthServerRefreshTokenReuse), and grants it revoked by reason.',
+      g(0, 37, 12, 8),
+      [
+        () => promTarget(`sum by (classification) (${countOver(`oauth_server_refresh_token_reuse_total{${S}}`)})`, 'Reuse: {{classification}}', { instant: true }),
+        () => promTarget(`sum by (reason) (${countOver(`oauth_server_grant_revocations_total{${S}}`)})`, 'Revoked: {{reason}}', { instant: true }),
+      ],
+      { steps: [[null, 'orange']] },
+    ),
+    bargauge(
+      'Authorization server: dynamic client registrations',
+      'RFC 7591 registrations handled by the AS over the dashboard range, by outcome and OAuth error code (none on success).',
+      g(12, 37, 12, 8),
+      [() => promTarget(`sort_desc(sum by (status, error) (${countOver(`oauth_server_client_registrations_total{${S}}`)}))`, '{{status}} ({{error}})', { instant: true })],
+    ),
   ];
   return dashboard({
     uid: 'oauth-otel-overview',
     title: 'OAuth Overview',
-    description: 'oauth-otel: OAuth 2.1 client SLOs, traffic, errors and gauges.',
+    description: 'oauth-otel: OAuth 2.1 client SLOs, traffic, errors and gauges; the authorization server (oauth_server_*).',
     refresh: '30s',
     panels,
   });
@@ -509,10 +578,10 @@ function security() {
     ),
     timeseries(
       'Security events per minute (logs)',
-      'Security event log records (every record with a priority field) by event name, from Loki.',
+      'Security event log records (every record with a priority field) by event name, from Loki, per minute whatever the panel interval: rate() is per second, times 60.',
       g(8, 13, 16, 10),
-      [() => lokiTarget(`sum by (event) (count_over_time(${LS} | priority=~"P0|P1|P2|P3" [$__interval]))`, '{{event}}')],
-      { datasource: LOKI, bars: true, stack: true },
+      [() => lokiTarget(`sum by (event) (rate(${LS} | priority=~"P0|P1|P2|P3" [$__interval])) * 60`, '{{event}}')],
+      { unit: 'opm', datasource: LOKI, bars: true, stack: true },
     ),
     logs(
       'Critical and high security events',
@@ -644,9 +713,9 @@ function debugging() {
     ),
     logs(
       'Trace lookup',
-      'Every record of the trace entered in the Trace ID box.',
+      'Every record of the trace entered in the Trace ID box; empty while the box is empty (records without a trace have an empty trace_id, which an empty box would match).',
       g(0, 10, 24, 8),
-      `${LS} | trace_id="$trace_id"`,
+      `${LS} | trace_id!="" | trace_id="$trace_id"`,
     ),
     bargauge(
       'Flow failures by reason',

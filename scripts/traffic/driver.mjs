@@ -4,9 +4,11 @@
 // screenshots. Metrics on 127.0.0.1:$METRICS_PORT/metrics; logs over OTLP to
 // $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT when set. Stops on SIGTERM/SIGINT (flushing), or after
 // $DRIVER_MAX_SECONDS (default 1800) so it can never run away.
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const o = require('../../packages/oauth-otel/dist/index.js');
+const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider.js');
 
 const port = Number(process.env.METRICS_PORT ?? 9464);
 const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
@@ -26,6 +28,25 @@ const handle = await o.initTelemetry({
   providers: { cap: 3 },
   logs: { stdout: false, level: 'debug', flushOnExit: false, otlp: otlpConfigured ? {} : { endpoint: 'http://127.0.0.1:1/v1/logs', timeoutMillis: 500 } },
 });
+
+// The authorization-server side (oauth_server_* metrics and records): the oidc-provider adapter fed
+// the events oidc-provider emits, with the arguments it passes (ctx.oidc.route, params, entities).
+// Its behaviour against a real oidc-provider is tested in packages/oauth-otel/test/adapters/.
+const asEvents = new EventEmitter();
+instrumentOidcProvider(asEvents);
+const tokenCtx = (grantType, entities) => ({ oidc: { route: 'token', params: { grant_type: grantType }, entities: entities ?? {} } });
+function serverTick() {
+  asEvents.emit('grant.success', tokenCtx(pick(['authorization_code', 'refresh_token', 'refresh_token', 'client_credentials'])));
+  if (n % 4 === 0) asEvents.emit('grant.error', tokenCtx('authorization_code'), { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'grant request is invalid', statusCode: 400 });
+  if (n % 9 === 0) asEvents.emit('grant.error', tokenCtx('client_credentials'), { name: 'InvalidClient', error: 'invalid_client', statusCode: 401 });
+  if (n % 15 === 0) asEvents.emit('registration_create.success', { oidc: { route: 'registration' } }, { clientId: `client-${n}` });
+  if (n % 21 === 0) asEvents.emit('registration_create.error', { oidc: { route: 'registration' } }, { error: 'invalid_redirect_uri', statusCode: 400 });
+  if (n % 27 === 0) asEvents.emit('grant.revoked', { oidc: { route: 'revocation' } }, `grant-${n}`);
+  if (n % 33 === 0) asEvents.emit('server_error', { oidc: { route: 'token' } }, Object.assign(new Error('storage unavailable'), { error: 'server_error', statusCode: 500 }));
+  // refresh-token reuse seen by the AS: a benign race and a suspected theft
+  const consumedAgo = n % 2 === 0 ? 1 : 120;
+  if (n % 17 === 0) asEvents.emit('grant.error', tokenCtx('refresh_token', { RefreshToken: { jti: `jti-${n}`, consumed: Math.floor(Date.now() / 1000) - consumedAgo } }), { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
+}
 
 let n = 0;
 let liveTokens = 0;
@@ -74,6 +95,7 @@ function tick() {
   // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
   if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });
   if (n % 67 === 0) o.tokensRevoked({ reason: 'because-i-said-so' });
+  serverTick();
 }
 
 // One full round first, so every series exists from the first scrape.

@@ -44,8 +44,8 @@ function runbookAnchors(): Set<string> {
 
 describe('rule files', () => {
   it('exist: alerts, recording rules, unit tests, Loki rules', () => {
-    expect(promFiles.map((f) => basename(f))).toEqual(['oauth-alerts.yml', 'oauth-recording.yml']);
-    expect(testFiles.length).toBeGreaterThanOrEqual(2);
+    expect(promFiles.map((f) => basename(f))).toEqual(['oauth-alerts.yml', 'oauth-recording.yml', 'oauth-server-alerts.yml']);
+    expect(testFiles.length).toBeGreaterThanOrEqual(3);
     expect(lokiRuleFiles().map((f) => basename(f))).toEqual(['oauth-security.yml']);
   });
 
@@ -71,6 +71,9 @@ describe('rule files', () => {
         'OAuthIntegrityViolations',
         'OAuthMetricsCardinalityOverflow',
         'OAuthSecurityEventRateHigh',
+        'OAuthServerInternalErrors',
+        'OAuthServerRefreshTokenReuse',
+        'OAuthServerTokenErrorRateHigh',
         'OAuthTelemetryDropping',
         'OAuthTokenRefreshFailureSpike',
         'OAuthTokenRefreshSlow',
