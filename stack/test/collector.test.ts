@@ -74,8 +74,7 @@ describe('shipped otel-collector.yaml', () => {
     expect(defaults).toEqual(expect.objectContaining({ ok: true }));
     const overridden = await validateCollectorConfig(SHIPPED_COLLECTOR_CONFIG, {
       LOKI_OTLP_ENDPOINT: 'http://127.0.0.1:1/insert/opentelemetry/v1/logs',
-      LOKI_TENANT_ID: 'tenant-a',
-      LOKI_AUTHORIZATION: 'Basic dXNlcjpwYXNz',
+      LOKI_HEADERS: '{X-Scope-OrgID: tenant-a, Authorization: "Basic dXNlcjpwYXNz"}',
       OTLP_GRPC_ENDPOINT: '127.0.0.1:1',
       OTLP_HTTP_ENDPOINT: '127.0.0.1:2',
     });

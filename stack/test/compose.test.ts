@@ -53,6 +53,8 @@ interface Service {
   expose?: string[];
   networks?: Record<string, unknown>;
   labels?: Record<string, string>;
+  /** Bytes (compose-go writes a decimal string). */
+  mem_limit?: string | number;
 }
 interface Project {
   name: string;
@@ -222,6 +224,25 @@ describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go
     const manifestExists = existsSync(join(ROOT, 'stack/collector/manifest.yaml'));
     expect(manifestExists).toBe(true);
     expect(report.notes.join('\n')).toMatch(/collector: image tag \S+ equals the version in stack\/collector\/manifest.yaml/);
+  });
+
+  test("the collector's Go memory limit equals its memory_limiter limit, under the container's limit", () => {
+    const svc = project.services['otel-collector']!;
+    const vars = Object.fromEntries(Object.entries(svc.environment ?? {}).map(([k, v]) => [k, v ?? undefined]));
+    const limiter = yamlFile(join(ROOT, 'otel-collector.yaml')).processors.memory_limiter;
+    const limitMib = Number(resolveCollectorValue(limiter.limit_mib, vars));
+    const spikeMib = Number(resolveCollectorValue(limiter.spike_limit_mib, vars));
+    expect(limitMib).toBeGreaterThan(0);
+    expect(env(svc, 'GOMEMLIMIT')).toBe(`${limitMib}MiB`);
+    // The container's hard limit leaves room for the spike allowance and the runtime's own memory.
+    expect(Number(svc.mem_limit)).toBeGreaterThanOrEqual((limitMib + spikeMib) * 2 ** 20);
+  });
+
+  test('every image is pinned to one release (no latest, no moving line tag)', () => {
+    for (const [name, svc] of Object.entries(project.services)) {
+      if (!svc.image) continue;
+      expect({ name, image: svc.image }).toEqual({ name, image: expect.stringMatching(/:v?\d+\.\d+\.\d+(-[A-Za-z0-9][A-Za-z0-9_.-]*)?$/) });
+    }
   });
 
   test('services, networks and volumes have the intended shape', () => {
@@ -529,6 +550,18 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     }
   });
 
+  test('the ruler directory, the collector header and the Grafana header follow LOKI_TENANT', async () => {
+    const out = join(makeScratchDir('compose-check-tenant'), 'report.json');
+    const args = ['-C', ROOT, '-f', 'docker-compose.yml', '-env-file', '.env.example', '-json', out, '-env', 'LOKI_TENANT=acme-tenant'];
+    for (const [k, v] of Object.entries(TEST_ENV)) args.push('-env', `${k}=${v}`);
+    await runCommand(CHECKER_BIN, args, { cwd: ROOT });
+    const p = (JSON.parse(readFileSync(out, 'utf8')) as Report).project!;
+    const rules = (p.services.loki!.volumes ?? []).find((v) => v.type === 'bind' && rel(v.source) === 'stack/rules/loki')!;
+    expect(rules.target).toBe(`${cfg().ruler.storage.local.directory}/acme-tenant`);
+    expect(parseYaml(env(p.services['otel-collector']!, 'LOKI_HEADERS')!)).toEqual({ 'X-Scope-OrgID': 'acme-tenant' });
+    expect(env(p.services.grafana!, 'LOKI_TENANT')).toBe('acme-tenant');
+  });
+
   test('ruler reads stack/rules/loki for the tenant the collector and Grafana use', () => {
     const c = cfg();
     expect(c.ruler.storage.type).toBe('local');
@@ -548,7 +581,8 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     );
     expect(lokiExporters.length).toBe(1);
     const [, exporter] = lokiExporters[0] as [string, any];
-    expect(resolveCollectorValue(exporter.headers['X-Scope-OrgID'], vars)).toBe(tenant);
+    // `headers` is one ${env:…} reference, which the collector reads as a YAML map.
+    expect(parseYaml(resolveCollectorValue(exporter.headers, vars))).toEqual({ 'X-Scope-OrgID': tenant });
     expect(resolveCollectorValue(exporter.logs_endpoint, vars)).toBe(`http://loki:${c.server.http_listen_port}/otlp/v1/logs`);
 
     // Grafana's Loki datasource queries that tenant.

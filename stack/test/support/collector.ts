@@ -2,7 +2,9 @@
  * The OpenTelemetry Collector built from stack/collector/manifest.yaml, run with a config file (the
  * shipped otel-collector.yaml by default) on free 127.0.0.1 ports. The shipped config takes its
  * listen addresses from OTLP_GRPC_ENDPOINT / OTLP_HTTP_ENDPOINT and its own metrics address from
- * OTELCOL_METRICS_HOST / OTELCOL_METRICS_PORT; this helper sets all four.
+ * OTELCOL_METRICS_HOST / OTELCOL_METRICS_PORT and its health_check address from
+ * OTELCOL_HEALTH_ENDPOINT; this helper sets all five, and waits for the health check's 200 (every
+ * pipeline running).
  */
 import { backendPath, SHIPPED_COLLECTOR_CONFIG } from './backends';
 import { freePort, HOST, runCommand, spawnServer, type ServerProcess } from './process';
@@ -14,6 +16,8 @@ export interface Collector extends ServerProcess {
   otlpGrpcEndpoint: string;
   /** The collector's own Prometheus metrics (otelcol_*). */
   metricsUrl: string;
+  /** The health_check extension: 200 while the pipelines run. */
+  healthUrl: string;
 }
 
 export interface StartCollectorOptions {
@@ -25,7 +29,8 @@ export interface StartCollectorOptions {
 }
 
 export async function startCollector({ configPath = SHIPPED_COLLECTOR_CONFIG, env = {}, readyTimeoutMs = 30_000 }: StartCollectorOptions = {}): Promise<Collector> {
-  const [grpcPort, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [grpcPort, httpPort, metricsPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const healthUrl = `http://${HOST}:${healthPort}/`;
   const otlpHttpUrl = `http://${HOST}:${httpPort}`;
   const proc = await spawnServer({
     name: 'otelcol',
@@ -36,17 +41,18 @@ export async function startCollector({ configPath = SHIPPED_COLLECTOR_CONFIG, en
       OTLP_HTTP_ENDPOINT: `${HOST}:${httpPort}`,
       OTELCOL_METRICS_HOST: HOST,
       OTELCOL_METRICS_PORT: String(metricsPort),
+      OTELCOL_HEALTH_ENDPOINT: `${HOST}:${healthPort}`,
       ...env,
     },
-    // The OTLP/HTTP receiver answers GET /v1/logs with 405 once the pipelines are running.
-    readyUrl: `${otlpHttpUrl}/v1/logs`,
-    readyStatus: (s) => s > 0,
+    readyUrl: healthUrl,
+    readyStatus: (s) => s === 200,
     readyTimeoutMs,
   });
   return Object.assign(proc, {
     otlpHttpUrl,
     otlpGrpcEndpoint: `${HOST}:${grpcPort}`,
     metricsUrl: `http://${HOST}:${metricsPort}/metrics`,
+    healthUrl,
   });
 }
 

@@ -12,7 +12,9 @@
 //   - every published port is bound to 127.0.0.1 with an explicit host port, no two services
 //     publish the same host port, no service uses the host network, the -never-published services
 //     (Loki) publish nothing and the -internal-only services join only internal networks;
-//   - every image has an explicit tag other than `latest`;
+//   - every image has an explicit tag naming one release, MAJOR.MINOR.PATCH with an optional
+//     variant (`3.7.8`, `v3.13.0`, `2.4.68-alpine`): never `latest` nor a moving line tag such as
+//     `2.4-alpine`, which pulls a different server whenever upstream releases;
 //   - each -required variable is really required: the file does not load when it is unset or
 //     empty, and Grafana's admin password is the value from the environment (never admin);
 //   - the collector image tag equals the contrib version of stack/collector/manifest.yaml, the
@@ -311,6 +313,9 @@ func checkRequiredVariables(cfg config, rep *report) {
 
 var tagged = regexp.MustCompile(`^[^@]+:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$`)
 
+// One release: MAJOR.MINOR.PATCH (optional v), then an optional -variant (alpine, security-01).
+var releaseTag = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9][A-Za-z0-9_.-]*)?$`)
+
 func checkImages(p *types.Project, names []string, rep *report) {
 	for _, name := range names {
 		s := p.Services[name]
@@ -330,6 +335,8 @@ func checkImages(p *types.Project, names []string, rep *report) {
 			rep.fail("image", name, "image %q has no explicit tag", s.Image)
 		} else if m[1] == "latest" {
 			rep.fail("image", name, "image %q uses the floating tag latest", s.Image)
+		} else if !releaseTag.MatchString(m[1]) {
+			rep.fail("image", name, "image %q has a moving tag: pin one release (MAJOR.MINOR.PATCH[-variant])", s.Image)
 		}
 	}
 }

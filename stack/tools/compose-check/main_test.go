@@ -144,6 +144,8 @@ func TestEachRuleFails(t *testing.T) {
 		{"missing workspace", nil2(), map[string]string{"examples/app/package.json": "<delete>"}, "[workspace app]"},
 		{"latest tag", [2]string{"grafana/grafana:12.4.3", "grafana/grafana:latest"}, nil, "floating tag latest"},
 		{"no tag", [2]string{"grafana/grafana:12.4.3", "grafana/grafana"}, nil, "has no explicit tag"},
+		{"moving line tag", [2]string{"grafana/grafana:12.4.3", "grafana/grafana:12.4"}, nil, "has a moving tag"},
+		{"moving variant tag", [2]string{"grafana/grafana:12.4.3", "grafana/grafana:12.4-ubuntu"}, nil, "has a moving tag"},
 		{"literal admin password", [2]string{"${GF_SECURITY_ADMIN_PASSWORD:?set it}", "admin"}, nil, "still loads with GF_SECURITY_ADMIN_PASSWORD unset"},
 		{"defaulted password", [2]string{"${GF_SECURITY_ADMIN_PASSWORD:?set it}", "${GF_SECURITY_ADMIN_PASSWORD:-admin}"}, nil, "still loads with GF_SECURITY_ADMIN_PASSWORD"},
 		{"required only when unset", [2]string{"${METRICS_TOKEN:?set it}", "${METRICS_TOKEN?set it}"}, nil, "still loads with METRICS_TOKEN empty"},
