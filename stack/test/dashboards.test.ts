@@ -12,12 +12,16 @@ import {
   extractDashboardQueries,
   extractMarkdownQueries,
   markdownFiles,
+  prometheusRuleFiles,
   readDashboard,
+  readRules,
+  recordingRuleNames,
   REPO_ROOT,
   seriesCatalog,
   type ExtractedQuery,
 } from './queries';
 import { checkPromQL } from './queries/checks';
+import { METRICS } from '../../packages/oauth-otel/src/instruments';
 import { runDashboardCheck } from './queries/tools';
 
 const EXPECTED = ['oauth-debugging.json', 'oauth-overview.json', 'oauth-performance.json', 'oauth-security.json'];
@@ -69,6 +73,57 @@ describe('dashboard files', () => {
     const logql = extractDashboardQueries(file).filter((q) => q.lang === 'logql');
     expect(logql.some((q) => /\|\s*trace_id="\$trace_id"/.test(q.expr))).toBe(true);
     expect(logql.some((q) => /\|\s*severity_number >= 17/.test(q.expr))).toBe(true);
+  });
+});
+
+describe('dashboard details', () => {
+  const all = files.flatMap((f) => extractDashboardQueries(f));
+  const logql = all.filter((q) => q.lang === 'logql' && q.kind === 'dashboard-target');
+  const promql = all.filter((q) => q.lang === 'promql');
+  const textboxes = files.flatMap((f) => (readDashboard(f).templating?.list ?? []).filter((v) => v.type === 'textbox').map((v) => v.name));
+
+  it('a Loki query that filters on a textbox variable matches nothing while the box is empty', () => {
+    // `field="$box"` with an empty box is `field=""`, which every record without the field matches.
+    expect(textboxes.length).toBeGreaterThan(0);
+    for (const q of logql) {
+      for (const box of textboxes) {
+        for (const m of q.expr.matchAll(new RegExp(`([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*"\\$${box}"`, 'g'))) {
+          expect({ q: label(q), guarded: q.expr.includes(`${m[1]}!=""`) }).toEqual({ q: label(q), guarded: true });
+        }
+      }
+    }
+  });
+
+  it('Loki panels count over the whole range or per minute, never per $__interval (which changes with the zoom)', () => {
+    const bad = logql.filter((q) => /count_over_time\([^[]*\[\$__interval\]/.test(q.expr) || (/\[\$__interval\]/.test(q.expr) && !/\*\s*60\b/.test(q.expr)));
+    expect(bad.map(label)).toEqual([]);
+  });
+
+  it('$service and $environment list only targets that export oauth-otel metrics (not the collector)', () => {
+    const names = new Set(Object.values(METRICS).map((m) => m.name));
+    const vars = all.filter((q) => q.kind === 'dashboard-variable' && (q.name === 'service' || q.name === 'environment'));
+    expect(vars.length).toBeGreaterThan(0);
+    for (const v of vars) {
+      // The extracted expression is the selector of `label_values(selector, label)`.
+      const metric = /^([a-z_:]+)/.exec(v.expr)?.[1];
+      expect({ v: v.source, catalog: names.has(metric ?? '') }).toEqual({ v: v.source, catalog: true });
+    }
+  });
+
+  it('every recording rule an alert compares is on a dashboard', () => {
+    const records = recordingRuleNames();
+    const alertExprs = prometheusRuleFiles().flatMap(readRules).filter((r) => r.alert).map((r) => r.expr);
+    const used = records.filter((name) => alertExprs.some((e) => e.includes(name)));
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect({ name, onDashboard: promql.some((q) => q.expr.includes(name)) }).toEqual({ name, onDashboard: true });
+  });
+
+  it("every authorization-server metric (oauth_server_*) is on a dashboard and read by an alert", () => {
+    const server = Object.values(METRICS).map((m) => m.name).filter((n) => n.startsWith('oauth_server_'));
+    expect(server.length).toBeGreaterThan(0);
+    const alertExprs = prometheusRuleFiles().flatMap(readRules).filter((r) => r.alert).map((r) => r.expr).join('\n');
+    for (const name of server) expect({ name, onDashboard: promql.some((q) => q.expr.includes(name)) }).toEqual({ name, onDashboard: true });
+    expect(/oauth_server_[a-z_]+_total/.test(alertExprs)).toBe(true);
   });
 });
 
