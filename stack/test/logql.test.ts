@@ -24,6 +24,32 @@ describe('LogQL queries', () => {
     expect(checkLogQL(q)).toEqual([]);
   });
 
+  // `avg_over_time(... | unwrap x [5m])` keeps every label and structured-metadata field of the
+  // records, so without a grouping each record becomes its own series.
+  it('an unwrapped range aggregation is grouped (by/without), directly or by an outer aggregation', () => {
+    const ungrouped = queries.filter((q) => {
+      for (const m of q.expr.matchAll(/\b(?:avg|sum|min|max|stddev|stdvar|quantile|first|last)_over_time\(/g)) {
+        let depth = 1;
+        let i = m.index! + m[0].length;
+        for (; i < q.expr.length && depth > 0; i++) depth += q.expr[i] === '(' ? 1 : q.expr[i] === ')' ? -1 : 0;
+        const inner = q.expr.slice(m.index!, i);
+        if (!/\|\s*unwrap\b/.test(inner)) continue;
+        const grouped = /^\s*(by|without)\s*\(/.test(q.expr.slice(i)) || /\b(sum|avg|min|max|count|topk|bottomk)\s+(by|without)\s*\([^)]*\)\s*\(\s*$/.test(q.expr.slice(0, m.index!));
+        if (!grouped) return true;
+      }
+      return false;
+    });
+    expect(ungrouped.map(label)).toEqual([]);
+  });
+
+  // A labelled count has no series while no record matches: success / outcomes is then "no data"
+  // when every outcome failed, unless the numerator falls back to 0 * the denominator.
+  it('a ratio of two log counts guards its numerator with `or 0 * …`', () => {
+    const ratios = queries.filter((q) => /count_over_time/.test(q.expr) && /\)\s*\/\s*(sum|count)\b/.test(q.expr));
+    expect(ratios.length).toBeGreaterThan(1);
+    expect(ratios.filter((q) => !/\bor\s+0\s*\*/.test(q.expr)).map(label)).toEqual([]);
+  });
+
   it('the Loki rules cover the P0 and P1 security events', () => {
     const ruleEvents = new Set(
       queries
