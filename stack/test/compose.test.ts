@@ -496,6 +496,21 @@ describe('Loki config (structural check of stack/loki/loki-config.yaml; Loki its
     expect(loki().ports ?? []).toEqual([]);
   });
 
+  // The single binary keeps its rings in memory (one replica); in simple scalable mode every backend
+  // replica would then own every rule group and each alert would fire once per replica.
+  test('docs/scaling.md moves every ring to memberlist, the ruler\'s included, and shards the rules', () => {
+    const md = readFileSync(join(ROOT, 'docs', 'scaling.md'), 'utf8');
+    const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!)).filter((b) => b && typeof b === 'object' && 'ruler' in b);
+    expect(blocks).toHaveLength(1);
+    const b = blocks[0];
+    expect(b.common.ring.kvstore.store).toBe('memberlist');
+    expect(b.ruler.ring.kvstore.store).toBe('memberlist');
+    expect(b.ruler.enable_sharding).toBe(true);
+    expect(b.memberlist.join_members.length).toBeGreaterThan(0);
+    // …while the single-binary config, which the fragment replaces, has them in memory.
+    expect(cfg().ruler.ring.kvstore.store).toBe('inmemory');
+  });
+
   test('tenancy on, analytics off', () => {
     const c = cfg();
     expect(c.auth_enabled).toBe(true);
