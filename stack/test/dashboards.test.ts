@@ -100,7 +100,7 @@ describe('dashboard details', () => {
   });
 
   it('$service and $environment list only targets that export oauth-otel metrics (not the collector)', () => {
-    const names = new Set(Object.values(METRICS).map((m) => m.name));
+    const names = new Set<string>(Object.values(METRICS).map((m) => m.name));
     const vars = all.filter((q) => q.kind === 'dashboard-variable' && (q.name === 'service' || q.name === 'environment'));
     expect(vars.length).toBeGreaterThan(0);
     for (const v of vars) {
