@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SECURITY_EVENTS } from '../../packages/oauth-otel/src/events';
+import { SECURITY_EVENTS } from '../../packages/oauth-otel/src/catalog';
 import { SHIPPED_COLLECTOR_CONFIG, REPO_ROOT } from './support/backends';
 import { startCollector, type Collector } from './support/collector';
 import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';

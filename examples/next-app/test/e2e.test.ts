@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-import { SEED_METRIC_NAMES } from '../../../packages/oauth-otel/src/instruments';
+import { SEED_METRIC_NAMES } from '../../../packages/oauth-otel/src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../../../packages/oauth-otel/test/support/otlp-endpoint';
 import { parseExposition, valueOf, type Family } from '../../../packages/oauth-otel/test/support/prom';
 import { backendPath } from '../../../stack/test/support/backends';

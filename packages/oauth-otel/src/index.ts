@@ -1,20 +1,18 @@
 /**
  * oauth-otel: OpenTelemetry instrumentation for OAuth 2.1.
  *
- *   catalog (instruments.ts, vocabulary.ts)
+ *   catalog/                             metrics, vocabularies, events, attribute names (ground floor)
  *     → recording API (api/*)            one call per OAuth operation, never throws
  *     → metrics (metrics/*)              OTel instruments, Prometheus exposition
- *     → logs (logs/*, redaction/*)       winston + OTLP, redacted, one schema
- *     → adapters                         oauth-otel/oidc-provider
+ *     → logs (logs/*, redaction/*)       OAuth events straight to stdout JSON + OTLP; winston for app logs
+ *     → adapters                         oauth-otel/oidc-provider (records through api/server)
  */
 export { initTelemetry } from './init/init';
 export type { TelemetryOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, TelemetryHandle, LogLevel } from './types';
 export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './errors';
 
 // Catalog
-export { METRICS, METRIC_DEFINITIONS, SEED_METRIC_NAMES, METER_NAME, type MetricDefinition, type MetricKey, type InstrumentKind, type LabelDomain } from './instruments';
-export * from './vocabulary';
-export { OPERATION_EVENTS, SECURITY_EVENTS, EVENT_NAMES, type OperationEventDefinition, type SecurityEventDefinition } from './events';
+export * from './catalog';
 
 // Bring your own SDK
 export { bindOAuthInstruments } from './metrics/bind';
@@ -27,8 +25,7 @@ export { createLogger, type CreateLoggerOptions } from './logs/logger';
 export { RedactingLogRecordProcessor, BoundedBatchLogRecordProcessor, type BoundedBatchOptions } from './logs/processor';
 export { createOAuthLogRecordProcessors, type OAuthLogProcessorsOptions } from './logs/byo';
 export { bridgeLegacyLogsApi } from './logs/bridge';
-export { setOAuthEventLogger, enableOAuthEventLogs, type OAuthEventLogOptions } from './logs/start';
-export { LOG_FIELDS, LOG_KEYS, LOG_QUERY_FIELDS, type LogField } from './logs/schema';
+export { setOAuthEventLogger, enableOAuthEventLogs, type OAuthEventLogOptions } from './logs/byo';
 export { redact, redactString, createRedactor, fingerprintSecret, type Redactor, type RedactionOptions } from './redaction';
 
 // Recording API
@@ -38,6 +35,7 @@ import * as pkce from './api/pkce';
 import * as operations from './api/operations';
 import * as security from './api/security';
 import * as track from './api/track';
+import * as server from './api/server';
 export * from './api/flows';
 export * from './api/tokens';
 export * from './api/pkce';
@@ -60,8 +58,9 @@ export {
   type IssuerMismatchInput,
 } from './api/security';
 export * from './api/track';
+export * from './api/server';
 export { oauthErrorCode } from './api/errors';
-export type { OAuthEvent, OAuthEventLevel, Priority } from './api/events';
+export type { OAuthEvent, EventAttributes } from './api/events';
 
 /** The whole recording API in one object: `oauth.flowStarted(...)`, `oauth.trackTokenRefresh(...)`. */
 export const oauth = Object.freeze({
@@ -81,4 +80,5 @@ export const oauth = Object.freeze({
   clientMismatch: security.clientMismatch,
   pkceVerificationFailed: security.pkceVerificationFailed,
   ...track,
+  ...server,
 });

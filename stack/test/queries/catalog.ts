@@ -2,9 +2,9 @@
  * What a query may name: the metric catalog (instruments.ts + vocabulary.ts) as Prometheus series,
  * the recording rules, and the log schema (schema.ts) plus the event names of the package API.
  */
-import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/instruments';
-import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/logs/schema';
-import { EVENT_NAMES, SECURITY_EVENTS as SECURITY_EVENT_DEFS } from '../../../packages/oauth-otel/src/events';
+import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/catalog';
+import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/catalog';
+import { EVENT_NAMES, SECURITY_EVENTS as SECURITY_EVENT_DEFS } from '../../../packages/oauth-otel/src/catalog';
 import { recordingRuleNames } from './extract';
 
 /** Labels every scraped series has: scrape labels plus the target labels of the scrape config. */

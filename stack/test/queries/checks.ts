@@ -2,8 +2,8 @@
  * Static checks of one PromQL or LogQL query against the catalogs. Each returns a list of
  * problems (empty when the query is fine), phrased for a test failure message.
  */
-import { LOG_FIELDS } from '../../../packages/oauth-otel/src/logs/schema';
-import { METRIC_DEFINITIONS } from '../../../packages/oauth-otel/src/instruments';
+import { LOG_FIELDS } from '../../../packages/oauth-otel/src/catalog';
+import { METRIC_DEFINITIONS } from '../../../packages/oauth-otel/src/catalog';
 import {
   ALWAYS_ALLOWED_LABELS,
   LOG_FIELD_VALUES,

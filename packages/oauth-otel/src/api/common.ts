@@ -3,7 +3,8 @@ import { fingerprint } from '../internal/fingerprint';
 import { oauthMetrics, providerNormalizer } from '../metrics/bind';
 import { Vocabulary } from '../metrics/labels';
 import type { OAuthMetrics } from '../metrics/recorder';
-import { OAUTH_ERROR_CODE, OUTCOME, type OAuthErrorCode, type Outcome } from '../vocabulary';
+import type { ProviderLabel } from '../catalog/metrics';
+import { OAUTH_ERROR_CODE, OUTCOME, type OAuthErrorCode, type Outcome } from '../catalog/vocabularies';
 
 /** Longest duration accepted (7 days): anything longer is a clock or unit bug, not an OAuth step. */
 const MAX_DURATION_MS = 7 * 24 * 3600_000;
@@ -15,8 +16,9 @@ export function metrics(): OAuthMetrics {
   return oauthMetrics();
 }
 
-export function provider(input: unknown): string {
-  return providerNormalizer().normalize(input);
+/** The `provider` label of an issuer URL or provider name (normalized, capped). */
+export function provider(input: unknown): ProviderLabel {
+  return providerNormalizer().normalize(input) as ProviderLabel;
 }
 
 /** The argument object of a recording call; anything else is reported and treated as `{}`. */
@@ -73,6 +75,21 @@ export function internalError(call: string, err: unknown): void {
 
 export function seconds(ms: number): number {
   return ms / 1000;
+}
+
+/**
+ * The recording skeleton every API call shares: the argument coerced to an object, the call's own
+ * logic, and any failure reported through internalError() instead of thrown into the host app.
+ * The wrapper is made once per API function, so a call allocates no closure.
+ */
+export function recording<T extends object>(call: string, body: (a: Partial<T>) => void): (input: T) => void {
+  return (input) => {
+    try {
+      body(args<T>(input, call));
+    } catch (err) {
+      internalError(call, err);
+    }
+  };
 }
 
 /** Closure form of the same guard, for code off the hot path (adapters, listeners). */

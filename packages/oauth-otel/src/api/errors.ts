@@ -1,5 +1,5 @@
 import { errorCodes } from './common';
-import type { OAuthErrorCode } from '../vocabulary';
+import type { OAuthErrorCode } from '../catalog/vocabularies';
 
 /**
  * The registered OAuth `error` code carried by a thrown value, else `other`. Understands

@@ -1,37 +1,24 @@
-import type { Severity } from '../vocabulary';
+import type { EventDefinition } from '../catalog/events';
+import type { EventAttributeKey } from '../catalog/attributes';
+import type { OAuthEventLevel, Severity } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
+import { shared } from '../internal/registry';
 
-/** Log level of an OAuth event; security events never go below `warn`. */
-export type OAuthEventLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type { OAuthEventLevel, Priority } from '../catalog/vocabularies';
 
-/** Priority of a security event, fixed by its severity. */
-export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
-
-export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({
-  critical: 'P0',
-  high: 'P1',
-  medium: 'P2',
-  low: 'P3',
-});
-
-/** P0 at fatal, P1 at error, P2/P3 at warn: `LOG_LEVEL=warn` never hides a security event. */
-export const SECURITY_LEVEL: Readonly<Record<Severity, OAuthEventLevel>> = Object.freeze({
-  critical: 'fatal',
-  high: 'error',
-  medium: 'warn',
-  low: 'warn',
-});
-
-export type EventAttributes = Record<string, string | number | boolean | undefined>;
+/** Attributes of an event: only catalog keys (catalog/attributes.ts); undefined values are omitted. */
+export type EventAttributes = { [K in EventAttributeKey]?: string | number | boolean | undefined };
 
 /** One OAuth event, produced by the recording API together with its metrics. */
 export interface OAuthEvent {
+  /** Flat event name (the `event` attribute). */
   readonly event: string;
+  /** OTel EventName of the log record (dotted). */
+  readonly eventName: string;
   readonly level: OAuthEventLevel;
   readonly message: string;
   /** Security events only. */
   readonly severity?: Severity;
-  /** `oauth.*` attributes and `duration_ms`; undefined values are omitted. */
   readonly attributes: EventAttributes;
   /** An error that caused the event (redacted before it is written). */
   readonly error?: unknown;
@@ -39,31 +26,54 @@ export interface OAuthEvent {
 
 export type OAuthEventSink = (event: OAuthEvent) => void;
 
+interface EventState {
+  /**
+   * Receives every recorded OAuth event: set by the logs side when it starts (or by the
+   * bring-your-own-SDK calls). `null` means logs are off: events are discarded, not buffered.
+   */
+  sink: OAuthEventSink | null | undefined;
+  /** Events recorded before the logs side started (bounded). */
+  readonly pending: OAuthEvent[];
+}
+
 const PRE_INIT_EVENTS = 1000;
+const createState = (): EventState => ({ sink: undefined, pending: [] });
+const state = () => shared('events', createState);
 
 /** Hands an event to the logs side, or keeps it (bounded) until the logs side starts. */
 export function emitEvent(e: OAuthEvent): void {
-  const rt = runtime();
-  const sink = rt.sink;
-  const pending = rt.pendingEvents;
+  const s = state();
+  const sink = s.sink;
   if (sink === null) return;
   if (sink !== undefined) {
     try {
       sink(e);
     } catch {
-      rt.countDrop('logs', 'invalid_value', 1);
+      runtime().countDrop('logs', 'invalid_value', 1);
     }
-  } else if (pending.length < PRE_INIT_EVENTS) {
-    pending.push(e);
+  } else if (s.pending.length < PRE_INIT_EVENTS) {
+    s.pending.push(e);
   } else {
-    rt.countDrop('logs', 'pre_init_overflow', 1);
+    runtime().countDrop('logs', 'pre_init_overflow', 1);
   }
+}
+
+/**
+ * The event of catalog entry `def`: its names and message, at its level unless the call says
+ * otherwise (an operation that went worse than usual).
+ */
+export function emit(def: EventDefinition, attributes: EventAttributes, level: OAuthEventLevel = def.level, error?: unknown): void {
+  emitEvent(
+    error === undefined
+      ? { event: def.name, eventName: def.eventName, level, message: def.message, attributes }
+      : { event: def.name, eventName: def.eventName, level, message: def.message, attributes, error },
+  );
 }
 
 /** True when events would be kept: lets callers skip building attributes nobody reads. */
 export function eventsWanted(): boolean {
-  const rt = runtime();
-  return rt.sink !== null && (rt.sink !== undefined || rt.pendingEvents.length < PRE_INIT_EVENTS);
+  const s = state();
+  return s.sink !== null && (s.sink !== undefined || s.pending.length < PRE_INIT_EVENTS);
 }
 
 /**
@@ -71,10 +81,10 @@ export function eventsWanted(): boolean {
  * events off (logs disabled); `undefined` goes back to buffering.
  */
 export function setEventSink(sink: OAuthEventSink | null | undefined): void {
-  const rt = runtime();
-  rt.sink = sink;
-  if (sink === null) rt.pendingEvents.length = 0;
+  const s = state();
+  s.sink = sink;
+  if (sink === null) s.pending.length = 0;
   if (!sink) return;
-  const queued = rt.pendingEvents.splice(0, rt.pendingEvents.length);
+  const queued = s.pending.splice(0, s.pending.length);
   for (const e of queued) emitEvent(e);
 }

@@ -1,19 +1,31 @@
-import { emitEvent, eventsWanted } from './events';
-import { internalError, args, durationMs, errorCodes, flowRef, ident, metrics, outcomes, provider, seconds } from './common';
+import { emit, eventsWanted } from './events';
+import { durationMs, errorCodes, flowRef, ident, metrics, outcomes, provider, recording, seconds } from './common';
 import { Vocabulary } from '../metrics/labels';
-import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type OAuthErrorCode, type Outcome } from '../vocabulary';
+import { shared } from '../internal/registry';
+import { EVENTS } from '../catalog/events';
+import type { ProviderLabel } from '../catalog/metrics';
+import {
+  ATTR_DURATION_MS,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_OAUTH_ERROR,
+  ATTR_OAUTH_FLOW_ID,
+  ATTR_OAUTH_GRANT_TYPE,
+  ATTR_OAUTH_OUTCOME,
+  ATTR_OAUTH_PROVIDER,
+  ATTR_OAUTH_REASON,
+} from '../catalog/attributes';
+import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type GrantType, type OAuthErrorCode, type Outcome } from '../catalog/vocabularies';
 
 const failureReasons = new Vocabulary<FlowFailureReason>('reason', FLOW_FAILURE_REASON);
-const grantTypes = new Vocabulary('grant_type', GRANT_TYPE);
+const grantTypes = new Vocabulary<GrantType>('grant_type', GRANT_TYPE);
 
 /** Flows in progress: start time and provider by flow id, bounded and expiring (1 h). */
 const FLOW_TTL_MS = 3600_000;
 const FLOW_CAP = 10_000;
-const FLOWS_KEY = Symbol.for('oauth-otel.flows.v1');
-type FlowStart = { at: number; provider: string };
+type FlowStart = { at: number; provider: ProviderLabel };
+const createStarts = () => new Map<string, FlowStart>();
 function starts(): Map<string, FlowStart> {
-  const g = globalThis as unknown as Record<symbol, Map<string, FlowStart> | undefined>;
-  return (g[FLOWS_KEY] ??= new Map());
+  return shared('flows', createStarts);
 }
 
 export interface FlowStartedInput {
@@ -39,81 +51,59 @@ export interface FlowCompletedInput {
 }
 
 /** An authorization flow started: `oauth_flows_started_total`, event `oauth_flow_initiated`. */
-export function flowStarted(input: FlowStartedInput): void {
-  try {
-    const a = args<FlowStartedInput>(input, 'flowStarted');
-    const p = provider(a.provider);
-    const id = ident(a.flowId);
-    const m = metrics();
-    m.add('flowsStarted', 1, m.attrs('flowsStarted', p));
-    if (id !== undefined) {
-      const map = starts();
-      if (map.size >= FLOW_CAP) sweep(map);
-      if (map.size < FLOW_CAP) {
-        const at = typeof a.startedAt === 'number' && Number.isFinite(a.startedAt) ? a.startedAt : Date.now();
-        map.set(id, { at, provider: p });
-      }
+export const flowStarted = recording<FlowStartedInput>('flowStarted', (a) => {
+  const p = provider(a.provider);
+  const id = ident(a.flowId);
+  const m = metrics();
+  m.add('flowsStarted', 1, m.attrs('flowsStarted', p));
+  if (id !== undefined) {
+    const map = starts();
+    if (map.size >= FLOW_CAP) sweep(map);
+    if (map.size < FLOW_CAP) {
+      const at = typeof a.startedAt === 'number' && Number.isFinite(a.startedAt) ? a.startedAt : Date.now();
+      map.set(id, { at, provider: p });
     }
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'oauth_flow_initiated',
-        level: 'info',
-        message: 'OAuth authorization flow started',
-        attributes: { 'oauth.provider': p, 'oauth.flow_id': flowRef(id) },
-      });
-    }
-  } catch (err) {
-    internalError('flowStarted', err);
   }
-}
+  if (eventsWanted()) emit(EVENTS.flowInitiated, { [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
+});
 
 /**
  * An authorization flow ended (callback handled, tokens stored, or given up): the outcome in
  * `oauth_flows_total`, the end-to-end duration, and for failures the reason and OAuth error in
  * `oauth_flow_failures_total` (plus `oauth_token_endpoint_errors_total` for a failed exchange).
  */
-export function flowCompleted(input: FlowCompletedInput): void {
-  try {
-    const a = args<FlowCompletedInput>(input, 'flowCompleted');
-    const id = ident(a.flowId);
-    const start = id !== undefined ? starts().get(id) : undefined;
-    if (id !== undefined) starts().delete(id);
-    const p = a.provider !== undefined ? provider(a.provider) : (start?.provider ?? provider(undefined));
-    const status = outcomes.normalize(a.outcome);
-    let ms = durationMs(a.durationMs, 'flowCompleted');
-    if (ms === undefined && start !== undefined) ms = durationMs(Math.max(0, Date.now() - start.at), 'flowCompleted');
-    const m = metrics();
-    m.add('flows', 1, m.attrs('flows', p, status));
-    if (ms !== undefined) m.record('flowDuration', seconds(ms), m.attrs('flowDuration', p, status));
-    let reason: FlowFailureReason | undefined;
-    let error: OAuthErrorCode | undefined;
-    if (status === 'failure') {
-      reason = a.reason === undefined ? 'other' : failureReasons.normalize(a.reason);
-      error = a.error === undefined ? 'none' : errorCodes.normalizeQuiet(a.error);
-      m.add('flowFailures', 1, m.attrs('flowFailures', p, reason, error));
-      if (reason === 'token_exchange_failed' && a.error !== undefined) {
-        m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
-      }
+export const flowCompleted = recording<FlowCompletedInput>('flowCompleted', (a) => {
+  const id = ident(a.flowId);
+  const start = id !== undefined ? starts().get(id) : undefined;
+  if (id !== undefined) starts().delete(id);
+  const p = a.provider !== undefined ? provider(a.provider) : (start?.provider ?? provider(undefined));
+  const status = outcomes.normalize(a.outcome);
+  let ms = durationMs(a.durationMs, 'flowCompleted');
+  if (ms === undefined && start !== undefined) ms = durationMs(Math.max(0, Date.now() - start.at), 'flowCompleted');
+  const m = metrics();
+  m.add('flows', 1, m.attrs('flows', p, status));
+  if (ms !== undefined) m.record('flowDuration', seconds(ms), m.attrs('flowDuration', p, status));
+  let reason: FlowFailureReason | undefined;
+  let error: OAuthErrorCode | undefined;
+  if (status === 'failure') {
+    reason = a.reason === undefined ? 'other' : failureReasons.normalize(a.reason);
+    error = a.error === undefined ? 'none' : errorCodes.normalizeQuiet(a.error);
+    m.add('flowFailures', 1, m.attrs('flowFailures', p, reason, error));
+    if (reason === 'token_exchange_failed' && a.error !== undefined) {
+      m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
     }
-    if (eventsWanted()) {
-      emitEvent({
-        event: status === 'success' ? 'oauth_flow_success' : 'oauth_flow_failure',
-        level: status === 'success' ? 'info' : 'warn',
-        message: status === 'success' ? 'OAuth authorization flow completed' : 'OAuth authorization flow failed',
-        attributes: {
-          'oauth.provider': p,
-          'oauth.flow_id': flowRef(id),
-          'oauth.outcome': status,
-          'oauth.reason': reason,
-          'oauth.error': error,
-          duration_ms: ms,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('flowCompleted', err);
   }
-}
+  if (eventsWanted()) {
+    emit(status === 'success' ? EVENTS.flowSuccess : EVENTS.flowFailure, {
+      [ATTR_OAUTH_PROVIDER]: p,
+      [ATTR_OAUTH_FLOW_ID]: flowRef(id),
+      [ATTR_OAUTH_OUTCOME]: status,
+      [ATTR_OAUTH_REASON]: reason,
+      [ATTR_OAUTH_ERROR]: error,
+      [ATTR_DURATION_MS]: ms,
+    });
+  }
+});
 
 export interface TokenEndpointErrorInput {
   provider?: string;
@@ -128,31 +118,21 @@ export interface TokenEndpointErrorInput {
  * A token endpoint answered non-2xx (any grant): `oauth_token_endpoint_errors_total`. Refresh and
  * code-exchange failures recorded with tokenRefreshed()/flowCompleted() already count here.
  */
-export function tokenEndpointError(input: TokenEndpointErrorInput): void {
-  try {
-    const a = args<TokenEndpointErrorInput>(input, 'tokenEndpointError');
-    const p = provider(a.provider);
-    const g = grantTypes.normalize(a.grantType);
-    const e = errorCodes.normalizeQuiet(a.error);
-    const m = metrics();
-    m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, g, e));
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'token_endpoint_error',
-        level: 'warn',
-        message: 'Token endpoint returned an error',
-        attributes: {
-          'oauth.provider': p,
-          'oauth.grant_type': g,
-          'oauth.error': e,
-          'http.response.status_code': typeof a.httpStatus === 'number' && Number.isInteger(a.httpStatus) ? a.httpStatus : undefined,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('tokenEndpointError', err);
+export const tokenEndpointError = recording<TokenEndpointErrorInput>('tokenEndpointError', (a) => {
+  const p = provider(a.provider);
+  const g = grantTypes.normalize(a.grantType);
+  const e = errorCodes.normalizeQuiet(a.error);
+  const m = metrics();
+  m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, g, e));
+  if (eventsWanted()) {
+    emit(EVENTS.tokenEndpointError, {
+      [ATTR_OAUTH_PROVIDER]: p,
+      [ATTR_OAUTH_GRANT_TYPE]: g,
+      [ATTR_OAUTH_ERROR]: e,
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: typeof a.httpStatus === 'number' && Number.isInteger(a.httpStatus) ? a.httpStatus : undefined,
+    });
   }
-}
+});
 
 function sweep(map: Map<string, FlowStart>): void {
   const cutoff = Date.now() - FLOW_TTL_MS;

@@ -1,6 +1,17 @@
-import { emitEvent, eventsWanted } from './events';
-import { internalError, args, count, durationMs, errorCodes, metrics, outcomes, provider, seconds } from './common';
+import { emit, eventsWanted } from './events';
+import { count, durationMs, errorCodes, metrics, outcomes, provider, recording, seconds } from './common';
 import { Vocabulary } from '../metrics/labels';
+import { EVENTS } from '../catalog/events';
+import {
+  ATTR_DURATION_MS,
+  ATTR_OAUTH_DISCOVERY_METHOD,
+  ATTR_OAUTH_ERROR,
+  ATTR_OAUTH_FAILED,
+  ATTR_OAUTH_OUTCOME,
+  ATTR_OAUTH_PROVIDER,
+  ATTR_OAUTH_REASON,
+  ATTR_OAUTH_REFRESHED,
+} from '../catalog/attributes';
 import {
   DISCOVERY_METHOD,
   SCHEDULED_REFRESH_ERROR,
@@ -8,7 +19,7 @@ import {
   type OAuthErrorCode,
   type Outcome,
   type ScheduledRefreshError,
-} from '../vocabulary';
+} from '../catalog/vocabularies';
 
 const methods = new Vocabulary<DiscoveryMethod>('method', DISCOVERY_METHOD);
 const scheduledErrors = new Vocabulary<ScheduledRefreshError>('error_type', SCHEDULED_REFRESH_ERROR);
@@ -23,33 +34,23 @@ export interface DiscoveryInput {
 }
 
 /** One metadata discovery step: `oauth_discovery_attempts_total` and its duration. */
-export function discoveryCompleted(input: DiscoveryInput): void {
-  try {
-    const a = args<DiscoveryInput>(input, 'discoveryCompleted');
-    const method = methods.normalize(a.method);
-    const status = outcomes.normalize(a.outcome);
-    const ms = durationMs(a.durationMs, 'discoveryCompleted');
-    const m = metrics();
-    m.add('discoveryAttempts', 1, m.attrs('discoveryAttempts', method, status));
-    if (ms !== undefined) m.record('discoveryDuration', seconds(ms), m.attrs('discoveryDuration', method, status));
-    if (eventsWanted()) {
-      emitEvent({
-        event: status === 'success' ? 'oauth_discovery_success' : 'oauth_discovery_failure',
-        level: status === 'success' ? 'info' : 'warn',
-        message: status === 'success' ? 'OAuth metadata discovered' : 'OAuth metadata discovery failed',
-        attributes: {
-          'oauth.provider': provider(a.provider),
-          'oauth.discovery_method': method,
-          'oauth.outcome': status,
-          'oauth.error': status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
-          duration_ms: ms,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('discoveryCompleted', err);
+export const discoveryCompleted = recording<DiscoveryInput>('discoveryCompleted', (a) => {
+  const method = methods.normalize(a.method);
+  const status = outcomes.normalize(a.outcome);
+  const ms = durationMs(a.durationMs, 'discoveryCompleted');
+  const m = metrics();
+  m.add('discoveryAttempts', 1, m.attrs('discoveryAttempts', method, status));
+  if (ms !== undefined) m.record('discoveryDuration', seconds(ms), m.attrs('discoveryDuration', method, status));
+  if (eventsWanted()) {
+    emit(status === 'success' ? EVENTS.discoverySuccess : EVENTS.discoveryFailure, {
+      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_DISCOVERY_METHOD]: method,
+      [ATTR_OAUTH_OUTCOME]: status,
+      [ATTR_OAUTH_ERROR]: status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
+      [ATTR_DURATION_MS]: ms,
+    });
   }
-}
+});
 
 export interface ClientRegistrationInput {
   outcome: Outcome;
@@ -60,31 +61,21 @@ export interface ClientRegistrationInput {
 }
 
 /** One RFC 7591 dynamic client registration: `oauth_client_registrations_total` and duration. */
-export function clientRegistered(input: ClientRegistrationInput): void {
-  try {
-    const a = args<ClientRegistrationInput>(input, 'clientRegistered');
-    const status = outcomes.normalize(a.outcome);
-    const ms = durationMs(a.durationMs, 'clientRegistered');
-    const m = metrics();
-    m.add('clientRegistrations', 1, m.attrs('clientRegistrations', status));
-    if (ms !== undefined) m.record('clientRegistrationDuration', seconds(ms), m.attrs('clientRegistrationDuration', status));
-    if (eventsWanted()) {
-      emitEvent({
-        event: status === 'success' ? 'oauth_dynamic_registration_success' : 'oauth_dynamic_registration_failure',
-        level: status === 'success' ? 'info' : 'warn',
-        message: status === 'success' ? 'OAuth client registered' : 'OAuth client registration failed',
-        attributes: {
-          'oauth.provider': provider(a.provider),
-          'oauth.outcome': status,
-          'oauth.error': status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
-          duration_ms: ms,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('clientRegistered', err);
+export const clientRegistered = recording<ClientRegistrationInput>('clientRegistered', (a) => {
+  const status = outcomes.normalize(a.outcome);
+  const ms = durationMs(a.durationMs, 'clientRegistered');
+  const m = metrics();
+  m.add('clientRegistrations', 1, m.attrs('clientRegistrations', status));
+  if (ms !== undefined) m.record('clientRegistrationDuration', seconds(ms), m.attrs('clientRegistrationDuration', status));
+  if (eventsWanted()) {
+    emit(status === 'success' ? EVENTS.registrationSuccess : EVENTS.registrationFailure, {
+      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_OUTCOME]: status,
+      [ATTR_OAUTH_ERROR]: status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
+      [ATTR_DURATION_MS]: ms,
+    });
   }
-}
+});
 
 export interface ScheduledRefreshInput {
   /** Tokens refreshed in this run. */
@@ -100,33 +91,27 @@ export interface ScheduledRefreshInput {
  * A scheduled refresh run finished: `oauth_scheduled_refresh_total{status,reason}` (reason
  * normal / partial_failure / complete_failure derived from the counts) and its duration.
  */
-export function scheduledRefreshCompleted(input: ScheduledRefreshInput): void {
-  try {
-    const a = args<ScheduledRefreshInput>(input, 'scheduledRefreshCompleted');
-    const refreshed = count(a.refreshed ?? 0, 'scheduledRefreshCompleted');
-    const failed = count(a.failed ?? 0, 'scheduledRefreshCompleted');
-    const status = failed === 0 ? 'success' : 'failure';
-    const reason = failed === 0 ? 'normal' : refreshed > 0 ? 'partial_failure' : 'complete_failure';
-    const ms = durationMs(a.durationMs, 'scheduledRefreshCompleted');
-    const m = metrics();
-    m.add('scheduledRefresh', 1, m.attrs('scheduledRefresh', status, reason));
-    if (ms !== undefined) m.record('scheduledRefreshDuration', seconds(ms), m.attrs('scheduledRefreshDuration', status));
-    if (a.expiringSoon !== undefined) {
-      const n = count(a.expiringSoon, 'scheduledRefreshCompleted');
-      if (typeof a.expiringSoon === 'number' && n === a.expiringSoon) m.expiringSoonReported = n;
-    }
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'scheduled_refresh_completed',
-        level: status === 'success' ? 'info' : 'warn',
-        message: 'Scheduled token refresh run completed',
-        attributes: { 'oauth.outcome': status, 'oauth.reason': reason, 'oauth.refreshed': refreshed, 'oauth.failed': failed, duration_ms: ms },
-      });
-    }
-  } catch (err) {
-    internalError('scheduledRefreshCompleted', err);
+export const scheduledRefreshCompleted = recording<ScheduledRefreshInput>('scheduledRefreshCompleted', (a) => {
+  const refreshed = count(a.refreshed ?? 0, 'scheduledRefreshCompleted');
+  const failed = count(a.failed ?? 0, 'scheduledRefreshCompleted');
+  const status = failed === 0 ? 'success' : 'failure';
+  const reason = failed === 0 ? 'normal' : refreshed > 0 ? 'partial_failure' : 'complete_failure';
+  const ms = durationMs(a.durationMs, 'scheduledRefreshCompleted');
+  const m = metrics();
+  m.add('scheduledRefresh', 1, m.attrs('scheduledRefresh', status, reason));
+  if (ms !== undefined) m.record('scheduledRefreshDuration', seconds(ms), m.attrs('scheduledRefreshDuration', status));
+  if (a.expiringSoon !== undefined) {
+    const n = count(a.expiringSoon, 'scheduledRefreshCompleted');
+    if (typeof a.expiringSoon === 'number' && n === a.expiringSoon) m.expiringSoonReported = n;
   }
-}
+  if (eventsWanted()) {
+    emit(
+      EVENTS.scheduledRefreshCompleted,
+      { [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_REFRESHED]: refreshed, [ATTR_OAUTH_FAILED]: failed, [ATTR_DURATION_MS]: ms },
+      status === 'success' ? 'info' : 'warn',
+    );
+  }
+});
 
 export interface ScheduledRefreshErrorInput {
   errorType: ScheduledRefreshError;
@@ -135,25 +120,15 @@ export interface ScheduledRefreshErrorInput {
 }
 
 /** One token failed inside a scheduled run: `oauth_scheduled_refresh_errors_total{error_type}`. */
-export function scheduledRefreshError(input: ScheduledRefreshErrorInput): void {
-  try {
-    const a = args<ScheduledRefreshErrorInput>(input, 'scheduledRefreshError');
-    const t = scheduledErrors.normalize(a.errorType);
-    const m = metrics();
-    m.add('scheduledRefreshErrors', 1, m.attrs('scheduledRefreshErrors', t));
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'scheduled_token_refresh_failed',
-        level: 'warn',
-        message: 'Scheduled refresh of a token failed',
-        attributes: {
-          'oauth.provider': provider(a.provider),
-          'oauth.reason': t,
-          'oauth.error': a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('scheduledRefreshError', err);
+export const scheduledRefreshError = recording<ScheduledRefreshErrorInput>('scheduledRefreshError', (a) => {
+  const t = scheduledErrors.normalize(a.errorType);
+  const m = metrics();
+  m.add('scheduledRefreshErrors', 1, m.attrs('scheduledRefreshErrors', t));
+  if (eventsWanted()) {
+    emit(EVENTS.scheduledRefreshFailed, {
+      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_REASON]: t,
+      [ATTR_OAUTH_ERROR]: a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
+    });
   }
-}
+});

@@ -1,13 +1,15 @@
-import { emitEvent, eventsWanted } from './events';
-import { internalError, args, count, flowRef, ident, metrics, provider } from './common';
+import { emit, eventsWanted } from './events';
+import { count, flowRef, ident, metrics, provider, recording } from './common';
 import { recordSecurityEvent, type SecurityContext } from './security';
 import { Vocabulary } from '../metrics/labels';
+import { EVENTS } from '../catalog/events';
+import { ATTR_OAUTH_COUNT, ATTR_OAUTH_FLOW_ID, ATTR_OAUTH_OUTCOME, ATTR_OAUTH_PROVIDER, ATTR_OAUTH_REASON, ATTR_OAUTH_VIOLATION_TYPE } from '../catalog/attributes';
 import {
   PKCE_CLEANUP_REASON,
   PKCE_VALIDATION_REASON,
   type PkceCleanupReason,
   type PkceValidationReason,
-} from '../vocabulary';
+} from '../catalog/vocabularies';
 
 const validationReasons = new Vocabulary<PkceValidationReason>('reason', PKCE_VALIDATION_REASON);
 const cleanupReasons = new Vocabulary<PkceCleanupReason>('reason', PKCE_CLEANUP_REASON);
@@ -22,26 +24,14 @@ export interface PkceStateCreatedInput {
 }
 
 /** A PKCE state was stored: `oauth_pkce_states_created_total`, `oauth_active_pkce_states` +1. */
-export function pkceStateCreated(input: PkceStateCreatedInput): void {
-  try {
-    const a = args<PkceStateCreatedInput>(input, 'pkceStateCreated');
-    const m = metrics();
-    m.add('pkceStatesCreated', 1, m.attrs('pkceStatesCreated'));
-    const id = ident(a.flowId);
-    const ttl = typeof a.ttlMs === 'number' && Number.isFinite(a.ttlMs) && a.ttlMs > 0 ? a.ttlMs : DEFAULT_STATE_TTL_MS;
-    if (id !== undefined) m.pkceStates.set(id, Date.now() + ttl);
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'pkce_state_created',
-        level: 'debug',
-        message: 'PKCE state created',
-        attributes: { 'oauth.provider': provider(a.provider), 'oauth.flow_id': flowRef(id) },
-      });
-    }
-  } catch (err) {
-    internalError('pkceStateCreated', err);
-  }
-}
+export const pkceStateCreated = recording<PkceStateCreatedInput>('pkceStateCreated', (a) => {
+  const m = metrics();
+  m.add('pkceStatesCreated', 1, m.attrs('pkceStatesCreated'));
+  const id = ident(a.flowId);
+  const ttl = typeof a.ttlMs === 'number' && Number.isFinite(a.ttlMs) && a.ttlMs > 0 ? a.ttlMs : DEFAULT_STATE_TTL_MS;
+  if (id !== undefined) m.pkceStates.set(id, Date.now() + ttl);
+  if (eventsWanted()) emit(EVENTS.pkceStateCreated, { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
+});
 
 export interface PkceStateValidatedInput extends SecurityContext {
   /** `valid` for success; any other reason is a failure. */
@@ -55,46 +45,41 @@ export interface PkceStateValidatedInput extends SecurityContext {
  * `pkce_state_integrity_violation`), `replayed` → PKCE replay (P1, `pkce_replay_detected`),
  * `expired` → `pkce_state_expired` (P3).
  */
-export function pkceStateValidated(input: PkceStateValidatedInput): void {
-  try {
-    const a = args<PkceStateValidatedInput>(input, 'pkceStateValidated');
-    const reason = validationReasons.normalize(a.reason);
-    const status = reason === 'valid' ? 'success' : 'failure';
-    const m = metrics();
-    m.add('pkceValidations', 1, m.attrs('pkceValidations', status, reason));
-    const id = ident(a.flowId);
-    // A consumed or dead state leaves the active gauge whatever the outcome.
-    if (id !== undefined && reason !== 'not_found' && reason !== 'missing_state') m.pkceStates.delete(id);
-    const ctx: SecurityContext = { ...a, reason };
-    switch (reason) {
-      case 'user_mismatch':
-        m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));
-        recordSecurityEvent('code_injection', 'pkce_state_user_mismatch', 'PKCE state belongs to another user (code injection)', ctx);
-        return;
-      case 'invalid_hash':
-        m.add('integrityViolations', 1, m.attrs('integrityViolations', 'hash_mismatch'));
-        recordSecurityEvent('integrity_violation', 'pkce_state_integrity_violation', 'PKCE state integrity check failed', ctx, { 'oauth.violation_type': 'hash_mismatch' });
-        return;
-      case 'replayed':
-        m.add('integrityViolations', 1, m.attrs('integrityViolations', 'state_reuse'));
-        recordSecurityEvent('pkce_replay', 'pkce_replay_detected', 'PKCE state replay detected', ctx, { 'oauth.violation_type': 'state_reuse' });
-        return;
-      case 'expired':
-        recordSecurityEvent('state_expired', 'pkce_state_expired', 'PKCE state expired', ctx);
-        return;
-      default:
-        if (!eventsWanted()) return;
-        emitEvent({
-          event: status === 'success' ? 'pkce_validation_success' : 'pkce_validation_failure',
-          level: status === 'success' ? 'debug' : 'warn',
-          message: status === 'success' ? 'PKCE state validated' : 'PKCE state validation failed',
-          attributes: { 'oauth.provider': provider(a.provider), 'oauth.flow_id': flowRef(id), 'oauth.outcome': status, 'oauth.reason': reason },
-        });
-    }
-  } catch (err) {
-    internalError('pkceStateValidated', err);
+export const pkceStateValidated = recording<PkceStateValidatedInput>('pkceStateValidated', (a) => {
+  const reason = validationReasons.normalize(a.reason);
+  const status = reason === 'valid' ? 'success' : 'failure';
+  const m = metrics();
+  m.add('pkceValidations', 1, m.attrs('pkceValidations', status, reason));
+  const id = ident(a.flowId);
+  // A consumed or dead state leaves the active gauge whatever the outcome.
+  if (id !== undefined && reason !== 'not_found' && reason !== 'missing_state') m.pkceStates.delete(id);
+  const ctx: SecurityContext = { ...a, reason };
+  switch (reason) {
+    case 'user_mismatch':
+      m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));
+      recordSecurityEvent(EVENTS.pkceStateUserMismatch, ctx);
+      return;
+    case 'invalid_hash':
+      m.add('integrityViolations', 1, m.attrs('integrityViolations', 'hash_mismatch'));
+      recordSecurityEvent(EVENTS.pkceStateIntegrityViolation, ctx, { [ATTR_OAUTH_VIOLATION_TYPE]: 'hash_mismatch' });
+      return;
+    case 'replayed':
+      m.add('integrityViolations', 1, m.attrs('integrityViolations', 'state_reuse'));
+      recordSecurityEvent(EVENTS.pkceReplayDetected, ctx, { [ATTR_OAUTH_VIOLATION_TYPE]: 'state_reuse' });
+      return;
+    case 'expired':
+      recordSecurityEvent(EVENTS.pkceStateExpired, ctx);
+      return;
+    default:
+      if (!eventsWanted()) return;
+      emit(status === 'success' ? EVENTS.pkceValidationSuccess : EVENTS.pkceValidationFailure, {
+        [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+        [ATTR_OAUTH_FLOW_ID]: flowRef(id),
+        [ATTR_OAUTH_OUTCOME]: status,
+        [ATTR_OAUTH_REASON]: reason,
+      });
   }
-}
+});
 
 export interface PkceStatesCleanedInput {
   reason: PkceCleanupReason;
@@ -105,27 +90,15 @@ export interface PkceStatesCleanedInput {
 }
 
 /** PKCE states were removed by a cleanup job: `oauth_pkce_states_cleaned_total{reason}`. */
-export function pkceStatesCleaned(input: PkceStatesCleanedInput): void {
-  try {
-    const a = args<PkceStatesCleanedInput>(input, 'pkceStatesCleaned');
-    const reason = cleanupReasons.normalize(a.reason);
-    const ids = Array.isArray(a.flowIds) ? a.flowIds.slice(0, 100_000) : [];
-    const n = a.count === undefined && ids.length > 0 ? ids.length : count(a.count, 'pkceStatesCleaned');
-    const m = metrics();
-    if (n > 0) m.add('pkceStatesCleaned', n, m.attrs('pkceStatesCleaned', reason));
-    for (const id of ids) {
-      const k = ident(id);
-      if (k !== undefined) m.pkceStates.delete(k);
-    }
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'pkce_cleanup_completed',
-        level: 'info',
-        message: 'PKCE states cleaned up',
-        attributes: { 'oauth.reason': reason, 'oauth.count': n },
-      });
-    }
-  } catch (err) {
-    internalError('pkceStatesCleaned', err);
+export const pkceStatesCleaned = recording<PkceStatesCleanedInput>('pkceStatesCleaned', (a) => {
+  const reason = cleanupReasons.normalize(a.reason);
+  const ids = Array.isArray(a.flowIds) ? a.flowIds.slice(0, 100_000) : [];
+  const n = a.count === undefined && ids.length > 0 ? ids.length : count(a.count, 'pkceStatesCleaned');
+  const m = metrics();
+  if (n > 0) m.add('pkceStatesCleaned', n, m.attrs('pkceStatesCleaned', reason));
+  for (const id of ids) {
+    const k = ident(id);
+    if (k !== undefined) m.pkceStates.delete(k);
   }
-}
+  if (eventsWanted()) emit(EVENTS.pkceCleanupCompleted, { [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_COUNT]: n });
+});

@@ -1,16 +1,29 @@
-import { emitEvent, PRIORITY, SECURITY_LEVEL, type EventAttributes } from './events';
-import { internalError, args, flowRef, ident, metrics, provider, tokenRef } from './common';
+import { emit, type EventAttributes } from './events';
+import { flowRef, ident, metrics, provider, recording, tokenRef } from './common';
+import { fingerprint } from '../internal/fingerprint';
 import { Vocabulary } from '../metrics/labels';
-import { ATTR_SECURITY_SEVERITY } from '../logs/schema';
+import { EVENTS, type SecurityEventDefinition } from '../catalog/events';
 import {
-  SECURITY_EVENT_SEVERITY,
-  SECURITY_EVENT_TYPE,
-  VIOLATION_TYPE,
-  type SecurityEventType,
-  type ViolationType,
-} from '../vocabulary';
+  ATTR_ENDUSER_PSEUDO_ID,
+  ATTR_OAUTH_CLIENT_ID,
+  ATTR_OAUTH_FAMILY_REVOKED,
+  ATTR_OAUTH_FLOW_ID,
+  ATTR_OAUTH_PROVIDER,
+  ATTR_OAUTH_REASON,
+  ATTR_OAUTH_REUSE_CLASSIFICATION,
+  ATTR_OAUTH_SECURITY_EVENT_TYPE,
+  ATTR_OAUTH_SINCE_FIRST_USE_MS,
+  ATTR_OAUTH_STAGE,
+  ATTR_OAUTH_TOKEN_FINGERPRINT,
+  ATTR_OAUTH_VIOLATION_TYPE,
+  ATTR_PRIORITY,
+  ATTR_SECURITY_RULE_NAME,
+  ATTR_SECURITY_RULE_REFERENCE,
+  ATTR_SECURITY_RULE_RULESET_NAME,
+  ATTR_SEVERITY,
+} from '../catalog/attributes';
+import { SECURITY_RULESET, VIOLATION_TYPE, type ReuseClassification, type ViolationType } from '../catalog/vocabularies';
 
-const eventTypes = new Vocabulary<SecurityEventType>('event_type', SECURITY_EVENT_TYPE, 'integrity_violation');
 const violationTypes = new Vocabulary<ViolationType>('violation_type', VIOLATION_TYPE);
 
 /** Fields every security helper accepts. */
@@ -20,6 +33,8 @@ export interface SecurityContext {
   flowId?: string;
   /** OAuth client_id; logged only when the logs option `logClientId` is on. */
   clientId?: string;
+  /** The user (account) involved: logged only as a keyed fingerprint, `enduser.pseudo.id`. */
+  userId?: string;
   /** A token involved (fingerprinted) or your own fingerprint of it. */
   token?: string;
   tokenFingerprint?: string;
@@ -29,120 +44,92 @@ export interface SecurityContext {
 
 /**
  * The one path every security event takes: `oauth_security_events_total{event_type,severity}`
- * and the log record are written by the same call, so metrics and logs cannot disagree.
+ * and the log record are written by the same call, from the same catalog entry, so metrics and
+ * logs cannot disagree. Type, severity, priority, level and `security_rule.*` all come from `def`.
  */
-export function recordSecurityEvent(
-  type: SecurityEventType,
-  event: string,
-  message: string,
-  ctx: SecurityContext,
-  extra: EventAttributes = {},
-): void {
-  const t = eventTypes.normalize(type);
-  const severity = SECURITY_EVENT_SEVERITY[t];
+export function recordSecurityEvent(def: SecurityEventDefinition, ctx: SecurityContext, extra?: EventAttributes): void {
+  const s = def.security;
   const m = metrics();
-  m.add('securityEvents', 1, m.attrs('securityEvents', t, severity));
-  emitEvent({
-    event,
-    level: SECURITY_LEVEL[severity],
-    severity,
-    message,
-    attributes: {
-      [ATTR_SECURITY_SEVERITY]: severity,
-      priority: PRIORITY[severity],
-      'oauth.security_event_type': t,
-      'oauth.provider': provider(ctx.provider),
-      'oauth.flow_id': flowRef(ident(ctx.flowId)),
-      'oauth.client_id': typeof ctx.clientId === 'string' ? ctx.clientId.slice(0, 256) : undefined,
-      'oauth.token.fingerprint': tokenRef(ctx.token, ctx.tokenFingerprint),
-      'oauth.reason': typeof ctx.reason === 'string' && /^[a-z0-9_]{1,64}$/.test(ctx.reason) ? ctx.reason : undefined,
-      ...extra,
-    },
-  });
+  m.add('securityEvents', 1, m.attrs('securityEvents', s.type, s.severity));
+  const attributes: EventAttributes = {
+    [ATTR_SEVERITY]: s.severity,
+    [ATTR_PRIORITY]: s.priority,
+    [ATTR_OAUTH_SECURITY_EVENT_TYPE]: s.type,
+    [ATTR_SECURITY_RULE_NAME]: s.rule,
+    [ATTR_SECURITY_RULE_RULESET_NAME]: SECURITY_RULESET,
+    [ATTR_SECURITY_RULE_REFERENCE]: s.reference,
+    [ATTR_OAUTH_PROVIDER]: provider(ctx.provider),
+    [ATTR_OAUTH_FLOW_ID]: flowRef(ident(ctx.flowId)),
+    [ATTR_OAUTH_CLIENT_ID]: typeof ctx.clientId === 'string' ? ctx.clientId.slice(0, 256) : undefined,
+    [ATTR_ENDUSER_PSEUDO_ID]: userRef(ctx.userId),
+    [ATTR_OAUTH_TOKEN_FINGERPRINT]: tokenRef(ctx.token, ctx.tokenFingerprint),
+    [ATTR_OAUTH_REASON]: typeof ctx.reason === 'string' && /^[a-z0-9_]{1,64}$/.test(ctx.reason) ? ctx.reason : undefined,
+  };
+  if (extra !== undefined) Object.assign(attributes, extra);
+  emit(def, attributes);
+}
+
+/** A user id is personal data: only its keyed fingerprint is logged. */
+function userRef(id: unknown): string | undefined {
+  const v = ident(id);
+  return v === undefined ? undefined : fingerprint(v);
 }
 
 export interface RefreshTokenReuseInput extends SecurityContext {
   /** `benign_race` (two requests for one token within the race window) or `suspected_theft`. */
-  classification?: 'benign_race' | 'suspected_theft';
+  classification?: ReuseClassification;
   /** Time since the token was first used, in ms. */
   sinceFirstUseMs?: number;
   /** True when the token family was revoked in response (counts a `reuse_detected` revocation). */
   familyRevoked?: boolean;
   /**
    * `client` (default): the refresh attempt counts once as `status="reuse_detected"` in
-   * `oauth_token_refresh_total`. `server`: an AS saw the reuse; no client refresh is counted.
+   * `oauth_token_refresh_total`. `server`: an AS saw the reuse; no client refresh is counted, and a
+   * classified reuse counts in `oauth_server_refresh_token_reuse_total{classification}`.
    */
   side?: 'client' | 'server';
 }
 
 /** P0: a refresh token was used again. Event `oauth_refresh_token_reuse_detected`. */
-export function refreshTokenReuseDetected(input: RefreshTokenReuseInput): void {
-  try {
-    const a = args<RefreshTokenReuseInput>(input, 'refreshTokenReuseDetected');
-    const m = metrics();
-    if (a.side !== 'server') m.add('tokenRefresh', 1, m.attrs('tokenRefresh', 'reuse_detected', 'reuse_detected'));
-    if (a.familyRevoked === true) m.add('tokenRevocations', 1, m.attrs('tokenRevocations', 'reuse_detected'));
-    const cls = a.classification === 'benign_race' || a.classification === 'suspected_theft' ? a.classification : undefined;
-    const since = typeof a.sinceFirstUseMs === 'number' && Number.isFinite(a.sinceFirstUseMs) && a.sinceFirstUseMs >= 0 ? a.sinceFirstUseMs : undefined;
-    recordSecurityEvent('token_reuse', 'oauth_refresh_token_reuse_detected', 'Refresh token reuse detected', a, {
-      'oauth.reuse_classification': cls,
-      'oauth.family_revoked': a.familyRevoked === true,
-      'oauth.since_first_use_ms': since,
-    });
-  } catch (err) {
-    internalError('refreshTokenReuseDetected', err);
-  }
-}
+export const refreshTokenReuseDetected = recording<RefreshTokenReuseInput>('refreshTokenReuseDetected', (a) => {
+  const m = metrics();
+  const cls = a.classification === 'benign_race' || a.classification === 'suspected_theft' ? a.classification : undefined;
+  if (a.side !== 'server') m.add('tokenRefresh', 1, m.attrs('tokenRefresh', 'reuse_detected', 'reuse_detected'));
+  else if (cls !== undefined) m.add('serverRefreshTokenReuse', 1, m.attrs('serverRefreshTokenReuse', cls));
+  if (a.familyRevoked === true) m.add('tokenRevocations', 1, m.attrs('tokenRevocations', 'reuse_detected'));
+  const since = typeof a.sinceFirstUseMs === 'number' && Number.isFinite(a.sinceFirstUseMs) && a.sinceFirstUseMs >= 0 ? a.sinceFirstUseMs : undefined;
+  recordSecurityEvent(EVENTS.refreshTokenReuseDetected, a, {
+    [ATTR_OAUTH_REUSE_CLASSIFICATION]: cls,
+    [ATTR_OAUTH_FAMILY_REVOKED]: a.familyRevoked === true,
+    [ATTR_OAUTH_SINCE_FIRST_USE_MS]: since,
+  });
+});
 
 /** P0: a callback carried a code/state this user never started. Event `oauth_code_injection_attempt`. */
-export function codeInjectionAttempt(input: SecurityContext): void {
-  try {
-    const a = args<SecurityContext>(input, 'codeInjectionAttempt');
-    const m = metrics();
-    m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));
-    recordSecurityEvent('code_injection', 'oauth_code_injection_attempt', 'Authorization code injection attempt', a);
-  } catch (err) {
-    internalError('codeInjectionAttempt', err);
-  }
-}
+export const codeInjectionAttempt = recording<SecurityContext>('codeInjectionAttempt', (a) => {
+  const m = metrics();
+  m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));
+  recordSecurityEvent(EVENTS.codeInjectionAttempt, a);
+});
 
 export interface IntegrityViolationInput extends SecurityContext {
   violationType: ViolationType;
 }
 
 /** P1: state integrity failed (HMAC mismatch, reuse, user binding). Event `oauth_integrity_violation`. */
-export function integrityViolation(input: IntegrityViolationInput): void {
-  try {
-    const a = args<IntegrityViolationInput>(input, 'integrityViolation');
-    const v = violationTypes.normalize(a.violationType);
-    const m = metrics();
-    m.add('integrityViolations', 1, m.attrs('integrityViolations', v));
-    recordSecurityEvent('integrity_violation', 'oauth_integrity_violation', 'OAuth integrity violation', a, { 'oauth.violation_type': v });
-  } catch (err) {
-    internalError('integrityViolation', err);
-  }
-}
-
-/** P1: a caller acted on a server/token it does not own. Event `oauth_ownership_violation`. */
-export function ownershipViolation(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('ownership_violation', 'oauth_ownership_violation', 'OAuth ownership violation', args<SecurityContext>(input, 'ownershipViolation'));
-  } catch (err) {
-    internalError('ownershipViolation', err);
-  }
-}
+export const integrityViolation = recording<IntegrityViolationInput>('integrityViolation', (a) => {
+  const v = violationTypes.normalize(a.violationType);
+  const m = metrics();
+  m.add('integrityViolations', 1, m.attrs('integrityViolations', v));
+  recordSecurityEvent(EVENTS.integrityViolation, a, { [ATTR_OAUTH_VIOLATION_TYPE]: v });
+});
 
 /** P1: a PKCE state was presented a second time. Event `pkce_replay_detected`. */
-export function pkceReplayDetected(input: SecurityContext): void {
-  try {
-    const a = args<SecurityContext>(input, 'pkceReplayDetected');
-    const m = metrics();
-    m.add('integrityViolations', 1, m.attrs('integrityViolations', 'state_reuse'));
-    recordSecurityEvent('pkce_replay', 'pkce_replay_detected', 'PKCE state replay detected', a, { 'oauth.violation_type': 'state_reuse' });
-  } catch (err) {
-    internalError('pkceReplayDetected', err);
-  }
-}
+export const pkceReplayDetected = recording<SecurityContext>('pkceReplayDetected', (a) => {
+  const m = metrics();
+  m.add('integrityViolations', 1, m.attrs('integrityViolations', 'state_reuse'));
+  recordSecurityEvent(EVENTS.pkceReplayDetected, a, { [ATTR_OAUTH_VIOLATION_TYPE]: 'state_reuse' });
+});
 
 export interface IssuerMismatchInput extends SecurityContext {
   /** Where the mismatch was seen (RFC 9207 response `iss`, RFC 8414 metadata `issuer`, token endpoint origin). */
@@ -150,57 +137,23 @@ export interface IssuerMismatchInput extends SecurityContext {
 }
 
 /** P1: mix-up defence tripped (RFC 9207 / RFC 8414 §3.3). Event `oauth_issuer_mismatch`. */
-export function issuerMismatch(input: IssuerMismatchInput): void {
-  try {
-    const a = args<IssuerMismatchInput>(input, 'issuerMismatch');
-    const stage = a.stage === 'authorization_response' || a.stage === 'metadata' || a.stage === 'token_endpoint' ? a.stage : 'other';
-    recordSecurityEvent('issuer_mismatch', 'oauth_issuer_mismatch', 'Issuer mismatch (possible mix-up attack)', a, { 'oauth.stage': stage });
-  } catch (err) {
-    internalError('issuerMismatch', err);
-  }
-}
+export const issuerMismatch = recording<IssuerMismatchInput>('issuerMismatch', (a) => {
+  const stage = a.stage === 'authorization_response' || a.stage === 'metadata' || a.stage === 'token_endpoint' ? a.stage : 'other';
+  recordSecurityEvent(EVENTS.issuerMismatch, a, { [ATTR_OAUTH_STAGE]: stage });
+});
 
+/** A security call whose only logic is its catalog entry. */
+const securityCall = (call: string, def: SecurityEventDefinition) => recording<SecurityContext>(call, (a) => recordSecurityEvent(def, a));
+
+/** P1: a caller acted on a server/token it does not own. Event `oauth_ownership_violation`. */
+export const ownershipViolation = securityCall('ownershipViolation', EVENTS.ownershipViolation);
 /** P1: PKCE S256 not offered or not used (RFC 9700 §4.8). Event `oauth_pkce_downgrade_detected`. */
-export function pkceDowngradeDetected(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('pkce_downgrade', 'oauth_pkce_downgrade_detected', 'PKCE downgrade detected', args<SecurityContext>(input, 'pkceDowngradeDetected'));
-  } catch (err) {
-    internalError('pkceDowngradeDetected', err);
-  }
-}
-
+export const pkceDowngradeDetected = securityCall('pkceDowngradeDetected', EVENTS.pkceDowngradeDetected);
 /** P1 (AS): an authorization code was redeemed twice. Event `oauth_authorization_code_replay_detected`. */
-export function authorizationCodeReplayDetected(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('code_replay', 'oauth_authorization_code_replay_detected', 'Authorization code replay detected', args<SecurityContext>(input, 'authorizationCodeReplayDetected'));
-  } catch (err) {
-    internalError('authorizationCodeReplayDetected', err);
-  }
-}
-
+export const authorizationCodeReplayDetected = securityCall('authorizationCodeReplayDetected', EVENTS.authorizationCodeReplayDetected);
 /** P2 (AS): redirect_uri at the token endpoint differs from the authorization request. */
-export function redirectUriMismatch(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('redirect_uri_mismatch', 'oauth_redirect_uri_mismatch', 'redirect_uri mismatch', args<SecurityContext>(input, 'redirectUriMismatch'));
-  } catch (err) {
-    internalError('redirectUriMismatch', err);
-  }
-}
-
+export const redirectUriMismatch = securityCall('redirectUriMismatch', EVENTS.redirectUriMismatch);
 /** P2 (AS): a code was redeemed by another client than it was issued to. */
-export function clientMismatch(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('client_mismatch', 'oauth_client_mismatch', 'Client mismatch at the token endpoint', args<SecurityContext>(input, 'clientMismatch'));
-  } catch (err) {
-    internalError('clientMismatch', err);
-  }
-}
-
+export const clientMismatch = securityCall('clientMismatch', EVENTS.clientMismatch);
 /** P2 (AS): the code_verifier did not match the code_challenge. */
-export function pkceVerificationFailed(input: SecurityContext): void {
-  try {
-    recordSecurityEvent('pkce_verification_failed', 'oauth_pkce_verification_failed', 'PKCE verification failed', args<SecurityContext>(input, 'pkceVerificationFailed'));
-  } catch (err) {
-    internalError('pkceVerificationFailed', err);
-  }
-}
+export const pkceVerificationFailed = securityCall('pkceVerificationFailed', EVENTS.pkceVerificationFailed);

@@ -1,5 +1,16 @@
-import { emitEvent, eventsWanted } from './events';
-import { internalError, args, count, durationMs, errorCodes, ident, metrics, provider, seconds, tokenRef } from './common';
+import { emit, eventsWanted } from './events';
+import { count, durationMs, errorCodes, ident, internalError, metrics, provider, recording, seconds, tokenRef } from './common';
+import { EVENTS } from '../catalog/events';
+import {
+  ATTR_DURATION_MS,
+  ATTR_OAUTH_COUNT,
+  ATTR_OAUTH_ERROR,
+  ATTR_OAUTH_OUTCOME,
+  ATTR_OAUTH_PROVIDER,
+  ATTR_OAUTH_REASON,
+  ATTR_OAUTH_TOKEN_FINGERPRINT,
+  ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT,
+} from '../catalog/attributes';
 import { Vocabulary } from '../metrics/labels';
 import type { GaugeKey, GaugeSource } from '../metrics/recorder';
 import { reportDrop } from '../internal/diag';
@@ -9,7 +20,7 @@ import {
   type OAuthErrorCode,
   type RefreshReason,
   type RevocationReason,
-} from '../vocabulary';
+} from '../catalog/vocabularies';
 
 const refreshReasons = new Vocabulary<RefreshReason>('reason', REFRESH_REASON);
 const revocationReasons = new Vocabulary<RevocationReason>('reason', REVOCATION_REASON);
@@ -32,43 +43,33 @@ export interface TokenRefreshedInput {
  * One token refresh attempt: `oauth_token_refresh_total{status,reason}` and its duration. A
  * reuse is reported with refreshTokenReuseDetected() instead, so it counts once.
  */
-export function tokenRefreshed(input: TokenRefreshedInput): void {
-  try {
-    const a = args<TokenRefreshedInput>(input, 'tokenRefreshed');
-    const status = a.outcome === 'success' ? 'success' : 'failure';
-    if (a.outcome !== 'success' && a.outcome !== 'failure') {
-      reportDrop('metrics', 'coerced_label', 'label:refresh-outcome', 'tokenRefreshed(): outcome must be success or failure; recorded as failure');
-    }
-    const reason = a.reason === undefined ? (status === 'success' ? 'normal' : 'other') : refreshReasons.normalize(a.reason);
-    const ms = durationMs(a.durationMs, 'tokenRefreshed');
-    const p = provider(a.provider);
-    const m = metrics();
-    m.add('tokenRefresh', 1, m.attrs('tokenRefresh', status, reason));
-    if (ms !== undefined) m.record('tokenRefreshDuration', seconds(ms), m.attrs('tokenRefreshDuration', status));
-    let error: OAuthErrorCode | undefined;
-    if (status === 'failure' && a.error !== undefined) {
-      error = errorCodes.normalizeQuiet(a.error);
-      m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'refresh_token', error));
-    }
-    if (eventsWanted()) {
-      emitEvent({
-        event: status === 'success' ? 'token_refresh_success' : 'token_refresh_failure',
-        level: status === 'success' ? 'info' : 'warn',
-        message: status === 'success' ? 'OAuth token refreshed' : 'OAuth token refresh failed',
-        attributes: {
-          'oauth.provider': p,
-          'oauth.outcome': status,
-          'oauth.reason': reason,
-          'oauth.error': error,
-          'oauth.token.fingerprint': tokenRef(a.refreshToken, a.tokenFingerprint),
-          duration_ms: ms,
-        },
-      });
-    }
-  } catch (err) {
-    internalError('tokenRefreshed', err);
+export const tokenRefreshed = recording<TokenRefreshedInput>('tokenRefreshed', (a) => {
+  const status = a.outcome === 'success' ? 'success' : 'failure';
+  if (a.outcome !== 'success' && a.outcome !== 'failure') {
+    reportDrop('metrics', 'coerced_label', 'label:refresh-outcome', 'tokenRefreshed(): outcome must be success or failure; recorded as failure');
   }
-}
+  const reason = a.reason === undefined ? (status === 'success' ? 'normal' : 'other') : refreshReasons.normalize(a.reason);
+  const ms = durationMs(a.durationMs, 'tokenRefreshed');
+  const p = provider(a.provider);
+  const m = metrics();
+  m.add('tokenRefresh', 1, m.attrs('tokenRefresh', status, reason));
+  if (ms !== undefined) m.record('tokenRefreshDuration', seconds(ms), m.attrs('tokenRefreshDuration', status));
+  let error: OAuthErrorCode | undefined;
+  if (status === 'failure' && a.error !== undefined) {
+    error = errorCodes.normalizeQuiet(a.error);
+    m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'refresh_token', error));
+  }
+  if (eventsWanted()) {
+    emit(status === 'success' ? EVENTS.tokenRefreshSuccess : EVENTS.tokenRefreshFailure, {
+      [ATTR_OAUTH_PROVIDER]: p,
+      [ATTR_OAUTH_OUTCOME]: status,
+      [ATTR_OAUTH_REASON]: reason,
+      [ATTR_OAUTH_ERROR]: error,
+      [ATTR_OAUTH_TOKEN_FINGERPRINT]: tokenRef(a.refreshToken, a.tokenFingerprint),
+      [ATTR_DURATION_MS]: ms,
+    });
+  }
+});
 
 export interface TokenRotatedInput {
   provider?: string;
@@ -80,24 +81,14 @@ export interface TokenRotatedInput {
 }
 
 /** The AS rotated the refresh token: event `token_rotation_complete` (no metric of its own). */
-export function tokenRotated(input: TokenRotatedInput): void {
-  try {
-    const a = args<TokenRotatedInput>(input, 'tokenRotated');
-    if (!eventsWanted()) return;
-    emitEvent({
-      event: 'token_rotation_complete',
-      level: 'info',
-      message: 'Refresh token rotated',
-      attributes: {
-        'oauth.provider': provider(a.provider),
-        'oauth.token.fingerprint': tokenRef(a.refreshToken, a.tokenFingerprint),
-        'oauth.token.previous_fingerprint': tokenRef(a.previousRefreshToken, undefined),
-      },
-    });
-  } catch (err) {
-    internalError('tokenRotated', err);
-  }
-}
+export const tokenRotated = recording<TokenRotatedInput>('tokenRotated', (a) => {
+  if (!eventsWanted()) return;
+  emit(EVENTS.tokenRotated, {
+    [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+    [ATTR_OAUTH_TOKEN_FINGERPRINT]: tokenRef(a.refreshToken, a.tokenFingerprint),
+    [ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT]: tokenRef(a.previousRefreshToken, undefined),
+  });
+});
 
 export interface TokensRevokedInput {
   reason: RevocationReason;
@@ -109,26 +100,20 @@ export interface TokensRevokedInput {
 }
 
 /** Tokens were revoked: `oauth_token_revocations_total{reason}`, event `oauth_tokens_revoked`. */
-export function tokensRevoked(input: TokensRevokedInput): void {
-  try {
-    const a = args<TokensRevokedInput>(input, 'tokensRevoked');
-    const reason = revocationReasons.normalize(a.reason);
-    const n = count(a.count, 'tokensRevoked');
-    const m = metrics();
-    if (n > 0) m.add('tokenRevocations', n, m.attrs('tokenRevocations', reason));
-    if (Array.isArray(a.tokenIds)) for (const id of a.tokenIds.slice(0, 10_000)) { const k = ident(id); if (k) m.tokens.delete(k); }
-    if (eventsWanted()) {
-      emitEvent({
-        event: 'oauth_tokens_revoked',
-        level: reason === 'reuse_detected' || reason === 'security' ? 'warn' : 'info',
-        message: 'OAuth tokens revoked',
-        attributes: { 'oauth.provider': provider(a.provider), 'oauth.reason': reason, 'oauth.count': n },
-      });
-    }
-  } catch (err) {
-    internalError('tokensRevoked', err);
+export const tokensRevoked = recording<TokensRevokedInput>('tokensRevoked', (a) => {
+  const reason = revocationReasons.normalize(a.reason);
+  const n = count(a.count, 'tokensRevoked');
+  const m = metrics();
+  if (n > 0) m.add('tokenRevocations', n, m.attrs('tokenRevocations', reason));
+  if (Array.isArray(a.tokenIds)) for (const id of a.tokenIds.slice(0, 10_000)) { const k = ident(id); if (k) m.tokens.delete(k); }
+  if (eventsWanted()) {
+    emit(
+      EVENTS.tokensRevoked,
+      { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_COUNT]: n },
+      reason === 'reuse_detected' || reason === 'security' ? 'warn' : 'info',
+    );
   }
-}
+});
 
 export interface TokenIssuedInput {
   /** A stable id for the token or grant (a row id, a fingerprint), not the token itself. */
@@ -143,33 +128,24 @@ export interface TokenIssuedInput {
  * A token is now active: feeds `oauth_active_tokens` and `oauth_tokens_expiring_soon` when no
  * gauge source is set. Removed by tokensRevoked({ tokenIds }), tokenExpired() or its expiry.
  */
-export function tokenIssued(input: TokenIssuedInput): void {
-  try {
-    const a = args<TokenIssuedInput>(input, 'tokenIssued');
-    const id = ident(a.tokenId);
-    if (id === undefined) {
-      reportDrop('metrics', 'invalid_value', 'tokenIssued:id', 'tokenIssued(): tokenId is required');
-      return;
-    }
-    let exp: number;
-    if (typeof a.expiresAt === 'number' && Number.isFinite(a.expiresAt)) exp = a.expiresAt;
-    else if (typeof a.expiresIn === 'number' && Number.isFinite(a.expiresIn) && a.expiresIn >= 0) exp = Date.now() + a.expiresIn * 1000;
-    else exp = Date.now() + 3600_000;
-    metrics().tokens.set(id, exp);
-  } catch (err) {
-    internalError('tokenIssued', err);
+export const tokenIssued = recording<TokenIssuedInput>('tokenIssued', (a) => {
+  const id = ident(a.tokenId);
+  if (id === undefined) {
+    reportDrop('metrics', 'invalid_value', 'tokenIssued:id', 'tokenIssued(): tokenId is required');
+    return;
   }
-}
+  let exp: number;
+  if (typeof a.expiresAt === 'number' && Number.isFinite(a.expiresAt)) exp = a.expiresAt;
+  else if (typeof a.expiresIn === 'number' && Number.isFinite(a.expiresIn) && a.expiresIn >= 0) exp = Date.now() + a.expiresIn * 1000;
+  else exp = Date.now() + 3600_000;
+  metrics().tokens.set(id, exp);
+});
 
 /** A tracked token ended without revocation (replaced, deleted): leaves the active gauge. */
-export function tokenRemoved(input: { tokenId: string }): void {
-  try {
-    const id = ident(args<{ tokenId: string }>(input, 'tokenRemoved').tokenId);
-    if (id !== undefined) metrics().tokens.delete(id);
-  } catch (err) {
-    internalError('tokenRemoved', err);
-  }
-}
+export const tokenRemoved = recording<{ tokenId: string }>('tokenRemoved', (a) => {
+  const id = ident(a.tokenId);
+  if (id !== undefined) metrics().tokens.delete(id);
+});
 
 /**
  * Makes a gauge read your source of truth (a DB count) at each collection instead of the

@@ -1,7 +1,7 @@
 import { tokenRefreshed } from './tokens';
 import { clientRegistered, discoveryCompleted, scheduledRefreshCompleted } from './operations';
 import { isNetworkError, oauthErrorCode } from './errors';
-import type { DiscoveryMethod } from '../vocabulary';
+import type { DiscoveryMethod } from '../catalog/vocabularies';
 
 /**
  * Awaited wrappers: they time the operation and record success or failure (with the thrown

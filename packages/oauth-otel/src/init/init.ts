@@ -49,7 +49,7 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
   const metricsSide: MetricsSide | undefined = cfg.metrics ? await startMetrics(cfg.metrics, resource) : undefined;
   let logsSide: LogsSide | undefined;
   try {
-    logsSide = cfg.logs ? await startLogs(cfg.logs, resource, cfg) : undefined;
+    logsSide = cfg.logs ? await startLogs(cfg.logs, resource, cfg.fingerprintKey) : undefined;
     // Logs off: OAuth events are not wanted, so they are neither built nor buffered.
     if (!cfg.logs) setEventSink(null);
   } catch (err) {

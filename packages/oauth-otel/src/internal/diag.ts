@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import type { TelemetrySignal, TelemetryDropReason } from '../vocabulary';
+import type { TelemetrySignal, TelemetryDropReason } from '../catalog/vocabularies';
 import { runtime } from './runtime';
 
 /**

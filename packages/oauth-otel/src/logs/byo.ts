@@ -1,5 +1,17 @@
+/**
+ * Bring your own SDK, logs side: the redacting processors for your LoggerProvider, and the two
+ * ways to route the recording API's OAuth events into your pipeline.
+ */
+import { logs as logsApi } from '@opentelemetry/api';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { Logger as WinstonLogger } from 'winston';
+import { setEventSink } from '../api/events';
 import { createRedactor, type RedactionOptions } from '../redaction';
+import type { LogLevel } from '../types';
+import { VERSION } from '../version';
+import { directEventWriter, winstonEventWriter } from './event-writer';
+import { resourceFields, type ResourceFields } from './format';
+import { defaultLevel } from './levels';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor, type BoundedBatchOptions } from './processor';
 
 export interface OAuthLogProcessorsOptions {
@@ -28,4 +40,44 @@ export function createOAuthLogRecordProcessors(options: OAuthLogProcessorsOption
     );
   }
   return processors;
+}
+
+/**
+ * Bring your own SDK: sends the recording API's OAuth events (flows, tokens, security events)
+ * through `logger` (e.g. one from createLogger()). Events recorded before are flushed to it.
+ */
+export function setOAuthEventLogger(logger: WinstonLogger, options: { logClientId?: boolean } = {}): void {
+  setEventSink(winstonEventWriter(logger, options.logClientId === true));
+}
+
+export interface OAuthEventLogOptions {
+  /** Default `LOG_LEVEL`, else production info, test warn, otherwise debug. */
+  level?: LogLevel;
+  /** JSON lines to stdout (true, default), to another stream, or nowhere (false). */
+  stdout?: boolean | { write(line: string): unknown };
+  /** Send events to the global OTel LoggerProvider (your SDK's). Default true. */
+  otel?: boolean;
+  redaction?: RedactionOptions;
+  logClientId?: boolean;
+  /** Resource fields repeated on stdout lines. Default from `OTEL_SERVICE_NAME` / `NODE_ENV`. */
+  resource?: ResourceFields;
+}
+
+/**
+ * Bring your own SDK, fast path: the recording API's events go straight to stdout JSON and to the
+ * global OTel logs API (your SDK's provider; put createOAuthLogRecordProcessors() first in it),
+ * in the same schema as initTelemetry() writes, without a winston round trip per event.
+ */
+export function enableOAuthEventLogs(options: OAuthEventLogOptions = {}): void {
+  const stdout = options.stdout === false ? undefined : options.stdout === true || options.stdout === undefined ? process.stdout : options.stdout;
+  setEventSink(
+    directEventWriter({
+      level: options.level ?? defaultLevel(),
+      stdout,
+      resource: options.resource ?? resourceFields(),
+      otel: options.otel === false ? undefined : logsApi.getLogger('oauth-otel', VERSION),
+      redactor: createRedactor(options.redaction),
+      logClientId: options.logClientId === true,
+    }),
+  );
 }

@@ -1,9 +1,33 @@
 import { trace, type Logger as OtelLogger } from '@opentelemetry/api';
+import type { Logger as WinstonLogger } from 'winston';
 import type { OAuthEvent } from '../api/events';
+import { ATTR_EVENT, ATTR_OAUTH_CLIENT_ID } from '../catalog/attributes';
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
 import { addException, jsonLine, type ResourceFields } from './format';
 import { LEVELS, SEVERITY_NUMBER } from './levels';
+
+/**
+ * The one event writer: how a recorded OAuth event becomes a log record. Each record has the OTel
+ * EventName (dotted, from the catalog), a severity number, the message as body, and the flat
+ * `event` name plus the event's attributes; `oauth.client_id` only when `logClientId` is on.
+ */
+function eventAttributes(e: OAuthEvent, logClientId: boolean, clean: (s: string) => string): Record<string, unknown> {
+  const attrs: Record<string, unknown> = { [ATTR_EVENT]: e.event };
+  const a = e.attributes as Record<string, unknown>;
+  for (const k in a) {
+    const v = a[k];
+    if (v === undefined) continue;
+    if (k === ATTR_OAUTH_CLIENT_ID) {
+      if (logClientId) attrs[k] = clean(String(v));
+      continue;
+    }
+    attrs[k] = v;
+  }
+  return attrs;
+}
+
+const asIs = (s: string) => s;
 
 export interface EventWriterOptions {
   level: LogLevel;
@@ -17,7 +41,7 @@ export interface EventWriterOptions {
 }
 
 /**
- * The fast path for the recording API's own events: the same JSON line and the same OTel record
+ * The fast path (initTelemetry, enableOAuthEventLogs): the same JSON line and the same OTel record
  * as the winston logger produces, without winston's per-record machinery. Event attributes are
  * built by the package (closed vocabularies, numbers, fingerprints); the two values that come from
  * the caller — a client id and an attached error — are redacted here, and the OTel pipeline's
@@ -25,18 +49,10 @@ export interface EventWriterOptions {
  */
 export function directEventWriter(o: EventWriterOptions): (e: OAuthEvent) => void {
   const min = LEVELS[o.level];
+  const clean = (s: string) => o.redactor.redactString(s);
   return (e) => {
     if (LEVELS[e.level] > min) return;
-    const attrs: Record<string, unknown> = { event: e.event };
-    for (const k in e.attributes) {
-      const v = e.attributes[k];
-      if (v === undefined) continue;
-      if (k === 'oauth.client_id') {
-        if (o.logClientId) attrs[k] = o.redactor.redactString(String(v));
-        continue;
-      }
-      attrs[k] = v;
-    }
+    const attrs = eventAttributes(e, o.logClientId, clean);
     if (e.error !== undefined) {
       const err: Record<string, unknown> = {};
       if (e.error instanceof Error) addException(err, e.error);
@@ -50,8 +66,20 @@ export function directEventWriter(o: EventWriterOptions): (e: OAuthEvent) => voi
         const sc = span.spanContext();
         if (!/^0+$/.test(sc.traceId)) fields = { ...attrs, trace_id: sc.traceId, span_id: sc.spanId };
       }
-      o.stdout.write(jsonLine(o.resource, e.level, e.message, e.event, fields) + '\n');
+      o.stdout.write(jsonLine(o.resource, e.level, e.message, e.event, fields, e.eventName) + '\n');
     }
-    o.otel?.emit({ eventName: e.event, severityNumber: SEVERITY_NUMBER[e.level], severityText: e.level, body: e.message, attributes: attrs as never });
+    o.otel?.emit({ eventName: e.eventName, severityNumber: SEVERITY_NUMBER[e.level], severityText: e.level, body: e.message, attributes: attrs as never });
+  };
+}
+
+/**
+ * Bring your own winston logger (setOAuthEventLogger): the same record through `logger`, whose
+ * own formats redact it; `otel.event.name` becomes the OTel record's EventName.
+ */
+export function winstonEventWriter(logger: WinstonLogger, logClientId: boolean): (e: OAuthEvent) => void {
+  return (e) => {
+    const rec: Record<string, unknown> = { level: e.level, message: e.message, 'otel.event.name': e.eventName, ...eventAttributes(e, logClientId, asIs) };
+    if (e.error !== undefined) rec.err = e.error;
+    logger.log(rec as never);
   };
 }

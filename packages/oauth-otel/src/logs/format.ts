@@ -65,6 +65,21 @@ export interface ResourceFields {
   deployment_environment_name?: string;
 }
 
+/**
+ * The one builder of stdout resource fields: from an OTel Resource's attributes (initTelemetry),
+ * or from `OTEL_SERVICE_NAME` / `NODE_ENV` when there is none (createLogger, bring your own SDK).
+ */
+export function resourceFields(attrs?: Readonly<Record<string, unknown>>): ResourceFields {
+  if (attrs === undefined) {
+    return { service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node', deployment_environment_name: process.env.NODE_ENV || 'development' };
+  }
+  return {
+    service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
+    ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
+    ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
+  };
+}
+
 const SKIP = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'event', 'otel.event.name']);
 
 const quotedKeys = new Map<string, string>();
@@ -116,11 +131,13 @@ function resourcePart(r: ResourceFields): string {
  * stdout shape, used by the winston transport and by the OAuth event writer alike. Built by
  * concatenation (the resource part is precomputed), as pino does: this is the per-event hot path.
  */
-export function jsonLine(resource: ResourceFields, level: LogLevel, message: unknown, event: unknown, fields: Record<string, unknown>): string {
+export function jsonLine(resource: ResourceFields, level: LogLevel, message: unknown, event: unknown, fields: Record<string, unknown>, eventName?: unknown): string {
   try {
     let out = '{"time":"' + isoNow() + '","level":"' + level + '","severity_text":"' + level + '","severity_number":' + (SEVERITY_NUMBER[level] ?? 0);
     out += ',"message":' + (jsonValue(message) ?? '""');
     if (event !== undefined) out += ',"event":' + jsonValue(event);
+    // The OTel EventName, as Loki names the record field: the same query works on both paths.
+    if (eventName !== undefined) out += ',"event_name":' + jsonValue(eventName);
     out += resourcePart(resource);
     for (const k in fields) {
       if (SKIP.has(k)) continue;
@@ -140,7 +157,7 @@ export function jsonLineFormat(resource: ResourceFields): Logform.Format {
   return format((info) => {
     const rec = info as Record<string | symbol, unknown>;
     const level = (rec[LEVEL] ?? rec.level) as LogLevel;
-    rec[MESSAGE] = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>);
+    rec[MESSAGE] = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>, rec['otel.event.name']);
     return info;
   })();
 }

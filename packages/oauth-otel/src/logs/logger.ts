@@ -5,7 +5,7 @@ import type { LogLevel } from '../types';
 import { createRedactor, type Redactor } from '../redaction';
 import { bridgeLegacyLogsApi } from './bridge';
 import { defaultLevel, LEVELS, SEVERITY_NUMBER } from './levels';
-import { jsonLineFormat, redactionFormat, traceContextFormat, type ResourceFields } from './format';
+import { jsonLineFormat, redactionFormat, resourceFields, traceContextFormat, type ResourceFields } from './format';
 
 export interface CreateLoggerOptions {
   /** Default `LOG_LEVEL`, else production info, test warn, otherwise debug. */
@@ -33,7 +33,7 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const redactor = options.redactor ?? createRedactor();
-  const resource = options.resource ?? envResource();
+  const resource = options.resource ?? resourceFields();
   const outputs = [];
   if (options.stdout !== false) {
     outputs.push(new transports.Stream({ stream: options.destination ?? process.stdout, format: jsonLineFormat(resource) }));
@@ -50,11 +50,4 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     exitOnError: false,
     ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
   });
-}
-
-function envResource(): ResourceFields {
-  return {
-    service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node',
-    deployment_environment_name: process.env.NODE_ENV || 'development',
-  };
 }

@@ -7,7 +7,7 @@ import {
   type ReadableLogRecord,
   type ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
-import type { TelemetryDropReason } from '../vocabulary';
+import type { TelemetryDropReason } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
 import type { Redactor } from '../redaction';
 

@@ -5,15 +5,12 @@ import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-
 import type { Resource } from '@opentelemetry/resources';
 import { format, type Logger as WinstonLogger } from 'winston';
 import type { LogsOptions, TelemetryHandle } from '../types';
-import type { ResolvedConfig } from '../init/config';
 import { diag } from '@opentelemetry/api';
 import { noticeOnce } from '../internal/diag';
 import { runtime } from '../internal/runtime';
-import { setEventSink, type OAuthEvent } from '../api/events';
-import { createRedactor, type RedactionOptions } from '../redaction';
-import { defaultLevel } from './levels';
-import type { ResourceFields } from './format';
-import type { LogLevel } from '../types';
+import { setEventSink } from '../api/events';
+import { createRedactor } from '../redaction';
+import { resourceFields as toResourceFields } from './format';
 import { resolveLogs } from './config';
 import { createLogger } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
@@ -33,9 +30,9 @@ export interface LogsSide {
  * OTLP/HTTP to a Collector; the package's winston logger writing JSON lines to stdout and
  * bridging into that provider; and the sink that turns recorded OAuth events into log records.
  */
-export async function startLogs(options: LogsOptions, resource: Resource, cfg: ResolvedConfig): Promise<LogsSide> {
+export async function startLogs(options: LogsOptions, resource: Resource, configuredFingerprintKey: string | undefined): Promise<LogsSide> {
   const c = resolveLogs(options);
-  const fingerprintKey = cfg.fingerprintKey ?? runtime().fingerprintKey;
+  const fingerprintKey = configuredFingerprintKey ?? runtime().fingerprintKey;
   const redactor = createRedactor({
     ...(c.redaction.extraKeys ? { extraKeys: c.redaction.extraKeys } : {}),
     ...(c.redaction.extraPatterns ? { extraPatterns: c.redaction.extraPatterns } : {}),
@@ -63,12 +60,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
   }
 
   let stopped = false;
-  const attrs = resource.attributes;
-  const resourceFields = {
-    service_name: String(attrs['service.name'] ?? 'unknown_service:node'),
-    ...(attrs['service.version'] !== undefined ? { service_version: String(attrs['service.version']) } : {}),
-    ...(attrs['deployment.environment.name'] !== undefined ? { deployment_environment_name: String(attrs['deployment.environment.name']) } : {}),
-  };
+  const resourceFields = toResourceFields(resource.attributes);
   const logger = createLogger({
     // After shutdown the SDK drops OTel records without a trace: count them here instead.
     ...(provider ? { format: format((info) => (stopped && runtime().countDrop('logs', 'shutdown', 1), info))() } : {}),
@@ -115,59 +107,6 @@ export async function startLogs(options: LogsOptions, resource: Resource, cfg: R
       await bounded(provider?.shutdown(), timeoutMillis, 'shutdown');
     },
   };
-}
-
-/** Writes recorded OAuth events through a winston logger, in the one log schema. */
-export function oauthEventWriter(logger: WinstonLogger, logClientId: boolean): (e: OAuthEvent) => void {
-  return (e) => {
-    const rec: Record<string, unknown> = { level: e.level, message: e.message, event: e.event, 'otel.event.name': e.event };
-    for (const k in e.attributes) {
-      const v = e.attributes[k];
-      if (v !== undefined && (logClientId || k !== 'oauth.client_id')) rec[k] = v;
-    }
-    if (e.error !== undefined) rec.err = e.error;
-    logger.log(rec as never);
-  };
-}
-
-/**
- * Bring your own SDK: sends the recording API's OAuth events (flows, tokens, security events)
- * through `logger` (e.g. one from createLogger()). Events recorded before are flushed to it.
- */
-export function setOAuthEventLogger(logger: WinstonLogger, options: { logClientId?: boolean } = {}): void {
-  setEventSink(oauthEventWriter(logger, options.logClientId === true));
-}
-
-export interface OAuthEventLogOptions {
-  /** Default `LOG_LEVEL`, else production info, test warn, otherwise debug. */
-  level?: LogLevel;
-  /** JSON lines to stdout (true, default), to another stream, or nowhere (false). */
-  stdout?: boolean | { write(line: string): unknown };
-  /** Send events to the global OTel LoggerProvider (your SDK's). Default true. */
-  otel?: boolean;
-  redaction?: RedactionOptions;
-  logClientId?: boolean;
-  /** Resource fields repeated on stdout lines. Default from `OTEL_SERVICE_NAME` / `NODE_ENV`. */
-  resource?: ResourceFields;
-}
-
-/**
- * Bring your own SDK, fast path: the recording API's events go straight to stdout JSON and to the
- * global OTel logs API (your SDK's provider; put createOAuthLogRecordProcessors() first in it),
- * in the same schema as initTelemetry() writes, without a winston round trip per event.
- */
-export function enableOAuthEventLogs(options: OAuthEventLogOptions = {}): void {
-  const stdout = options.stdout === false ? undefined : options.stdout === true || options.stdout === undefined ? process.stdout : options.stdout;
-  setEventSink(
-    directEventWriter({
-      level: options.level ?? defaultLevel(),
-      stdout,
-      resource: options.resource ?? { service_name: process.env.OTEL_SERVICE_NAME || 'unknown_service:node', deployment_environment_name: process.env.NODE_ENV || 'development' },
-      otel: options.otel === false ? undefined : logsApi.getLogger('oauth-otel', VERSION),
-      redactor: createRedactor(options.redaction),
-      logClientId: options.logClientId === true,
-    }),
-  );
 }
 
 /**

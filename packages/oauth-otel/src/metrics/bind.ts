@@ -1,35 +1,34 @@
 import { metrics as metricsApi, type MeterProvider } from '@opentelemetry/api';
 import { runtime } from '../internal/runtime';
+import { setShared, shared } from '../internal/registry';
 import { noticeOnce } from '../internal/diag';
 import { OAuthMetrics } from './recorder';
 import { ProviderNormalizer, type ProviderOptions } from './labels';
 
 const DEFAULT_PROVIDER_CAP = 50;
 
+const createMetrics = () => new OAuthMetrics();
+const createProviders = () => new ProviderNormalizer({ cap: DEFAULT_PROVIDER_CAP });
+
 /** The process-wide recorder; created on first use so calls before init are buffered, not lost. */
 export function oauthMetrics(): OAuthMetrics {
-  const rt = runtime();
-  return (rt.metrics ??= new OAuthMetrics());
+  return shared('metrics', createMetrics);
 }
-
-let providers: ProviderNormalizer | undefined;
-const PROVIDERS_KEY = Symbol.for('oauth-otel.providers.v1');
 
 /** The process-wide `provider` normalizer (shared across module copies like the recorder). */
 export function providerNormalizer(): ProviderNormalizer {
-  if (providers) return providers;
-  const g = globalThis as unknown as Record<symbol, ProviderNormalizer | undefined>;
-  providers = g[PROVIDERS_KEY] ??= new ProviderNormalizer({ cap: DEFAULT_PROVIDER_CAP });
-  return providers;
+  return shared('providers', createProviders);
 }
 
 /** Replaces the provider policy (initTelemetry options). Only before the first provider is seen. */
 export function configureProviders(options: Partial<ProviderOptions>): void {
-  const g = globalThis as unknown as Record<symbol, ProviderNormalizer | undefined>;
-  providers = g[PROVIDERS_KEY] = new ProviderNormalizer({
-    cap: options.cap ?? DEFAULT_PROVIDER_CAP,
-    ...(options.allowList ? { allowList: options.allowList } : {}),
-  });
+  setShared(
+    'providers',
+    new ProviderNormalizer({
+      cap: options.cap ?? DEFAULT_PROVIDER_CAP,
+      ...(options.allowList ? { allowList: options.allowList } : {}),
+    }),
+  );
 }
 
 /**

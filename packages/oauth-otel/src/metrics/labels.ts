@@ -1,4 +1,4 @@
-import { OTHER } from '../vocabulary';
+import { OTHER } from '../catalog/vocabularies';
 import { reportDrop } from '../internal/diag';
 
 /**

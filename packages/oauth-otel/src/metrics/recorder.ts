@@ -1,11 +1,24 @@
 import type { Attributes, Counter, Histogram, MeterProvider, ObservableResult } from '@opentelemetry/api';
-import { METER_NAME, METRICS, type MetricDefinition, type MetricKey } from '../instruments';
+import {
+  METER_NAME,
+  METRICS,
+  type CounterKey,
+  type GaugeKey,
+  type HistogramKey,
+  type LabelValues,
+  type MetricDefinition,
+  type MetricKey,
+} from '../catalog/metrics';
 import { VERSION } from '../version';
 import { reportDrop } from '../internal/diag';
 import { AttributeCache } from './attributes';
 import { ExpiringSet } from './tracker';
 
-export type GaugeKey = 'activeTokens' | 'activePkceStates' | 'tokensExpiringSoon';
+export type { GaugeKey };
+
+declare const forMetric: unique symbol;
+/** Interned attributes of one metric: those of another metric do not type-check. */
+export type MetricAttributes<K extends MetricKey> = Attributes & { readonly [forMetric]: K };
 /** The app's source of truth for a gauge (a DB count, a cache size). May be async. */
 export type GaugeSource = () => number | Promise<number>;
 
@@ -44,17 +57,24 @@ export class OAuthMetrics {
     return this.provider !== undefined;
   }
 
-  /** Interned attribute object for already-normalized label values, in catalog label order. */
-  attrs(key: MetricKey, a?: string, b?: string, c?: string): Attributes {
+  /**
+   * Interned attribute object for already-normalized label values, in catalog label order: the
+   * values are the metric's typed label tuple (wrong arity, order or domain does not compile).
+   * Positional parameters at run time: no rest array per call.
+   */
+  attrs<K extends MetricKey>(key: K, ...values: LabelValues<K>): MetricAttributes<K>;
+  attrs(key: MetricKey, a?: any, b?: any, c?: any): Attributes {
     return this.caches[key].get(a, b, c);
   }
 
+  add<K extends CounterKey>(key: K, value: number, attrs: MetricAttributes<K>): void;
   add(key: MetricKey, value: number, attrs: Attributes): void {
     const c = this.counters.get(key);
     if (c !== undefined) c.add(value, attrs);
     else this.enqueue(key, value, attrs);
   }
 
+  record<K extends HistogramKey>(key: K, value: number, attrs: MetricAttributes<K>): void;
   record(key: MetricKey, value: number, attrs: Attributes): void {
     const h = this.histograms.get(key);
     if (h !== undefined) h.record(value, attrs);
@@ -89,8 +109,9 @@ export class OAuthMetrics {
     const queued = this.queue ?? [];
     this.queue = undefined;
     for (const op of queued) {
-      if (this.counters.has(op.key)) this.add(op.key, op.value, op.attrs);
-      else this.record(op.key, op.value, op.attrs);
+      const c = this.counters.get(op.key);
+      if (c !== undefined) c.add(op.value, op.attrs);
+      else this.histograms.get(op.key)?.record(op.value, op.attrs);
     }
     return true;
   }

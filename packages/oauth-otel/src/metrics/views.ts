@@ -1,5 +1,5 @@
 import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
-import { METER_NAME, METRIC_DEFINITIONS } from '../instruments';
+import { METER_NAME, METRIC_DEFINITIONS } from '../catalog/metrics';
 
 export interface OAuthViewOptions {
   /**

@@ -11,9 +11,9 @@
 import * as api from '../../src';
 import { instrumentOidcProvider, type OidcProviderInstrumentation } from '../../src/adapters/oidc-provider';
 import { fingerprint } from '../../src/internal/fingerprint';
-import { EVENT_NAMES, OPERATION_EVENTS } from '../../src/events';
-import { LOG_KEYS } from '../../src/logs/schema';
-import { METRIC_DEFINITIONS } from '../../src/instruments';
+import { EVENT_NAMES, OPERATION_EVENTS } from '../../src/catalog';
+import { LOG_KEYS } from '../../src/catalog';
+import { METRIC_DEFINITIONS } from '../../src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../support/otlp-endpoint';
 import { parseExposition, type Family } from '../support/prom';
 import { authorize } from '../../../../examples/auth-server/test/helpers';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import * as api from '../../src';
-import { METRIC_DEFINITIONS } from '../../src/instruments';
+import { METRIC_DEFINITIONS } from '../../src/catalog';
 import { scrape } from '../support/prom';
 
 const recording = Object.entries(api.oauth).filter(([, f]) => typeof f === 'function') as [string, (...a: unknown[]) => unknown][];

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRIC_DEFINITIONS } from '../../src/instruments';
+import { METRIC_DEFINITIONS } from '../../src/catalog';
 import { VERSION } from '../../src/version';
 
 const root = join(__dirname, '../../../..');

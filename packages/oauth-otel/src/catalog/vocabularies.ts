@@ -1,8 +1,9 @@
 /**
- * Closed label vocabularies. Every label value the package can emit is listed here: the
- * recording API maps anything else to `other`, so no caller can mint a new series.
+ * Closed vocabularies: every label value and every closed log-attribute value the package can
+ * emit. The recording API maps anything else to `other`, so no caller can mint a new series.
  *
  * Each list is `as const` so the TypeScript unions below are derived from the runtime data.
+ * Ground floor: this file imports nothing.
  */
 
 export const OTHER = 'other' as const;
@@ -229,7 +230,16 @@ export type ServerRegistrationError = (typeof SERVER_REGISTRATION_ERROR)[number]
 export type ReuseClassification = (typeof REUSE_CLASSIFICATION)[number];
 export type GrantRevocationReason = (typeof GRANT_REVOCATION_REASON)[number];
 
-/** Fixed severity per security event type (P0 = critical, P1 = high). */
+/** Log level of an OAuth event (the OTel severity names used by oauth-otel). */
+export type OAuthEventLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** Priority of a security event, fixed by its severity. */
+export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
+
+/**
+ * Fixed severity per security event type (P0 = critical, P1 = high). The one place a severity is
+ * decided: priority and level below, the metric label and the event catalog all derive from it.
+ */
 export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severity>> = Object.freeze({
   token_reuse: 'critical',
   code_injection: 'critical',
@@ -244,3 +254,28 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   pkce_verification_failed: 'medium',
   state_expired: 'low',
 });
+
+export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({
+  critical: 'P0',
+  high: 'P1',
+  medium: 'P2',
+  low: 'P3',
+});
+
+/** P0 at fatal, P1 at error, P2/P3 at warn: `LOG_LEVEL=warn` never hides a security event. */
+export const SECURITY_LEVEL: Readonly<Record<Severity, OAuthEventLevel>> = Object.freeze({
+  critical: 'fatal',
+  high: 'error',
+  medium: 'warn',
+  low: 'warn',
+});
+
+/**
+ * `security_rule.name` of security events: ids of the OWASP Logging Vocabulary
+ * (cheatsheets/Logging_Vocabulary_Cheat_Sheet.md), without OWASP's high-cardinality `:args`.
+ */
+export const SECURITY_RULE = ['authn_token_reuse', 'authn_fail', 'authz_fail', 'sequence_fail', 'session_use_after_expire'] as const;
+export type SecurityRule = (typeof SECURITY_RULE)[number];
+
+/** `security_rule.ruleset.name` of every security event. */
+export const SECURITY_RULESET = 'OWASP Logging Vocabulary' as const;

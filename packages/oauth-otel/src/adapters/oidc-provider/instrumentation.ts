@@ -1,0 +1,278 @@
+/**
+ * The listeners' logic: turns oidc-provider events into the package's recording calls (the
+ * `server*` calls for `oauth_server_*` metrics, the security calls for security events). It
+ * reads every value through tolerant readers: any shape, getters that throw, proxies.
+ */
+import {
+  authorizationCodeReplayDetected,
+  clientMismatch,
+  pkceDowngradeDetected,
+  pkceVerificationFailed,
+  redirectUriMismatch,
+  refreshTokenReuseDetected,
+  type SecurityContext,
+} from '../../api/security';
+import { serverClientRegistered, serverError as serverError_, serverGrantRevoked, serverTokenIssued } from '../../api/server';
+import { fingerprint } from '../../internal/fingerprint';
+import type { GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
+import type { OidcProviderLike } from './types';
+import { DETAIL_REASON, PKCE_MISSING_CHALLENGE, PKCE_UNSUPPORTED_METHOD, ROUTE_ENDPOINT } from './tables';
+
+export interface ResolvedOptions {
+  raceWindowMs: number;
+  raceRequiresSameIp: boolean;
+  maxTracked: number;
+  providerName: string | undefined;
+}
+
+/** When (and from which client IP fingerprint) a refresh token was rotated. */
+interface Rotation {
+  at: number;
+  ip: string | undefined;
+}
+
+export class Instrumentation {
+  /** fingerprint(refresh token jti) → its rotation, oldest first (Map insertion order). */
+  private readonly rotations = new Map<string, Rotation>();
+  /** Requests whose grant was revoked on the token endpoint, waiting for their grant.error. */
+  private pendingRevocation = new WeakSet<object>();
+
+  constructor(
+    private readonly provider: OidcProviderLike,
+    private readonly cfg: ResolvedOptions,
+  ) {}
+
+  clear(): void {
+    this.rotations.clear();
+    this.pendingRevocation = new WeakSet();
+  }
+
+  private providerName(): string | undefined {
+    if (this.cfg.providerName !== undefined) return this.cfg.providerName;
+    return str(prop(this.provider, 'issuer'));
+  }
+
+  /** A model event: the token was rotated (consumed) by a successful refresh. */
+  refreshTokenConsumed(model: unknown): void {
+    const jti = str(prop(model, 'jti'));
+    if (jti === undefined) return;
+    const now = Date.now();
+    const ip = clientIp(currentCtx(this.provider));
+    const key = fingerprint(jti);
+    const map = this.rotations;
+    // Expired entries are at the head (insertion order is time order); keep the map bounded.
+    for (const [k, r] of map) {
+      if (now - r.at <= this.cfg.raceWindowMs && map.size < this.cfg.maxTracked) break;
+      map.delete(k);
+    }
+    map.delete(key);
+    map.set(key, { at: now, ip: ip === undefined ? undefined : fingerprint(ip) });
+  }
+
+  grantSuccess(ctx: unknown): void {
+    this.flushPendingRevocation(ctx, 'other');
+    const oidc = prop(ctx, 'oidc');
+    serverTokenIssued({ provider: this.providerName(), clientId: clientIdOf(oidc), grantType: str(prop(prop(oidc, 'params'), 'grant_type')) ?? 'other' });
+  }
+
+  grantRevoked(ctx: unknown, grantId: unknown): void {
+    void grantId; // never logged: a grant id is an internal identifier of the token family
+    const route = str(prop(prop(ctx, 'oidc'), 'route'));
+    if (route === 'token' && isObject(ctx)) {
+      // Reuse or replay: the grant.error on the same ctx follows and says which.
+      this.pendingRevocation.add(ctx);
+      return;
+    }
+    this.countRevocation(route === 'revocation' ? 'revocation_endpoint' : 'other', ctx);
+  }
+
+  registrationSuccess(ctx: unknown, client: unknown): void {
+    serverClientRegistered({ provider: this.providerName(), clientId: str(prop(client, 'clientId')) ?? clientIdOf(prop(ctx, 'oidc')) });
+  }
+
+  /** Any `*.error` endpoint event, or `server_error` (endpoint from the route). */
+  endpointError(event: string, eventEndpoint: ServerEndpoint | undefined, a: unknown, b: unknown): void {
+    const serverError = event === 'server_error';
+    // 9.x passes (ctx, err); older releases documented (err, ctx): accept both.
+    const [ctx, err] = isCtx(b) && !isCtx(a) ? [b, a] : [a, b];
+    const oidc = prop(ctx, 'oidc');
+    const route = str(prop(oidc, 'route'));
+    const endpoint: ServerEndpoint = eventEndpoint ?? (route !== undefined && Object.hasOwn(ROUTE_ENDPOINT, route) ? ROUTE_ENDPOINT[route]! : 'other');
+    const code = serverError ? 'server_error' : (str(prop(err, 'error')) ?? 'other');
+    const detail = str(prop(err, 'error_detail'));
+    const description = str(prop(err, 'error_description'));
+    const name = str(prop(err, 'name'));
+    const params = prop(oidc, 'params');
+
+    let reason = detail !== undefined && Object.hasOwn(DETAIL_REASON, detail) ? DETAIL_REASON[detail] : undefined;
+    const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
+
+    if (endpoint === 'token' && !serverError) {
+      const revoked = isObject(ctx) && this.pendingRevocation.has(ctx);
+      if (revoked) {
+        this.pendingRevocation.delete(ctx as object);
+        this.countRevocation(reason === 'refresh_token_reuse' ? 'refresh_token_reuse' : reason === 'code_replay' ? 'code_replay' : 'other', ctx);
+      }
+      const code_ = str(prop(params, 'code'));
+      switch (detail) {
+        case 'refresh token already used':
+          this.refreshTokenReuse(ctx, oidc, sec, revoked);
+          break;
+        case 'authorization code already consumed':
+          authorizationCodeReplayDetected({ ...sec, token: code_, reason: revoked ? 'grant_revoked' : 'grant_kept' });
+          break;
+        case 'code_verifier does not match code_challenge':
+          pkceVerificationFailed({ ...sec, token: code_, reason: 'mismatch' });
+          break;
+        case 'code_verifier must be provided':
+          pkceVerificationFailed({ ...sec, token: code_, reason: 'missing_verifier' });
+          break;
+        case 'authorization code redirect_uri mismatch':
+          redirectUriMismatch({ ...sec, token: code_, reason: 'token_request' });
+          break;
+        case 'client mismatch':
+          // The code (or refresh token) of one client presented by another.
+          clientMismatch({ ...sec, token: code_ ?? str(prop(params, 'refresh_token')), reason: str(prop(params, 'grant_type')) === 'refresh_token' ? 'refresh_token' : 'authorization_code' });
+          break;
+        default:
+          break;
+      }
+    } else if (endpoint === 'token') {
+      this.flushPendingRevocation(ctx, 'other');
+    } else if (endpoint === 'authorization' && !serverError) {
+      if (name === 'InvalidRedirectUri' || code === 'invalid_redirect_uri') {
+        reason = 'redirect_uri_not_registered';
+        redirectUriMismatch({ ...sec, reason: 'authorization_request' });
+      } else if (code === 'invalid_request' && description === PKCE_MISSING_CHALLENGE) {
+        reason = 'pkce_missing_challenge';
+        pkceDowngradeDetected({ ...sec, reason: 'missing_challenge' });
+      } else if (code === 'invalid_request' && description === PKCE_UNSUPPORTED_METHOD) {
+        reason = 'pkce_unsupported_method';
+        pkceDowngradeDetected({ ...sec, reason: 'unsupported_method' });
+      }
+    }
+
+    const status = num(prop(err, 'statusCode')) ?? num(prop(err, 'status'));
+    serverError_({
+      provider: this.providerName(),
+      clientId: clientIdOf(oidc),
+      endpoint,
+      error: code,
+      serverError,
+      // Registration requests only (read/update/delete are registration management).
+      registration: event === 'registration_create.error' || (serverError && route === 'registration'),
+      ...(reason !== undefined ? { reason } : {}),
+      ...(endpoint === 'token' && params !== undefined ? { grantType: str(prop(params, 'grant_type')) ?? 'other' } : {}),
+      ...(serverError ? { httpStatus: status !== undefined && status >= 500 ? status : 500, cause: asError(err) } : status !== undefined ? { httpStatus: status } : {}),
+    });
+  }
+
+  /** `grant.error` with `refresh token already used`: classify, then the package's P0 event. */
+  private refreshTokenReuse(ctx: unknown, oidc: unknown, sec: SecurityContext, familyRevoked: boolean): void {
+    const token = prop(prop(oidc, 'entities'), 'RefreshToken');
+    const jti = str(prop(token, 'jti'));
+    const consumed = num(prop(token, 'consumed'));
+    const now = Date.now();
+    const seen = jti === undefined ? undefined : this.rotations.get(fingerprint(jti));
+    const window = this.cfg.raceWindowMs;
+    let classification: ReuseClassification = 'suspected_theft';
+    let reason: string;
+    let since: number | undefined;
+    if (seen !== undefined) {
+      since = now - seen.at;
+      const ip = clientIp(ctx);
+      if (since > window) reason = 'outside_race_window';
+      else if (this.cfg.raceRequiresSameIp && seen.ip !== undefined && ip !== undefined && seen.ip !== fingerprint(ip)) reason = 'different_client_ip';
+      else {
+        classification = 'benign_race';
+        reason = 'within_race_window';
+      }
+    } else if (consumed !== undefined) {
+      // Rotated by another process (or before attach): only the store's second-resolution time.
+      // It overstates the age by up to 1 s, so it errs towards suspected_theft, never away from it.
+      since = Math.max(0, now - consumed * 1000);
+      if (since <= window && window > 0) {
+        classification = 'benign_race';
+        reason = 'within_race_window';
+      } else reason = 'outside_race_window';
+    } else {
+      reason = 'rotation_unknown';
+    }
+    // side 'server' with a classification also counts oauth_server_refresh_token_reuse_total.
+    refreshTokenReuseDetected({
+      ...sec,
+      side: 'server',
+      classification,
+      familyRevoked,
+      token: jti,
+      reason,
+      ...(since !== undefined ? { sinceFirstUseMs: since } : {}),
+    });
+  }
+
+  private flushPendingRevocation(ctx: unknown, reason: GrantRevocationReason): void {
+    if (isObject(ctx) && this.pendingRevocation.has(ctx)) {
+      this.pendingRevocation.delete(ctx);
+      this.countRevocation(reason, ctx);
+    }
+  }
+
+  private countRevocation(reason: GrantRevocationReason, ctx: unknown): void {
+    serverGrantRevoked({ provider: this.providerName(), clientId: clientIdOf(prop(ctx, 'oidc')), reason });
+  }
+}
+
+// ---- tolerant readers: any shape, getters that throw, proxies ------------------------------
+
+function isObject(v: unknown): v is object {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+}
+
+function prop(o: unknown, key: string): unknown {
+  if (!isObject(o)) return undefined;
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? (v.length > 2048 ? v.slice(0, 2048) : v) : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A Koa ctx of oidc-provider: has an `oidc` object. */
+function isCtx(v: unknown): boolean {
+  return isObject(prop(v, 'oidc'));
+}
+
+/** The authenticated / loaded client of the request (never the raw, attacker-chosen `client_id` parameter). */
+function clientIdOf(oidc: unknown): string | undefined {
+  return str(prop(prop(oidc, 'client'), 'clientId'));
+}
+
+function clientIp(ctx: unknown): string | undefined {
+  return str(prop(ctx, 'ip'));
+}
+
+/** The request ctx of a model event: oidc-provider keeps it in AsyncLocalStorage (`Provider.ctx`). */
+function currentCtx(provider: OidcProviderLike): unknown {
+  return prop(prop(provider, 'constructor'), 'ctx');
+}
+
+/** Errors cross realms (jest, vm): accept anything Error-shaped, as the log formatter reads name/message/stack. */
+function asError(err: unknown): Error | undefined {
+  if (err instanceof Error) return err;
+  const name = str(prop(err, 'name'));
+  const message = prop(err, 'message');
+  if (name === undefined || typeof message !== 'string') return undefined;
+  const e = new Error(message);
+  e.name = name;
+  const stack = prop(err, 'stack');
+  if (typeof stack === 'string') e.stack = stack;
+  return e;
+}

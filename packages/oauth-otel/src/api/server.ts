@@ -1,0 +1,137 @@
+/**
+ * Recording calls for an authorization server: the `oauth_server_*` metrics and their events.
+ * The oidc-provider adapter records through these, and any other AS can call them the same way.
+ */
+import { emit, eventsWanted } from './events';
+import { errorCodes, provider, metrics, recording } from './common';
+import { Vocabulary } from '../metrics/labels';
+import { EVENTS } from '../catalog/events';
+import {
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_OAUTH_CLIENT_ID,
+  ATTR_OAUTH_ENDPOINT,
+  ATTR_OAUTH_ERROR,
+  ATTR_OAUTH_GRANT_TYPE,
+  ATTR_OAUTH_OUTCOME,
+  ATTR_OAUTH_PROVIDER,
+  ATTR_OAUTH_REASON,
+} from '../catalog/attributes';
+import {
+  GRANT_REVOCATION_REASON,
+  GRANT_TYPE,
+  SERVER_ENDPOINT,
+  SERVER_REGISTRATION_ERROR,
+  type GrantRevocationReason,
+  type GrantType,
+  type OAuthErrorCode,
+  type ServerEndpoint,
+} from '../catalog/vocabularies';
+
+const grantTypes = new Vocabulary<GrantType>('grant_type', GRANT_TYPE);
+const endpoints = new Vocabulary<ServerEndpoint>('endpoint', SERVER_ENDPOINT);
+const registrationErrors = new Vocabulary('error', SERVER_REGISTRATION_ERROR);
+const revocationReasons = new Vocabulary<GrantRevocationReason>('reason', GRANT_REVOCATION_REASON);
+
+/** Fields every authorization-server call accepts. */
+export interface ServerContext {
+  /** `oauth.provider` of the log record: the AS's issuer or name. */
+  provider?: string;
+  /** The authenticated client (logged only when `logClientId` is on; never a label). */
+  clientId?: string;
+}
+
+const clientId = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v.slice(0, 256) : undefined);
+const status = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : undefined);
+/** A closed-vocabulary detail: short snake_case only, never free text. */
+const reasonOf = (v: unknown) => (typeof v === 'string' && /^[a-z0-9_]{1,64}$/.test(v) ? v : undefined);
+
+export interface ServerTokenIssuedInput extends ServerContext {
+  grantType: GrantType | string;
+}
+
+/** A successful token response: `oauth_server_tokens_issued_total{grant_type}`. */
+export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenIssued', (a) => {
+  const g = grantTypes.normalizeQuiet(a.grantType);
+  const m = metrics();
+  m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
+  if (!eventsWanted()) return;
+  emit(EVENTS.serverTokenIssued, {
+    [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+    [ATTR_OAUTH_ENDPOINT]: 'token',
+    [ATTR_OAUTH_GRANT_TYPE]: g,
+    [ATTR_OAUTH_OUTCOME]: 'success',
+    [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
+  });
+});
+
+/** A dynamic client registration succeeded: `oauth_server_client_registrations_total{status="success"}`. */
+export const serverClientRegistered = recording<ServerContext>('serverClientRegistered', (a) => {
+  const m = metrics();
+  m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'success', 'none'));
+  if (!eventsWanted()) return;
+  emit(EVENTS.serverClientRegistered, {
+    [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+    [ATTR_OAUTH_ENDPOINT]: 'registration',
+    [ATTR_OAUTH_OUTCOME]: 'success',
+    [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
+  });
+});
+
+export interface ServerErrorInput extends ServerContext {
+  endpoint: ServerEndpoint;
+  /** The OAuth `error` of the response (`server_error` for an unhandled failure). */
+  error: OAuthErrorCode | string;
+  /** True for an unhandled server failure (logged at error level, with the error attached). */
+  serverError?: boolean;
+  /** True for a failed client registration request (also counts a registration failure). */
+  registration?: boolean;
+  /** Closed-vocabulary detail of why (snake_case), e.g. `refresh_token_reuse`. */
+  reason?: string;
+  grantType?: GrantType | string;
+  httpStatus?: number;
+  /** The thrown error of a server failure (redacted when written). */
+  cause?: unknown;
+}
+
+/** An endpoint answered with an error: `oauth_server_errors_total{endpoint,error}`. */
+export const serverError = recording<ServerErrorInput>('serverError', (a) => {
+  const endpoint = endpoints.normalize(a.endpoint);
+  const code = a.serverError === true ? 'server_error' : errorCodes.normalizeQuiet(a.error);
+  const m = metrics();
+  m.add('serverErrors', 1, m.attrs('serverErrors', endpoint, code));
+  if (a.registration === true) m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'failure', registrationErrors.normalizeQuiet(code)));
+  if (!eventsWanted()) return;
+  emit(
+    EVENTS.serverError,
+    {
+      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_ENDPOINT]: endpoint,
+      [ATTR_OAUTH_ERROR]: code,
+      [ATTR_OAUTH_REASON]: reasonOf(a.reason),
+      [ATTR_OAUTH_OUTCOME]: 'failure',
+      [ATTR_OAUTH_GRANT_TYPE]: a.grantType === undefined ? undefined : grantTypes.normalizeQuiet(a.grantType),
+      [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: status(a.httpStatus),
+    },
+    a.serverError === true ? 'error' : 'warn',
+    a.serverError === true ? a.cause : undefined,
+  );
+});
+
+export interface ServerGrantRevokedInput extends ServerContext {
+  reason: GrantRevocationReason;
+}
+
+/** A grant (token family) was revoked: `oauth_server_grant_revocations_total{reason}`. */
+export const serverGrantRevoked = recording<ServerGrantRevokedInput>('serverGrantRevoked', (a) => {
+  const reason = revocationReasons.normalize(a.reason);
+  const m = metrics();
+  m.add('serverGrantRevocations', 1, m.attrs('serverGrantRevocations', reason));
+  if (!eventsWanted()) return;
+  const security = reason === 'refresh_token_reuse' || reason === 'code_replay';
+  emit(
+    EVENTS.serverGrantRevoked,
+    { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId) },
+    security ? 'warn' : 'info',
+  );
+});
