@@ -5,8 +5,8 @@
 //   node dashboards/generate.mjs           write dashboards/*.json
 //   node dashboards/generate.mjs --check   exit 1 if a committed JSON differs from the output
 //
-// Metric names, labels and values come from packages/oauth-otel/src/instruments.ts and
-// vocabulary.ts; log fields from packages/oauth-otel/src/logs/schema.ts. stack/test/dashboards.test.ts
+// Metric names, labels and values come from packages/oauth-otel/src/catalog/metrics.ts and
+// catalog/vocabularies.ts; log fields from packages/oauth-otel/src/catalog/attributes.ts. stack/test/dashboards.test.ts
 // and logql.test.ts check every query against them; stack/tools/dashboard-check validates the JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

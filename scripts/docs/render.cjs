@@ -36,10 +36,17 @@ function logFieldsTable() {
 }
 
 function eventsTable() {
-  const rows = ['| Event | Kind | Level | Severity / priority | Meaning |', '|---|---|---|---|---|'];
-  const LEVEL = { critical: 'fatal (21)', high: 'error (17)', medium: 'warn (13)', low: 'warn (13)' };
-  for (const e of pkg.SECURITY_EVENTS) rows.push(`| ${code(e.name)} | security (${code(e.type)}) | ${LEVEL[e.severity]} | ${e.severity} / ${e.priority} | ${e.description} |`);
-  for (const e of pkg.OPERATION_EVENTS) rows.push(`| ${code(e.name)} | operation | ${e.level} | – | ${e.description} |`);
+  const rows = ['| Event (`event`) | OTel EventName | Kind | Level | Severity / priority | Meaning |', '|---|---|---|---|---|---|'];
+  const sevNum = (level) => `${level} (${pkg.LEVEL_SEVERITY_NUMBER[level]})`;
+  for (const e of pkg.SECURITY_EVENTS) rows.push(`| ${code(e.name)} | ${code(e.eventName)} | security (${code(e.type)}) | ${sevNum(e.level)} | ${e.severity} / ${e.priority} | ${e.description} |`);
+  for (const e of pkg.OPERATION_EVENTS) rows.push(`| ${code(e.name)} | ${code(e.eventName)} | operation | ${sevNum(e.level)} | – | ${e.description} |`);
+  return rows.join('\n');
+}
+
+/** The OWASP / RFC mapping of every security event (security_rule.*). */
+function securityRulesTable() {
+  const rows = ['| Event | `security_rule.name` (OWASP) | `security_rule.reference` |', '|---|---|---|'];
+  for (const e of pkg.SECURITY_EVENTS) rows.push(`| ${code(e.name)} | ${code(e.security.rule)} | ${e.security.reference} |`);
   return rows.join('\n');
 }
 
@@ -48,6 +55,7 @@ const REGIONS = {
   'label-values': labelValuesTable,
   'log-fields': logFieldsTable,
   events: eventsTable,
+  'security-rules': securityRulesTable,
 };
 
 /** Replaces every `<!-- name:start -->…<!-- name:end -->` region of `text` with its rendering. */

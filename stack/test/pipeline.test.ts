@@ -55,7 +55,8 @@ test('security events arrive through the collector with their schema fields quer
       'deployment.environment.name': 'ci',
     });
     const level = { critical: ['fatal', '21'], high: ['error', '17'], medium: ['warn', '13'], low: ['warn', '13'] }[def.severity];
-    expect([row!.severity_text, row!.severity_number, row!.event_name]).toEqual([...level, name]);
+    expect([row!.severity_text, row!.severity_number, row!.event_name]).toEqual([...level, def.eventName]);
+    expect(row).toMatchObject({ 'security_rule.name': def.security.rule, 'security_rule.ruleset.name': 'OWASP Logging Vocabulary', 'security_rule.reference': def.security.reference });
   }
   const [reuse] = await waitForVictoriaLogs(vl!.url, `"service.name":"${service}" AND event:oauth_refresh_token_reuse_detected`);
   expect(reuse!['oauth.token.fingerprint']).toMatch(/^[0-9a-f]{12}$/);

@@ -421,7 +421,7 @@ test('client OTLP logs: security events at their priority, flow/discovery/regist
     ['pkce_state_expired', 'P3', 13],
   ];
   for (const [event, priority, severityNumber] of SECURITY) {
-    const [rec] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'next-app' && r.eventName === event);
+    const [rec] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'next-app' && r.attributes.event === event);
     expect({ event, priority: rec!.attributes.priority, severityNumber: rec!.severityNumber }).toEqual({ event, priority, severityNumber });
   }
   const OPERATIONS = [
@@ -438,10 +438,10 @@ test('client OTLP logs: security events at their priority, flow/discovery/regist
     'scheduled_token_refresh_failed',
     'pkce_cleanup_completed',
   ];
-  await until('every operation event', () => OPERATIONS.every((e) => clientRecords().some((r) => r.eventName === e)) || undefined);
-  const reasons = new Set(clientRecords().filter((r) => r.eventName === 'oauth_flow_failure').map((r) => r.attributes['oauth.reason']));
+  await until('every operation event', () => OPERATIONS.every((e) => clientRecords().some((r) => r.attributes.event === e)) || undefined);
+  const reasons = new Set(clientRecords().filter((r) => r.attributes.event === 'oauth_flow_failure').map((r) => r.attributes['oauth.reason']));
   expect([...reasons].sort()).toEqual(expect.arrayContaining(['invalid_state', 'issuer_mismatch', 'pkce_unsupported', 'state_expired']));
-  const stages = clientRecords().filter((r) => r.eventName === 'oauth_issuer_mismatch').map((r) => r.attributes['oauth.stage']);
+  const stages = clientRecords().filter((r) => r.attributes.event === 'oauth_issuer_mismatch').map((r) => r.attributes['oauth.stage']);
   expect(stages).toEqual(['authorization_response']);
 });
 
@@ -459,7 +459,7 @@ test('the authorization server counts issuance, errors, reuse and the family rev
   expect(v('oauth_server_grant_revocations_total', { reason: 'refresh_token_reuse' })).toBe(1);
   expect(v('oauth_server_client_registrations_total', { status: 'success' })).toBe(1);
   // and its P0 event, on the same OTLP endpoint
-  const [rec] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'auth-server' && r.eventName === 'oauth_refresh_token_reuse_detected');
+  const [rec] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'auth-server' && r.attributes.event === 'oauth_refresh_token_reuse_detected');
   expect(rec!.attributes.priority).toBe('P0');
 });
 

@@ -1,6 +1,6 @@
 /**
- * What a query may name: the metric catalog (instruments.ts + vocabulary.ts) as Prometheus series,
- * the recording rules, and the log schema (schema.ts) plus the event names of the package API.
+ * What a query may name: the metric catalog (src/catalog/metrics.ts + vocabularies.ts) as Prometheus series,
+ * the recording rules, and the log schema (src/catalog/attributes.ts) plus the event names of the package API.
  */
 import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/catalog';
 import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/catalog';
@@ -86,7 +86,7 @@ export const ALWAYS_ALLOWED_LABELS = new Set<string>([...TARGET_LABELS, 'le', '_
 /**
  * Loki index labels of OTLP-ingested oauth-otel records, as stack/loki/loki-config.yaml indexes them:
  * service.name -> service_name and deployment.environment.name (set by src/init/resource.ts) ->
- * deployment_environment_name. (schema.ts names the environment field `deployment_environment`,
+ * deployment_environment_name. (attributes.ts names the environment field `deployment_environment`,
  * which is what a JSON line carries; Loki's OTLP path keeps the `.name` suffix.)
  */
 export const LOKI_INDEX_LABELS = ['service_name', 'deployment_environment_name'] as const;
@@ -96,7 +96,7 @@ export function logQueryFields(): Set<string> {
   return new Set([...LOG_QUERY_FIELDS, ...LOKI_INDEX_LABELS]);
 }
 
-/** Security events with their priority, from the package's event catalog (src/events.ts). */
+/** Security events with their priority, from the package's event catalog (src/catalog/events.ts). */
 export const SECURITY_EVENTS: Readonly<Record<string, 'P0' | 'P1' | 'P2' | 'P3'>> = Object.fromEntries(SECURITY_EVENT_DEFS.map((e) => [e.name, e.priority]));
 export { EVENT_NAMES };
 

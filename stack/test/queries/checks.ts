@@ -68,7 +68,7 @@ export function checkPromQL(q: ExtractedQuery): string[] {
     }
     const spec = cat.get(sel.metric);
     if (!spec) {
-      problems.push(`${where}: metric ${sel.metric} is not in the catalog (instruments.ts), not a recording rule and not target_info/up/ALERTS`);
+      problems.push(`${where}: metric ${sel.metric} is not in the catalog (src/catalog/metrics.ts), not a recording rule and not target_info/up/ALERTS`);
       continue;
     }
     for (const l of spec.labels.keys()) labelsInExpr.add(l);

@@ -233,6 +233,9 @@ export type GrantRevocationReason = (typeof GRANT_REVOCATION_REASON)[number];
 /** Log level of an OAuth event (the OTel severity names used by oauth-otel). */
 export type OAuthEventLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
+/** OTel SeverityNumber of each level name (logs data model): the record's severity number. */
+export const LEVEL_SEVERITY_NUMBER = Object.freeze({ trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 } as const);
+
 /** Priority of a security event, fixed by its severity. */
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
 

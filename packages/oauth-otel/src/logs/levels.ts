@@ -1,19 +1,14 @@
-import { SeverityNumber } from '@opentelemetry/api';
+import type { SeverityNumber } from '@opentelemetry/api';
 import type { LogLevel } from '../types';
+import { LEVEL_SEVERITY_NUMBER } from '../catalog/vocabularies';
 
 /** winston levels, most severe first (the OTel level set, so `fatal` exists for P0 events). */
 export const LEVELS: Readonly<Record<LogLevel, number>> = Object.freeze({ fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 });
 
 export const LEVEL_NAMES = Object.keys(LEVELS) as LogLevel[];
 
-export const SEVERITY_NUMBER: Readonly<Record<LogLevel, SeverityNumber>> = Object.freeze({
-  fatal: SeverityNumber.FATAL,
-  error: SeverityNumber.ERROR,
-  warn: SeverityNumber.WARN,
-  info: SeverityNumber.INFO,
-  debug: SeverityNumber.DEBUG,
-  trace: SeverityNumber.TRACE,
-});
+/** The catalog's level → OTel SeverityNumber map (the values are the SeverityNumber enum's). */
+export const SEVERITY_NUMBER: Readonly<Record<LogLevel, SeverityNumber>> = LEVEL_SEVERITY_NUMBER as Readonly<Record<LogLevel, SeverityNumber>>;
 
 /** `LOG_LEVEL`, else by environment: production info, test warn, anything else debug. */
 export function defaultLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {

@@ -11,7 +11,7 @@
 import * as api from '../../src';
 import { instrumentOidcProvider, type OidcProviderInstrumentation } from '../../src/adapters/oidc-provider';
 import { fingerprint } from '../../src/internal/fingerprint';
-import { EVENT_NAMES, OPERATION_EVENTS } from '../../src/catalog';
+import { EVENT_NAME_BY_FLAT, EVENT_NAMES, OPERATION_EVENTS } from '../../src/catalog';
 import { LOG_KEYS } from '../../src/catalog';
 import { METRIC_DEFINITIONS } from '../../src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../support/otlp-endpoint';
@@ -201,9 +201,9 @@ async function observe(fn: () => Promise<void>): Promise<{ delta: Record<string,
 
 const S = seriesKey;
 /** Event names with severity numbers, sorted (concurrent requests interleave). */
-const summary = (records: ReceivedLog[]) => records.map((r) => `${r.eventName}:${r.severityNumber}`).sort();
+const summary = (records: ReceivedLog[]) => records.map((r) => `${r.attributes.event}:${r.severityNumber}`).sort();
 const one = (records: ReceivedLog[], event: string) => {
-  const found = records.filter((r) => r.eventName === event);
+  const found = records.filter((r) => r.attributes.event === event);
   expect(found).toHaveLength(1);
   return found[0]!;
 };
@@ -256,7 +256,7 @@ describe('normal traffic', () => {
       [S('oauth_server_tokens_issued_total', { grant_type: 'refresh_token' })]: 1,
       [S('oauth_server_tokens_issued_total', { grant_type: 'client_credentials' })]: 1,
     });
-    expect(records.map((r) => [r.eventName, r.severityNumber, r.severityText, r.attributes['oauth.grant_type']])).toEqual([
+    expect(records.map((r) => [r.attributes.event, r.severityNumber, r.severityText, r.attributes['oauth.grant_type']])).toEqual([
       ['oauth_server_token_issued', 5, 'debug', 'authorization_code'],
       ['oauth_server_token_issued', 5, 'debug', 'refresh_token'],
       ['oauth_server_token_issued', 5, 'debug', 'client_credentials'],
@@ -318,7 +318,7 @@ describe('refresh-token reuse', () => {
       // the package's reuse helper counts the family revocation; side 'server' counts no client refresh
       [S('oauth_token_revocations_total', { reason: 'reuse_detected' })]: 1,
     });
-    expect(records.map((r) => `${r.eventName}:${r.severityNumber}`)).toEqual([
+    expect(records.map((r) => `${r.attributes.event}:${r.severityNumber}`)).toEqual([
       'oauth_server_grant_revoked:13',
       'oauth_refresh_token_reuse_detected:21',
       'oauth_server_error:13',
@@ -412,7 +412,7 @@ describe('code and PKCE attacks', () => {
       [S('oauth_server_grant_revocations_total', { reason: 'code_replay' })]: 1,
       [S('oauth_security_events_total', { event_type: 'code_replay', severity: 'high' })]: 1,
     });
-    expect(records.map((r) => `${r.eventName}:${r.severityNumber}`)).toEqual([
+    expect(records.map((r) => `${r.attributes.event}:${r.severityNumber}`)).toEqual([
       'oauth_server_grant_revoked:13',
       'oauth_authorization_code_replay_detected:17',
       'oauth_server_error:13',
@@ -445,12 +445,12 @@ describe('code and PKCE attacks', () => {
       [S('oauth_security_events_total', { event_type: 'pkce_verification_failed', severity: 'medium' })]: 2,
       [S('oauth_server_tokens_issued_total', { grant_type: 'authorization_code' })]: 1,
     });
-    const pkce = records.filter((r) => r.eventName === 'oauth_pkce_verification_failed');
+    const pkce = records.filter((r) => r.attributes.event === 'oauth_pkce_verification_failed');
     expect(pkce.map((r) => [r.severityNumber, r.attributes.priority, r.attributes['oauth.reason'], r.attributes['oauth.token.fingerprint']])).toEqual([
       [13, 'P2', 'mismatch', fingerprint(flow.code)],
       [13, 'P2', 'missing_verifier', fingerprint(flow.code)],
     ]);
-    expect(records.filter((r) => r.eventName === 'oauth_server_error').map((r) => r.attributes['oauth.reason'])).toEqual(['pkce_mismatch', 'pkce_missing_verifier']);
+    expect(records.filter((r) => r.attributes.event === 'oauth_server_error').map((r) => r.attributes['oauth.reason'])).toEqual(['pkce_mismatch', 'pkce_missing_verifier']);
   });
 
   test('authorization request without PKCE or with plain: pkce_downgrade (P1)', async () => {
@@ -467,7 +467,7 @@ describe('code and PKCE attacks', () => {
       [S('oauth_server_errors_total', { endpoint: 'authorization', error: 'invalid_request' })]: 2,
       [S('oauth_security_events_total', { event_type: 'pkce_downgrade', severity: 'high' })]: 2,
     });
-    expect(records.filter((r) => r.eventName === 'oauth_pkce_downgrade_detected').map((r) => [r.severityNumber, r.attributes.priority, r.attributes['oauth.reason']])).toEqual([
+    expect(records.filter((r) => r.attributes.event === 'oauth_pkce_downgrade_detected').map((r) => [r.severityNumber, r.attributes.priority, r.attributes['oauth.reason']])).toEqual([
       [17, 'P1', 'missing_challenge'],
       [17, 'P1', 'unsupported_method'],
     ]);
@@ -486,7 +486,7 @@ describe('code and PKCE attacks', () => {
       [S('oauth_server_errors_total', { endpoint: 'authorization', error: 'invalid_redirect_uri' })]: 1,
       [S('oauth_security_events_total', { event_type: 'redirect_uri_mismatch', severity: 'medium' })]: 2,
     });
-    expect(records.filter((r) => r.eventName === 'oauth_redirect_uri_mismatch').map((r) => [r.severityNumber, r.attributes.priority, r.attributes['oauth.reason']])).toEqual([
+    expect(records.filter((r) => r.attributes.event === 'oauth_redirect_uri_mismatch').map((r) => [r.severityNumber, r.attributes.priority, r.attributes['oauth.reason']])).toEqual([
       [13, 'P2', 'token_request'],
       [13, 'P2', 'authorization_request'],
     ]);
@@ -521,7 +521,7 @@ describe('code and PKCE attacks', () => {
       expect(await oauthError(refresh({ ...client, client_id: unknownId }, tokens.refresh_token!))).toEqual({ error: 'invalid_client', status: 401 });
     });
     expect(delta).toEqual({ [S('oauth_server_errors_total', { endpoint: 'token', error: 'invalid_client' })]: 2 });
-    expect(records.map((r) => [r.eventName, r.severityNumber, r.attributes['oauth.reason'], r.attributes['http.response.status_code']])).toEqual([
+    expect(records.map((r) => [r.attributes.event, r.severityNumber, r.attributes['oauth.reason'], r.attributes['http.response.status_code']])).toEqual([
       ['oauth_server_error', 13, 'invalid_client_secret', 401],
       ['oauth_server_error', 13, 'client_not_found', 401],
     ]);
@@ -599,7 +599,7 @@ describe('robustness', () => {
     });
     // no grant.revoked on that ctx: the family revocation is not claimed
     expect(delta[S('oauth_server_grant_revocations_total', { reason: 'refresh_token_reuse' })]).toBeUndefined();
-    expect(records.filter((r) => r.eventName === 'oauth_refresh_token_reuse_detected').map((r) => [r.attributes['oauth.reuse_classification'], r.attributes['oauth.family_revoked']])).toEqual([
+    expect(records.filter((r) => r.attributes.event === 'oauth_refresh_token_reuse_detected').map((r) => [r.attributes['oauth.reuse_classification'], r.attributes['oauth.family_revoked']])).toEqual([
       ['benign_race', false],
       ['suspected_theft', false],
     ]);
@@ -636,10 +636,11 @@ describe('what reaches the exposition and the logs', () => {
 
   test('every exported record is a catalogued event with documented keys, and each AS operation event occurred', () => {
     for (const r of ep.received) {
-      expect({ event: r.eventName, known: EVENT_NAMES.includes(r.eventName) }).toEqual({ event: r.eventName, known: true });
+      const event = r.attributes.event as string;
+      expect({ event, known: EVENT_NAMES.includes(event), eventName: r.eventName }).toEqual({ event, known: true, eventName: EVENT_NAME_BY_FLAT[event] });
       for (const k of Object.keys(r.attributes)) expect({ key: k, known: LOG_KEYS.has(k) }).toEqual({ key: k, known: true });
     }
-    const seen = new Set(ep.received.map((r) => r.eventName));
+    const seen = new Set(ep.received.map((r) => r.attributes.event));
     for (const d of OPERATION_EVENTS.filter((e) => e.name.startsWith('oauth_server_'))) expect({ event: d.name, seen: seen.has(d.name) }).toEqual({ event: d.name, seen: true });
   });
 });

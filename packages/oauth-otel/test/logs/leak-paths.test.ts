@@ -106,5 +106,5 @@ test(`${CASES} planted secrets through stdout JSON, OTLP and redact(): no byte s
   const raw = Buffer.concat(ep.rawBodies).toString('latin1');
   for (const c of cases.values()) for (const f of c.forms.filter((x) => x.length > 10)) expect(raw.includes(f)).toBe(false);
   // Everything the API emitted (events with provider/flow/token/client values) is in there too.
-  expect(ep.received.some((r) => r.eventName === 'oauth_code_injection_attempt')).toBe(true);
+  expect(ep.received.some((r) => r.attributes.event === 'oauth_code_injection_attempt')).toBe(true);
 }, 300_000);

@@ -1,19 +1,19 @@
 /**
  * One log schema: every key the package writes is in LOG_FIELDS, stdout JSON and OTLP carry the
- * same fields per event, the event name is both `event` and the OTel event name, and an active
+ * same fields per event, each record has the catalog's OTel EventName (dotted) beside the flat
+ * `event`, security events carry `security_rule.*` through the real OTLP path, and an active
  * span's ids appear on both paths.
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as api from '../../src';
-import { LOG_FIELDS, LOG_KEYS } from '../../src/catalog';
-import { EVENT_NAMES, OPERATION_EVENTS, SECURITY_EVENTS } from '../../src/catalog';
+import { EVENT_NAME_BY_FLAT, EVENT_NAMES, LOG_FIELDS, LOG_KEYS, OPERATION_EVENTS, SECURITY_EVENTS, SECURITY_RULESET } from '../../src/catalog';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
 import { exerciseAll, exerciseServer } from '../support/exercise';
 import { StdoutCapture } from './capture';
 
-const JSON_ONLY = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'service_name', 'service_version', 'deployment_environment_name', 'trace_id', 'span_id']);
+const JSON_ONLY = new Set(['time', 'event_name', 'level', 'severity_text', 'severity_number', 'message', 'service_name', 'service_version', 'deployment_environment_name', 'trace_id', 'span_id']);
 let ep: OtlpLogsEndpoint;
 let handle: api.TelemetryHandle;
 const out = new StdoutCapture();
@@ -52,7 +52,8 @@ test('stdout JSON and OTLP carry the same fields and values for each record', ()
   for (const line of out.lines) {
     const rec = ep.received.find((r) => r.body === line.message && r.attributes.event === line.event && JSON.stringify(r.attributes) === JSON.stringify(pickAttrs(line)));
     expect({ event: line.event, matched: rec !== undefined }).toEqual({ event: line.event, matched: true });
-    expect(rec!.eventName).toBe(line.event);
+    expect(rec!.eventName).toBe(EVENT_NAME_BY_FLAT[line.event as string]);
+    expect(line.event_name).toBe(rec!.eventName);
     expect(rec!.severityText).toBe(line.level);
     expect(rec!.severityNumber).toBe(line.severity_number);
     expect(rec!.resource).toMatchObject({ 'service.name': line.service_name, 'service.version': '1.2.3', 'deployment.environment.name': line.deployment_environment_name });
@@ -74,7 +75,7 @@ test('an active span puts trace_id and span_id on both paths', () => {
   const line = out.lines.find((l) => l.event === 'oauth_flow_initiated' && l['oauth.provider'] === 'traced.example')!;
   expect(line.trace_id).toBe(spanIds.traceId);
   expect(line.span_id).toBe(spanIds.spanId);
-  const rec = ep.received.find((r) => r.eventName === 'oauth_flow_initiated' && r.attributes['oauth.provider'] === 'traced.example')!;
+  const rec = ep.received.find((r) => r.attributes.event === 'oauth_flow_initiated' && r.attributes['oauth.provider'] === 'traced.example')!;
   expect(rec.traceId).toBe(spanIds.traceId);
   expect(rec.spanId).toBe(spanIds.spanId);
 });
@@ -90,17 +91,34 @@ test('every event written is in the event catalog, at its documented level and p
   for (const def of OPERATION_EVENTS) expect({ event: def.name, emitted: seen.has(def.name) }).toEqual({ event: def.name, emitted: true });
 });
 
-// Loki (log_level_fields), Grafana and shippers take the level from the first of these keys they
-// find; a security severity under one of them made Loki's detected_level high/medium/low.
-test('no key a log store reads as the level carries anything but the record level', () => {
-  const levelKey = (k: string) => LEVEL_FIELD_NAMES.includes(k.toLowerCase().replace(/[.-]/g, '_'));
-  expect(out.lines.length).toBeGreaterThan(SECURITY_EVENTS.length);
-  for (const line of out.lines) {
-    const keys = Object.keys(line).filter(levelKey).sort();
-    expect({ event: line.event, keys, values: keys.map((k) => line[k]) }).toEqual({ event: line.event, keys: ['level', 'severity_text'], values: [line.level, line.level] });
+test('OTLP records carry the dotted OTel EventName, a severity number, and security_rule.* on security events', () => {
+  const names = new Set(Object.values(EVENT_NAME_BY_FLAT));
+  expect(names.size).toBe(EVENT_NAMES.length);
+  for (const n of names) expect(n).toMatch(/^oauth(\.[a-z0-9_]+)+$/);
+  for (const r of ep.received) {
+    expect({ event: r.attributes.event, eventName: r.eventName }).toEqual({ event: r.attributes.event, eventName: EVENT_NAME_BY_FLAT[r.attributes.event as string] });
+    expect(r.severityNumber).toBeGreaterThan(0);
+    if (r.attributes.priority === undefined) expect(Object.keys(r.attributes).filter((k) => k.startsWith('security_rule.'))).toEqual([]);
   }
-  expect(ep.received.length).toBeGreaterThan(SECURITY_EVENTS.length);
-  for (const rec of ep.received) expect({ event: rec.eventName, keys: Object.keys(rec.attributes).filter(levelKey) }).toEqual({ event: rec.eventName, keys: [] });
+  for (const def of SECURITY_EVENTS) {
+    const rec = ep.received.find((r) => r.eventName === def.eventName);
+    expect({ event: def.name, exported: rec !== undefined }).toEqual({ event: def.name, exported: true });
+    expect(rec!.attributes).toMatchObject({
+      event: def.name,
+      'security_rule.name': def.security.rule,
+      'security_rule.ruleset.name': SECURITY_RULESET,
+      'security_rule.reference': def.security.reference,
+    });
+    expect(def.security.reference).toMatch(/^https:\/\/www\.rfc-editor\.org\/rfc\/rfc\d+#section-[\d.]+$/);
+  }
+});
+
+test('a user id is logged only as enduser.pseudo.id, a keyed fingerprint', () => {
+  const line = out.lines.find((l) => l.event === 'oauth_code_injection_attempt')!;
+  expect(line['enduser.pseudo.id']).toMatch(/^[0-9a-f]{12}$/);
+  const rec = ep.received.find((r) => r.attributes.event === 'oauth_code_injection_attempt')!;
+  expect(rec.attributes['enduser.pseudo.id']).toBe(line['enduser.pseudo.id']);
+  expect(out.raw.join('\n') + JSON.stringify(ep.received)).not.toContain('user-42');
 });
 
 test('client ids appear only when logClientId is on (it is here)', () => {

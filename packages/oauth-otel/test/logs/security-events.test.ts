@@ -3,6 +3,7 @@
  * metrics, so `LOG_LEVEL=warn` never hides one and logs and metrics cannot disagree.
  */
 import * as api from '../../src';
+import { EVENT_NAME_BY_FLAT, SECURITY_EVENTS } from '../../src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../support/otlp-endpoint';
 import { scrape, valueOf } from '../support/prom';
 import { StdoutCapture } from './capture';
@@ -46,15 +47,18 @@ test.each(CASES)('$event: logged at $level ($priority) on stdout and OTLP, and c
   const secBefore = valueOf(before.families, 'oauth_security_events_total', { event_type: c.type, severity: c.severity }) ?? 0;
   const specBefore = c.counter ? (valueOf(before.families, c.counter[0], c.counter[1]) ?? 0) : 0;
   const linesBefore = out.lines.filter((l) => l.event === c.event).length;
-  const otlpBefore = ep.received.filter((r) => r.eventName === c.event).length;
+  const otlpBefore = ep.received.filter((r) => r.attributes.event === c.event).length;
 
   c.call();
   await handle.forceFlush();
-  const got: ReceivedLog[] = await ep.waitFor(otlpBefore + 1, (r) => r.eventName === c.event);
+  const got: ReceivedLog[] = await ep.waitFor(otlpBefore + 1, (r) => r.attributes.event === c.event);
   const rec = got[got.length - 1]!;
   expect(rec.severityNumber).toBe(c.sev);
   expect(rec.severityText).toBe(c.level);
-  expect(rec.attributes).toMatchObject({ event: c.event, 'oauth.security_severity': c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
+  expect(rec.attributes).toMatchObject({ event: c.event, severity: c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
+  const def = SECURITY_EVENTS.find((d) => d.name === c.event)!;
+  expect(rec.eventName).toBe(EVENT_NAME_BY_FLAT[c.event]);
+  expect(rec.attributes).toMatchObject({ 'security_rule.name': def.security.rule, 'security_rule.ruleset.name': 'OWASP Logging Vocabulary', 'security_rule.reference': def.security.reference });
 
   const lines = out.lines.filter((l) => l.event === c.event);
   expect(lines).toHaveLength(linesBefore + 1);

@@ -24,7 +24,7 @@ export function exerciseAll(): void {
   api.scheduledRefreshCompleted({ refreshed: 2, failed: 1, durationMs: 500 });
   api.scheduledRefreshError({ errorType: 'endpoint_error', provider, error: 'invalid_grant' });
   api.refreshTokenReuseDetected({ provider, token: 'rt-old', familyRevoked: true, classification: 'suspected_theft', sinceFirstUseMs: 12_000, clientId: 'client-1' });
-  api.codeInjectionAttempt({ provider, flowId: 'flow-c' });
+  api.codeInjectionAttempt({ provider, flowId: 'flow-c', userId: 'user-42@example.com' });
   api.integrityViolation({ violationType: 'hash_mismatch', provider });
   api.ownershipViolation({ provider });
   api.pkceReplayDetected({ provider, flowId: 'flow-a' });
