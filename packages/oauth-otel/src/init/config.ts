@@ -1,6 +1,6 @@
 import type { LogsOptions, TelemetryOptions } from '../types';
 import { OAuthTelemetryConfigError } from '../errors';
-import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from './validate';
+import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
 
 export interface MetricsConfig {
   server: boolean;

@@ -1,6 +1,6 @@
 import type { LogLevel, LogsOptions } from '../types';
 import { OAuthTelemetryConfigError } from '../errors';
-import { checkKeys, checkObject, describe, envInt, oneOf, optBool, optInt, optString, optStringArray } from '../init/validate';
+import { checkKeys, checkObject, describe, envInt, oneOf, optBool, optInt, optString, optStringArray } from '../internal/validate';
 import { defaultLevel, LEVEL_NAMES } from './levels';
 
 export interface OtlpConfig {

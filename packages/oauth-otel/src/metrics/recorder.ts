@@ -67,14 +67,14 @@ export class OAuthMetrics {
     return this.caches[key].get(a, b, c);
   }
 
-  add<K extends CounterKey>(key: K, value: number, attrs: MetricAttributes<K>): void;
+  add<K extends CounterKey>(key: K, value: number, attrs: MetricAttributes<NoInfer<K>>): void;
   add(key: MetricKey, value: number, attrs: Attributes): void {
     const c = this.counters.get(key);
     if (c !== undefined) c.add(value, attrs);
     else this.enqueue(key, value, attrs);
   }
 
-  record<K extends HistogramKey>(key: K, value: number, attrs: MetricAttributes<K>): void;
+  record<K extends HistogramKey>(key: K, value: number, attrs: MetricAttributes<NoInfer<K>>): void;
   record(key: MetricKey, value: number, attrs: Attributes): void {
     const h = this.histograms.get(key);
     if (h !== undefined) h.record(value, attrs);
