@@ -1,5 +1,7 @@
 import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { METER_NAME, METRIC_DEFINITIONS } from '../catalog/metrics';
+import { OAuthTelemetryConfigError } from '../errors';
+import { describe } from '../internal/validate';
 
 export interface OAuthViewOptions {
   /**
@@ -15,9 +17,10 @@ export interface OAuthViewOptions {
  * limit (the Prometheus exporter has no option for it). Pass them to `new NodeSDK({ views })`.
  */
 export function createOAuthViews(options: OAuthViewOptions = {}): ViewOptions[] {
-  const limit = options.cardinalityLimit ?? 2000;
-  if (!Number.isInteger(limit) || limit < 2) {
-    throw new TypeError(`oauth-otel: cardinalityLimit must be an integer >= 2, got ${String(limit)}`);
+  // Only an absent limit takes the default: null or any other value is a configuration error.
+  const limit = options.cardinalityLimit === undefined ? 2000 : options.cardinalityLimit;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 2) {
+    throw new OAuthTelemetryConfigError('cardinalityLimit', 'an integer >= 2', describe(limit));
   }
   return METRIC_DEFINITIONS.map((d) => ({
     instrumentName: d.name,

@@ -1,6 +1,6 @@
 /** Bad configuration fails fast at init, naming the option and the allowed values. */
 import { createServer } from 'node:net';
-import { initTelemetry, OAuthTelemetryConfigError } from '../../src';
+import { createOAuthViews, initTelemetry, OAuthTelemetryConfigError } from '../../src';
 import { resetRuntimeForTests } from '../../src/internal/runtime';
 
 afterEach(() => {
@@ -90,3 +90,27 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+test('createOAuthViews: any invalid cardinalityLimit is the coded configuration error, naming the option', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const invalid = fc.oneof(
+    fc.integer({ max: 1 }),
+    fc.double().filter((d) => !Number.isInteger(d)),
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  fc.assert(
+    fc.property(invalid, (limit) => {
+      let err: unknown;
+      try {
+        createOAuthViews({ cardinalityLimit: limit as number });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(OAuthTelemetryConfigError);
+      expect(err).toMatchObject({ code: 'ERR_OAUTH_OTEL_CONFIG', option: 'cardinalityLimit', allowed: 'an integer >= 2' });
+    }),
+  );
+  expect(createOAuthViews({ cardinalityLimit: 2 }).length).toBeGreaterThan(20);
+});
