@@ -1,5 +1,5 @@
 /**
- * Leak gate over every output path (redaction.md section 7): 10,000 generated cases, each with a
+ * Leak gate over every output path (docs/logs.md, Redaction): 10,000 generated cases, each with a
  * fresh planted secret under a secret key (any style), inside free text (any encoding), or in an
  * Error (message, cause, properties), wrapped in random nesting, are logged through the package's
  * winston logger — message and metadata — and also given to the recording API as the values it

@@ -1,5 +1,5 @@
 /**
- * Property-based leak gate (redaction.md section 7): every case plants a freshly generated
+ * Property-based leak gate (docs/logs.md, Redaction): every case plants a freshly generated
  * high-entropy secret under a secret key or inside free text, in a random key style, encoding and
  * container, wraps it in random nesting (objects, arrays, Maps, Sets, class instances, Errors with
  * causes), and asserts that neither the secret, nor its percent/base64 forms, nor any 10-character
