@@ -5,14 +5,23 @@
 //   node dashboards/generate.mjs           write dashboards/*.json
 //   node dashboards/generate.mjs --check   exit 1 if a committed JSON differs from the output
 //
-// Metric names, labels and values come from packages/oauth-otel/src/catalog/metrics.ts and
-// catalog/vocabularies.ts; log fields from packages/oauth-otel/src/catalog/attributes.ts. stack/test/dashboards.test.ts
+// Metric and event names are read from the package catalog (packages/oauth-otel/src/catalog/, built
+// to dist/); labels and log fields follow catalog/vocabularies.ts and catalog/attributes.ts. stack/test/dashboards.test.ts
 // and logql.test.ts check every query against them; stack/tools/dashboard-check validates the JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+// Names come from the package catalog (built: `npm run build`), never typed here.
+const { METRICS, EVENTS } = createRequire(import.meta.url)('../packages/oauth-otel/dist/catalog/index.js');
+/** Metric key → Prometheus name. */
+const N = Object.fromEntries(Object.entries(METRICS).map(([k, d]) => [k, d.name]));
+/** Operation failures, for the "failed operations" log panel. */
+const FAILURE_EVENTS = [EVENTS.flowFailure, EVENTS.discoveryFailure, EVENTS.registrationFailure, EVENTS.tokenRefreshFailure, EVENTS.tokenEndpointError, EVENTS.pkceValidationFailure, EVENTS.scheduledRefreshFailed]
+  .map((e) => e.name)
+  .join('|');
 const SCHEMA_VERSION = 39;
 
 // ---------------------------------------------------------------------------------------------
@@ -375,7 +384,7 @@ function overview() {
       'Flow success',
       'Successful authorization flows / finished flows (success + failure) over the dashboard range. Flow starts are not outcomes and are not counted. SLO: 95%.',
       g(0, 0, 6, 4),
-      [() => promTarget(successRatio('oauth_flows_total', `status="success", ${SP}`, `${outcome}, ${SP}`), 'Flow success', { instant: true })],
+      [() => promTarget(successRatio(N.flows, `status="success", ${SP}`, `${outcome}, ${SP}`), 'Flow success', { instant: true })],
       { unit: 'percentunit', decimals: 2, steps: [[null, 'red'], [0.95, 'yellow'], [0.98, 'green']] },
     ),
     stat(
@@ -385,7 +394,7 @@ function overview() {
       [
         () =>
           promTarget(
-            successRatio('oauth_token_refresh_total', `status="success", ${S}`, `status=~"success|failure|reuse_detected", ${S}`),
+            successRatio(N.tokenRefresh, `status="success", ${S}`, `status=~"success|failure|reuse_detected", ${S}`),
             'Refresh success',
             { instant: true },
           ),
@@ -396,7 +405,7 @@ function overview() {
       'PKCE validation success',
       'Valid PKCE state validations / all validations over the dashboard range. SLO: 98%.',
       g(12, 0, 6, 4),
-      [() => promTarget(successRatio('oauth_pkce_validations_total', `status="success", ${S}`, `${outcome}, ${S}`), 'PKCE success', { instant: true })],
+      [() => promTarget(successRatio(N.pkceValidations, `status="success", ${S}`, `${outcome}, ${S}`), 'PKCE success', { instant: true })],
       { unit: 'percentunit', decimals: 2, steps: [[null, 'red'], [0.98, 'yellow'], [0.99, 'green']] },
     ),
     stat(
@@ -411,12 +420,12 @@ function overview() {
       'Flow starts and outcomes, token refreshes, PKCE validations, discovery and dynamic client registration, per minute.',
       g(0, 4, 12, 9),
       [
-        () => promTarget(`sum(rate(oauth_flows_started_total{${SP}}[$__rate_interval])) * 60`, 'Flows started'),
-        () => promTarget(`sum by (status) (rate(oauth_flows_total{${SP}}[$__rate_interval])) * 60`, 'Flows {{status}}'),
-        () => promTarget(`sum(rate(oauth_token_refresh_total{${S}}[$__rate_interval])) * 60`, 'Token refreshes'),
-        () => promTarget(`sum(rate(oauth_pkce_validations_total{${S}}[$__rate_interval])) * 60`, 'PKCE validations'),
-        () => promTarget(`sum(rate(oauth_discovery_attempts_total{${S}}[$__rate_interval])) * 60`, 'Discovery'),
-        () => promTarget(`sum(rate(oauth_client_registrations_total{${S}}[$__rate_interval])) * 60`, 'Client registrations'),
+        () => promTarget(`sum(rate(${N.flowsStarted}{${SP}}[$__rate_interval])) * 60`, 'Flows started'),
+        () => promTarget(`sum by (status) (rate(${N.flows}{${SP}}[$__rate_interval])) * 60`, 'Flows {{status}}'),
+        () => promTarget(`sum(rate(${N.tokenRefresh}{${S}}[$__rate_interval])) * 60`, 'Token refreshes'),
+        () => promTarget(`sum(rate(${N.pkceValidations}{${S}}[$__rate_interval])) * 60`, 'PKCE validations'),
+        () => promTarget(`sum(rate(${N.discoveryAttempts}{${S}}[$__rate_interval])) * 60`, 'Discovery'),
+        () => promTarget(`sum(rate(${N.clientRegistrations}{${S}}[$__rate_interval])) * 60`, 'Client registrations'),
       ],
       { unit: 'opm' },
     ),
@@ -425,10 +434,10 @@ function overview() {
       'Failed flows by reason, failed and reused token refreshes, failed PKCE validations and token endpoint errors, per minute.',
       g(12, 4, 12, 9),
       [
-        () => promTarget(`sum by (reason) (rate(oauth_flow_failures_total{${SP}}[$__rate_interval])) * 60`, 'Flow failure: {{reason}}'),
-        () => promTarget(`sum by (status) (rate(oauth_token_refresh_total{status=~"failure|reuse_detected", ${S}}[$__rate_interval])) * 60`, 'Refresh {{status}}'),
-        () => promTarget(`sum(rate(oauth_pkce_validations_total{status="failure", ${S}}[$__rate_interval])) * 60`, 'PKCE validation failure'),
-        () => promTarget(`sum by (grant_type) (rate(oauth_token_endpoint_errors_total{${SP}}[$__rate_interval])) * 60`, 'Token endpoint error ({{grant_type}})'),
+        () => promTarget(`sum by (reason) (rate(${N.flowFailures}{${SP}}[$__rate_interval])) * 60`, 'Flow failure: {{reason}}'),
+        () => promTarget(`sum by (status) (rate(${N.tokenRefresh}{status=~"failure|reuse_detected", ${S}}[$__rate_interval])) * 60`, 'Refresh {{status}}'),
+        () => promTarget(`sum(rate(${N.pkceValidations}{status="failure", ${S}}[$__rate_interval])) * 60`, 'PKCE validation failure'),
+        () => promTarget(`sum by (grant_type) (rate(${N.tokenEndpointErrors}{${SP}}[$__rate_interval])) * 60`, 'Token endpoint error ({{grant_type}})'),
       ],
       { unit: 'opm' },
     ),
@@ -437,16 +446,16 @@ function overview() {
       'Gauges per instance: tokens tracked as active, PKCE states waiting for their callback, tokens expiring soon. Gauges are shown as they are, never through rate().',
       g(0, 13, 12, 8),
       [
-        () => promTarget(`oauth_active_tokens{${S}}`, 'Active tokens {{instance}}'),
-        () => promTarget(`oauth_active_pkce_states{${S}}`, 'Pending PKCE states {{instance}}'),
-        () => promTarget(`oauth_tokens_expiring_soon{${S}}`, 'Expiring soon {{instance}}'),
+        () => promTarget(`${N.activeTokens}{${S}}`, 'Active tokens {{instance}}'),
+        () => promTarget(`${N.activePkceStates}{${S}}`, 'Pending PKCE states {{instance}}'),
+        () => promTarget(`${N.tokensExpiringSoon}{${S}}`, 'Expiring soon {{instance}}'),
       ],
     ),
     timeseries(
       'Telemetry dropped per minute',
       'Inputs oauth-otel had to drop or coerce (invalid values, unknown labels mapped to other, provider cap, queue full, export failures). Should stay at 0.',
       g(12, 13, 12, 8),
-      [() => promTarget(`sum by (signal, reason) (rate(oauth_telemetry_dropped_total{${S}}[$__rate_interval])) * 60`, '{{signal}}: {{reason}}')],
+      [() => promTarget(`sum by (signal, reason) (rate(${N.telemetryDropped}{${S}}[$__rate_interval])) * 60`, '{{signal}}: {{reason}}')],
       { unit: 'opm', bars: true },
     ),
     // The recording rules of stack/rules/prometheus/oauth-recording.yml: the same series the alerts
@@ -556,7 +565,7 @@ function security() {
       'Security events per minute by type',
       'oauth_security_events_total by event_type and severity, per minute.',
       g(0, 4, 16, 9),
-      [() => promTarget(`sum by (event_type, severity) (rate(oauth_security_events_total{${S}}[$__rate_interval])) * 60`, '{{event_type}} ({{severity}})')],
+      [() => promTarget(`sum by (event_type, severity) (rate(${N.securityEvents}{${S}}[$__rate_interval])) * 60`, '{{event_type}} ({{severity}})')],
       { unit: 'opm', bars: true, stack: true },
     ),
     bargauge(
@@ -621,28 +630,28 @@ function performance() {
       'Flow duration by provider (p50, p95, p99)',
       'Authorization flow duration, start to tokens or failure, from oauth_flow_duration_seconds. p95 target: under 5 s.',
       g(0, 0, 12, 9),
-      q3('oauth_flow_duration_seconds', 'provider', SP, '{{provider}}'),
+      q3(N.flowDuration, 'provider', SP, '{{provider}}'),
       { unit: 's', steps: [[null, 'green'], [5, 'yellow'], [10, 'red']] },
     ),
     timeseries(
       'Token refresh duration by status (p50, p95, p99)',
       'oauth_token_refresh_duration_seconds has no provider label; by status. p95 target: under 1 s; p99 alert at 5 s.',
       g(12, 0, 12, 9),
-      q3('oauth_token_refresh_duration_seconds', 'status', S, '{{status}}'),
+      q3(N.tokenRefreshDuration, 'status', S, '{{status}}'),
       { unit: 's', steps: [[null, 'green'], [1, 'yellow'], [2, 'red']] },
     ),
     timeseries(
       'Discovery duration by method (p50, p95, p99)',
       'Authorization-server metadata discovery (RFC 9728 / RFC 8414 / WWW-Authenticate / manual), by method.',
       g(0, 9, 12, 8),
-      q3('oauth_discovery_duration_seconds', 'method', S, '{{method}}'),
+      q3(N.discoveryDuration, 'method', S, '{{method}}'),
       { unit: 's' },
     ),
     timeseries(
       'Dynamic client registration duration by status (p50, p95, p99)',
       'RFC 7591 registration requests, by status.',
       g(12, 9, 12, 8),
-      q3('oauth_client_registration_duration_seconds', 'status', S, '{{status}}'),
+      q3(N.clientRegistrationDuration, 'status', S, '{{status}}'),
       { unit: 's' },
     ),
     timeseries(
@@ -652,12 +661,12 @@ function performance() {
       [
         () =>
           promTarget(
-            `1 - (sum(rate(oauth_flow_duration_seconds_bucket{le="5", ${SP}}[$__rate_interval])) / sum(rate(oauth_flow_duration_seconds_count{${SP}}[$__rate_interval])))`,
+            `1 - (sum(rate(${N.flowDuration}_bucket{le="5", ${SP}}[$__rate_interval])) / sum(rate(${N.flowDuration}_count{${SP}}[$__rate_interval])))`,
             'Flows > 5 s',
           ),
         () =>
           promTarget(
-            `1 - (sum(rate(oauth_token_refresh_duration_seconds_bucket{le="2", ${S}}[$__rate_interval])) / sum(rate(oauth_token_refresh_duration_seconds_count{${S}}[$__rate_interval])))`,
+            `1 - (sum(rate(${N.tokenRefreshDuration}_bucket{le="2", ${S}}[$__rate_interval])) / sum(rate(${N.tokenRefreshDuration}_count{${S}}[$__rate_interval])))`,
             'Refreshes > 2 s',
           ),
       ],
@@ -670,7 +679,7 @@ function performance() {
       [
         () =>
           promTarget(
-            `sum by (provider) (rate(oauth_flow_duration_seconds_sum{${SP}}[$__rate_interval])) / sum by (provider) (rate(oauth_flow_duration_seconds_count{${SP}}[$__rate_interval]))`,
+            `sum by (provider) (rate(${N.flowDuration}_sum{${SP}}[$__rate_interval])) / sum by (provider) (rate(${N.flowDuration}_count{${SP}}[$__rate_interval]))`,
             '{{provider}}',
           ),
       ],
@@ -686,7 +695,7 @@ function performance() {
       'Scheduled refresh batch duration (p95)',
       'Background refresh batches, by status.',
       g(12, 25, 12, 8),
-      [() => promTarget(quantile(0.95, 'oauth_scheduled_refresh_duration_seconds', 'status', S), 'p95 {{status}}')],
+      [() => promTarget(quantile(0.95, N.scheduledRefreshDuration, 'status', S), 'p95 {{status}}')],
       { unit: 's' },
     ),
   ];
@@ -765,7 +774,7 @@ function debugging() {
       'Failure records',
       'Failure events of flows, discovery, registration, refresh, PKCE, token endpoint and scheduled refresh.',
       g(0, 45, 24, 10),
-      `${LS} | event=~"oauth_flow_failure|oauth_discovery_failure|oauth_dynamic_registration_failure|token_refresh_failure|token_endpoint_error|pkce_validation_failure|scheduled_token_refresh_failed" | oauth_provider=~"$provider"`,
+      `${LS} | event=~"${FAILURE_EVENTS}" | oauth_provider=~"$provider"`,
     ),
   ];
   return dashboard({
