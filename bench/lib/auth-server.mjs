@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The example authorization server (examples/auth-server) as the benchmarks run it, in one of two
 // modes that differ ONLY in telemetry:
-//   BENCH_MODE=instrumented  exactly what examples/auth-server/src/main.mjs does: initTelemetry()
+//   BENCH_MODE=instrumented  exactly what examples/auth-server/src/main.mjs does, through the same
+//                            startTelemetry() (examples/auth-server/src/telemetry.mjs): initTelemetry()
 //                            (Prometheus /metrics server, logs to stdout, OTLP/HTTP when
 //                            OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT is set) + instrumentOidcProvider()
 //   BENCH_MODE=plain         the same createAuthServer() call, no oauth-otel loaded at all
@@ -12,32 +13,16 @@
 // With an IPC channel (fork), answers {type:'stats'} with CPU time, memory, store size and the
 // package's drop counters, and {type:'stop'} by closing and flushing like main.mjs (5 s bound).
 import { createAuthServer } from '../../examples/auth-server/src/index.mjs';
+import { startTelemetry } from '../../examples/auth-server/src/telemetry.mjs';
 import { REFRESH_CLIENT } from './clients.mjs';
 
 const env = process.env;
 const set = (v) => v !== undefined && v.trim() !== '';
 const mode = ['plain', 'init-only'].includes(env.BENCH_MODE) ? env.BENCH_MODE : 'instrumented';
 
-let telemetry;
-let instrumentOidcProvider;
-if (mode !== 'plain') {
-  const { initTelemetry } = await import('oauth-otel');
-  if (mode === 'instrumented') ({ instrumentOidcProvider } = await import('oauth-otel/oidc-provider'));
-  // The options of examples/auth-server/src/main.mjs, verbatim.
-  telemetry = await initTelemetry({
-    ...(set(env.OTEL_SERVICE_NAME) ? {} : { serviceName: 'auth-server' }),
-    metrics: {
-      ...(set(env.METRICS_PORT) ? { port: Number(env.METRICS_PORT) } : {}),
-      ...(set(env.METRICS_HOST) ? { host: env.METRICS_HOST } : {}),
-    },
-    logs: {
-      otlp: set(env.OTEL_EXPORTER_OTLP_ENDPOINT) || set(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) ? {} : false,
-      flushOnExit: false,
-    },
-  });
-}
+const started = mode === 'plain' ? undefined : await startTelemetry({ env, adapter: mode === 'instrumented', ...(set(env.METRICS_PORT) ? { metricsPort: Number(env.METRICS_PORT) } : {}) });
+const telemetry = started?.telemetry;
 
-let instrumentation;
 const as = await createAuthServer({
   port: Number(env.PORT ?? 0),
   host: '127.0.0.1',
@@ -53,7 +38,7 @@ const as = await createAuthServer({
     },
   ],
   onProvider(provider) {
-    if (instrumentOidcProvider) instrumentation = instrumentOidcProvider(provider, set(env.RACE_WINDOW_MS) ? { raceWindowMs: Number(env.RACE_WINDOW_MS) } : {});
+    started?.instrument(provider);
   },
 });
 
@@ -65,8 +50,7 @@ const drops = () => {
 let stopping;
 const stop = () =>
   (stopping ??= (async () => {
-    instrumentation?.detach();
-    await Promise.allSettled([as.close(), telemetry?.shutdown({ timeoutMillis: 5000 })]);
+    await Promise.allSettled([as.close(), started?.shutdown()]);
   })());
 
 if (process.send) {

@@ -1,0 +1,45 @@
+// The one telemetry setup of the example authorization server: src/main.mjs and the benchmarks'
+// server (bench/lib/auth-server.mjs) both start oauth-otel through this, so the benchmarks measure
+// exactly what the example runs. oauth-otel is imported only when this is called (the benchmarks'
+// `plain` mode never loads it).
+//
+// Env: METRICS_HOST; OTLP/HTTP logs when OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set (else JSON lines on stdout only), the standard OTEL_* and
+// LOG_LEVEL; RACE_WINDOW_MS (refresh-token race window of the adapter, default 2000).
+
+const set = (v) => v !== undefined && v.trim() !== '';
+
+/**
+ * initTelemetry() with the example's options and, unless `adapter` is false, the oidc-provider
+ * instrumentation. Returns `{ telemetry, instrument(provider), shutdown() }`: call instrument()
+ * from createAuthServer's `onProvider`, shutdown() when the process stops (bounded, 5 s).
+ */
+export async function startTelemetry({ env = process.env, metricsPort, adapter = true } = {}) {
+  const { initTelemetry } = await import('oauth-otel');
+  const instrumentOidcProvider = adapter ? (await import('oauth-otel/oidc-provider')).instrumentOidcProvider : undefined;
+  const telemetry = await initTelemetry({
+    ...(set(env.OTEL_SERVICE_NAME) ? {} : { serviceName: 'auth-server' }),
+    metrics: {
+      ...(metricsPort !== undefined ? { port: metricsPort } : {}),
+      ...(set(env.METRICS_HOST) ? { host: env.METRICS_HOST } : {}),
+    },
+    logs: {
+      // endpoint, protocol, headers and timeout come from the standard OTEL_EXPORTER_OTLP_* variables
+      otlp: set(env.OTEL_EXPORTER_OTLP_ENDPOINT) || set(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) ? {} : false,
+      // the process flushes on SIGINT/SIGTERM itself
+      flushOnExit: false,
+    },
+  });
+  let instrumentation;
+  return {
+    telemetry,
+    /** AS metrics (oauth_server_*), security events and server_error records (redacted). */
+    instrument(provider) {
+      if (instrumentOidcProvider) instrumentation = instrumentOidcProvider(provider, set(env.RACE_WINDOW_MS) ? { raceWindowMs: Number(env.RACE_WINDOW_MS) } : {});
+    },
+    async shutdown() {
+      instrumentation?.detach();
+      await telemetry.shutdown({ timeoutMillis: 5000 });
+    },
+  };
+}
