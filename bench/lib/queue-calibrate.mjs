@@ -22,7 +22,7 @@ await new Promise((r) => hang.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${hang.address().port}/v1/logs`;
 
 const { initTelemetry } = require('../../packages/oauth-otel/dist/index.js');
-const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider.js');
+const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider/index.js');
 const handle = await initTelemetry({
   serviceName: 'auth-server',
   metrics: { server: false },
