@@ -36,9 +36,9 @@ export function shared<T>(name: SharedName, create: () => T): T {
   return v;
 }
 
-/** The process-wide object `name`, if it exists. */
+/** The process-wide object `name`, if it exists (read from the store: another module copy may have set it). */
 export function peekShared<T>(name: SharedName): T | undefined {
-  return (local[name] ?? store[SHARED[name]]) as T | undefined;
+  return store[SHARED[name]] as T | undefined;
 }
 
 /** Replaces (or with undefined, removes) the process-wide object `name`. */
@@ -46,6 +46,11 @@ export function setShared<T>(name: SharedName, value: T | undefined): void {
   if (value === undefined) delete store[SHARED[name]];
   else store[SHARED[name]] = value;
   local[name] = value;
+}
+
+/** The registered symbol of every process-wide object (tests check the reset clears them all). */
+export function sharedSymbols(): readonly symbol[] {
+  return Object.values(SHARED);
 }
 
 /** Test-only: forget every process-wide object (the next use creates fresh ones). */

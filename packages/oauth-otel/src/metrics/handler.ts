@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { peekShared, setShared } from '../internal/registry';
 
 /** Prometheus text exposition 0.0.4, the format every Prometheus (and promtool) reads. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -21,14 +22,12 @@ export interface MetricsEndpoint {
   serializer: PrometheusSerializer;
 }
 
-const ENDPOINT_KEY = Symbol.for('oauth-otel.metrics-endpoint.v1');
-
 export function setMetricsEndpoint(e: MetricsEndpoint | undefined): void {
-  (globalThis as unknown as Record<symbol, MetricsEndpoint | undefined>)[ENDPOINT_KEY] = e;
+  setShared('metricsEndpoint', e);
 }
 
 function endpoint(): MetricsEndpoint | undefined {
-  return (globalThis as unknown as Record<symbol, MetricsEndpoint | undefined>)[ENDPOINT_KEY];
+  return peekShared<MetricsEndpoint>('metricsEndpoint');
 }
 
 export function newSerializer(withoutTargetInfo: boolean): PrometheusSerializer {
