@@ -1,7 +1,7 @@
 import { trace, type Logger as OtelLogger } from '@opentelemetry/api';
 import type { Logger as WinstonLogger } from 'winston';
 import type { OAuthEvent } from '../api/events';
-import { ATTR_EVENT, ATTR_OAUTH_CLIENT_ID } from '../catalog/attributes';
+import { ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_OAUTH_CLIENT_ID } from '../catalog/attributes';
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
 import { addException, jsonLine, type ResourceFields } from './format';
@@ -56,7 +56,7 @@ export function directEventWriter(o: EventWriterOptions): (e: OAuthEvent) => voi
     if (e.error !== undefined) {
       const err: Record<string, unknown> = {};
       if (e.error instanceof Error) addException(err, e.error);
-      else err['exception.message'] = String(e.error);
+      else err[ATTR_EXCEPTION_MESSAGE] = String(e.error);
       Object.assign(attrs, o.redactor.redact(err));
     }
     if (o.stdout) {

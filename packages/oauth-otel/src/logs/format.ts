@@ -3,6 +3,7 @@ import { format, type Logform } from 'winston';
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
 import { SEVERITY_NUMBER } from './levels';
+import { ATTR_EVENT, ATTR_EXCEPTION_CODE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '../catalog/attributes';
 
 const MESSAGE = Symbol.for('message');
 const SPLAT = Symbol.for('splat');
@@ -38,11 +39,11 @@ export function redactionFormat(redactor: Redactor): Logform.Format {
 
 /** Flattens an Error into the schema's `exception.*` fields (redacted later with the record). */
 export function addException(rec: Record<string, unknown>, e: Error): void {
-  rec['exception.type'] = e.name;
-  rec['exception.message'] = e.message;
-  if (e.stack) rec['exception.stacktrace'] = e.stack;
+  rec[ATTR_EXCEPTION_TYPE] = e.name;
+  rec[ATTR_EXCEPTION_MESSAGE] = e.message;
+  if (e.stack) rec[ATTR_EXCEPTION_STACKTRACE] = e.stack;
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' || typeof code === 'number') rec['exception.code'] = code;
+  if (typeof code === 'string' || typeof code === 'number') rec[ATTR_EXCEPTION_CODE] = code;
 }
 
 /** Adds trace_id / span_id of the active span (the OTel transport takes them from the context). */
@@ -80,7 +81,7 @@ export function resourceFields(attrs?: Readonly<Record<string, unknown>>): Resou
   };
 }
 
-const SKIP = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', 'event', 'otel.event.name']);
+const SKIP = new Set(['time', 'level', 'severity_text', 'severity_number', 'message', ATTR_EVENT, 'otel.event.name']);
 
 const quotedKeys = new Map<string, string>();
 /** `"key":` for a field name, memoized (the set of keys is small and fixed by the schema). */
