@@ -1,6 +1,6 @@
 import type { EventDefinition } from '../catalog/events';
 import type { EventAttributeKey } from '../catalog/attributes';
-import type { OAuthEventLevel, Severity } from '../catalog/vocabularies';
+import type { OAuthEventLevel } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
 import { shared } from '../internal/registry';
 
@@ -17,8 +17,7 @@ export interface OAuthEvent {
   readonly eventName: string;
   readonly level: OAuthEventLevel;
   readonly message: string;
-  /** Security events only. */
-  readonly severity?: Severity;
+  /** Security events carry `severity`, `priority` and `security_rule.*` here. */
   readonly attributes: EventAttributes;
   /** An error that caused the event (redacted before it is written). */
   readonly error?: unknown;
