@@ -2,9 +2,16 @@
  * What a query may name: the metric catalog (src/catalog/metrics.ts + vocabularies.ts) as Prometheus series,
  * the recording rules, and the log schema (src/catalog/attributes.ts) plus the event names of the package API.
  */
-import { METRIC_DEFINITIONS, type LabelDomain } from '../../../packages/oauth-otel/src/catalog';
-import { LOG_QUERY_FIELDS } from '../../../packages/oauth-otel/src/catalog';
-import { EVENT_NAMES, SECURITY_EVENTS as SECURITY_EVENT_DEFS } from '../../../packages/oauth-otel/src/catalog';
+import {
+  EVENT_NAME_BY_FLAT,
+  EVENT_NAMES,
+  LOG_QUERY_FIELDS,
+  METRIC_DEFINITIONS,
+  SECURITY_EVENTS as SECURITY_EVENT_DEFS,
+  SECURITY_RULE,
+  SECURITY_RULESET,
+  type LabelDomain,
+} from '../../../packages/oauth-otel/src/catalog';
 import { recordingRuleNames } from './extract';
 
 /** Labels every scraped series has: scrape labels plus the target labels of the scrape config. */
@@ -103,8 +110,11 @@ export { EVENT_NAMES };
 /** Closed value lists of log fields, where the schema fixes them. */
 export const LOG_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {
   event: EVENT_NAMES,
-  event_name: EVENT_NAMES,
-  oauth_security_severity: ['critical', 'high', 'medium', 'low'],
+  // The OTel EventName (dotted), which Loki stores as event_name.
+  event_name: Object.values(EVENT_NAME_BY_FLAT),
+  security_rule_name: SECURITY_RULE,
+  security_rule_ruleset_name: [SECURITY_RULESET],
+  severity: ['critical', 'high', 'medium', 'low'],
   priority: ['P0', 'P1', 'P2', 'P3'],
   severity_text: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
 };
