@@ -12,7 +12,7 @@ import {
   refreshTokenReuseDetected,
   type SecurityContext,
 } from '../../api/security';
-import { serverClientRegistered, serverError as serverError_, serverGrantRevoked, serverTokenIssued } from '../../api/server';
+import { serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssued } from '../../api/server';
 import { fingerprint } from '../../internal/fingerprint';
 import type { GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
 import type { OidcProviderLike } from './types';
@@ -153,7 +153,7 @@ export class Instrumentation {
     }
 
     const status = num(prop(err, 'statusCode')) ?? num(prop(err, 'status'));
-    serverError_({
+    recordServerError({
       provider: this.providerName(),
       clientId: clientIdOf(oidc),
       endpoint,
