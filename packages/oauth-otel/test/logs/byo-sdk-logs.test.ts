@@ -20,7 +20,11 @@ test('NodeSDK + createOAuthLogRecordProcessors + createLogger + setOAuthEventLog
   refreshTokenReuseDetected({ provider: 'as.example', token: secret });
   logger.warn(`refresh failed with Bearer ${secret}`, { event: 'app_event', nested: { refreshToken: secret } });
   const got = await ep.waitFor(2);
-  expect(got.find((r) => r.attributes.event === 'oauth_refresh_token_reuse_detected')).toMatchObject({ severityNumber: 21, attributes: { priority: 'P0' } });
+  expect(got.find((r) => r.attributes.event === 'oauth_refresh_token_reuse_detected')).toMatchObject({
+    eventName: 'oauth.security.refresh_token.reuse_detected',
+    severityNumber: 21,
+    attributes: { priority: 'P0', 'security_rule.name': 'authn_token_reuse' },
+  });
   const app = got.find((r) => r.attributes.event === 'app_event')!;
   expect(app.body).toContain('Bearer [REDACTED]');
   expect(Buffer.concat(ep.rawBodies).includes(secret)).toBe(false);
