@@ -21,7 +21,7 @@ import {
   type ExtractedQuery,
 } from './queries';
 import { checkPromQL } from './queries/checks';
-import { METRICS } from '../../packages/oauth-otel/src/instruments';
+import { METRICS } from '../../packages/oauth-otel/src/catalog';
 import { runDashboardCheck } from './queries/tools';
 
 const EXPECTED = ['oauth-debugging.json', 'oauth-overview.json', 'oauth-performance.json', 'oauth-security.json'];

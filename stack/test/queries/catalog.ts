@@ -110,11 +110,11 @@ export { EVENT_NAMES };
 /** Closed value lists of log fields, where the schema fixes them. */
 export const LOG_FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {
   event: EVENT_NAMES,
-  // The OTel EventName (dotted), which Loki stores as event_name.
+  // The OTel EventName (dotted): Loki stores it as event_name from 3.8 on only.
   event_name: Object.values(EVENT_NAME_BY_FLAT),
   security_rule_name: SECURITY_RULE,
   security_rule_ruleset_name: [SECURITY_RULESET],
-  severity: ['critical', 'high', 'medium', 'low'],
+  oauth_security_severity: ['critical', 'high', 'medium', 'low'],
   priority: ['P0', 'P1', 'P2', 'P3'],
   severity_text: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
 };

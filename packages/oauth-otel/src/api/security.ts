@@ -20,7 +20,7 @@ import {
   ATTR_SECURITY_RULE_NAME,
   ATTR_SECURITY_RULE_REFERENCE,
   ATTR_SECURITY_RULE_RULESET_NAME,
-  ATTR_SEVERITY,
+  ATTR_SECURITY_SEVERITY,
 } from '../catalog/attributes';
 import { SECURITY_RULESET, VIOLATION_TYPE, type ReuseClassification, type ViolationType } from '../catalog/vocabularies';
 
@@ -52,7 +52,7 @@ export function recordSecurityEvent(def: SecurityEventDefinition, ctx: SecurityC
   const m = metrics();
   m.add('securityEvents', 1, m.attrs('securityEvents', s.type, s.severity));
   const attributes: EventAttributes = {
-    [ATTR_SEVERITY]: s.severity,
+    [ATTR_SECURITY_SEVERITY]: s.severity,
     [ATTR_PRIORITY]: s.priority,
     [ATTR_OAUTH_SECURITY_EVENT_TYPE]: s.type,
     [ATTR_SECURITY_RULE_NAME]: s.rule,

@@ -11,7 +11,13 @@
 // ---- attributes the recording API writes -------------------------------------------------
 /** Flat event name (`oauth_flow_success`): kept for users' LogQL; the OTel EventName is dotted. */
 export const ATTR_EVENT = 'event' as const;
-export const ATTR_SEVERITY = 'severity' as const;
+/**
+ * The security severity (critical … low) of a security event. Namespaced on purpose: Loki's level
+ * detection (`log_level_fields`, default `level`, `severity`, …, `severity_text`) reads a bare
+ * `severity` key before `severity_text`, which made `detected_level` high/medium/low; Grafana and
+ * log shippers read `severity` as the log level too. Keep the record's level in severity_text only.
+ */
+export const ATTR_SECURITY_SEVERITY = 'oauth.security_severity' as const;
 export const ATTR_PRIORITY = 'priority' as const;
 export const ATTR_OAUTH_PROVIDER = 'oauth.provider' as const;
 export const ATTR_OAUTH_FLOW_ID = 'oauth.flow_id' as const;
@@ -48,7 +54,7 @@ export const ATTR_EXCEPTION_CODE = 'exception.code' as const;
 
 /** Every attribute key an OAuth event may carry (closed: the event writer's type). */
 export type EventAttributeKey =
-  | typeof ATTR_SEVERITY
+  | typeof ATTR_SECURITY_SEVERITY
   | typeof ATTR_PRIORITY
   | typeof ATTR_OAUTH_PROVIDER
   | typeof ATTR_OAUTH_FLOW_ID
@@ -95,6 +101,13 @@ export interface LogField {
   readonly description: string;
 }
 
+/**
+ * Field names log stores read as the record's level (Loki 3.x default `log_level_fields`, compared
+ * case-insensitively, `.` as `_`). Only `level` (JSON) and `severity_text` may carry them, with the
+ * record's real level.
+ */
+export const LEVEL_FIELD_NAMES: readonly string[] = Object.freeze(['level', 'log_level', 'severity', 'severitytext', 'lvl', 'severity_text']);
+
 const f = (key: string, source: LogFieldSource, type: 'string' | 'number', description: string): LogField =>
   Object.freeze({ key, query: key.replace(/\./g, '_'), source, type, description });
 
@@ -103,10 +116,10 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f('level', 'record', 'string', 'JSON: level name (same as severity_text).'),
   f('message', 'record', 'string', 'JSON: human-readable message. OTLP: the record body (the Loki log line).'),
   f(ATTR_EVENT, 'attribute', 'string', 'Flat event name (`oauth_flow_success`), as before 0.2: existing LogQL keeps working.'),
-  f('event_name', 'record', 'string', 'OTel EventName (dotted, `oauth.flow.success`); Loki stores the record field as event_name, stdout JSON repeats it.'),
+  f('event_name', 'record', 'string', 'OTel EventName (dotted, `oauth.flow.success`); stdout JSON repeats it. In Loki, structured metadata only from Loki 3.8 (3.7 drops it): query `event` for every version.'),
   f('severity_text', 'record', 'string', 'Level name: trace, debug, info, warn, error, fatal.'),
   f('severity_number', 'record', 'number', 'OTel severity number: 5 debug, 9 info, 13 warn, 17 error, 21 fatal.'),
-  f(ATTR_SEVERITY, 'attribute', 'string', 'Security events only: critical, high, medium, low.'),
+  f(ATTR_SECURITY_SEVERITY, 'attribute', 'string', 'Security events only: critical, high, medium, low (not the log level: see severity_text).'),
   f(ATTR_PRIORITY, 'attribute', 'string', 'Security events only: P0 (critical) … P3 (low).'),
   f('service_name', 'resource', 'string', 'service.name (Loki index label).'),
   f('deployment_environment_name', 'resource', 'string', 'deployment.environment.name (Loki index label).'),

@@ -8,7 +8,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as api from '../../src';
-import { EVENT_NAME_BY_FLAT, EVENT_NAMES, LOG_FIELDS, LOG_KEYS, OPERATION_EVENTS, SECURITY_EVENTS, SECURITY_RULESET } from '../../src/catalog';
+import { ATTR_SECURITY_SEVERITY, EVENT_NAME_BY_FLAT, EVENT_NAMES, LEVEL_FIELD_NAMES, LOG_FIELDS, LOG_KEYS, OPERATION_EVENTS, SECURITY_EVENTS, SECURITY_RULESET } from '../../src/catalog';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
 import { exerciseAll, exerciseServer } from '../support/exercise';
 import { StdoutCapture } from './capture';
@@ -119,6 +119,19 @@ test('a user id is logged only as enduser.pseudo.id, a keyed fingerprint', () =>
   const rec = ep.received.find((r) => r.attributes.event === 'oauth_code_injection_attempt')!;
   expect(rec.attributes['enduser.pseudo.id']).toBe(line['enduser.pseudo.id']);
   expect(out.raw.join('\n') + JSON.stringify(ep.received)).not.toContain('user-42');
+});
+
+// Loki (log_level_fields), Grafana and shippers take the level from the first of these keys they
+// find; a security severity under one of them made Loki's detected_level high/medium/low.
+test('no key a log store reads as the level carries anything but the record level', () => {
+  const levelKey = (k: string) => LEVEL_FIELD_NAMES.includes(k.toLowerCase().replace(/[.-]/g, '_'));
+  expect(out.lines.length).toBeGreaterThan(SECURITY_EVENTS.length);
+  for (const line of out.lines) {
+    const keys = Object.keys(line).filter(levelKey).sort();
+    expect({ event: line.event, keys, values: keys.map((k) => line[k]) }).toEqual({ event: line.event, keys: ['level', 'severity_text'], values: [line.level, line.level] });
+  }
+  expect(ep.received.length).toBeGreaterThan(SECURITY_EVENTS.length);
+  for (const rec of ep.received) expect({ event: rec.eventName, keys: Object.keys(rec.attributes).filter(levelKey) }).toEqual({ event: rec.eventName, keys: [] });
 });
 
 test('client ids appear only when logClientId is on (it is here)', () => {

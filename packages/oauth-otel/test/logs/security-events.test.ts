@@ -55,7 +55,7 @@ test.each(CASES)('$event: logged at $level ($priority) on stdout and OTLP, and c
   const rec = got[got.length - 1]!;
   expect(rec.severityNumber).toBe(c.sev);
   expect(rec.severityText).toBe(c.level);
-  expect(rec.attributes).toMatchObject({ event: c.event, severity: c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
+  expect(rec.attributes).toMatchObject({ event: c.event, 'oauth.security_severity': c.severity, priority: c.priority, 'oauth.security_event_type': c.type });
   const def = SECURITY_EVENTS.find((d) => d.name === c.event)!;
   expect(rec.eventName).toBe(EVENT_NAME_BY_FLAT[c.event]);
   expect(rec.attributes).toMatchObject({ 'security_rule.name': def.security.rule, 'security_rule.ruleset.name': 'OWASP Logging Vocabulary', 'security_rule.reference': def.security.reference });
