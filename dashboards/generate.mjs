@@ -661,12 +661,12 @@ function performance() {
       [
         () =>
           promTarget(
-            `1 - (sum(rate(${N.flowDuration}_bucket{le="5", ${SP}}[$__rate_interval])) / sum(rate(${N.flowDuration}_count{${SP}}[$__rate_interval])))`,
+            `1 - (sum(rate(${N.flowDuration}_bucket{le="5.0", ${SP}}[$__rate_interval])) / sum(rate(${N.flowDuration}_count{${SP}}[$__rate_interval])))`,
             'Flows > 5 s',
           ),
         () =>
           promTarget(
-            `1 - (sum(rate(${N.tokenRefreshDuration}_bucket{le="2", ${S}}[$__rate_interval])) / sum(rate(${N.tokenRefreshDuration}_count{${S}}[$__rate_interval])))`,
+            `1 - (sum(rate(${N.tokenRefreshDuration}_bucket{le="2.0", ${S}}[$__rate_interval])) / sum(rate(${N.tokenRefreshDuration}_count{${S}}[$__rate_interval])))`,
             'Refreshes > 2 s',
           ),
       ],

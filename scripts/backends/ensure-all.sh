@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs or reuses every real backend the tests need, then writes $OAUTH_OTEL_CACHE/backends.json
 # (the paths, read by stack/test/support/backends.ts). Idempotent: a second run takes seconds.
-# The apt installs and the two Go builds run in parallel (different locks).
+# The apt installs and the Go builds run in parallel (different locks).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
@@ -11,7 +11,7 @@ start=$SECONDS
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 pids=()
-names=(collector victorialogs prometheus chromium)
+names=(collector victorialogs prometheus alertmanager chromium)
 for name in "${names[@]}"; do
   bash "$here/ensure-$name.sh" >"$logs/$name.out" 2>"$logs/$name.err" &
   pids+=($!)
@@ -32,6 +32,7 @@ cat >"$json.tmp.$$" <<JSON
 {
   "prometheus": "$(prometheus_bin)",
   "promtool": "$(promtool_bin)",
+  "alertmanager": "$(alertmanager_bin)",
   "collector": "$(collector_bin)",
   "collectorManifestSha256": "$(manifest_sha)",
   "victoriaLogs": "$(victorialogs_bin)",

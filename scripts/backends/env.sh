@@ -7,6 +7,7 @@ source "$__oauth_otel_env_dir/lib.sh"
 unset __oauth_otel_env_dir
 export OAUTH_OTEL_PROMETHEUS_BIN="$(prometheus_bin)"
 export OAUTH_OTEL_PROMTOOL_BIN="$(promtool_bin)"
+export OAUTH_OTEL_ALERTMANAGER_BIN="$(alertmanager_bin)"
 export OAUTH_OTEL_COLLECTOR_BIN="$(collector_bin)"
 export OAUTH_OTEL_VICTORIALOGS_BIN="$(victorialogs_bin)"
 export OAUTH_OTEL_CHROMIUM_BIN="$(chromium_bin)"

@@ -11,6 +11,10 @@ VICTORIALOGS_MODULE="github.com/VictoriaMetrics/VictoriaLogs"
 VICTORIALOGS_VERSION="v1.52.1"
 COLLECTOR_MANIFEST="$REPO_ROOT/stack/collector/manifest.yaml"
 COLLECTOR_BINARY_NAME="otelcol-oauth"
+# Prometheus 3 and Alertmanager: the releases docker-compose.yml pins (prom/prometheus:vX,
+# prom/alertmanager:vX); stack/test/compose-versions.test.ts fails when they differ.
+PROMETHEUS3_VERSION="3.13.5"
+ALERTMANAGER_VERSION="0.35.0"
 
 # Keep GOPROXY/GOSUMDB/GOFLAGS as the machine sets them; never let go fetch another toolchain.
 export GOTOOLCHAIN=local
@@ -28,9 +32,16 @@ with_lock() {
 }
 
 # The apt binaries live where Debian puts them.
-prometheus_bin() { echo /usr/bin/prometheus; }
-promtool_bin() { echo /usr/bin/promtool; }
 chromium_bin() { echo /usr/bin/chromium; }
+
+# Prometheus 3.MM.P is the Go module github.com/prometheus/prometheus v0.3MM.P.
+prometheus3_module_version() {
+  local IFS=.; set -- $PROMETHEUS3_VERSION
+  printf 'v0.%d%02d.%d' "$1" "$2" "$3"
+}
+prometheus_bin() { echo "$OAUTH_OTEL_CACHE/prometheus3/$PROMETHEUS3_VERSION/prometheus"; }
+promtool_bin() { echo "$OAUTH_OTEL_CACHE/prometheus3/$PROMETHEUS3_VERSION/promtool"; }
+alertmanager_bin() { echo "$OAUTH_OTEL_CACHE/alertmanager/$ALERTMANAGER_VERSION/alertmanager"; }
 
 victorialogs_bin() { echo "$OAUTH_OTEL_CACHE/victorialogs/$VICTORIALOGS_VERSION/victoria-logs"; }
 

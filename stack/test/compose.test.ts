@@ -7,7 +7,7 @@
  *   fails on a broken fixture.
  * - Prometheus: the container's file layout is rebuilt from the compose mounts, the basic-auth web
  *   config is rendered by the same script the stack runs, then `promtool check config`,
- *   `promtool check web-config`, and a real Prometheus (Debian 2.42, standing in for 3.x) started on
+ *   `promtool check web-config`, and a real Prometheus (the compose image's release, built from source) started on
  *   127.0.0.1 with both files: 401 without credentials, rules and scrape pools loaded with them.
  * - Loki: structural only (YAML parsed, the keys that matter checked). Loki is AGPL and is not built
  *   or run here, so Loki's own `-verify-config` is NOT part of this test.
@@ -16,7 +16,7 @@
  *
  * Run: npx jest --selectProjects stack stack/test/compose.test.ts
  * Needs: go (1.26, GOTOOLCHAIN=local), promtool + prometheus (backends.json, else PATH, else
- * scripts/backends/ensure-prometheus.sh), htpasswd (apache2-utils; installed with apt if missing).
+ * scripts/backends/ensure-all.sh), htpasswd (apache2-utils; installed with apt if missing).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -79,6 +79,9 @@ const TEST_ENV = {
   GF_SECURITY_ADMIN_PASSWORD: `grafana-${rand()}`,
   PROMETHEUS_WEB_PASSWORD: `prometheus-${rand()}`,
   METRICS_TOKEN: `metrics-${rand()}`,
+  ALERT_PAGE_WEBHOOK_URL: `http://127.0.0.1:9/page-${rand()}`,
+  ALERT_TICKET_WEBHOOK_URL: `http://127.0.0.1:9/ticket-${rand()}`,
+  OAUTH_RUNBOOK_URL: `https://docs.invalid/${rand()}/runbook.md`,
 };
 
 const yamlFile = (path: string): any => parseYaml(readFileSync(path, 'utf8'));
@@ -127,16 +130,8 @@ function hours(d: string): number {
 }
 
 async function findTool(name: 'promtool' | 'prometheus'): Promise<string> {
-  try {
-    return backendPath(name);
-  } catch {
-    /* not in OAUTH_OTEL_*_BIN nor backends.json: fall back to PATH */
-  }
-  const which = await runCommand('sh', ['-c', `command -v ${name}`]);
-  if (which.code === 0 && which.stdout.trim()) return which.stdout.trim();
-  const ensure = await runCommand('bash', [join(ROOT, 'scripts/backends/ensure-prometheus.sh')], { timeoutMs: 600_000 });
-  if (ensure.code !== 0) throw new Error(`ensure-prometheus.sh failed:\n${ensure.stderr}`);
-  return name === 'promtool' ? '/usr/bin/promtool' : '/usr/bin/prometheus';
+  // Prometheus 3 at the compose image's release, built by scripts/backends/ensure-prometheus.sh.
+  return backendPath(name);
 }
 
 /** Apache's htpasswd (what the render service's httpd image uses), from apt when missing. */
@@ -247,7 +242,7 @@ describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go
 
   test('services, networks and volumes have the intended shape', () => {
     expect(Object.keys(project.services).sort()).toEqual(
-      ['auth-server', 'grafana', 'loki', 'next-app', 'otel-collector', 'prometheus', 'prometheus-web-config'].sort(),
+      ['alertmanager', 'auth-server', 'grafana', 'loki', 'next-app', 'otel-collector', 'prometheus', 'prometheus-web-config'].sort(),
     );
     expect(project.networks.telemetry?.internal).toBe(true);
     // Every published service joins the non-internal `edge` network (an internal one cannot publish).
@@ -255,7 +250,7 @@ describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go
       if ((svc.ports ?? []).length > 0) expect({ name, networks: Object.keys(svc.networks ?? {}) }).toEqual({ name, networks: expect.arrayContaining(['edge']) });
     }
     // Data lives in named volumes.
-    for (const v of ['loki-data', 'prometheus-data', 'prometheus-web', 'grafana-data']) expect(Object.keys(project.volumes)).toContain(v);
+    for (const v of ['loki-data', 'prometheus-data', 'prometheus-web', 'grafana-data', 'alertmanager-data']) expect(Object.keys(project.volumes)).toContain(v);
   });
 
   test('the apps send OTLP to the collector and carry their service name and environment', () => {

@@ -2,7 +2,7 @@
  * Every PromQL expression the project ships, run against a real Prometheus that scrapes real
  * oauth-otel metrics.
  *
- * Prometheus (Debian 2.42) runs on a free 127.0.0.1 port with a temporary data directory, a 1 s
+ * Prometheus (the compose image's 3.x release, built from source by scripts/backends) runs on a free 127.0.0.1 port with a temporary data directory, a 1 s
  * scrape and rule-evaluation interval and both rule files loaded (so recording rules and ALERTS have
  * data). It scrapes scripts/traffic/driver.mjs, a real process that drives every OAuth operation and
  * security event of the package API, labelled service="api", environment="prod" (the placeholder
@@ -21,7 +21,6 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { allPromQL, bareSelectors, dataForm, prometheusRuleFiles, REPO_ROOT, type ExtractedQuery } from './queries';
 import { runnable } from './queries/checks';
-import { prometheusPath } from './queries/tools';
 import { freePort, queryPrometheus, spawnServer, startPrometheus, stopAll, waitFor, type Prometheus, type ServerProcess } from './support';
 
 jest.setTimeout(240_000);
@@ -54,16 +53,6 @@ beforeAll(async () => {
       stdio: 'inherit',
     });
   }
-  // support/backends reads backends.json; fall back to the Debian binary on PATH.
-  if (!process.env.OAUTH_OTEL_PROMETHEUS_BIN) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('./support').backendPath('prometheus');
-    } catch {
-      process.env.OAUTH_OTEL_PROMETHEUS_BIN = prometheusPath();
-    }
-  }
-
   const metricsPort = await freePort();
   driver = await spawnServer({
     name: 'traffic-driver',

@@ -26,8 +26,16 @@ export interface SeriesSpec {
   origin: string;
 }
 
-/** Format a bucket bound the way the Prometheus exporters write `le`. */
-export const formatLe = (b: number) => (b === Infinity ? '+Inf' : String(b));
+/**
+ * A bucket bound as Prometheus 3 stores `le`: it normalizes classic-histogram `le` at scrape time
+ * to its float form (Go's FormatFloat 'g', plus ".0" for a whole number), so an exporter's `le="5"`
+ * is stored, and only matched, as `le="5.0"`. (Prometheus 2 kept the exporter's text.)
+ */
+export const formatLe = (b: number) => {
+  if (b === Infinity) return '+Inf';
+  const s = String(b);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+};
 
 function domain(d: LabelDomain): readonly string[] | 'any' {
   return d === 'provider' ? 'any' : d;

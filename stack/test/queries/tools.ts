@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { backendPath } from '../support/backends';
 import { REPO_ROOT } from './extract';
 
 export function cacheDir(): string {
@@ -40,34 +41,16 @@ export function runDashboardCheck(files: string[]): { code: number | null; outpu
 }
 
 /**
- * promtool: $OAUTH_OTEL_PROMTOOL_BIN, else backends.json of scripts/backends/ensure-prometheus.sh,
- * else `promtool` on PATH (Debian's prometheus package).
+ * promtool and prometheus: Prometheus 3 at the release docker-compose.yml runs, built by
+ * scripts/backends/ensure-prometheus.sh ($OAUTH_OTEL_*_BIN, else backends.json). Never a binary
+ * from PATH: Debian's 2.42 stores histogram `le` labels differently and would hide real breaks.
  */
 export function promtoolPath(): string {
-  if (process.env.OAUTH_OTEL_PROMTOOL_BIN) return process.env.OAUTH_OTEL_PROMTOOL_BIN;
-  const json = join(cacheDir(), 'backends.json');
-  if (existsSync(json)) {
-    const p = (JSON.parse(readFileSync(json, 'utf8')) as { promtool?: string }).promtool;
-    if (p && existsSync(p)) return p;
-  }
-  const which = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' });
-  const found = which.stdout.trim();
-  if (which.status === 0 && found) return found;
-  throw new Error('promtool not found: run `bash scripts/backends/ensure-prometheus.sh` (or apt-get install prometheus)');
+  return backendPath('promtool');
 }
 
-/** Same lookup for the prometheus server binary. */
 export function prometheusPath(): string {
-  if (process.env.OAUTH_OTEL_PROMETHEUS_BIN) return process.env.OAUTH_OTEL_PROMETHEUS_BIN;
-  const json = join(cacheDir(), 'backends.json');
-  if (existsSync(json)) {
-    const p = (JSON.parse(readFileSync(json, 'utf8')) as { prometheus?: string }).prometheus;
-    if (p && existsSync(p)) return p;
-  }
-  const which = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' });
-  const found = which.stdout.trim();
-  if (which.status === 0 && found) return found;
-  throw new Error('prometheus not found: run `bash scripts/backends/ensure-prometheus.sh` (or apt-get install prometheus)');
+  return backendPath('prometheus');
 }
 
 export function runPromtool(args: string[]): { code: number | null; output: string } {

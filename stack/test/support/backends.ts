@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 export interface BackendPaths {
   prometheus: string;
   promtool: string;
+  alertmanager: string;
   collector: string;
   victoriaLogs: string;
   chromium: string;
@@ -21,6 +22,7 @@ export type BackendName = keyof BackendPaths;
 const ENV_VARS: Record<BackendName, string> = {
   prometheus: 'OAUTH_OTEL_PROMETHEUS_BIN',
   promtool: 'OAUTH_OTEL_PROMTOOL_BIN',
+  alertmanager: 'OAUTH_OTEL_ALERTMANAGER_BIN',
   collector: 'OAUTH_OTEL_COLLECTOR_BIN',
   victoriaLogs: 'OAUTH_OTEL_VICTORIALOGS_BIN',
   chromium: 'OAUTH_OTEL_CHROMIUM_BIN',
@@ -88,6 +90,7 @@ export function backends(): BackendPaths {
   return {
     prometheus: backendPath('prometheus'),
     promtool: backendPath('promtool'),
+    alertmanager: backendPath('alertmanager'),
     collector: backendPath('collector'),
     victoriaLogs: backendPath('victoriaLogs'),
     chromium: backendPath('chromium'),

@@ -1,7 +1,7 @@
 /**
- * Prometheus 2.42 (Debian) on a free 127.0.0.1 port, scraping the given targets, with optional rule
- * files. It has no OTLP receiver; metrics reach it by scraping (or remote write when
- * `remoteWriteReceiver` is set).
+ * Prometheus 3 (the release docker-compose.yml pins, built by scripts/backends/ensure-prometheus.sh)
+ * on a free 127.0.0.1 port, scraping the given targets, with optional rule files. Metrics reach it
+ * by scraping (or remote write when `remoteWriteReceiver` is set).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -18,7 +18,9 @@
 //   - each -required variable is really required: the file does not load when it is unset or
 //     empty, and Grafana's admin password is the value from the environment (never admin);
 //   - the collector image tag equals the contrib version of stack/collector/manifest.yaml, the
-//     collector that CI builds and tests (skipped, with a note, while that file does not exist).
+//     collector that CI builds and tests (skipped, with a note, while that file does not exist);
+//   - the prom/prometheus and prom/alertmanager image tags equal PROMETHEUS3_VERSION and
+//     ALERTMANAGER_VERSION of scripts/backends/lib.sh, the releases CI builds and tests.
 //
 // Usage:
 //
@@ -83,6 +85,7 @@ type config struct {
 	collectorSvc    string
 	collectorImage  string
 	manifest        string
+	backendPins     string
 	grafanaSvc      string
 	workspaceLabel  string
 	grafanaPassword string
@@ -90,18 +93,19 @@ type config struct {
 
 func main() {
 	var (
-		root, file, jsonOut, required, neverPublished, internalOnly, manifest string
+		root, file, jsonOut, required, neverPublished, internalOnly, manifest, pins string
 		envFiles, envs                                                       listFlag
 	)
 	flag.StringVar(&root, "C", "", "repository root (default: the compose file's directory)")
 	flag.StringVar(&file, "f", "docker-compose.yml", "compose file, relative to -C")
 	flag.Var(&envFiles, "env-file", "env file for interpolation (repeatable, loaded in order)")
 	flag.Var(&envs, "env", "KEY=VALUE for interpolation, applied after the env files (repeatable)")
-	flag.StringVar(&required, "required", "GF_SECURITY_ADMIN_PASSWORD,PROMETHEUS_WEB_PASSWORD,METRICS_TOKEN",
+	flag.StringVar(&required, "required", "GF_SECURITY_ADMIN_PASSWORD,PROMETHEUS_WEB_PASSWORD,METRICS_TOKEN,ALERT_PAGE_WEBHOOK_URL,ALERT_TICKET_WEBHOOK_URL,OAUTH_RUNBOOK_URL",
 		"variables the compose file must refuse to load without (comma-separated)")
 	flag.StringVar(&neverPublished, "never-published", "loki", "services that must publish no port (comma-separated)")
 	flag.StringVar(&internalOnly, "internal-only", "loki", "services that may join only internal networks (comma-separated)")
 	flag.StringVar(&manifest, "collector-manifest", "stack/collector/manifest.yaml", "ocb manifest, relative to -C")
+	flag.StringVar(&pins, "backend-pins", "scripts/backends/lib.sh", "shell file pinning the CI builds of Prometheus and Alertmanager, relative to -C")
 	flag.StringVar(&jsonOut, "json", "", "write the report and the resolved project as JSON to this file")
 	flag.Parse()
 	if flag.NArg() != 0 {
@@ -156,6 +160,7 @@ func main() {
 		collectorSvc:   "otel-collector",
 		collectorImage: "otel/opentelemetry-collector-contrib",
 		manifest:       manifest,
+		backendPins:    pins,
 		grafanaSvc:     "grafana",
 		workspaceLabel: "org.oauth-otel.workspace",
 	}
@@ -277,6 +282,7 @@ func run(cfg config) *report {
 	checkNetworks(cfg, project, names, rep)
 	checkGrafana(cfg, project, rep)
 	checkCollectorVersion(cfg, project, rep)
+	checkBackendPins(cfg, project, rep)
 	return rep
 }
 
@@ -604,4 +610,63 @@ func checkCollectorVersion(cfg config, p *types.Project, rep *report) {
 		return
 	}
 	rep.note("collector: image tag %s equals the version in %s", tag, cfg.manifest)
+}
+
+// pinnedImages: image repository -> the variable of cfg.backendPins that holds the release CI builds
+// (the tag is "v" + that version).
+var pinnedImages = map[string]string{
+	"prom/prometheus":   "PROMETHEUS3_VERSION",
+	"prom/alertmanager": "ALERTMANAGER_VERSION",
+}
+
+// checkBackendPins fails when a prom/* image of the compose file is not the release CI builds from
+// source (scripts/backends/lib.sh), or when a release is pinned there but no service runs it.
+func checkBackendPins(cfg config, p *types.Project, rep *report) {
+	path := filepath.Join(cfg.root, cfg.backendPins)
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		rep.note("backend pins: %s does not exist; prom/* image tags not compared", cfg.backendPins)
+		return
+	} else if err != nil {
+		rep.fail("pins", "", "%s: %v", cfg.backendPins, err)
+		return
+	}
+	pinned := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^([A-Z0-9_]+)="?([0-9A-Za-z.+-]+)"?\s*$`).FindAllStringSubmatch(string(data), -1) {
+		pinned[m[1]] = m[2]
+	}
+	names := make([]string, 0, len(p.Services))
+	for name := range p.Services {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	seen := map[string]bool{}
+	for _, name := range names {
+		repo, tag, _ := strings.Cut(p.Services[name].Image, ":")
+		variable, ok := pinnedImages[repo]
+		if !ok {
+			continue
+		}
+		seen[repo] = true
+		want, ok := pinned[variable]
+		if !ok {
+			rep.fail("pins", name, "%s sets no %s for image %s", cfg.backendPins, variable, repo)
+			continue
+		}
+		if tag != "v"+want {
+			rep.fail("pins", name, "image tag %s differs from %s=%s in %s (the release CI builds and tests)", tag, variable, want, cfg.backendPins)
+			continue
+		}
+		rep.note("pins: %s tag %s equals %s in %s", repo, tag, variable, cfg.backendPins)
+	}
+	repos := make([]string, 0, len(pinnedImages))
+	for repo := range pinnedImages {
+		repos = append(repos, repo)
+	}
+	sort.Strings(repos)
+	for _, repo := range repos {
+		if v, ok := pinned[pinnedImages[repo]]; ok && !seen[repo] {
+			rep.fail("pins", "", "%s pins %s=%s but no service runs image %s", cfg.backendPins, pinnedImages[repo], v, repo)
+		}
+	}
 }

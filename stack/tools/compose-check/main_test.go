@@ -33,6 +33,12 @@ services:
     ports:
       - "127.0.0.1:3030:3000"
     networks: [telemetry, edge]
+  prometheus:
+    image: prom/prometheus:v3.13.5
+    networks: [telemetry]
+  alertmanager:
+    image: prom/alertmanager:v0.35.0
+    networks: [telemetry]
   app:
     build:
       context: .
@@ -59,6 +65,12 @@ processors:
   - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor v0.161.0
 `
 
+const pins = `
+# Pinned versions
+PROMETHEUS3_VERSION="3.13.5"
+ALERTMANAGER_VERSION="0.35.0"
+`
+
 func fixture(t *testing.T, compose string, extra map[string]string) config {
 	t.Helper()
 	dir := t.TempDir()
@@ -70,6 +82,7 @@ func fixture(t *testing.T, compose string, extra map[string]string) config {
 		"app.Dockerfile.dockerignore":   "**/node_modules\n",
 		"examples/app/package.json":     "{}\n",
 		"stack/collector/manifest.yaml": manifest,
+		"scripts/backends/lib.sh":       pins,
 	}
 	for k, v := range extra {
 		files[k] = v
@@ -101,6 +114,7 @@ func fixture(t *testing.T, compose string, extra map[string]string) config {
 		collectorSvc:   "otel-collector",
 		collectorImage: "otel/opentelemetry-collector-contrib",
 		manifest:       "stack/collector/manifest.yaml",
+		backendPins:    "scripts/backends/lib.sh",
 		grafanaSvc:     "grafana",
 		workspaceLabel: "org.oauth-otel.workspace",
 	}
@@ -152,6 +166,10 @@ func TestEachRuleFails(t *testing.T) {
 		{"no admin password", [2]string{"      GF_SECURITY_ADMIN_PASSWORD: ${GF_SECURITY_ADMIN_PASSWORD:?set it}\n", ""}, nil, "admin/admin"},
 		{"anonymous", [2]string{`GF_AUTH_ANONYMOUS_ENABLED: "false"`, `GF_AUTH_ANONYMOUS_ENABLED: "true"`}, nil, "anonymous access"},
 		{"collector version", [2]string{"opentelemetry-collector-contrib:0.161.0", "opentelemetry-collector-contrib:0.165.1"}, nil, "differs from stack/collector/manifest.yaml (0.161.0)"},
+		{"prometheus version", [2]string{"prom/prometheus:v3.13.5", "prom/prometheus:v3.13.0"}, nil, "[pins prometheus] image tag v3.13.0 differs from PROMETHEUS3_VERSION=3.13.5"},
+		{"alertmanager version", [2]string{"prom/alertmanager:v0.35.0", "prom/alertmanager:v0.34.0"}, nil, "[pins alertmanager] image tag v0.34.0 differs from ALERTMANAGER_VERSION=0.35.0"},
+		{"pinned but not run", [2]string{"prom/alertmanager:v0.35.0", "quay.io/prometheus/alertmanager:v0.35.0"}, nil, "but no service runs image prom/alertmanager"},
+		{"pin missing", nil2(), map[string]string{"scripts/backends/lib.sh": "PROMETHEUS3_VERSION=3.13.5\n"}, "sets no ALERTMANAGER_VERSION"},
 		{"mixed manifest", nil2(), map[string]string{"stack/collector/manifest.yaml": manifest + "  - gomod: github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor v0.165.1\n"}, "mixes contrib versions"},
 	}
 	for _, tc := range cases {
