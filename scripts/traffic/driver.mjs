@@ -4,6 +4,11 @@
 // screenshots. Metrics on 127.0.0.1:$METRICS_PORT/metrics; logs over OTLP to
 // $OTEL_EXPORTER_OTLP_LOGS_ENDPOINT when set. Stops on SIGTERM/SIGINT (flushing), or after
 // $DRIVER_MAX_SECONDS (default 1800) so it can never run away.
+//
+// DRIVER_SECURITY_EVENTS=attack-only turns the steady trickle of security events off (client and
+// AS side); then SIGUSR1 starts an attack (a refresh-token reuse and an integrity violation on
+// every tick) and SIGUSR2 stops it, so a test can see an alert fire and resolve
+// (stack/test/alerting.test.ts).
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -32,6 +37,11 @@ const handle = await o.initTelemetry({
 // The authorization-server side (oauth_server_* metrics and records): the oidc-provider adapter fed
 // the events oidc-provider emits, with the arguments it passes (ctx.oidc.route, params, entities).
 // Its behaviour against a real oidc-provider is tested in packages/oauth-otel/test/adapters/.
+const steadySecurityEvents = process.env.DRIVER_SECURITY_EVENTS !== 'attack-only';
+let attack = false;
+process.on('SIGUSR1', () => { attack = true; });
+process.on('SIGUSR2', () => { attack = false; });
+
 const asEvents = new EventEmitter();
 instrumentOidcProvider(asEvents);
 const tokenCtx = (grantType, entities) => ({ oidc: { route: 'token', params: { grant_type: grantType }, entities: entities ?? {} } });
@@ -45,7 +55,7 @@ function serverTick() {
   if (n % 33 === 0) asEvents.emit('server_error', { oidc: { route: 'token' } }, Object.assign(new Error('storage unavailable'), { error: 'server_error', statusCode: 500 }));
   // refresh-token reuse seen by the AS: a benign race and a suspected theft
   const consumedAgo = n % 2 === 0 ? 1 : 120;
-  if (n % 17 === 0) asEvents.emit('grant.error', tokenCtx('refresh_token', { RefreshToken: { jti: `jti-${n}`, consumed: Math.floor(Date.now() / 1000) - consumedAgo } }), { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
+  if (steadySecurityEvents && n % 17 === 0) asEvents.emit('grant.error', tokenCtx('refresh_token', { RefreshToken: { jti: `jti-${n}`, consumed: Math.floor(Date.now() / 1000) - consumedAgo } }), { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
 }
 
 let n = 0;
@@ -54,6 +64,10 @@ function tick() {
   n++;
   const provider = pick(providers);
   const flowId = `flow-${n}`;
+  if (attack) {
+    o.refreshTokenReuseDetected({ provider: providers[0], token: `rt-attack-${n}`, familyRevoked: true, classification: 'suspected_theft' });
+    o.integrityViolation({ violationType: 'state_reuse', provider: providers[0] });
+  }
   o.flowStarted({ provider, flowId });
   o.pkceStateCreated({ flowId, provider });
   o.discoveryCompleted({ method: pick(['rfc9728', 'rfc8414', 'www-authenticate', 'manual']), outcome: Math.random() < 0.95 ? 'success' : 'failure', durationMs: ms(50, 6000), provider });
@@ -64,7 +78,8 @@ function tick() {
     o.tokenIssued({ tokenId: `tok-${n}`, expiresIn: Math.random() < 0.3 ? 120 : 3600 });
     liveTokens++;
   } else {
-    o.pkceStateValidated({ reason: pick(['expired', 'not_found', 'invalid_hash', 'user_mismatch', 'replayed']), flowId, provider });
+    // user_mismatch (code injection), replayed and invalid_hash are security events: steady mode only
+    o.pkceStateValidated({ reason: pick(steadySecurityEvents ? ['expired', 'not_found', 'invalid_hash', 'user_mismatch', 'replayed'] : ['expired', 'not_found']), flowId, provider });
     o.flowCompleted({ flowId, outcome: 'failure', reason: pick(['provider_error', 'missing_code', 'state_expired', 'token_exchange_failed']), error: pick(['access_denied', 'invalid_grant']), durationMs: ms(200, 8000) });
   }
   const refreshOk = Math.random() < 0.92;
@@ -81,17 +96,19 @@ function tick() {
     if (failed) o.scheduledRefreshError({ errorType: pick(['endpoint_error', 'no_refresh_token', 'exception', 'ownership_failed']), provider });
   }
   // Security events, at a low steady rate so every alert query has data.
-  if (n % 17 === 0) o.refreshTokenReuseDetected({ provider, token: `rt-${n - 5}`, familyRevoked: true, classification: 'suspected_theft' });
-  if (n % 19 === 0) o.codeInjectionAttempt({ provider, flowId });
-  if (n % 23 === 0) o.integrityViolation({ violationType: pick(['hash_mismatch', 'state_reuse', 'user_mismatch']), provider });
-  if (n % 29 === 0) o.ownershipViolation({ provider });
-  if (n % 31 === 0) o.pkceReplayDetected({ provider, flowId });
-  if (n % 37 === 0) o.issuerMismatch({ provider, stage: 'authorization_response' });
-  if (n % 41 === 0) o.pkceDowngradeDetected({ provider });
-  if (n % 43 === 0) o.authorizationCodeReplayDetected({ provider });
-  if (n % 47 === 0) o.redirectUriMismatch({ provider });
-  if (n % 53 === 0) o.clientMismatch({ provider });
-  if (n % 59 === 0) o.pkceVerificationFailed({ provider });
+  if (steadySecurityEvents) {
+    if (n % 17 === 0) o.refreshTokenReuseDetected({ provider, token: `rt-${n - 5}`, familyRevoked: true, classification: 'suspected_theft' });
+    if (n % 19 === 0) o.codeInjectionAttempt({ provider, flowId });
+    if (n % 23 === 0) o.integrityViolation({ violationType: pick(['hash_mismatch', 'state_reuse', 'user_mismatch']), provider });
+    if (n % 29 === 0) o.ownershipViolation({ provider });
+    if (n % 31 === 0) o.pkceReplayDetected({ provider, flowId });
+    if (n % 37 === 0) o.issuerMismatch({ provider, stage: 'authorization_response' });
+    if (n % 41 === 0) o.pkceDowngradeDetected({ provider });
+    if (n % 43 === 0) o.authorizationCodeReplayDetected({ provider });
+    if (n % 47 === 0) o.redirectUriMismatch({ provider });
+    if (n % 53 === 0) o.clientMismatch({ provider });
+    if (n % 59 === 0) o.pkceVerificationFailed({ provider });
+  }
   // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
   if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });
   if (n % 67 === 0) o.tokensRevoked({ reason: 'because-i-said-so' });

@@ -7,7 +7,11 @@
  * data). It scrapes scripts/traffic/driver.mjs, a real process that drives every OAuth operation and
  * security event of the package API, labelled service="api", environment="prod" (the placeholder
  * values the docs' queries use). One more target serves a fixed `otel_metric_overflow="true"` series,
- * since the driver stays under the SDK's cardinality limit.
+ * since the driver stays under the SDK's cardinality limit. A real collector (built from
+ * stack/collector/manifest.yaml) is scraped as job otel-collector, with one log batch it fails to
+ * export, so the meta-monitoring rules read its real self-telemetry names. Every other scrape job
+ * of stack/prometheus/prometheus.yml gets an empty target with that job's labels, so the absent()
+ * rules have their `up` series.
  *
  * For each expression (Grafana macros and variables substituted as Grafana sends them with "All"):
  *   - the expression itself runs without error (it may be empty: a quiet alert is empty);
@@ -21,7 +25,22 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { allPromQL, bareSelectors, dataForm, prometheusRuleFiles, REPO_ROOT, type ExtractedQuery } from './queries';
 import { runnable } from './queries/checks';
-import { freePort, queryPrometheus, spawnServer, startPrometheus, stopAll, waitFor, type Prometheus, type ServerProcess } from './support';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import {
+  freePort,
+  makeScratchDir,
+  queryPrometheus,
+  sendOtlpLogs,
+  spawnServer,
+  startCollector,
+  startPrometheus,
+  stopAll,
+  waitFor,
+  type Prometheus,
+  type ScrapeTarget,
+  type ServerProcess,
+} from './support';
 
 jest.setTimeout(240_000);
 
@@ -35,6 +54,35 @@ const label = (q: ExtractedQuery) => `${q.source}: ${q.expr.replace(/\s+/g, ' ')
 let prom: Prometheus;
 let driver: ServerProcess;
 let fixture: Server;
+let empty: Server;
+
+/** The collector's self-telemetry with every exporter failing: retries off, endpoint a closed port. */
+const FAILING_COLLECTOR = `
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: \${env:OTLP_HTTP_ENDPOINT}
+exporters:
+  otlp_http/loki:
+    logs_endpoint: http://127.0.0.1:1/v1/logs
+    retry_on_failure:
+      enabled: false
+service:
+  telemetry:
+    metrics:
+      level: normal
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: \${env:OTELCOL_METRICS_HOST}
+                port: \${env:OTELCOL_METRICS_PORT}
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [otlp_http/loki]
+`;
 
 /** Instant query, or the error text. */
 async function run(expr: string): Promise<{ error?: string; series: number }> {
@@ -79,12 +127,36 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fixture.listen(fixturePort, '127.0.0.1', r));
 
+  const emptyPort = await freePort();
+  empty = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(''));
+  await new Promise<void>((r) => empty.listen(emptyPort, '127.0.0.1', r));
+
+  const collectorConfig = makeScratchDir('collector-failing');
+  writeFileSync(join(collectorConfig, 'config.yaml'), FAILING_COLLECTOR);
+  const collector = await startCollector({ configPath: join(collectorConfig, 'config.yaml') });
+  // accepted by the receiver, then lost by the exporter: send_failed and the queue gauges have data
+  await sendOtlpLogs({ url: `${collector.otlpHttpUrl}/v1/logs`, resource: { 'service.name': 'promql-live' }, records: [{ body: 'lost on purpose' }] });
+
+  // The scrape jobs of the shipped prometheus.yml, with their labels: the collector for its own job,
+  // an empty target for the others (only `up` is read from them).
+  const shipped = parseYaml(readFileSync(join(REPO_ROOT, 'stack', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: { job_name: string; static_configs: { labels?: Record<string, string> }[] }[];
+  };
+  const stackJobs: ScrapeTarget[] = shipped.scrape_configs.flatMap((j) =>
+    j.static_configs.map((sc) => ({
+      target: j.job_name === 'otel-collector' ? new URL(collector.metricsUrl).host : `127.0.0.1:${emptyPort}`,
+      job: j.job_name,
+      labels: sc.labels ?? {},
+    })),
+  );
+
   prom = await startPrometheus({
     interval: '1s',
     ruleFiles: prometheusRuleFiles(),
     scrapeTargets: [
       { target: `127.0.0.1:${metricsPort}`, job: 'oauth-traffic', labels: TARGET_LABELS },
       { target: `127.0.0.1:${fixturePort}`, job: 'overflow-fixture', labels: { service: 'overflow-fixture', environment: 'prod' } },
+      ...stackJobs,
     ],
   });
 
@@ -110,6 +182,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((r) => (fixture ? fixture.close(() => r()) : r()));
+  await new Promise<void>((r) => (empty ? empty.close(() => r()) : r()));
   await stopAll();
 });
 

@@ -44,8 +44,8 @@ function runbookAnchors(): Set<string> {
 
 describe('rule files', () => {
   it('exist: alerts, recording rules, unit tests, Loki rules', () => {
-    expect(promFiles.map((f) => basename(f))).toEqual(['oauth-alerts.yml', 'oauth-recording.yml', 'oauth-server-alerts.yml']);
-    expect(testFiles.length).toBeGreaterThanOrEqual(3);
+    expect(promFiles.map((f) => basename(f))).toEqual(['oauth-alerts.yml', 'oauth-meta.yml', 'oauth-recording.yml', 'oauth-server-alerts.yml']);
+    expect(testFiles.length).toBeGreaterThanOrEqual(4);
     expect(lokiRuleFiles().map((f) => basename(f))).toEqual(['oauth-security.yml']);
   });
 
@@ -62,7 +62,7 @@ describe('rule files', () => {
   }, 120_000);
 
   it('has the alerts of the issue and the SLO recording rules', () => {
-    expect(promRules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(
+    expect([...new Set(promRules.filter((r) => r.alert).map((r) => r.alert))].sort()).toEqual(
       [
         'OAuthActivePkceStatesHigh',
         'OAuthActiveTokensHigh',
@@ -78,6 +78,11 @@ describe('rule files', () => {
         'OAuthTokenRefreshFailureSpike',
         'OAuthTokenRefreshSlow',
         'OAuthTokenReuseDetected',
+        // meta-monitoring (oauth-meta.yml)
+        'OAuthTargetDown',
+        'OAuthTargetMissing',
+        'OAuthCollectorExportFailing',
+        'OAuthCollectorQueueFilling',
       ].sort(),
     );
     const records = promRules.filter((r) => r.record).map((r) => r.record);
@@ -104,12 +109,26 @@ describe.each(alerts.map((a) => [`${basename(a.file)} ${a.alert}`, a] as [string
     expect(a.labels.severity).toBe(expected);
   });
 
-  it('has summary, description and a runbook_url with a section in docs/runbook.md', () => {
+  it('has summary, description and a runbook_url: the configurable base + a section of docs/runbook.md', () => {
     expect(a.annotations.summary).toBeTruthy();
     expect(a.annotations.description).toBeTruthy();
-    const m = /^docs\/runbook\.md#([a-z0-9-]+)$/.exec(a.annotations.runbook_url ?? '');
+    // The external label oauth_runbook (OAUTH_RUNBOOK_URL in compose) makes the link absolute.
+    const m = /^\{\{ or \$externalLabels\.oauth_runbook "docs\/runbook\.md" \}\}#([a-z0-9-]+)$/.exec(a.annotations.runbook_url ?? '');
     expect(m).not.toBeNull();
     expect(runbookAnchors()).toContain(m![1]);
+  });
+
+  it('names its detector and its detection; the runbook section is the detection', () => {
+    const logs = a.file.includes(`${'/'}loki${'/'}`);
+    expect(a.labels.detected_by).toBe(logs ? 'logs' : 'metrics');
+    expect(a.labels.oauth_detection).toMatch(/^OAuth[A-Za-z]+$/);
+    expect(a.annotations.runbook_url!.split('#')[1]).toBe(a.labels.oauth_detection!.toLowerCase());
+    // Alertmanager groups and inhibits on (oauth_detection, service, environment): the Loki alerts
+    // must carry the same target labels as the Prometheus ones.
+    if (logs) {
+      expect(a.labels.service).toBe('{{ $labels.service_name }}');
+      expect(a.labels.environment).toBe('{{ $labels.deployment_environment_name }}');
+    }
   });
 });
 
@@ -144,5 +163,46 @@ describe('PromQL of the rules (static check against the catalog)', () => {
     const ratio = promRules.filter((r) => r.alert && /success_rate/.test(r.expr));
     expect(ratio.length).toBeGreaterThan(0);
     for (const r of ratio) expect([r.alert, /and\s+on\s*\([^)]*\)\s*\(?\s*sum/.test(r.expr) && />=\s*\d+/.test(r.expr)]).toEqual([r.alert, true]);
+  });
+});
+
+describe('twins: a Prometheus alert and its Loki-ruler counterpart', () => {
+  const byDetection = new Map<string, RuleEntry[]>();
+  for (const a of alerts) byDetection.set(a.labels.oauth_detection!, [...(byDetection.get(a.labels.oauth_detection!) ?? []), a]);
+
+  it('share oauth_detection, one per detector, with the same priority; a logs-only alert names itself', () => {
+    const twins = [...byDetection.entries()].filter(([, list]) => new Set(list.map((a) => a.alert)).size > 1);
+    expect(twins.map(([d]) => d).sort()).toEqual(
+      ['OAuthCodeInjectionAttempt', 'OAuthFlowSuccessRateLow', 'OAuthIntegrityViolations', 'OAuthTokenRefreshFailureSpike', 'OAuthTokenReuseDetected'].sort(),
+    );
+    for (const [detection, list] of twins) {
+      const names = [...new Set(list.map((a) => a.alert))];
+      expect({ detection, detectors: names.map((n) => list.find((a) => a.alert === n)!.labels.detected_by).sort() }).toEqual({
+        detection,
+        detectors: ['logs', 'metrics'],
+      });
+      expect({ detection, priorities: [...new Set(list.map((a) => a.labels.priority))] }).toEqual({ detection, priorities: [list[0]!.labels.priority] });
+      // the metrics alert is the one named like the detection (it is the source of the inhibition)
+      expect(list.find((a) => a.alert === detection)?.labels.detected_by).toBe('metrics');
+    }
+    for (const a of lokiRules.filter((r) => r.alert && byDetection.get(r.labels.oauth_detection!)!.length === 1)) {
+      expect(a.labels.oauth_detection).toBe(a.alert);
+    }
+  });
+});
+
+describe('meta-monitoring: every scrape job of stack/prometheus/prometheus.yml has an absent() alert', () => {
+  const prom = parseYaml(readFileSync(join(REPO_ROOT, 'stack', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: { job_name: string; static_configs: { labels?: Record<string, string> }[] }[];
+  };
+  const missing = promRules.filter((r) => r.alert === 'OAuthTargetMissing').map((r) => r.expr.trim());
+  it.each(prom.scrape_configs.map((j) => [j.job_name, j] as const))('%s', (job, j) => {
+    for (const sc of j.static_configs) {
+      const { service, environment } = sc.labels ?? {};
+      expect(missing).toContain(`absent(up{job="${job}", service="${service}", environment="${environment}"})`);
+    }
+  });
+  it('and no rule for a job that is not scraped', () => {
+    expect(missing.length).toBe(prom.scrape_configs.reduce((n, j) => n + j.static_configs.length, 0));
   });
 });

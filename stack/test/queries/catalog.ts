@@ -64,6 +64,12 @@ export function seriesCatalog(): Map<string, SeriesSpec> {
       out.set(def.name, { labels: base(), origin: `${def.kind} ${def.name}` });
     }
   }
+  // The collector's own telemetry (otel-collector.yaml serves it on :8888, job otel-collector), as
+  // the collector built from stack/collector/manifest.yaml exposes it and Prometheus 3 stores it:
+  // counters have no `_total` suffix there (promql-live scrapes a real one and proves each name).
+  for (const [name, labels] of COLLECTOR_SERIES) {
+    out.set(name, { labels: withTargetLabels(new Map(labels.map((l) => [l, 'any'] as const))), origin: 'collector self-telemetry' });
+  }
   // Series Prometheus or the exporter add.
   out.set('target_info', { labels: withTargetLabels(new Map([['*', 'any']])), origin: 'exporter target_info (resource attributes)' });
   out.set('up', { labels: withTargetLabels(new Map()), origin: 'Prometheus scrape health' });
@@ -91,6 +97,16 @@ export function seriesCatalog(): Map<string, SeriesSpec> {
   }
   return out;
 }
+
+/** Collector self-telemetry series the shipped rules, dashboards and docs may read, with their labels. */
+export const COLLECTOR_SERIES: readonly (readonly [string, readonly string[]])[] = [
+  ['otelcol_exporter_send_failed_log_records', ['exporter', 'server_address', 'server_port', 'url_path']],
+  ['otelcol_exporter_sent_log_records', ['exporter', 'server_address', 'server_port', 'url_path']],
+  ['otelcol_exporter_queue_size', ['exporter', 'data_type']],
+  ['otelcol_exporter_queue_capacity', ['exporter', 'data_type']],
+  ['otelcol_receiver_accepted_log_records', ['receiver', 'transport']],
+  ['otelcol_receiver_refused_log_records', ['receiver', 'transport']],
+];
 
 /** Labels any query may group or join by, whatever metric it reads. */
 export const ALWAYS_ALLOWED_LABELS = new Set<string>([...TARGET_LABELS, 'le', '__name__', OVERFLOW_LABEL]);

@@ -142,8 +142,9 @@ function isFallback(expr: string, n: SyntaxNode | null): boolean {
 /**
  * Rewrite an expression so that it keeps the data it is computed from but no longer filters it:
  * comparisons with a number (`x > 5`, no `bool`) become `x`; `a and b`, `a unless b` become `a`;
- * `a or <fallback>` (vector(0), 0 * x) becomes `a`. Running this form proves that every part the
- * alert or panel depends on has data, where the full expression may be legitimately empty.
+ * `a or <fallback>` (vector(0), 0 * x) becomes `a`; `absent(x)` becomes `x` (absent is empty
+ * exactly when x has data). Running this form proves that every part the alert or panel depends on
+ * has data, where the full expression may be legitimately empty.
  */
 export function dataForm(expr: string): string {
   const tree = parsePromQL(expr);
@@ -166,6 +167,11 @@ export function dataForm(expr: string): string {
       }
       if (right && (opName === 'And' || opName === 'Unless')) return `(${rewrite(left)})`;
       if (right && opName === 'Or' && isFallback(expr, right)) return `(${rewrite(left)})`;
+    }
+    if (n.name === 'FunctionCall') {
+      const id = n.getChild('FunctionIdentifier');
+      const arg = n.getChild('FunctionCallBody')?.firstChild;
+      if (id && arg && expr.slice(id.from, id.to) === 'absent') return `(${rewrite(arg)})`;
     }
     // copy the node's text with its children rewritten
     let out = '';

@@ -4,3 +4,4 @@ export * from './victorialogs';
 export * from './collector';
 export * from './prometheus';
 export * from './otlp';
+export * from './alertmanager';

@@ -27,6 +27,12 @@ export interface StartPrometheusOptions {
   remoteWriteReceiver?: boolean;
   extraArgs?: string[];
   readyTimeoutMs?: number;
+  /** global.external_labels (Prometheus 3 expands ${VAR} in the values from `env`). */
+  externalLabels?: Record<string, string>;
+  /** The `alerting:` block (alert_relabel_configs, alertmanagers), as in prometheus.yml. */
+  alerting?: unknown;
+  /** Extra environment of the Prometheus process. */
+  env?: Record<string, string>;
 }
 
 export interface Prometheus extends ServerProcess {
@@ -63,7 +69,13 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     };
   });
   const config = {
-    global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      scrape_timeout: interval,
+      ...(opts.externalLabels ? { external_labels: opts.externalLabels } : {}),
+    },
+    ...(opts.alerting ? { alerting: opts.alerting } : {}),
     rule_files: (opts.ruleFiles ?? []).map((f) => resolve(f)),
     scrape_configs: scrapeConfigs,
   };
@@ -85,6 +97,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     command: backendPath('prometheus'),
     args,
     dir,
+    env: opts.env,
     readyUrl: `${url}/-/ready`,
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
   });
