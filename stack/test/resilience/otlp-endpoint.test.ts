@@ -9,8 +9,10 @@
  *    misbehaves ≤ 3 × the healthy p99 + 20 ms (behavioural: an exporter that blocked the app would
  *    show seconds), with no failed request;
  *  - records are dropped only past the queue cap: `queue_full` drops ≤ records produced during the
- *    outage − maxQueueSize (+ one batch of slack for what was queued when it began); a short outage
- *    that fits in the queue drops nothing for lack of room;
+ *    outage − maxQueueSize (+ one batch of slack for what was queued when it began); an outage
+ *    that fits in the queue drops nothing for lack of room. "During the outage" is what the test
+ *    measured, never a duration assumed: on a loaded machine the exporter's retry backoff makes an
+ *    endpoint outage last longer for the queue than for the endpoint;
  *  - every record is accounted for, exactly: distinct records at the endpoint + the drops counted in
  *    `oauth_telemetry_dropped_total{signal="logs"}` (scraped from the app's /metrics) = records the
  *    app produced;
@@ -114,32 +116,41 @@ test('endpoint absent at start: the app is not slowed, overflow past the cap is 
   expect(last.arrived).toBe(last.expected);
 });
 
-test('endpoint killed mid-run and restarted: nothing is lost for lack of room, the failed batch is counted, delivery resumes', async () => {
+test('endpoint killed mid-run and restarted: nothing is lost for lack of room while the outage fits the queue, the failed batch is counted, delivery resumes', async () => {
   const port = await freePort();
   const first = await endpoint(port);
-  app = await startApp(appEnv(first.url));
-  await runLoad(`${app.url}/op`, 2, RATE); // warm-up
-  const healthy = await runLoad(`${app.url}/op`, HEALTHY_S, RATE);
+  const a = (app = await startApp(appEnv(first.url)));
+  await runLoad(`${a.url}/op`, 2, RATE); // warm-up
+  const healthy = await runLoad(`${a.url}/op`, HEALTHY_S, RATE);
   let restarted: OtlpLogsEndpoint | undefined;
+  // The outage is sized from the queue, not from the clock: the endpoint comes back once a quarter
+  // of the queue has been produced since the kill. For the queue, the outage lasts until the first
+  // delivery to the restarted endpoint (the exporter may be in a retry backoff when it comes
+  // back): the records produced until then are measured, and the bound below is derived from them.
   const outage = (async () => {
     await sleep(2_000);
+    const atKill = (await a.stats()).records;
     await first.stop(); // killed: connections reset, port closed
-    await sleep(3_000); // ~1500 records produced meanwhile: fewer than the queue holds
-    restarted = await endpoint(port);
+    await eventually(async () => (await a.stats()).records - atKill >= MAX_QUEUE / 4, 30_000);
+    const ep = (restarted = await endpoint(port));
+    await eventually(() => ep.received.length > 0, 60_000);
+    return (await a.stats()).records - atKill;
   })();
-  const bad = await runLoad(`${app.url}/op`, BAD_S, RATE);
-  await outage;
-  const recovery = await runLoad(`${app.url}/op`, RECOVERY_S, RATE);
-  const end = await accountFor(app);
-  const last = await lastLinesArrived(app);
-  report('killed mid-run', healthy, bad, { end, last, restartedReceived: restarted?.received.length });
+  const bad = await runLoad(`${a.url}/op`, BAD_S, RATE);
+  const producedInOutage = await outage;
+  const recovery = await runLoad(`${a.url}/op`, RECOVERY_S, RATE);
+  const end = await accountFor(a);
+  const last = await lastLinesArrived(a);
+  report('killed mid-run', healthy, bad, { producedInOutage, end, last, restartedReceived: restarted?.received.length });
 
   noFailures(healthy, 'healthy');
   noFailures(bad, 'kill and restart');
   noFailures(recovery, 'recovery');
   expect(bad.p99).toBeLessThanOrEqual(latencyBound(healthy.p99));
-  expect(end.drops.queue_full ?? 0).toBe(0); // the outage fitted in the queue
-  expect(end.delivered + (end.drops.export_failed ?? 0)).toBe(end.produced);
+  expect(restarted?.received.length ?? 0).toBeGreaterThan(0);
+  // 0 while what the outage produced fits the queue (minus one batch queued when it began)
+  expect(end.drops.queue_full ?? 0).toBeLessThanOrEqual(Math.max(0, producedInOutage - (MAX_QUEUE - BATCH)));
+  expect(end.delivered + (end.drops.queue_full ?? 0) + (end.drops.export_failed ?? 0)).toBe(end.produced);
   expect(last.arrived).toBe(last.expected);
 });
 
