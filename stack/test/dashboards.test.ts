@@ -180,6 +180,8 @@ describe('the static PromQL check itself', () => {
     ['value outside the vocabulary', 'oauth_flows_total{status="initiated"}', 'value "initiated"'],
     ['regex matching nothing', 'oauth_security_events_total{severity=~"P0|P1"}', 'matches none'],
     ['le that is not a bucket bound', 'oauth_flow_duration_seconds_bucket{le="3"}', 'value "3"'],
+    // Prometheus 3 stores le="5" as le="5.0" (scrape-time normalization): the old form matches nothing
+    ['le as Prometheus 2 stored it', 'oauth_flow_duration_seconds_bucket{le="5"}', 'value "5"'],
     ['rate() on a gauge', 'rate(oauth_active_tokens[5m])', 'on gauge oauth_active_tokens'],
     ['group by a label the metric lacks', 'sum by (event) (rate(oauth_security_events_total[5m]))', 'grouping/joining label event'],
     ['syntax error', 'sum(rate(oauth_flows_total[5m])', 'syntax error'],
