@@ -121,7 +121,7 @@ describe.each(alerts.map((a) => [`${basename(a.file)} ${a.alert}`, a] as [string
   it('names its detector and its detection; the runbook section is the detection', () => {
     const logs = a.file.includes(`${'/'}loki${'/'}`);
     expect(a.labels.detected_by).toBe(logs ? 'logs' : 'metrics');
-    expect(a.labels.oauth_detection).toMatch(/^OAuth[A-Za-z]+$/);
+    expect(a.labels.oauth_detection).toMatch(/^OAuth[A-Za-z0-9]+$/);
     expect(a.annotations.runbook_url!.split('#')[1]).toBe(a.labels.oauth_detection!.toLowerCase());
     // Alertmanager groups and inhibits on (oauth_detection, service, environment): the Loki alerts
     // must carry the same target labels as the Prometheus ones.
