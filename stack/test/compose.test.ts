@@ -726,6 +726,8 @@ describe('Grafana provisioning (parsed and cross-checked with the compose file a
     expect(resolveGrafanaValue(ds.secureJsonData.basicAuthPassword, vars)).toBe(env(render, 'PROMETHEUS_WEB_PASSWORD'));
     // No secret literal in the file: only variable references.
     expect(ds.secureJsonData.basicAuthPassword).toMatch(/^\$\{?[A-Z_]+\}?$/);
+    // Grafana picks its PromQL features by this version: the compose image's release.
+    expect(`v${ds.jsonData.prometheusVersion}`).toBe(project.services.prometheus!.image!.split(':')[1]);
   });
 
   test('every datasource has a uid and a url on the stack network; no reference to a missing datasource (no Tempo)', () => {
