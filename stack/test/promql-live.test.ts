@@ -58,6 +58,9 @@ let empty: Server;
 
 /** The collector's self-telemetry with every exporter failing: retries off, endpoint a closed port. */
 const FAILING_COLLECTOR = `
+extensions:
+  health_check:
+    endpoint: \${env:OTELCOL_HEALTH_ENDPOINT}
 receivers:
   otlp:
     protocols:
@@ -69,6 +72,7 @@ exporters:
     retry_on_failure:
       enabled: false
 service:
+  extensions: [health_check]
   telemetry:
     metrics:
       level: normal
