@@ -69,11 +69,15 @@ export interface LoadResult {
   seconds: number;
 }
 
-/** `seconds` of load at `rate` req/s on `url` from a separate process; exact latency percentiles (ms). */
-export async function runLoad(url: string, seconds: number, rate: number, connections = 10): Promise<LoadResult> {
+/**
+ * `seconds` of load at `rate` req/s on `url` from a separate process; exact latency percentiles (ms).
+ * With `until`, the load stops early (SIGTERM; the generator still reports) once that settles.
+ */
+export async function runLoad(url: string, seconds: number, rate: number, connections = 10, until?: Promise<unknown>): Promise<LoadResult> {
   const r = await runCommand(NODE, [join(FIXTURES, 'load.mjs'), url, String(seconds), String(rate), String(connections)], {
     env: { NODE_OPTIONS: '' },
     timeoutMs: (seconds + 60) * 1000,
+    onSpawn: (child) => void until?.finally(() => child.kill('SIGTERM')),
   });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   try {

@@ -194,12 +194,18 @@ export async function stopAll(): Promise<void> {
 export function runCommand(
   command: string,
   args: string[],
-  { env, cwd, timeoutMs = 60_000 }: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+  {
+    env,
+    cwd,
+    timeoutMs = 60_000,
+    onSpawn,
+  }: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const merged: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
     const child = spawn(command, args, { env: merged, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
