@@ -65,7 +65,7 @@ export function createRedactor(options?: RedactionOptions): Redactor {
   }
   let scanner: ReturnType<typeof createTextScanner> | undefined;
   const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
-  scanner = createTextScanner({ classify: keys.classify, mayBeSecret: keys.mayBeSecret, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
+  scanner = createTextScanner({ classify: keys.classify, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
   const text = scanner;
   const walker = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
   const walk = o.fingerprintKey === undefined ? walker : (v: unknown): unknown => {
