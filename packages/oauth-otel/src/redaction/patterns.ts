@@ -383,8 +383,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   let nextGt = -1;
   const reset = (s: string): void => {
     cur = s;
-    hasWs = isJwk = isClaims = -1;
+    hasWs = isJwk = isClaims = hasNl = -1;
     nextGt = -1;
+  };
+  let hasNl = -1;
+  /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
+  const multiLine = (): boolean => {
+    if (hasNl < 0) hasNl = /\n|\\n/.test(cur) ? 1 : 0;
+    return hasNl === 1;
   };
   const noWhitespace = (): boolean => {
     if (hasWs < 0) hasWs = /\s/.test(cur) ? 1 : 0;
@@ -616,7 +622,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         vs = v + schemeAt(s, v, n);
         if (colon && (kind & K_LINE) !== 0) ve = endOfFoldedLine(s, vs);
         // `passphrase: correct horse battery staple` on its own line (YAML, config dumps).
-        else if (colon && (kind & K_SECRET) !== 0 && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
+        else if (colon && (kind & K_SECRET) !== 0 && multiLine() && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
         // PHP print_r: `[password] => hunter2 with spaces`.
         else if (sepLen === 2 && s.charCodeAt(e - 1) === 93) ve = endOfLine(s, vs);
         else ve = endOfValue(s, vs);
@@ -743,12 +749,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     // An auth scheme word followed by a separator.
     if (i > 0 && isB64Url(s.charCodeAt(i - 1))) return i + 1;
+    // On a miss resume at the next character: `dpop:` may also be a `name:` pair.
     SCHEME.lastIndex = i;
     const m = SCHEME.exec(s);
-    if (m === null) return i + len;
+    if (m === null) return i + 1;
     let cred = m[1]!;
     while (cred.endsWith('.')) cred = cred.slice(0, -1);
-    if (!looksLikeCredential(cred)) return i + len;
+    if (!looksLikeCredential(cred)) return i + 1;
     const start = i + m[0].length - m[1]!.length;
     r.push(start, start + cred.length);
     return start + cred.length;
@@ -757,6 +764,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
    *  each detector resuming after what it redacted. */
   const scanFull = (s: string, start: number): string => {
+    reset(s);
     const r: number[] = [];
     let ie = s.indexOf('=', start);
     let ic = s.indexOf(':', start);

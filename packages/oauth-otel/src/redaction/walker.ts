@@ -94,6 +94,15 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
 
 /** winston's `MESSAGE` (finalized line) and `SPLAT` (raw extra arguments). */
 const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat')];
+/** Symbols on a winston info object that are walked (MESSAGE, SPLAT) or carry a level name. */
+const KNOWN_SYMBOLS = new Set([...WINSTON_SYMBOLS, Symbol.for('level')]);
+
+/** Own symbol-keyed properties other than winston's (`util.inspect.custom`, anything else). */
+function foreignSymbols(o: object): boolean {
+  const syms = Object.getOwnPropertySymbols(o);
+  for (const s of syms) if (!KNOWN_SYMBOLS.has(s)) return true;
+  return false;
+}
 
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
@@ -306,7 +315,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     // Handed back by reference only when nothing else could print it: a `toJSON` (even
     // non-enumerable) or symbol-keyed properties (`util.inspect.custom`) would show what the
     // walk did not see, so such an object is copied (the copy has only walked entries).
-    if (out === undefined && (src.toJSON !== undefined || Object.getOwnPropertySymbols(src).length !== 0)) {
+    if (out === undefined && (src.toJSON !== undefined || foreignSymbols(src))) {
       out = copyOwn(src);
       if (Object.hasOwn(out, 'toJSON')) out.toJSON = MARKER_FUNCTION;
     }
