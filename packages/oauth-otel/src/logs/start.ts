@@ -34,10 +34,8 @@ export async function startLogs(options: LogsOptions, resource: Resource, config
   const c = resolveLogs(options);
   const fingerprintKey = configuredFingerprintKey ?? runtime().fingerprintKey;
   const redactor = createRedactor({
-    ...(c.redaction.extraKeys ? { extraKeys: c.redaction.extraKeys } : {}),
-    ...(c.redaction.extraPatterns ? { extraPatterns: c.redaction.extraPatterns } : {}),
-    ...(c.redaction.allowKeys ? { allowKeys: c.redaction.allowKeys } : {}),
-    ...(c.redaction.fingerprint ? { fingerprint: { key: fingerprintKey } } : {}),
+    ...c.redaction,
+    fingerprint: c.redaction.fingerprint === true ? { key: fingerprintKey } : c.redaction.fingerprint ?? false,
   });
 
   let provider: LoggerProvider | undefined;

@@ -199,9 +199,10 @@ function endOfFoldedLine(s: string, i: number): number {
   }
 }
 
-/** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string. */
-function endOfLine(s: string, i: number): number {
-  const n = s.length;
+/** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string
+ *  (at most `limit`, when given). */
+function endOfLine(s: string, i: number, limit = s.length): number {
+  const n = limit;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 10 || c === 13) return i;
@@ -431,7 +432,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // Multipart: the rest of the header line (and up to three more part headers), then a blank line.
     let k = qe;
     for (let lines = 0; lines < 4 && k < lim; lines++) {
-      k = endOfLine(s, k);
+      k = endOfLine(s, k, lim);
+      if (k >= lim) break;
       let breaks = 0;
       let j = k;
       while (j < n && breaks < 4) {
@@ -678,7 +680,11 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     while (ve > vs && isSpace(s.charCodeAt(ve - 1))) ve--;
     if (ve <= vs) return j;
-    if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0 && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), () => false)) return j;
+    // `<code>npm install</code>` is markup: an ambiguous element holds a secret only as one token.
+    if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0 && ve - vs <= 128) {
+      const value = s.slice(vs, ve);
+      if (/\s/.test(value) || !secretValue(kind, value, () => false)) return j;
+    }
     r.push(vs, ve);
     return ve;
   };

@@ -237,7 +237,10 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   /** Copy of a plain object's own enumerable properties; spread is V8's fastest clone. */
   const copyOwn = (src: Record<string, unknown>): Record<string, unknown> => {
     try {
-      return { ...src };
+      const out = { ...src };
+      // Spread copies enumerable symbol-keyed properties too; only winston's walked ones stay.
+      for (const sym of Object.getOwnPropertySymbols(out)) if (!KNOWN_SYMBOLS.has(sym)) delete (out as Record<symbol, unknown>)[sym];
+      return out;
     } catch {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(src)) {
