@@ -74,7 +74,7 @@ function int(v: unknown, option: string, min: number, max: number, dflt: number)
 export function resolveOptions(options: RedactionOptions | undefined): ResolvedOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') fail('options', 'an object', options);
-  for (const k of Object.keys(options)) if (!KNOWN.has(k)) fail(k, `one of the options ${[...KNOWN].join(', ')}`, 'an unknown option');
+  for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new OAuthTelemetryConfigError(`redaction.${k}`, `one of the options ${[...KNOWN].join(', ')}`, 'an unknown option');
   const patterns = options.extraPatterns;
   if (patterns !== undefined) {
     if (!Array.isArray(patterns)) fail('extraPatterns', 'an array of RegExp', patterns);
