@@ -632,6 +632,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     while (ve > vs && (s.charCodeAt(ve - 1) === 32 || s.charCodeAt(ve - 1) === 9 || s.charCodeAt(ve - 1) === 13)) ve--;
     if (ve <= vs) return p + 1;
+    // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
+    if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
       const value = ve - vs > 128 ? '' : s.slice(vs, ve);
