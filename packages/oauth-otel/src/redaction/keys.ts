@@ -156,7 +156,7 @@ export function classifyWords(raw: string): number {
   const seps: number[] = [];
   const ws = splitWords(raw, seps);
   let i = ws.length - 1;
-  while (i > 0 && WRAPPERS.has(norm(ws[i]!)) && norm(ws[i]!) !== 'key') i--;
+  while (i > 0 && (WRAPPERS.has(ws[i]!) || WRAPPERS.has(norm(ws[i]!))) && norm(ws[i]!) !== 'key') i--;
   if (i < 0) return 0;
   // `x-api-key`, `X_ACCESS_TOKEN`: the header prefix is not a qualifier.
   const first = ws[0] === 'x' && ws.length > 1 ? 1 : 0;

@@ -444,8 +444,19 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         if (c === 10 || s.charCodeAt(j - 1) === 110) breaks++;
       }
       if (breaks >= 2) {
-        let e = s.indexOf('--', j);
-        if (e < 0) e = n;
+        // The boundary opens a line (`\n--b`); a `--` inside the value (base64url) is not one.
+        let e = n;
+        for (let x = j; x < n - 2; x++) {
+          const c = s.charCodeAt(x);
+          if (c === 10 && s.charCodeAt(x + 1) === 45 && s.charCodeAt(x + 2) === 45) {
+            e = x + 1;
+            break;
+          }
+          if (c === 92 && s.charCodeAt(x + 1) === 110 && s.charCodeAt(x + 2) === 45 && s.charCodeAt(x + 3) === 45) {
+            e = x + 2;
+            break;
+          }
+        }
         // The part ends at the line break before the boundary.
         let z = e;
         while (z > j && (s.charCodeAt(z - 1) === 10 || s.charCodeAt(z - 1) === 13)) z--;
