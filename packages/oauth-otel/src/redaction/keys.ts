@@ -342,3 +342,8 @@ export function looksLikeKeyMaterial(v: unknown): boolean {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
   return letters > 0 && digits > 0;
 }
+
+/** A sibling that marks an OAuth request/response object (OAUTH_CONTEXT_KEYS, any style). */
+export function isContextKey(k: string): boolean {
+  return k.length <= 32 && CONTEXT_SET.has(normalizeKey(k));
+}

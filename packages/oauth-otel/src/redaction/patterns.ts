@@ -416,6 +416,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
 
   /** End of a PEM/PGP block opening at i, or -1 when none opens there. */
   const pemEnd = (s: string, i: number): number => {
+    if (s.charCodeAt(i) !== 45 || s.charCodeAt(i + 5) !== 66) return -1; // `-----B`
     PEM.lastIndex = i;
     return PEM.test(s) ? PEM.lastIndex : -1;
   };
@@ -647,15 +648,11 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
-      const value = ve - vs > 128 ? '' : s.slice(vs, ve);
       // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
-      const urlCtx = (): boolean => {
-        const before = b > 0 ? s.charCodeAt(b - 1) : 0;
-        return isQueryDelimiter(before) || s.charCodeAt(ve) === 38 ||
-          isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26 || (!colon && noWhitespace());
-      };
-      if (value !== '' && !secretValue(kind, value, urlCtx)) return p + 1;
+      const urlCtx = (kind & K_AMBIGUOUS) !== 0 && ((!colon && noWhitespace()) || isQueryDelimiter(b > 0 ? s.charCodeAt(b - 1) : 0) ||
+        s.charCodeAt(ve) === 38 || isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26);
+      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), () => false)) return p + 1;
     }
     r.push(vs, ve);
     return ve;

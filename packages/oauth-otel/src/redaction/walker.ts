@@ -8,7 +8,7 @@
 import { types } from 'node:util';
 import {
   K_ALLOW, K_AMBIGUOUS, K_CLAIMS, K_CLAIMS_MEMBER, K_CONTEXT, K_DIRTY, K_JWK, K_KEYLIKE, K_LINE, K_SCALAR, K_SECRET,
-  K_VALUE, isSafeAmbiguous, looksLikeKeyMaterial, type KeyEntry, type KeyTable,
+  K_VALUE, isContextKey, isSafeAmbiguous, looksLikeKeyMaterial, type KeyEntry, type KeyTable,
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
@@ -137,8 +137,19 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
 
   const scanContext = (parent: object): boolean => {
     try {
-      const keys = types.isMap(parent) ? [...(parent as Map<unknown, unknown>).keys()] : Object.keys(parent);
-      for (const k of keys) if (typeof k === 'string' && (classify(k) & K_CONTEXT) !== 0) return true;
+      // Bounded like the walk itself: at most maxNodes siblings are looked at, by exact name.
+      let n = 0;
+      if (types.isMap(parent)) {
+        for (const k of (parent as Map<unknown, unknown>).keys()) {
+          if (++n > maxNodes) break;
+          if (typeof k === 'string' && isContextKey(k)) return true;
+        }
+      } else {
+        for (const k in parent) {
+          if (++n > maxNodes) break;
+          if (isContextKey(k)) return true;
+        }
+      }
     } catch {
       return true;
     }
