@@ -76,3 +76,37 @@ export const JWT_SOURCE = 'eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\\.[A-Za-z0-9_-]*={0,2})
 /** The provider prefixes as one alternation (the scanner's gate and the collector's rule). */
 export const PROVIDER_PREFIX_SOURCE = PROVIDER_DETECTORS.map((d) => d.prefix).join('|');
 export const PROVIDER_SOURCE = PROVIDER_DETECTORS.map((d) => d.source).join('|');
+
+/** Characters an atom of a prefix source can start with: a literal, an escape, or a class. */
+function atoms(src: string, i: number): [Set<string>, number] {
+  const c = src[i]!;
+  if (c === '\\') return [new Set([src[i + 1]!]), i + 2];
+  if (c !== '[') return [new Set([c]), i + 1];
+  const end = src.indexOf(']', i + 1);
+  const out = new Set<string>();
+  const body = src.slice(i + 1, end);
+  for (let k = 0; k < body.length; k++) {
+    if (body[k + 1] === '-' && k + 2 < body.length) {
+      for (let x = body.charCodeAt(k); x <= body.charCodeAt(k + 2); x++) out.add(String.fromCharCode(x));
+      k += 2;
+    } else out.add(body[k]!);
+  }
+  return [out, end + 1];
+}
+
+/** The two-character openings of a prefix source (top-level `(?:a|b)` alternatives expanded). */
+export function leads(prefix: string): string[] {
+  if (prefix.startsWith('(?:') && prefix.endsWith(')') && !prefix.slice(3, -1).includes('(')) {
+    return prefix.slice(3, -1).split('|').flatMap(leads);
+  }
+  const [a, i] = atoms(prefix, 0);
+  if (prefix[i] === '(' ) {
+    const alts = prefix.slice(i + 3, prefix.indexOf(')', i)).split('|');
+    return [...a].flatMap((x) => alts.map((alt) => x + alt[0]));
+  }
+  const [b] = atoms(prefix, i);
+  return [...a].flatMap((x) => [...b].map((y) => x + y));
+}
+
+/** Every two-character opening of a provider credential (the cheap gate before the regex). */
+export const PROVIDER_LEADS: ReadonlySet<string> = new Set(PROVIDER_DETECTORS.flatMap((d) => leads(d.prefix)));
