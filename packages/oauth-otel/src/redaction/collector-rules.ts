@@ -44,7 +44,12 @@ export function collectorRules(): CollectorRules {
     // Header lines (raw dumps): the rest of the line.
     [`(?im)^(\\s*[\\w-]*(?:${alt(LINE_WORDS)})\\s*:[ \\t]*)\\S[^\\r\\n]*`, '${1}[REDACTED]'],
     // Auth schemes, with `:` / NBSP / `+` / `%20` separators.
-    ['(?i)\\b(Bearer|Basic|DPoP)(?:\\s|:|\\+|%20)+[A-Za-z0-9._~+/=-]{8,}', '${1} [REDACTED]'],
+    ['(?i)\\b(Bearer|Basic|DPoP)(?:\\s|\u00a0|:|\\+|%20)+[A-Za-z0-9._~+/=-]{8,}', '${1} [REDACTED]'],
+    // YAML / config lines: the whole rest of the line (multi-word passphrases).
+    [`(?im)^([ \\t-]*[\\w.-]*${name}[ \\t]*:[ \\t]*)[^\\s|>][^\\r\\n]*`, '${1}[REDACTED]'],
+    // Form fields and `{name, value}` pairs labelled with a secret name.
+    [`(?i)(name=["']?[\\w.-]*${name}["']?[^>]{0,200}?(?:value|content)=["'])[^"']+`, '${1}[REDACTED]'],
+    [`(?i)("name"\\s*:\\s*"[\\w.-]*${name}"\\s*,\\s*"value"\\s*:\\s*")[^"]+`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value", name => value, user[name]=value, XML elements.
     [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D)?["']?\\s*(?:=>|=|:|%3D)\\s*["']?)[^\\s&"',;<>\\[\\]{}]+`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
@@ -61,7 +66,9 @@ export function collectorRules(): CollectorRules {
   }
   return {
     statements,
-    blockedKeys: [`(?i)(^|[._\\-\\[])${name}\\]?(\\.[0-9]+)?$`],
+    // Ends with a secret name: camelCase boundaries are invisible to a case-insensitive RE2 rule,
+    // so no left anchor (at this layer `bypass` is masked too; the package decides finer).
+    blockedKeys: [`(?i)${name}\\]?(\\.[0-9]+)?$`],
     blockedValues: [JWT_SOURCE, `\\b(?:${PROVIDER_SOURCE})`, '-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY'],
   };
 }

@@ -23,6 +23,8 @@ describe('collector scrub rules', () => {
       for (const k of [w, `${w}s`, `client_${w}`, `${w}_value`, `x-${w}`]) expect(re.test(k)).toBe(true);
     }
     for (const k of ['token_type', 'token_endpoint', 'expires_in', 'statusCode', 'public_key', 'state', 'code']) expect(re.test(k)).toBe(false);
+    const blocked = new RegExp(collectorRules().blockedKeys[0]!.replace('(?i)', ''), 'i');
+    for (const k of ['clientSecretValue', 'SmtpPrivateKeyStr', 'refreshTokens', 'X_DB_SESSION_ID_BASE64'.replace('_ID', '')]) expect(blocked.test(k)).toBe(true);
   });
 
   it('every value rule compiles (JavaScript shares the RE2 subset used here)', () => {
