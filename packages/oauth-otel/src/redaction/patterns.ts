@@ -219,6 +219,14 @@ function endOfFoldedLine(s: string, i: number): number {
   }
 }
 
+/** Whether s[from, e) ends with a bare auth scheme word (`… Bearer`, trailing spaces allowed). */
+function endsWithScheme(s: string, from: number, e: number): boolean {
+  while (e > from && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9 || s.charCodeAt(e - 1) === 58)) e--;
+  let b = e;
+  while (b > from && e - b <= SCHEME_MAX && b > 0 && ((s.charCodeAt(b - 1) | 32) >= 97 && (s.charCodeAt(b - 1) | 32) <= 122)) b--;
+  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && AUTH_SCHEMES.has(s.slice(b, e).toLowerCase());
+}
+
 /** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string
  *  (at most `limit`, when given). */
 function endOfLine(s: string, i: number, limit = s.length): number {
@@ -656,8 +664,21 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (pe > 0) ve = pe;
       else {
         // `token: Bearer abc`: keep the scheme, and the credential is what follows it.
-        vs = v + schemeAt(s, v, n);
-        if (colon && (kind & K_LINE) !== 0) ve = endOfFoldedLine(s, vs);
+        if (colon && (kind & K_LINE) !== 0) {
+          // A header value: to the end of its (folded) line, and on over the next line while a
+          // line ends with a bare scheme (`Authorization: Bearer` + line break + credential).
+          ve = endOfFoldedLine(s, v);
+          while (ve < n && endsWithScheme(s, v, ve)) {
+            let k = ve;
+            if (s.charCodeAt(k) === 13) k++;
+            if (s.charCodeAt(k) === 10) k++;
+            else if (s.charCodeAt(k) === 92) k += 2;
+            if (k === ve) break;
+            ve = endOfFoldedLine(s, k);
+          }
+          vs = v + schemeAt(s, v, ve);
+        } else vs = v + schemeAt(s, v, n);
+        if (colon && (kind & K_LINE) !== 0) { /* ve set above */ }
         // `passphrase: correct horse battery staple` on its own line (YAML, config dumps).
         else if (colon && (kind & K_SECRET) !== 0 && multiLine() && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
         // PHP print_r: `[password] => hunter2 with spaces`.
