@@ -636,7 +636,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
 
     let vs = v;
-    let ve: number;
+    let ve = n;
     let w = v;
     while (w < n && w - v < 8 && s.charCodeAt(w) === 92) w++;
     const qc = s.charCodeAt(w);
