@@ -577,14 +577,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       b = startOfName(s, e);
       // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
       if (b === e) return p + 1;
-      const c0 = s.charCodeAt(b);
-      if (c0 >= 48 && c0 <= 57) return p + 1;
       name = s.slice(b, e);
       // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
       if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
         name = name.slice(4);
         b += 4;
       }
+      const c0 = s.charCodeAt(b);
+      if (c0 >= 48 && c0 <= 57) return p + 1;
       if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
     }
     const kind = classify(name);
