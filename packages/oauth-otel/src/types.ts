@@ -5,6 +5,7 @@
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Logger as WinstonLogger } from 'winston';
+import type { RedactionOptions } from './redaction/options';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -87,16 +88,8 @@ export interface OtlpLogsOptions {
   scheduledDelayMillis?: number;
 }
 
-export interface RedactionConfig {
-  /** Extra key names to treat as secrets (any case or style). */
-  extraKeys?: string[];
-  /** Extra patterns whose matches in strings are replaced. */
-  extraPatterns?: RegExp[];
-  /** Key names never redacted. */
-  allowKeys?: string[];
-  /** Replace secrets by a keyed fingerprint `[REDACTED:xxxxxxxxxxxx]` instead of `[REDACTED]`. Default false. */
-  fingerprint?: boolean;
-}
+/** The options of `logs.redaction`: the same type as `createRedactor()`'s options. */
+export type RedactionConfig = RedactionOptions;
 
 /** What initTelemetry() resolves to; the same object for every call in a process. */
 export interface TelemetryHandle {

@@ -1,4 +1,5 @@
 import { reportDrop } from '../internal/diag';
+import { redactString } from '../redaction';
 import { fingerprint } from '../internal/fingerprint';
 import { oauthMetrics, providerNormalizer } from '../metrics/bind';
 import { Vocabulary } from '../metrics/labels';
@@ -16,8 +17,11 @@ export function metrics(): OAuthMetrics {
   return oauthMetrics();
 }
 
-/** The `provider` label of an issuer URL or provider name (normalized, capped). */
+/** The `provider` label of an issuer URL or provider name (normalized, capped). A provider string
+ *  that carries a secret (a pasted URL with a token, a dumped request) never becomes a label: the
+ *  slug of such a string would keep the secret's characters. */
 export function provider(input: unknown): ProviderLabel {
+  if (typeof input === 'string' && input.length >= 6 && redactString(input) !== input) return providerNormalizer().normalize('other') as ProviderLabel;
   return providerNormalizer().normalize(input) as ProviderLabel;
 }
 

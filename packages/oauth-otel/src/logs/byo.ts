@@ -12,6 +12,7 @@ import { VERSION } from '../version';
 import { directEventWriter, winstonEventWriter } from './event-writer';
 import { resourceFields, type ResourceFields } from './format';
 import { defaultLevel } from './levels';
+import { guardExporter } from './egress';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor, type BoundedBatchOptions } from './processor';
 
 export interface OAuthLogProcessorsOptions {
@@ -27,10 +28,11 @@ export interface OAuthLogProcessorsOptions {
  * record (winston's and any other OTel source's) is clean before anything else sees it.
  */
 export function createOAuthLogRecordProcessors(options: OAuthLogProcessorsOptions = {}): LogRecordProcessor[] {
-  const processors: LogRecordProcessor[] = [new RedactingLogRecordProcessor(createRedactor(options.redaction))];
+  const redactor = createRedactor(options.redaction);
+  const processors: LogRecordProcessor[] = [new RedactingLogRecordProcessor(redactor)];
   if (options.exporter) {
     processors.push(
-      new BoundedBatchLogRecordProcessor(options.exporter, {
+      new BoundedBatchLogRecordProcessor(guardExporter(options.exporter, redactor), {
         maxQueueSize: 2048,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 1000,

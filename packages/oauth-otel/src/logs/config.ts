@@ -1,4 +1,5 @@
 import type { LogLevel, LogsOptions } from '../types';
+import type { RedactionOptions } from '../redaction/options';
 import { OAuthTelemetryConfigError } from '../errors';
 import { checkKeys, checkObject, describe, envInt, oneOf, optBool, optInt, optString, optStringArray } from '../internal/validate';
 import { defaultLevel, LEVEL_NAMES } from './levels';
@@ -17,14 +18,15 @@ export interface LogsConfig {
   level: LogLevel;
   stdout: boolean;
   otlp: OtlpConfig | false;
-  redaction: { extraKeys?: string[]; extraPatterns?: RegExp[]; allowKeys?: string[]; fingerprint: boolean };
+  /** Passed to createRedactor (which validates the limits); `fingerprint: true` takes init's key. */
+  redaction: RedactionOptions;
   logClientId: boolean;
   flushOnExit: boolean;
 }
 
 const KEYS = ['level', 'stdout', 'otlp', 'redaction', 'logClientId', 'flushOnExit'] as const;
 const OTLP_KEYS = ['endpoint', 'protocol', 'headers', 'timeoutMillis', 'maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis'] as const;
-const REDACTION_KEYS = ['extraKeys', 'extraPatterns', 'allowKeys', 'fingerprint'] as const;
+const REDACTION_KEYS = ['extraKeys', 'extraPatterns', 'allowKeys', 'fingerprint', 'maxDepth', 'maxStringLength', 'maxNodes'] as const;
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 
 export function resolveLogs(v: LogsOptions, env: NodeJS.ProcessEnv = process.env): LogsConfig {
@@ -50,7 +52,8 @@ export function resolveLogs(v: LogsOptions, env: NodeJS.ProcessEnv = process.env
       ...(extraKeys ? { extraKeys } : {}),
       ...(allowKeys ? { allowKeys } : {}),
       ...(r.extraPatterns ? { extraPatterns: r.extraPatterns as RegExp[] } : {}),
-      fingerprint: optBool(r.fingerprint, 'logs.redaction.fingerprint') ?? false,
+      ...(['maxDepth', 'maxStringLength', 'maxNodes'] as const).reduce((o, k) => (r[k] === undefined ? o : { ...o, [k]: r[k] }), {}),
+      fingerprint: typeof r.fingerprint === 'object' && r.fingerprint !== null ? (r.fingerprint as { key: string }) : optBool(r.fingerprint, 'logs.redaction.fingerprint') ?? false,
     },
     logClientId: optBool(v.logClientId, 'logs.logClientId') ?? false,
     flushOnExit: optBool(v.flushOnExit, 'logs.flushOnExit') ?? true,

@@ -4,6 +4,7 @@ import type { OAuthEvent } from '../api/events';
 import { ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_OAUTH_CLIENT_ID } from '../catalog/attributes';
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
+import { guardLine } from './egress';
 import { addException, jsonLine, type ResourceFields } from './format';
 import { LEVELS, SEVERITY_NUMBER } from './levels';
 
@@ -66,7 +67,7 @@ export function directEventWriter(o: EventWriterOptions): (e: OAuthEvent) => voi
         const sc = span.spanContext();
         if (!/^0+$/.test(sc.traceId)) fields = { ...attrs, trace_id: sc.traceId, span_id: sc.spanId };
       }
-      o.stdout.write(jsonLine(o.resource, e.level, e.message, e.event, fields, e.eventName) + '\n');
+      o.stdout.write(guardLine(jsonLine(o.resource, e.level, e.message, e.event, fields, e.eventName), o.redactor, e.level) + '\n');
     }
     o.otel?.emit({ eventName: e.eventName, severityNumber: SEVERITY_NUMBER[e.level], severityText: e.level, body: e.message, attributes: attrs as never });
   };

@@ -2,6 +2,7 @@ import { trace } from '@opentelemetry/api';
 import { format, type Logform } from 'winston';
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
+import { guardLine } from './egress';
 import { SEVERITY_NUMBER } from './levels';
 import { ATTR_EVENT, ATTR_EXCEPTION_CODE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '../catalog/attributes';
 
@@ -153,12 +154,14 @@ export function jsonLine(resource: ResourceFields, level: LogLevel, message: unk
   }
 }
 
-/** The stdout transport's format: builds a new line (the record is shared with the OTel transport). */
-export function jsonLineFormat(resource: ResourceFields): Logform.Format {
+/** The stdout transport's format: builds a new line (the record is shared with the OTel transport)
+ *  and passes it through the egress guard when a redactor is given. */
+export function jsonLineFormat(resource: ResourceFields, redactor?: Redactor): Logform.Format {
   return format((info) => {
     const rec = info as Record<string | symbol, unknown>;
     const level = (rec[LEVEL] ?? rec.level) as LogLevel;
-    rec[MESSAGE] = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>, rec['otel.event.name']);
+    const line = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>, rec['otel.event.name']);
+    rec[MESSAGE] = redactor ? guardLine(line, redactor, level) : line;
     return info;
   })();
 }

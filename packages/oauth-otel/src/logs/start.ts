@@ -11,6 +11,7 @@ import { runtime } from '../internal/runtime';
 import { setEventSink } from '../api/events';
 import { createRedactor } from '../redaction';
 import { resourceFields as toResourceFields } from './format';
+import { guardExporter } from './egress';
 import { resolveLogs } from './config';
 import { createLogger } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
@@ -34,10 +35,8 @@ export async function startLogs(options: LogsOptions, resource: Resource, config
   const c = resolveLogs(options);
   const fingerprintKey = configuredFingerprintKey ?? runtime().fingerprintKey;
   const redactor = createRedactor({
-    ...(c.redaction.extraKeys ? { extraKeys: c.redaction.extraKeys } : {}),
-    ...(c.redaction.extraPatterns ? { extraPatterns: c.redaction.extraPatterns } : {}),
-    ...(c.redaction.allowKeys ? { allowKeys: c.redaction.allowKeys } : {}),
-    ...(c.redaction.fingerprint ? { fingerprint: { key: fingerprintKey } } : {}),
+    ...c.redaction,
+    fingerprint: c.redaction.fingerprint === true ? { key: fingerprintKey } : c.redaction.fingerprint ?? false,
   });
 
   let provider: LoggerProvider | undefined;
@@ -45,7 +44,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, config
   if (c.otlp) {
     const o = c.otlp;
     const exporterConfig = { url: o.url, headers: o.headers, timeoutMillis: o.timeoutMillis };
-    const exporter = o.protocol === 'http/json' ? new OTLPJsonLogExporter(exporterConfig) : new OTLPProtoLogExporter(exporterConfig);
+    const exporter = guardExporter(o.protocol === 'http/json' ? new OTLPJsonLogExporter(exporterConfig) : new OTLPProtoLogExporter(exporterConfig), redactor);
     batch = new BoundedBatchLogRecordProcessor(exporter, {
       maxQueueSize: o.maxQueueSize,
       maxExportBatchSize: o.maxExportBatchSize,

@@ -6,6 +6,7 @@
  * result is bit-identical to `createHmac('sha256', key)` and about 10× cheaper (no Hmac object).
  */
 import { hash } from 'node:crypto';
+import { OAuthTelemetryConfigError } from '../errors';
 
 const BLOCK = 64;
 /** Secrets up to SCRATCH / 3 UTF-16 units always fit the scratch buffer as UTF-8. */
@@ -24,9 +25,9 @@ function keyBytes(key: FingerprintKey, option: string): Buffer {
   let k: Buffer;
   if (typeof key === 'string') k = Buffer.from(key, 'utf8');
   else if (key instanceof Uint8Array) k = Buffer.from(key);
-  else throw new TypeError(`${option}: must be a string or a Buffer`);
+  else throw new OAuthTelemetryConfigError(option, 'a string or a Buffer', `a ${typeof key}`);
   if (k.length < MIN_FINGERPRINT_KEY_BYTES) {
-    throw new RangeError(`${option}: must be at least ${MIN_FINGERPRINT_KEY_BYTES} bytes`);
+    throw new OAuthTelemetryConfigError(option, `at least ${MIN_FINGERPRINT_KEY_BYTES} bytes`, `${k.length} bytes`);
   }
   return k;
 }

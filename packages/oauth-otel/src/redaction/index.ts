@@ -5,33 +5,28 @@
  * reference), total (never throws: failures inside become markers, and a failure of the engine
  * itself returns `[Unredactable]`, never the input), and cheap on clean records (see patterns.ts).
  *
- * Policy decisions (redaction.md sections 2-4):
- * - Keys: the section 2 list in any style (case, `-` `_` `.` dropped), `x-` prefixed, the last
- *   segment of dotted keys (`http.request.header.authorization`), and a reviewed suffix list
- *   (`githubAccessToken`, `dbPassword`). `null`, `undefined`, booleans and `''` under a secret key
- *   are kept (absence is useful); objects and arrays under a secret key become `[REDACTED]` whole.
- * - `code` / `state`: kept when safe-shaped (integers up to 5 digits, errno names such as
- *   `ECONNRESET`, upper snake codes, short lower-case words such as `invalid_grant` or `loading`);
- *   always secret inside URL queries, fragments and form bodies, and in objects that carry OAuth
- *   request/response keys (`redirect_uri`, `client_id`, `code_verifier`, `iss`, `error_description`).
- * - JWK `d` `p` `q` `dp` `dq` `qi` `k` `oth`: secret only next to `kty`.
- * - Text: any `eyJ…` base64url run is redacted (JWTs, but also base64 JSON states and cursors);
- *   `name: value` / `name=value` with a secret name is redacted even in prose ("token: expired");
- *   `Bearer|Basic|DPoP <word>` only when the word looks like a credential ("Basic auth" stays).
- *   A leading auth scheme is kept (`Bearer [REDACTED]`) so one token fingerprints the same way
- *   in a header, a JSON body and a URL.
- * - Kept: UUIDs and other ids under non-secret keys (correlation ids, not credentials), status
- *   codes, OAuth error codes, scopes, metadata URLs, dates, durations.
- * - Not detected: opaque tokens with no key or keyword next to them (`gho_…` alone in prose); add
- *   an `extraPatterns` entry for provider-specific prefixes.
+ * Policy (docs/logs.md, "Redaction"):
+ * - Keys: classified by their words (words.ts, keys.ts): split, singularized, the last word after
+ *   wrapper words decides; metadata words after it and pagination/count words before it keep the
+ *   value. The reviewed exact lists below still apply. `null`, `undefined`, booleans and `''` under
+ *   a secret key are kept; objects and arrays under a secret key become `[REDACTED]` whole.
+ * - `code` / `state`: secret when qualified (`auth_code`, `oauth_state`); bare, kept when
+ *   safe-shaped (small integers, errno names, upper snake codes, short lower-case words) outside
+ *   URL queries, fragments, form bodies and objects with OAuth request/response keys.
+ * - Bare `key`: secret when the value looks like key material. JWK `d` `p` `q` `dp` `dq` `qi` `k`
+ *   `oth`: secret next to `kty`. OIDC `claims`: its `id_token` / `userinfo` members are walked.
+ * - Values whatever the key (detectors.ts): JWT/JWE, whole PEM/PGP private key blocks, provider
+ *   credentials by prefix (gitleaks' rule set); plus the text formats of patterns.ts.
  * - Output shapes: Errors and class instances become plain objects, Dates ISO strings, bigint
- *   decimal strings, binary `[Buffer n bytes]`; Maps and Sets stay Maps and Sets. Symbol-keyed
- *   properties are not walked, except winston's MESSAGE and SPLAT on a root info object.
+ *   decimal strings, binary `[Buffer n bytes]`; Maps and Sets stay Maps and Sets. A clean plain
+ *   object or array is returned by reference only when no toJSON, foreign symbol, subclass or
+ *   extra property could print what the walk did not see.
  * - Limits: containers deeper than maxDepth become `[MaxDepth]`; strings longer than
- *   maxStringLength are scanned, then cut with `…[TRUNCATED n chars]`; entries past maxNodes
- *   become `[Truncated]` (arrays keep the walked prefix plus one marker).
+ *   maxStringLength are scanned, then cut with `…[TRUNCATED n chars]`; past maxNodes entries an
+ *   object/Map/Set keeps the walked entries plus one `[Truncated]` entry, an array the walked
+ *   prefix plus one marker. Every pass is linear in the input's size.
  * - Out of scope: adversarial inputs that answer differently on a second read (stateful getters,
- *   proxies) may be read twice on the copy path; extra non-index properties of arrays are skipped.
+ *   proxies) may be read twice on the copy path.
  */
 import { createFingerprinter } from './fingerprint';
 import { createKeyTable } from './keys';
@@ -65,7 +60,7 @@ export function createRedactor(options?: RedactionOptions): Redactor {
   }
   let scanner: ReturnType<typeof createTextScanner> | undefined;
   const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
-  scanner = createTextScanner({ classify: keys.classify, mayBeSecret: keys.mayBeSecret, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
+  scanner = createTextScanner({ classify: keys.classify, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
   const text = scanner;
   const walker = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
   const walk = o.fingerprintKey === undefined ? walker : (v: unknown): unknown => {
@@ -113,5 +108,5 @@ export {
 export { AUTH_SCHEMES, MARKERS } from './patterns';
 export { DEFAULTS as REDACTION_DEFAULTS, type RedactionOptions } from './options';
 export {
-  MARKER_REDACTED, MARKER_CIRCULAR, MARKER_DEPTH, MARKER_TRUNCATED, MARKER_UNREADABLE, MARKER_FUNCTION, MARKER_FAILED,
+  MARKER_REDACTED, MARKER_CIRCULAR, MARKER_DEPTH, MARKER_TRUNCATED, MARKER_UNREADABLE, MARKER_FUNCTION, MARKER_FAILED, TRUNCATED_KEY,
 } from './walker';

@@ -1,3 +1,8 @@
+import {
+  CLAIMS_KEYS, CLAIMS_MEMBERS, CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, MAX_KEY_CLASSIFIED,
+  META_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, SECRET_WORD_SUFFIXES, STATE_QUALIFIERS, WRAPPER_WORDS, singular, splitWords,
+} from './words';
+
 /**
  * Key names whose values are secrets (reference: redaction.md section 2), and the classifier that
  * maps a raw key (any case or style) to a verdict. Verdicts are bit flags so that one cached number
@@ -90,6 +95,14 @@ export const K_LINE = 32;
 export const K_SCALAR = 64;
 /** The key text itself contains secret-shaped content and must be scanned. */
 export const K_DIRTY = 128;
+/** Bare `key`: secret when its value has a credential's shape (see looksLikeKeyMaterial). */
+export const K_KEYLIKE = 256;
+/** The OIDC `claims` request parameter. */
+export const K_CLAIMS = 512;
+/** `id_token` / `userinfo`: request structure (walked) when inside `claims`. */
+export const K_CLAIMS_MEMBER = 1024;
+/** `value` of a `{ name | key, value }` pair (cookie jars, form fields, env lists). */
+export const K_VALUE = 2048;
 
 const SECRET_SET = new Set([...SECRET_KEYS, ...EXTRA_SECRET_KEYS].map(normalizeKey));
 const AMBIGUOUS_SET = new Set(AMBIGUOUS_KEYS.map(normalizeKey));
@@ -100,30 +113,99 @@ const HARMLESS_SET = new Set(HARMLESS_KEYS.map(normalizeKey));
 const CONTEXT_SET = new Set(OAUTH_CONTEXT_KEYS.map(normalizeKey));
 for (const k of AMBIGUOUS_SET) SECRET_SET.delete(k);
 
-/** Verdict of an already-normalized key, without allow list, prefixes or caching. */
-function kindOfNormalized(n: string, extra: ReadonlySet<string>): number {
+/** `[K_SECRET]` bits for a key's head word decided by the word rules (words.ts). */
+const SECRET_WORD_SET = new Set(SECRET_WORDS);
+const SUFFIXES = [...SECRET_WORD_SUFFIXES, 'authorization'];
+const KEY_QUAL = new Set(KEY_QUALIFIERS);
+const CODE_QUAL = new Set(CODE_QUALIFIERS);
+const STATE_QUAL = new Set(STATE_QUALIFIERS);
+const ID_QUAL = new Set(ID_SECRET_QUALIFIERS);
+const WRAPPERS = new Set(WRAPPER_WORDS);
+const META = new Set(META_WORDS);
+const NEUTRAL = new Set(NEUTRAL_QUALIFIERS);
+const LINE_WORD_SET = new Set(LINE_WORDS);
+const CLAIMS_SET = new Set(CLAIMS_KEYS);
+const CLAIMS_MEMBER_SET = new Set(CLAIMS_MEMBERS);
+const VOCAB = new Set<string>([
+  ...SECRET_WORDS, ...WRAPPER_WORDS, ...META_WORDS, 'key', 'code', 'state', 'id', ...NEUTRAL_QUALIFIERS,
+]);
+
+/** A vocabulary word with trailing digits dropped (`token2`) and singularized (`tokens`). */
+function norm(w: string): string {
+  let e = w.length;
+  while (e > 1 && w.charCodeAt(e - 1) >= 48 && w.charCodeAt(e - 1) <= 57) e--;
+  if (e < w.length) w = w.slice(0, e);
+  return singular(w, VOCAB);
+}
+
+/** Verdict bits of a secret head word (`token`, `cookie`, `auth`), or 0. */
+function headKind(h: string): number {
+  if (h === 'auth') return K_SECRET | K_SCALAR;
+  if (SECRET_WORD_SET.has(h)) return K_SECRET | (LINE_WORD_SET.has(h) ? K_LINE : 0);
+  for (const suf of SUFFIXES) {
+    if (h.length > suf.length && h.endsWith(suf)) return K_SECRET | (LINE_WORD_SET.has(suf) ? K_LINE : 0);
+  }
+  return 0;
+}
+
+/**
+ * The word rules: split, singularize, skip trailing wrapper words (`_value`, `Pem`), and decide
+ * on the head word and the word before it. Bounded by MAX_KEY_CLASSIFIED characters.
+ */
+export function classifyWords(raw: string): number {
+  const seps: number[] = [];
+  const ws = splitWords(raw, seps);
+  let i = ws.length - 1;
+  while (i > 0 && (WRAPPERS.has(ws[i]!) || WRAPPERS.has(norm(ws[i]!))) && norm(ws[i]!) !== 'key') i--;
+  if (i < 0) return 0;
+  // `x-api-key`, `X_ACCESS_TOKEN`: the header prefix is not a qualifier.
+  const first = ws[0] === 'x' && ws.length > 1 ? 1 : 0;
+  const head = norm(ws[i]!);
+  const prev = i > first ? norm(ws[i - 1]!) : '';
+  if (META.has(head) && head !== 'id' && head !== 'state') return 0;
+  if (prev !== '' && NEUTRAL.has(prev)) return 0;
+  // A path separator right before the head (`query.code`, `params[state]`): the word before is a
+  // container, not a qualifier.
+  const sep = seps[i]!;
+  const pathHead = i === first || prev === '' || sep === 46 || sep === 91 || sep === 93 || sep === 47 || sep === 58;
+  switch (head) {
+    case 'key':
+      if (KEY_QUAL.has(prev)) return K_SECRET;
+      return i === first ? K_KEYLIKE : 0;
+    case 'code':
+      if (CODE_QUAL.has(prev)) return K_SECRET;
+      return pathHead ? K_AMBIGUOUS : 0;
+    case 'state':
+      if (STATE_QUAL.has(prev)) return K_SECRET;
+      return pathHead ? K_AMBIGUOUS : 0;
+    case 'id':
+      return ID_QUAL.has(prev) ? K_SECRET : 0;
+    default:
+      return headKind(head);
+  }
+}
+
+/** Verdict of a key: the reviewed exact lists first, then the word rules. */
+function kindOf(raw: string, n: string, extra: ReadonlySet<string>): number {
   if (n.length === 0) return 0;
   let k = 0;
   if (SECRET_SET.has(n) || extra.has(n)) k = K_SECRET;
   else if (AMBIGUOUS_SET.has(n)) k = K_AMBIGUOUS;
   else if (SCALAR_SET.has(n)) k = K_SECRET | K_SCALAR;
   else if (JWK_SET.has(n)) k = K_JWK;
-  else if (!HARMLESS_SET.has(n)) {
-    for (const suffix of SECRET_SUFFIXES) {
-      if (n.length > suffix.length && n.endsWith(suffix)) {
-        // `proxyAuthorization`, `sessionCookie`: the suffix brings its header behaviour along.
-        k = K_SECRET | (LINE_SET.has(suffix) ? K_LINE : 0);
-        break;
-      }
-    }
-  }
+  else if (!HARMLESS_SET.has(n)) k = classifyWords(raw);
   if (LINE_SET.has(n)) k |= K_LINE;
   if (CONTEXT_SET.has(n)) k |= K_CONTEXT;
+  if (CLAIMS_SET.has(n)) k |= K_CLAIMS;
+  if (CLAIMS_MEMBER_SET.has(n)) k |= K_CLAIMS_MEMBER;
+  if (n === 'value') k |= K_VALUE;
   return k;
 }
 
-const CACHE_LIMIT = 4096;
-const CACHE_KEY_MAX = 64;
+/** Distinct keys cached; past this the cache starts over (classification is constant-time, so
+ *  a flood of distinct keys costs a recomputation each, never a re-scan of siblings). */
+const CACHE_LIMIT = 8192;
+const CACHE_KEY_MAX = 128;
 
 export type KeyClassifier = (rawKey: string) => number;
 
@@ -142,16 +224,7 @@ export interface KeyEntry {
 export interface KeyTable {
   classify: KeyClassifier;
   entry(rawKey: string): KeyEntry;
-  /**
-   * Cheap pre-check for names found in text: false when a name whose last three normalized
-   * characters pack to `ending` (see packEnding) can never be secret, so the scanner can skip
-   * slicing and looking it up. Names shorter than three characters always answer true.
-   */
-  mayBeSecret(ending: number): boolean;
 }
-
-/** Three lower-case character codes packed into one number (the end of a normalized name). */
-export const packEnding = (a: number, b: number, c: number): number => (a << 16) | (b << 8) | c;
 
 /**
  * Builds a cached classifier. The cache maps raw keys to verdicts; it is bounded (cleared when
@@ -167,29 +240,30 @@ export function createKeyTable(
   const cache = new Map<string, KeyEntry>();
 
   const compute = (raw: string): number => {
-    const n = normalizeKey(raw);
+    const cut = raw.length > MAX_KEY_CLASSIFIED ? raw.slice(raw.length - MAX_KEY_CLASSIFIED) : raw;
+    const n = normalizeKey(cut);
     let k: number;
     if (allow.has(n)) k = K_ALLOW;
     else {
-      k = kindOfNormalized(n, extra);
-      if ((k & (K_SECRET | K_AMBIGUOUS | K_JWK)) === 0) {
-        // `x-access-token`, `X_API_KEY`: header names with an x- prefix.
-        const c0 = raw.charCodeAt(0) | 32;
-        const c1 = raw.charCodeAt(1);
-        if (c0 === 120 && (c1 === 45 || c1 === 95)) k |= kindOfNormalized(normalizeKey(raw.slice(2)), extra);
-        // Flattened paths: `http.request.header.authorization`, `req.headers.cookie`.
-        const dot = raw.lastIndexOf('.');
-        if ((k & (K_SECRET | K_AMBIGUOUS)) === 0 && dot > 0 && dot < raw.length - 1) {
-          const last = raw.slice(dot + 1);
+      k = kindOf(cut, n, extra);
+      if ((k & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
+        // `x-pw`, `X_CLIENT_SECRET`: an extra or listed name behind an x- prefix.
+        const c0 = cut.charCodeAt(0) | 32;
+        const c1 = cut.charCodeAt(1);
+        if (c0 === 120 && (c1 === 45 || c1 === 95)) k |= kindOf(cut.slice(2), normalizeKey(cut.slice(2)), extra) & ~K_JWK;
+        // Flattened paths: `http.request.header.authorization`, `a.pw`.
+        const dot = cut.lastIndexOf('.');
+        if ((k & (K_SECRET | K_AMBIGUOUS)) === 0 && dot > 0 && dot < cut.length - 1) {
+          const last = cut.slice(dot + 1);
           const ln = normalizeKey(last);
           if (allow.has(ln)) k = K_ALLOW;
           else {
-            let lk = kindOfNormalized(ln, extra);
+            let lk = kindOf(last, ln, extra);
             const l0 = last.charCodeAt(0) | 32;
             const l1 = last.charCodeAt(1);
-            if (lk === 0 && l0 === 120 && (l1 === 45 || l1 === 95)) lk = kindOfNormalized(normalizeKey(last.slice(2)), extra);
+            if (lk === 0 && l0 === 120 && (l1 === 45 || l1 === 95)) lk = kindOf(last.slice(2), normalizeKey(last.slice(2)), extra);
             // A single-letter JWK member after a dot is not a JWK context.
-            k |= lk & ~K_JWK;
+            k |= lk & ~(K_JWK | K_CLAIMS | K_CLAIMS_MEMBER);
           }
         }
       }
@@ -209,15 +283,7 @@ export function createKeyTable(
     return e;
   };
 
-  // Every secret name, suffix and extra key ends with one of these; allowKeys never add any.
-  const endings = new Set<number>();
-  let short = false; // an extra key under 3 characters (`x-pw`, `a.pw`) disables the pre-check
-  for (const n of [...SECRET_SET, ...AMBIGUOUS_SET, ...SCALAR_SET, ...extra, ...SECRET_SUFFIXES.map(normalizeKey)]) {
-    if (n.length >= 3) endings.add(packEnding(n.charCodeAt(n.length - 3), n.charCodeAt(n.length - 2), n.charCodeAt(n.length - 1)));
-    else short = true;
-  }
-  const mayBeSecret = short ? () => true : (ending: number) => endings.has(ending);
-  return { entry, classify: (raw) => entry(raw).kind, mayBeSecret };
+  return { entry, classify: (raw) => entry(raw).kind };
 }
 
 /**
@@ -245,4 +311,39 @@ export function isSafeAmbiguous(v: unknown): boolean {
     default:
       return v === null;
   }
+}
+
+/**
+ * A bare `key` holds key material rather than a name or path when its value is one opaque run of
+ * 16+ base64/hex characters with both letters and digits (`key: 'c2VjcmV0LWtleS0xMjM0NTY3'`), not
+ * words (`user-profile`), paths (`a/b/c`, `user:123`) or UUIDs.
+ */
+export function looksLikeKeyMaterial(v: unknown): boolean {
+  if (typeof v !== 'string') return typeof v === 'bigint';
+  const n = v.length;
+  if (n < 16) return false;
+  if (n > 4096) return true;
+  let letters = 0;
+  let digits = 0;
+  let seps = 0;
+  let slashes = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    else if (c >= 48 && c <= 57) digits++;
+    else if (c === 43 || c === 61) seps++;
+    else if (c === 47) {
+      if (++slashes > 2 && slashes * 16 > n) return false;
+    }
+    else if (c === 45 || c === 95) {
+      if (++seps > 4) return false;
+    } else return false;
+  }
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
+  return letters > 0 && digits > 0;
+}
+
+/** A sibling that marks an OAuth request/response object (OAUTH_CONTEXT_KEYS, any style). */
+export function isContextKey(k: string): boolean {
+  return k.length <= 32 && CONTEXT_SET.has(normalizeKey(k));
 }

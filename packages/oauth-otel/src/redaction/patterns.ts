@@ -6,14 +6,28 @@
  * Fast path: strings shorter than MIN_SECRET_TEXT and strings with none of the cheap markers
  * below (one regex call) never reach a detector. Repeated values are memoized per key by the
  * walker instead (a global clean-string cache cost more on unique values than it saved).
+ *
+ * Linear time: every detector runs at a candidate position and scanning resumes after what it
+ * consumed; look-aheads are bounded by constants, and per-string facts (is there whitespace, is
+ * this a JWK, is this an OIDC claims request) are computed at most once per scan.
  */
-import { K_AMBIGUOUS, K_ALLOW, K_JWK, K_LINE, K_SECRET, isSafeAmbiguousString, type KeyClassifier } from './keys';
+import {
+  K_AMBIGUOUS, K_ALLOW, K_CLAIMS_MEMBER, K_JWK, K_KEYLIKE, K_LINE, K_SECRET, isSafeAmbiguousString, looksLikeKeyMaterial,
+  type KeyClassifier,
+} from './keys';
+import { JWT_SOURCE, PEM_SOURCE, PROVIDER_LEADS, PROVIDER_SOURCE } from './detectors';
 
+/** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
+ *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
+const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
- * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, or an auth scheme followed by a separator.
+ * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, an auth scheme followed by a separator,
+ * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
+ * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const MARKER_SOURCE = '[=:]|%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\\s|\\+|%20)';
+const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+[^\\s-]`;
+const MARKER_SOURCE = `[=:]|${OTHER_SOURCE}`;
 export const MARKERS = new RegExp(MARKER_SOURCE, 'i');
 /** Global copy: its first match is where a full scan can start. */
 const FIRST_MARKER = new RegExp(MARKER_SOURCE, 'gi');
@@ -22,16 +36,41 @@ const FIRST_MARKER = new RegExp(MARKER_SOURCE, 'gi');
 const MIN_SECRET_TEXT = 6;
 /** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
 const TRUNCATE_MARGIN = 512;
+/** Bound on look-arounds at one candidate (tags, multipart headers, quoted names). */
+const LOOK = 256;
 
 /** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
  *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
-const OTHER_CANDIDATES = /%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\s|\+|%20)/gi;
+const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE, 'gi');
 // Sticky detectors, run only at a candidate position.
-const PEM = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY)-----([\s\S]*?)(?:-----END \1-----|$)/y;
-/** JWS (3 segments), JWE (5), unsecured (trailing dot) and bare base64url JSON (`eyJ…`). */
-const JWT = /eyJ[A-Za-z0-9_-]{4,}={0,2}(?:\.[A-Za-z0-9_-]*={0,2}){0,4}/y;
-/** Sentry Relay's bearer shape, extended to Basic and DPoP, with `%20` / `+` from URLs and forms. */
-const SCHEME = /(?:bearer|basic|dpop)(?:[ \t]+|%20|\+)([A-Za-z0-9\-._~+/%]+=*)/iy;
+const PEM = new RegExp(PEM_SOURCE, 'y');
+const JWT = new RegExp(JWT_SOURCE, 'y');
+const PROVIDER = new RegExp(`(?:${PROVIDER_SOURCE})`, 'y');
+/** Two-character openings of provider credentials, as a 128×128 table. */
+const LEAD = new Uint8Array(128 * 128);
+for (const l of PROVIDER_LEADS) LEAD[l.charCodeAt(0) * 128 + l.charCodeAt(1)] = 1;
+/** Shortest provider credential worth a look. */
+const MIN_PROVIDER = 14;
+const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+
+/** The next provider credential at or after `from` (word starts only): [start, end), or null. */
+function providerAt(s: string, from: number): [number, number] | null {
+  const n = s.length - MIN_PROVIDER;
+  for (let i = from; i <= n; i++) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    if (c0 >= 128 || c1 >= 128 || LEAD[c0 * 128 + c1] !== 1 || (i > 0 && isAlnum(s.charCodeAt(i - 1)))) continue;
+    PROVIDER.lastIndex = i;
+    const m = PROVIDER.exec(s);
+    if (m !== null) return [i, i + m[0].length];
+  }
+  return null;
+}
+/** Sentry Relay's bearer shape, extended to Basic and DPoP, with the separators above. */
+const SCHEME = /(?:bearer|basic|dpop)(?:[\s\u00a0]+|%20|\+|:[ \t\u00a0]*|(?:\\[nrt])+[ \t]*)([A-Za-z0-9\-._~+/%]+=*)/iy;
+const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
+/** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
+export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'bearer', 'basic', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'gnap',
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
@@ -46,7 +85,6 @@ const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'None', 'nil', '
 
 export interface TextOptions {
   classify: KeyClassifier;
-  mayBeSecret: (ending: number) => boolean;
   mask: (secret: string) => string;
   extraPatterns: readonly RegExp[];
   maxStringLength: number;
@@ -65,9 +103,13 @@ export interface TextScanner {
 const IDENT = new Uint8Array(128);
 const TERM = new Uint8Array(128);
 const SCHEME_CHAR = new Uint8Array(128);
+/** Characters of a parameter name in text: identifiers plus brackets (`user[password]`,
+ *  `access_token[]`, PHP's `[access_token]`). */
+const NAME = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z0-9_.-]/.test(ch)) IDENT[c] = 1;
+  if (/[A-Za-z0-9_.[\]-]/.test(ch)) NAME[c] = 1;
   if (c <= 32 || '&#;,"\'<>\\|`()[]{}'.includes(ch)) TERM[c] = 1;
   // Auth scheme token characters (`aws4-hmac-sha256`).
   if (/[A-Za-z0-9._~-]/.test(ch)) SCHEME_CHAR[c] = 1;
@@ -75,8 +117,8 @@ for (let c = 0; c < 128; c++) {
 /** Bytes that end a value when percent-encoded: whitespace and the terminator characters above. */
 const TERM_BYTE = new Uint8Array(256);
 for (const b of [0x20, 0x09, 0x0a, 0x0d, 0x26, 0x23, 0x3b, 0x2c, 0x22, 0x27, 0x3c, 0x3e, 0x5c, 0x7c, 0x60, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]) TERM_BYTE[b] = 1;
-/** Percent-encoded bytes allowed inside a parameter name (`access%5Ftoken`): `_`, `-`, `.`. */
-const isNameByte = (b: number): boolean => b === 0x5f || b === 0x2d || b === 0x2e;
+/** Percent-encoded bytes allowed inside a parameter name (`access%5Ftoken`, `user%5Bpassword%5D`). */
+const isNameByte = (b: number): boolean => b === 0x5f || b === 0x2d || b === 0x2e || b === 0x5b || b === 0x5d;
 /** `?`, `&`, `#`: a parameter of a URL query, fragment or form body. */
 const isQueryDelimiter = (b: number): boolean => b === 0x3f || b === 0x26 || b === 0x23;
 
@@ -142,17 +184,53 @@ function schemeAt(s: string, i: number, end: number): number {
   }
   let k = j;
   const c = s.charCodeAt(k);
-  if (c === 32 || c === 9) while (k < end && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
-  else if (c === 43) k++;
-  else if (c === 37 && s.charCodeAt(k + 1) === 50 && s.charCodeAt(k + 2) === 48) k += 3;
-  else return 0;
+  if (c === 58) k++; // `Bearer: x`
+  const d = s.charCodeAt(k);
+  if (isSpace(d)) while (k < end && isSpace(s.charCodeAt(k))) k++;
+  else if (d === 43 && c !== 58) k++;
+  else if (d === 37 && c !== 58 && s.charCodeAt(k + 1) === 50 && s.charCodeAt(k + 2) === 48) k += 3;
+  else if (c !== 58) return 0;
   if (k >= end || !AUTH_SCHEMES.has(s.slice(i, j).toLowerCase())) return 0;
   return k - i;
 }
 
-/** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string. */
-function endOfLine(s: string, i: number): number {
-  const n = s.length;
+/** Space, tab, NBSP, CR, LF. */
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 0xa0 || c === 10 || c === 13;
+
+/** End of a header value at i, following obs-folded continuation lines (a line break followed by
+ *  a space or tab, raw or as literal escapes). */
+function endOfFoldedLine(s: string, i: number): number {
+  for (;;) {
+    const e = endOfLine(s, i);
+    let k = e;
+    const n = s.length;
+    let breaks = 0;
+    while (k < n && breaks < 2) {
+      const c = s.charCodeAt(k);
+      if (c === 13 || c === 10) k++;
+      else if (c === 92 && (s.charCodeAt(k + 1) === 110 || s.charCodeAt(k + 1) === 114)) k += 2;
+      else break;
+      breaks++;
+    }
+    if (k === e || k >= n) return e;
+    const c = s.charCodeAt(k);
+    if (c !== 32 && c !== 9) return e;
+    i = k;
+  }
+}
+
+/** Whether s[from, e) ends with a bare auth scheme word (`… Bearer`, trailing spaces allowed). */
+function endsWithScheme(s: string, from: number, e: number): boolean {
+  while (e > from && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9 || s.charCodeAt(e - 1) === 58)) e--;
+  let b = e;
+  while (b > from && e - b <= SCHEME_MAX && b > 0 && ((s.charCodeAt(b - 1) | 32) >= 97 && (s.charCodeAt(b - 1) | 32) <= 122)) b--;
+  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && AUTH_SCHEMES.has(s.slice(b, e).toLowerCase());
+}
+
+/** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string
+ *  (at most `limit`, when given). */
+function endOfLine(s: string, i: number, limit = s.length): number {
+  const n = limit;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 10 || c === 13) return i;
@@ -197,7 +275,7 @@ function startOfName(s: string, e: number): number {
   let b = e;
   while (b > min) {
     const c = s.charCodeAt(b - 1);
-    if (c >= 128 || IDENT[c] !== 1) break;
+    if (c >= 128 || NAME[c] !== 1) break;
     // `\nAuthorization`: the letter after a backslash belongs to an escape, not to the name.
     if (b >= 2 && s.charCodeAt(b - 2) === 92) break;
     // `%5F` / `%255F` ends here: accept name escapes, stop at any other escape.
@@ -250,23 +328,73 @@ function sortAndMerge(r: number[]): number[] {
   return out;
 }
 
-export function createTextScanner(opts: TextOptions): TextScanner {
-  const { classify, mayBeSecret, mask, maxStringLength } = opts;
+/** Decodes a quoted JSON/JS name's escapes (`\u0070assword`, `\"`); bounded by LOOK. */
+function unescapeName(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  return raw.replace(/\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(.)/g, (_m, u: string | undefined, x: string | undefined, c: string | undefined) =>
+    u !== undefined ? String.fromCharCode(parseInt(u, 16)) : x !== undefined ? String.fromCharCode(parseInt(x, 16)) : c === 'n' || c === 'r' || c === 't' ? ' ' : c!);
+}
 
-  /** Pre-check on the name in s[b, e): its last three normalized characters (`-` `_` `.`
-   *  skipped, lower-cased) must end some secret name. Most names in text (`https`, `page`,
-   *  line numbers) stop here without a slice or a map lookup. */
-  const nameMayBeSecret = (s: string, b: number, e: number): boolean => {
-    let packed = 0;
-    let got = 0;
-    for (let i = e - 1; i >= b && got < 3; i--) {
-      const c = s.charCodeAt(i);
-      if (c === 45 || c === 95 || c === 46) continue;
-      packed |= (c >= 65 && c <= 90 ? c + 32 : c) << (8 * got);
-      got++;
+/** Start of a quoted name whose closing quote `q` is at e (the opening quote, possibly escaped,
+ *  within LOOK characters before), or -1. */
+function openingQuote(s: string, e: number, q: number): number {
+  const min = Math.max(0, e - LOOK);
+  for (let i = e - 1; i >= min; i--) {
+    const c = s.charCodeAt(i);
+    if (c === q) {
+      // `\"` inside the name only when a backslash precedes and the name goes on; escaped JSON
+      // (`\"name\"`) has backslashes before both quotes, so an escaped quote also opens.
+      return i;
     }
-    return got < 3 || mayBeSecret(packed);
-  };
+    if (c === 10 || c === 13 || c === 123 || c === 44 || c === 125) return -1;
+  }
+  return -1;
+}
+
+/** End of a YAML block scalar (`key: |` / `key: >-`) whose indicator line ends at i: the block is
+ *  every following line indented more than `indent` (blank lines included). */
+function endOfBlock(s: string, i: number, indent: number): number {
+  const n = s.length;
+  let end = i;
+  let k = i;
+  while (k < n) {
+    // k is at a line break: step over it.
+    if (s.charCodeAt(k) === 13) k++;
+    if (s.charCodeAt(k) === 10) k++;
+    else if (s.charCodeAt(k) === 92 && s.charCodeAt(k + 1) === 110) k += 2;
+    else break;
+    let j = k;
+    while (j < n && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+    const c = s.charCodeAt(j);
+    const blank = j >= n || c === 10 || c === 13 || (c === 92 && s.charCodeAt(j + 1) === 110);
+    if (!blank && j - k <= indent) break;
+    k = endOfLine(s, j);
+    if (!blank) end = k;
+  }
+  return end;
+}
+
+/** Indentation of the line holding position b (spaces and tabs after the previous line break),
+ *  or -1 when something other than indentation, `- ` or a quote precedes b on that line. */
+function lineIndent(s: string, b: number): number {
+  let i = b;
+  const min = Math.max(0, b - LOOK);
+  while (i > min) {
+    const c = s.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    if (c === 110 && i >= 2 && s.charCodeAt(i - 2) === 92) break; // literal `\n`
+    if (c !== 32 && c !== 9 && c !== 45 && c !== 34 && c !== 39) return -1;
+    i--;
+  }
+  if (i === min && min > 0) return -1;
+  let k = i;
+  while (k < b && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  return k - i;
+}
+
+export function createTextScanner(opts: TextOptions): TextScanner {
+  const { classify, mask, maxStringLength } = opts;
+
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
 
@@ -276,22 +404,146 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return k > 0 ? v.slice(0, k) + mask(v.slice(k)) : mask(v);
   };
 
+  // Per-scan facts, computed at most once per string (a per-pair scan would be quadratic).
+  let cur = '';
+  let hasWs = -1;
+  let isJwk = -1;
+  let isClaims = -1;
+  let nextGt = -1;
+  const reset = (s: string): void => {
+    cur = s;
+    hasWs = isJwk = isClaims = hasNl = -1;
+    nextGt = -1;
+  };
+  let hasNl = -1;
+  /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
+  const multiLine = (): boolean => {
+    if (hasNl < 0) hasNl = /\n|\\n/.test(cur) ? 1 : 0;
+    return hasNl === 1;
+  };
+  const noWhitespace = (): boolean => {
+    if (hasWs < 0) hasWs = /\s/.test(cur) ? 1 : 0;
+    return hasWs === 0;
+  };
+  const jwkText = (): boolean => {
+    if (isJwk < 0) isJwk = cur.indexOf('kty') >= 0 ? 1 : 0;
+    return isJwk === 1;
+  };
+  const claimsText = (): boolean => {
+    if (isClaims < 0) isClaims = /claims/i.test(cur) ? 1 : 0;
+    return isClaims === 1;
+  };
+  /** Next `>` at or after i (cached: positions only move forward within one scan). */
+  const gtFrom = (s: string, i: number): number => {
+    if (nextGt !== -2 && nextGt < i) {
+      nextGt = s.indexOf('>', i);
+      if (nextGt < 0) nextGt = -2;
+    }
+    return nextGt === -2 ? -1 : nextGt;
+  };
+
+  /** End of a PEM/PGP block opening at i, or -1 when none opens there. */
+  const pemEnd = (s: string, i: number): number => {
+    if (s.charCodeAt(i) !== 45 || s.charCodeAt(i + 5) !== 66) return -1; // `-----B`
+    PEM.lastIndex = i;
+    return PEM.test(s) ? PEM.lastIndex : -1;
+  };
+
   /**
-   * One key-value candidate at separator p (`=`, `:`, `%3D`, `%253D`): `name=value`,
-   * `name: value`, `"name":"value"` (any level of escaping), header lines, and
-   * `scheme://user:pass@host`. Pushes the value's range; returns where scanning resumes.
+   * After a quoted `name="<secret name>"` ending at qe: the value that name labels, in a form
+   * field (`<input name="code" value="…">`, `<meta name="csrf-token" content="…">`), a
+   * `{name, value}` pair in JSON, or a multipart part (`Content-Disposition: form-data;
+   * name="password"` then a blank line then the body up to the boundary). Pushes its range.
+   */
+  const labelled = (s: string, qe: number, r: number[]): number => {
+    const n = s.length;
+    const lim = Math.min(n, qe + LOOK);
+    // Multipart: the rest of the header line (and up to three more part headers), then a blank line.
+    let k = qe;
+    for (let lines = 0; lines < 4 && k < lim; lines++) {
+      k = endOfLine(s, k, lim);
+      if (k >= lim) break;
+      let breaks = 0;
+      let j = k;
+      while (j < n && breaks < 4) {
+        const c = s.charCodeAt(j);
+        if (c === 13 || c === 10) j++;
+        else if (c === 92 && (s.charCodeAt(j + 1) === 110 || s.charCodeAt(j + 1) === 114)) j += 2;
+        else break;
+        if (c === 10 || s.charCodeAt(j - 1) === 110) breaks++;
+      }
+      if (breaks >= 2) {
+        // The boundary opens a line (`\n--b`); a `--` inside the value (base64url) is not one.
+        let e = n;
+        for (let x = j; x < n - 2; x++) {
+          const c = s.charCodeAt(x);
+          if (c === 10 && s.charCodeAt(x + 1) === 45 && s.charCodeAt(x + 2) === 45) {
+            e = x + 1;
+            break;
+          }
+          if (c === 92 && s.charCodeAt(x + 1) === 110 && s.charCodeAt(x + 2) === 45 && s.charCodeAt(x + 3) === 45) {
+            e = x + 2;
+            break;
+          }
+        }
+        // The part ends at the line break before the boundary.
+        let z = e;
+        while (z > j && (s.charCodeAt(z - 1) === 10 || s.charCodeAt(z - 1) === 13)) z--;
+        while (z >= j + 2 && s.charCodeAt(z - 2) === 92 && (s.charCodeAt(z - 1) === 110 || s.charCodeAt(z - 1) === 114)) z -= 2;
+        if (z > j) r.push(j, z);
+        return e;
+      }
+      if (breaks === 0 || !/^content-/i.test(s.slice(j, j + 8))) break;
+      k = j;
+    }
+    // A value / content attribute or member before the element or object closes.
+    for (let i = qe; i < lim; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 62 || c === 125 || c === 60) break; // `>` `}` `<`
+      if ((c === 118 || c === 99) && (s.startsWith('value', i) || s.startsWith('content', i))) {
+        let j = i + (c === 118 ? 5 : 7);
+        while (j < lim && (s.charCodeAt(j) === 34 || s.charCodeAt(j) === 39 || s.charCodeAt(j) === 92 || s.charCodeAt(j) === 32)) j++;
+        if (s.charCodeAt(j) !== 61 && s.charCodeAt(j) !== 58) continue;
+        j++;
+        while (j < lim && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 92)) j++;
+        const q = s.charCodeAt(j);
+        if (q !== 34 && q !== 39) continue;
+        const vs = j + 1;
+        let ve = vs;
+        while (ve < n && s.charCodeAt(ve) !== q && s.charCodeAt(ve) !== 92) ve++;
+        if (ve > vs) r.push(vs, ve);
+        return ve;
+      }
+    }
+    return qe;
+  };
+
+  /** Whether a value under a name of verdict `kind` is secret (text form). */
+  const secretValue = (kind: number, value: string, urlCtx: () => boolean): boolean => {
+    if ((kind & K_AMBIGUOUS) !== 0) return urlCtx() || !isSafeAmbiguousString(value);
+    if ((kind & K_KEYLIKE) !== 0) return looksLikeKeyMaterial(value);
+    return true;
+  };
+
+  /**
+   * One key-value candidate at separator p (`=`, `:`, `=>`, `%3D`, `%253D`): `name=value`,
+   * `name: value`, `"name":"value"` (any level of escaping, unicode-escaped names), `user[password]=`,
+   * Ruby/PHP dumps, header lines (folded too), YAML block scalars, and `scheme://user:pass@host`.
+   * Pushes the value's range; returns where scanning resumes.
    */
   const pair = (s: string, p: number, sepLen: number, colon: boolean, r: number[]): number => {
     const n = s.length;
     // `scheme://user:pass@host`: both parts go.
     if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
       let at = -1;
-      for (let j = p + 3; j < n; j++) {
+      const lim = Math.min(n, p + 3 + 4 * LOOK);
+      let j = p + 3;
+      for (; j < lim; j++) {
         const c = s.charCodeAt(j);
         if (c === 64) at = j;
         else if (c === 47 || c === 63 || (c < 128 && TERM[c] === 1 && c !== 38 && c !== 59 && c !== 44)) break;
       }
-      if (at <= p + 3) return p + 3;
+      if (at <= p + 3) return j > p + 3 && at < 0 ? p + 3 : p + 3;
       const sep = s.indexOf(':', p + 3);
       if (sep >= 0 && sep < at) {
         if (sep > p + 3) r.push(p + 3, sep);
@@ -299,33 +551,92 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       } else r.push(p + 3, at);
       return at + 1;
     }
+    // Ruby / Elixir / PHP `=>`.
+    if (!colon && sepLen === 1 && s.charCodeAt(p + 1) === 62) sepLen = 2;
 
     // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
     let e = p;
     while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
     const q = s.charCodeAt(e - 1);
+    let b: number;
+    let name: string;
     if (q === 34 || q === 39) {
-      e--;
-      while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
+      let ce = e - 1;
+      while (ce > 0 && s.charCodeAt(ce - 1) === 92) ce--;
+      const open = openingQuote(s, ce, q);
+      if (open < 0) return p + 1;
+      b = open + 1;
+      name = unescapeName(s.slice(b, ce));
+      // Escaped JSON: backslashes before the opening quote are not part of the name.
+      while (name.endsWith('\\')) name = name.slice(0, -1);
+      let bb = open;
+      while (bb > 0 && s.charCodeAt(bb - 1) === 92) bb--;
+      b = bb === open ? b : bb + 1;
+      if (name.length === 0 || name.length > 128) return p + 1;
+    } else {
+      b = startOfName(s, e);
+      // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
+      if (b === e) return p + 1;
+      name = s.slice(b, e);
+      // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
+      if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
+        name = name.slice(4);
+        b += 4;
+      }
+      const c0 = s.charCodeAt(b);
+      if (c0 >= 48 && c0 <= 57) return p + 1;
+      if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
     }
-    let b = startOfName(s, e);
-    if (b === e || !nameMayBeSecret(s, b, e)) return p + 1;
-    let name = s.slice(b, e);
-    // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
-    if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
-      name = name.slice(4);
-      b += 4;
-    }
-    if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e)/gi, '_');
     const kind = classify(name);
-    if ((kind & (K_SECRET | K_AMBIGUOUS)) === 0 || (kind & (K_ALLOW | K_JWK)) !== 0) return p + 1;
+    if ((kind & K_ALLOW) !== 0) return p + 1;
 
-    // The value: quoted (any level of backslash escaping), bracketed, to end of line, or a token.
+    // The value: quoted (any level of backslash escaping), bracketed, a block, to end of line, or a token.
     let v = p + sepLen;
-    while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9)) v++;
+    while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9 || s.charCodeAt(v) === 0xa0)) v++;
     if (v >= n) return p + 1;
+
+    // `name="password"` (HTML forms, multipart, `{name, value}` JSON): the value it labels.
+    if ((kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
+      if (name.length === 4 && (name === 'name' || name === 'Name' || name === 'NAME') && !colon) {
+        const qc = s.charCodeAt(v) === 92 ? s.charCodeAt(v + 1) : s.charCodeAt(v);
+        if (qc !== 34 && qc !== 39) return p + 1;
+        const vs = v + (s.charCodeAt(v) === 92 ? 2 : 1);
+        let ve = vs;
+        const lim = Math.min(n, vs + 128);
+        while (ve < lim && s.charCodeAt(ve) !== qc && s.charCodeAt(ve) !== 92) ve++;
+        if (ve >= lim || ve === vs) return p + 1;
+        const label = classify(s.slice(vs, ve));
+        if ((label & (K_SECRET | K_AMBIGUOUS)) === 0 || (label & K_ALLOW) !== 0) return ve;
+        return labelled(s, ve + 1, r);
+      }
+      if (name === 'name' && colon) {
+        // `{"name":"sid","value":"…"}` cookie-jar entries in JSON text.
+        const qc = s.charCodeAt(v);
+        if (qc !== 34) return p + 1;
+        const ve = s.indexOf('"', v + 1);
+        if (ve < 0 || ve - v > 128) return p + 1;
+        const label = classify(s.slice(v + 1, ve));
+        if ((label & (K_SECRET | K_AMBIGUOUS)) === 0 || (label & K_ALLOW) !== 0) return ve;
+        return labelled(s, ve + 1, r);
+      }
+      return p + 1;
+    }
+    if ((kind & K_JWK) !== 0 && !jwkText()) return p + 1;
+
+    // JSON with a line break after the colon: `"password":\n  "x"` (raw or escaped).
+    if (colon) {
+      let w = v;
+      while (w < n && w - v < LOOK) {
+        const c = s.charCodeAt(w);
+        if (isSpace(c)) w++;
+        else if (c === 92 && (s.charCodeAt(w + 1) === 110 || s.charCodeAt(w + 1) === 114 || s.charCodeAt(w + 1) === 116)) w += 2;
+        else break;
+      }
+      if (w > v && (s.charCodeAt(w) === 34 || (s.charCodeAt(w) === 92 && s.charCodeAt(w + 1) === 34))) v = w;
+    }
+
     let vs = v;
-    let ve: number;
+    let ve = n;
     let w = v;
     while (w < n && w - v < 8 && s.charCodeAt(w) === 92) w++;
     const qc = s.charCodeAt(w);
@@ -336,27 +647,124 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         ve = s.indexOf(s.slice(v, w + 1), vs);
         if (ve < 0) ve = n;
       }
+      const pe = pemEnd(s, vs);
+      if (pe > ve) ve = pe;
       vs += schemeAt(s, vs, ve);
     } else if (qc === 123 || qc === 91) {
+      // An OIDC claims request: `"id_token":{"auth_time":…}` is structure; scan inside instead.
+      if ((kind & K_CLAIMS_MEMBER) !== 0 && qc === 123 && claimsText()) return v + 1;
       ve = endOfBracket(s, v);
+    } else if (colon && (qc === 124 || qc === 62) && /^[|>][-+0-9]{0,3}[ \t]*(?:\r?\n|\\n|$)/.test(s.slice(v, v + 8))) {
+      // YAML block scalar: the indented lines below.
+      const indent = lineIndent(s, b);
+      vs = v;
+      ve = endOfBlock(s, endOfLine(s, v), indent < 0 ? 0 : indent);
     } else {
-      // `token: Bearer abc`: keep the scheme, and the credential is what follows it.
-      vs = v + schemeAt(s, v, n);
-      ve = colon && (kind & K_LINE) !== 0 ? endOfLine(s, vs) : endOfValue(s, vs);
+      const pe = pemEnd(s, v);
+      if (pe > 0) ve = pe;
+      else {
+        // `token: Bearer abc`: keep the scheme, and the credential is what follows it.
+        if (colon && (kind & K_LINE) !== 0) {
+          // A header value: to the end of its (folded) line, and on over the next line while a
+          // line ends with a bare scheme (`Authorization: Bearer` + line break + credential).
+          ve = endOfFoldedLine(s, v);
+          while (ve < n && endsWithScheme(s, v, ve)) {
+            let k = ve;
+            if (s.charCodeAt(k) === 13) k++;
+            if (s.charCodeAt(k) === 10) k++;
+            else if (s.charCodeAt(k) === 92) k += 2;
+            if (k === ve) break;
+            ve = endOfFoldedLine(s, k);
+          }
+          vs = v + schemeAt(s, v, ve);
+        } else vs = v + schemeAt(s, v, n);
+        if (colon && (kind & K_LINE) !== 0) { /* ve set above */ }
+        // `passphrase: correct horse battery staple` on its own line (YAML, config dumps).
+        else if (colon && (kind & K_SECRET) !== 0 && multiLine() && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
+        // PHP print_r: `[password] => hunter2 with spaces`.
+        else if (sepLen === 2 && s.charCodeAt(e - 1) === 93) ve = endOfLine(s, vs);
+        else ve = endOfValue(s, vs);
+      }
     }
+    while (ve > vs && (s.charCodeAt(ve - 1) === 32 || s.charCodeAt(ve - 1) === 9 || s.charCodeAt(ve - 1) === 13)) ve--;
     if (ve <= vs) return p + 1;
+    // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
+    if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
-    if ((kind & K_AMBIGUOUS) !== 0) {
-      const value = s.slice(vs, ve);
+    if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
       // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
-      const before = b > 0 ? s.charCodeAt(b - 1) : 0;
-      const urlCtx =
-        isQueryDelimiter(before) || s.charCodeAt(ve) === 38 ||
-        isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26 || (!colon && !/\s/.test(s));
-      if (!urlCtx && isSafeAmbiguousString(value)) return p + 1;
+      const urlCtx = (kind & K_AMBIGUOUS) !== 0 && ((!colon && noWhitespace()) || isQueryDelimiter(b > 0 ? s.charCodeAt(b - 1) : 0) ||
+        s.charCodeAt(ve) === 38 || isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26);
+      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), () => false)) return p + 1;
     }
     r.push(vs, ve);
+    return ve;
+  };
+
+  /** `<name …>text</name>` with a secret element name (`<access_token>`, `<wsse:Password>`):
+   *  pushes the text range. Returns where scanning resumes (inside the tag, so attributes are
+   *  still scanned as pairs). */
+  const element = (s: string, i: number, r: number[]): number => {
+    let j = i + 1;
+    const n = s.length;
+    const lim = Math.min(n, j + 128);
+    let local = j;
+    while (j < lim) {
+      const c = s.charCodeAt(j);
+      if (c === 58) local = j + 1;
+      else if (c >= 128 || IDENT[c] !== 1) break;
+      j++;
+    }
+    if (j === local) return i + 1;
+    const kind = classify(s.slice(local, j));
+    if ((kind & (K_SECRET | K_AMBIGUOUS | K_KEYLIKE)) === 0 || (kind & K_ALLOW) !== 0) return j;
+    const gt = gtFrom(s, j);
+    if (gt < 0 || s.charCodeAt(gt - 1) === 47) return j;
+    let vs = gt + 1;
+    while (vs < n && isSpace(s.charCodeAt(vs))) vs++;
+    if (s.charCodeAt(vs) === 60 && !s.startsWith('<![CDATA[', vs)) return j; // child elements: walk them
+    let ve: number;
+    if (s.startsWith('<![CDATA[', vs)) {
+      ve = s.indexOf(']]>', vs);
+      ve = ve < 0 ? n : ve + 3;
+    } else {
+      ve = s.indexOf('<', vs);
+      if (ve < 0) ve = n;
+    }
+    while (ve > vs && isSpace(s.charCodeAt(ve - 1))) ve--;
+    if (ve <= vs) return j;
+    // `<code>npm install</code>` is markup: an ambiguous element holds a secret only as one token.
+    if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0 && ve - vs <= 128) {
+      const value = s.slice(vs, ve);
+      if (/\s/.test(value) || !secretValue(kind, value, () => false)) return j;
+    }
+    r.push(vs, ve);
+    return ve;
+  };
+
+  /** A command-line flag and its separate value (`-u user:pass`, `--oauth2-bearer t`,
+   *  `--client-secret s`). */
+  const flag = (s: string, i: number, r: number[]): number => {
+    FLAG.lastIndex = i;
+    const m = FLAG.exec(s);
+    if (m === null) return i + 1;
+    const f = m[1]!;
+    const secret = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+    const v = FLAG.lastIndex;
+    if (!secret) return v;
+    const n = s.length;
+    let vs = v;
+    let ve: number;
+    const q = s.charCodeAt(v);
+    if (q === 34 || q === 39) {
+      vs = v + 1;
+      ve = endOfQuoted(s, vs, q);
+    } else {
+      ve = v;
+      while (ve < n && !isSpace(s.charCodeAt(ve)) && s.charCodeAt(ve) !== 34 && s.charCodeAt(ve) !== 39) ve++;
+    }
+    if (ve > vs) r.push(vs, ve);
     return ve;
   };
 
@@ -364,6 +772,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   const candidate = (s: string, i: number, len: number, r: number[]): number => {
     const c = s.charCodeAt(i);
     if (c === 37) return pair(s, i, len, false, r); // `%3D` or `%253D`
+    if (c === 60) return element(s, i, r);
+    if (c === 45 && s.startsWith('-----BEGIN', i)) {
+      const pe = pemEnd(s, i);
+      if (pe < 0) return i + len;
+      r.push(i, pe);
+      return pe;
+    }
+    if (isSpace(c) || c === 34 || c === 39 || (c === 45 && i === 0)) return flag(s, i, r);
     if (c === 101) {
       if (s.charCodeAt(i + 1) !== 121 || s.charCodeAt(i + 2) !== 74 || (i > 0 && isB64Url(s.charCodeAt(i - 1)))) return i + 1;
       JWT.lastIndex = i;
@@ -373,21 +789,20 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       return i + m[0].length;
     }
     if (c === 45) {
-      PEM.lastIndex = i;
-      const m = PEM.exec(s);
-      if (m === null) return i + len;
-      const start = i + 16 + m[1]!.length; // `-----BEGIN ` + type + `-----`
-      if (m[2]!.length > 0) r.push(start, start + m[2]!.length);
-      return i + m[0].length;
+      const pe = pemEnd(s, i);
+      if (pe < 0) return i + len;
+      r.push(i, pe);
+      return pe;
     }
     // An auth scheme word followed by a separator.
     if (i > 0 && isB64Url(s.charCodeAt(i - 1))) return i + 1;
+    // On a miss resume at the next character: `dpop:` may also be a `name:` pair.
     SCHEME.lastIndex = i;
     const m = SCHEME.exec(s);
-    if (m === null) return i + len;
+    if (m === null) return i + 1;
     let cred = m[1]!;
     while (cred.endsWith('.')) cred = cred.slice(0, -1);
-    if (!looksLikeCredential(cred)) return i + len;
+    if (!looksLikeCredential(cred)) return i + 1;
     const start = i + m[0].length - m[1]!.length;
     r.push(start, start + cred.length);
     return start + cred.length;
@@ -396,6 +811,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
    *  each detector resuming after what it redacted. */
   const scanFull = (s: string, start: number): string => {
+    reset(s);
     const r: number[] = [];
     let ie = s.indexOf('=', start);
     let ic = s.indexOf(':', start);
@@ -426,6 +842,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (ic >= 0 && ic < from) ic = s.indexOf(':', from);
       if (io >= 0 && io < from) seekOther(from);
     }
+    // Provider credentials (gitleaks prefixes), wherever they stand.
+    for (let m = providerAt(s, 0); m !== null; m = providerAt(s, m[1])) r.push(m[0], m[1]);
     for (const re of extra) {
       re.lastIndex = 0;
       let x: RegExpExecArray | null;
@@ -453,7 +871,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return out + s.slice(last);
   };
 
-  const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s);
+  const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s) || providerAt(s, 0) !== null;
 
   const scan = (s: string): string => {
     const len = s.length;
@@ -469,7 +887,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // The whole fast path: one regex call, no allocation when nothing matches.
     FIRST_MARKER.lastIndex = 0;
     const first = FIRST_MARKER.exec(s);
-    if (first === null && extra.length === 0) return s;
+    if (first === null && extra.length === 0 && (len < MIN_PROVIDER || providerAt(s, 0) === null)) return s;
     return scanFull(s, first === null ? s.length : first.index);
   };
 

@@ -7,9 +7,10 @@
  */
 import { types } from 'node:util';
 import {
-  K_ALLOW, K_AMBIGUOUS, K_CONTEXT, K_DIRTY, K_JWK, K_LINE, K_SCALAR, K_SECRET,
-  isSafeAmbiguous, type KeyEntry, type KeyTable,
+  K_ALLOW, K_AMBIGUOUS, K_CLAIMS, K_CLAIMS_MEMBER, K_CONTEXT, K_DIRTY, K_JWK, K_KEYLIKE, K_LINE, K_SCALAR, K_SECRET,
+  K_VALUE, isContextKey, isSafeAmbiguous, looksLikeKeyMaterial, type KeyEntry, type KeyTable,
 } from './keys';
+import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
 
 export const MARKER_REDACTED = '[REDACTED]';
@@ -32,7 +33,16 @@ interface Ctx {
   /** Ancestors of the current node, for cycle detection (depth-bounded, so a linear scan). */
   stack: object[];
   nodes: number;
+  /** Per depth: the object whose OAuth-context question was last answered, and the answer. Each
+   *  object's siblings are read at most once, however many ambiguous keys it has. */
+  ctxObj: (object | undefined)[];
+  ctxVal: boolean[];
+  /** Depth of the innermost OIDC `claims` object being walked, or -1. */
+  claims: number;
 }
+const newCtx = (): Ctx => ({ stack: [], nodes: 0, ctxObj: [], ctxVal: [], claims: -1 });
+/** The key an object truncated by the node budget gets in place of its remaining entries. */
+export const TRUNCATED_KEY = '[Truncated]';
 
 const NAME_KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -42,7 +52,7 @@ const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
 const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20}))*$/;
 /** The next argv element is another flag, not a value (a secret may start with `-`). */
 const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
-const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK;
+const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIMS | K_CLAIMS_MEMBER;
 /** Key inline-cache geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
@@ -84,6 +94,15 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
 
 /** winston's `MESSAGE` (finalized line) and `SPLAT` (raw extra arguments). */
 const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat')];
+/** Symbols on a winston info object that are walked (MESSAGE, SPLAT) or carry a level name. */
+const KNOWN_SYMBOLS = new Set([...WINSTON_SYMBOLS, Symbol.for('level')]);
+
+/** Own symbol-keyed properties other than winston's (`util.inspect.custom`, anything else). */
+function foreignSymbols(o: object): boolean {
+  const syms = Object.getOwnPropertySymbols(o);
+  for (const s of syms) if (!KNOWN_SYMBOLS.has(s)) return true;
+  return false;
+}
 
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
@@ -108,10 +127,29 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     }
   };
 
-  const inOAuthContext = (parent: object): boolean => {
+  const inOAuthContext = (parent: object, depth: number, ctx: Ctx): boolean => {
+    if (ctx.ctxObj[depth] === parent) return ctx.ctxVal[depth]!;
+    const r = scanContext(parent);
+    ctx.ctxObj[depth] = parent;
+    ctx.ctxVal[depth] = r;
+    return r;
+  };
+
+  const scanContext = (parent: object): boolean => {
     try {
-      const keys = types.isMap(parent) ? [...(parent as Map<unknown, unknown>).keys()] : Object.keys(parent);
-      for (const k of keys) if (typeof k === 'string' && (classify(k) & K_CONTEXT) !== 0) return true;
+      // Bounded like the walk itself: at most maxNodes siblings are looked at, by exact name.
+      let n = 0;
+      if (types.isMap(parent)) {
+        for (const k of (parent as Map<unknown, unknown>).keys()) {
+          if (++n > maxNodes) break;
+          if (typeof k === 'string' && isContextKey(k)) return true;
+        }
+      } else {
+        for (const k in parent) {
+          if (++n > maxNodes) break;
+          if (isContextKey(k)) return true;
+        }
+      }
     } catch {
       return true;
     }
@@ -126,13 +164,46 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     }
   };
 
+  /** The label of a `{ name | key, value }` pair names a secret (`{ key: 'sid', value }`). */
+  const labelIsSecret = (parent: object): boolean => {
+    try {
+      let label: unknown;
+      if (types.isMap(parent)) label = (parent as Map<unknown, unknown>).get('name') ?? (parent as Map<unknown, unknown>).get('key');
+      else label = (parent as Record<string, unknown>).name ?? (parent as Record<string, unknown>).key;
+      if (typeof label !== 'string' || label.length > 128) return false;
+      const k = classify(label);
+      return (k & (K_SECRET | K_AMBIGUOUS)) !== 0 && (k & K_ALLOW) === 0;
+    } catch {
+      return true;
+    }
+  };
+
   /** A value under a key with verdict `kind`; `parent` answers the sibling questions. */
   const field = (v: unknown, kind: number, parent: object, depth: number, ctx: Ctx): unknown => {
     if ((kind & SECRETISH) === 0 || (kind & K_ALLOW) !== 0) return value(v, depth, ctx);
-    if ((kind & K_SCALAR) !== 0 && typeof v === 'object' && v !== null) return value(v, depth, ctx);
+    const isObj = typeof v === 'object' && v !== null;
+    if ((kind & K_CLAIMS) !== 0 && isObj) {
+      // The OIDC `claims` request parameter: its id_token / userinfo members are structure.
+      const outer = ctx.claims;
+      ctx.claims = depth;
+      try {
+        return value(v, depth, ctx);
+      } finally {
+        ctx.claims = outer;
+      }
+    }
+    if ((kind & K_CLAIMS_MEMBER) !== 0 && isObj && ctx.claims === depth - 1) return value(v, depth, ctx);
+    if ((kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
+      // Only K_VALUE (or a claims bit that did not apply) is left.
+      if ((kind & K_VALUE) !== 0 && labelIsSecret(parent)) return secret(v);
+      return value(v, depth, ctx);
+    }
+    if ((kind & K_SCALAR) !== 0 && isObj) return value(v, depth, ctx);
     if ((kind & K_JWK) !== 0) {
       if (!hasKty(parent)) return value(v, depth, ctx);
-    } else if ((kind & K_AMBIGUOUS) !== 0 && isSafeAmbiguous(v) && !inOAuthContext(parent)) {
+    } else if ((kind & K_KEYLIKE) !== 0) {
+      if (!looksLikeKeyMaterial(v)) return value(v, depth, ctx);
+    } else if ((kind & K_AMBIGUOUS) !== 0 && isSafeAmbiguous(v) && !inOAuthContext(parent, depth, ctx)) {
       return value(v, depth, ctx);
     }
     return secret(v);
@@ -177,7 +248,10 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   /** Copy of a plain object's own enumerable properties; spread is V8's fastest clone. */
   const copyOwn = (src: Record<string, unknown>): Record<string, unknown> => {
     try {
-      return { ...src };
+      const out = { ...src };
+      // Spread copies enumerable symbol-keyed properties too; only winston's walked ones stay.
+      for (const sym of Object.getOwnPropertySymbols(out)) if (!KNOWN_SYMBOLS.has(sym)) delete (out as Record<symbol, unknown>)[sym];
+      return out;
     } catch {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(src)) {
@@ -201,6 +275,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     const base = depth < SLOT_DEPTHS ? depth * SLOT_WIDTH : -1;
     let i = 0;
     for (const k in src) {
+      if (++ctx.nodes > maxNodes) return truncatedPlain(src, out, i);
       // Inline cache: the same record shape puts the same key at the same (depth, index).
       // Two ways, so two shapes alternating at one depth (a batch of mixed records) both hit.
       let e: KeyEntry;
@@ -220,29 +295,26 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
       i++;
       const kind = e.kind;
       let nv: unknown;
-      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
-      else {
-        try {
-          const v = src[k];
-          if ((kind & (SECRETISH | K_DIRTY)) === 0) {
-            if (typeof v === 'string') {
-              if (v === e.m0 || v === e.m1 || v === e.m2 || v === e.m3) continue;
-              nv = text.scan(v);
-              if (nv === v) {
-                if (v.length <= MEMO_MAX) remember(e, v);
-                continue;
-              }
-            } else {
-              nv = value(v, depth + 1, ctx);
-              if (!changed(nv, v)) continue;
+      try {
+        const v = src[k];
+        if ((kind & (SECRETISH | K_DIRTY)) === 0) {
+          if (typeof v === 'string') {
+            if (v === e.m0 || v === e.m1 || v === e.m2 || v === e.m3) continue;
+            nv = text.scan(v);
+            if (nv === v) {
+              if (v.length <= MEMO_MAX) remember(e, v);
+              continue;
             }
           } else {
-            nv = field(v, kind, o, depth + 1, ctx);
-            if (!changed(nv, v) && ((kind & K_DIRTY) === 0 || text.scan(k) === k)) continue;
+            nv = value(v, depth + 1, ctx);
+            if (!changed(nv, v)) continue;
           }
-        } catch {
-          nv = MARKER_UNREADABLE;
+        } else {
+          nv = field(v, kind, o, depth + 1, ctx);
+          if (!changed(nv, v) && ((kind & K_DIRTY) === 0 || text.scan(k) === k)) continue;
         }
+      } catch {
+        nv = MARKER_UNREADABLE;
       }
       if (!Object.hasOwn(src, k)) continue;
       if (out === undefined) out = copyOwn(src);
@@ -254,7 +326,42 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     }
     // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.
     if (depth === 0 && typeof src.level === 'string') out = winstonSymbols(src, out, ctx);
+    // Handed back by reference only when nothing else could print it: a `toJSON` (even
+    // non-enumerable) or symbol-keyed properties (`util.inspect.custom`) would show what the
+    // walk did not see, so such an object is copied (the copy has only walked entries).
+    if (out === undefined && (src.toJSON !== undefined || foreignSymbols(src))) {
+      out = copyOwn(src);
+      if (Object.hasOwn(out, 'toJSON')) out.toJSON = MARKER_FUNCTION;
+    }
     return out ?? o;
+  };
+
+  /** A plain object whose walk ran out of node budget after `walked` entries: those entries (as
+   *  redacted so far) and one marker; the rest is neither read nor copied. */
+  const truncatedPlain = (src: Record<string, unknown>, out: Record<string, unknown> | undefined, walked: number): unknown => {
+    const t: Record<string, unknown> = {};
+    let i = 0;
+    for (const k in src) {
+      if (i++ >= walked) break;
+      if (!Object.hasOwn(src, k)) continue;
+      let v: unknown;
+      if (out !== undefined && Object.hasOwn(out, k)) v = out[k];
+      else {
+        try {
+          v = src[k];
+          // Only entries the walk kept unchanged are read again; anything else is not trusted.
+          if (typeof v === 'object' && v !== null) v = MARKER_TRUNCATED;
+          else if (typeof v === 'string' && text.scan(v) !== v) v = MARKER_TRUNCATED;
+          else if (typeof v === 'function' || typeof v === 'symbol') v = MARKER_TRUNCATED;
+        } catch {
+          v = MARKER_UNREADABLE;
+        }
+        if ((classify(k) & (SECRETISH | K_DIRTY)) !== 0) v = MARKER_TRUNCATED;
+      }
+      put(t, k, v, false);
+    }
+    put(t, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+    return t;
   };
 
   /**
@@ -285,15 +392,16 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     const src = o as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(o)) {
+      if (++ctx.nodes > maxNodes) {
+        put(out, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+        break;
+      }
       const kind = classify(k);
       let nv: unknown;
-      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
-      else {
-        try {
-          nv = field(src[k], kind, o, depth + 1, ctx);
-        } catch {
-          nv = MARKER_UNREADABLE;
-        }
+      try {
+        nv = field(src[k], kind, o, depth + 1, ctx);
+      } catch {
+        nv = MARKER_UNREADABLE;
       }
       const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
       put(out, nk, nv, nk !== k);
@@ -304,6 +412,7 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   /** Kind applied to the element after `v` in an array: raw header lists and argv flags. */
   const pairKind = (v: string): number => {
     if (v.length < 2 || v.length > 40) return 0;
+    if (CREDENTIAL_FLAGS.has(v)) return K_SECRET;
     const flag = v.charCodeAt(0) === 45;
     if (flag ? !FLAG_KEY.test(v) : !NAME_KEY.test(v)) return 0;
     const kind = classify(v);
@@ -314,7 +423,9 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
 
   const array = (a: unknown[], depth: number, ctx: Ctx): unknown => {
     const n = a.length;
-    let out: unknown[] | undefined;
+    // A subclass, a toJSON, or extra own properties (`arr.secret = …`) would print what the walk
+    // does not see: such an array is always rebuilt from its walked elements.
+    let out: unknown[] | undefined = exoticArray(a, n) ? [] : undefined;
     let pending = 0;
     for (let i = 0; i < n; i++) {
       let v: unknown;
@@ -347,6 +458,26 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     return out ?? a;
   };
 
+  const exoticArray = (a: unknown[], n: number): boolean => {
+    try {
+      if (Object.getPrototypeOf(a) !== Array.prototype || (a as { toJSON?: unknown }).toJSON !== undefined) return true;
+      if (n > maxNodes) return false; // truncated anyway, and never enumerated past the budget
+      return Object.keys(a).length !== n || Object.getOwnPropertySymbols(a).length !== 0;
+    } catch {
+      return true;
+    }
+  };
+
+  /** Maps and Sets are handed back by reference only when they are plain (no subclass, no own
+   *  properties, no symbols): anything else could print what the walk did not see. */
+  const exoticCollection = (c: object, proto: object): boolean => {
+    try {
+      return Object.getPrototypeOf(c) !== proto || Reflect.ownKeys(c).length !== 0;
+    } catch {
+      return true;
+    }
+  };
+
   /** The first `len` entries of `a` (or `out` when already copied), re-read defensively. */
   const copyPrefix = (a: unknown[], out: unknown[] | undefined, len: number): unknown[] => {
     if (out !== undefined) return out;
@@ -364,13 +495,14 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   const map = (m: Map<unknown, unknown>, depth: number, ctx: Ctx): unknown => {
     const keys: unknown[] = [];
     const vals: unknown[] = [];
-    let dirty = false;
+    let dirty = exoticCollection(m, Map.prototype);
     for (const [k, v] of m) {
       if (++ctx.nodes > maxNodes) {
-        keys.push(k);
+        // Out of budget: one marker entry; the remaining keys (objects too) are never handed back.
+        keys.push(TRUNCATED_KEY);
         vals.push(MARKER_TRUNCATED);
         dirty = true;
-        continue;
+        break;
       }
       let nk: unknown;
       let nv: unknown;
@@ -402,9 +534,14 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
 
   const set = (s: Set<unknown>, depth: number, ctx: Ctx): unknown => {
     const vals: unknown[] = [];
-    let dirty = false;
+    let dirty = exoticCollection(s, Set.prototype);
     for (const v of s) {
-      const nv = ++ctx.nodes > maxNodes ? MARKER_TRUNCATED : value(v, depth + 1, ctx);
+      if (++ctx.nodes > maxNodes) {
+        vals.push(MARKER_TRUNCATED);
+        dirty = true;
+        break;
+      }
+      const nv = value(v, depth + 1, ctx);
       if (changed(nv, v)) dirty = true;
       vals.push(nv);
     }
@@ -432,16 +569,17 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     const keys = Object.keys(e);
     for (const k of keys) {
       if (k === 'name' || k === 'message' || k === 'stack') continue;
+      if (++ctx.nodes > maxNodes) {
+        put(out, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+        break;
+      }
       const kind = classify(k);
       const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
       let nv: unknown;
-      if (++ctx.nodes > maxNodes) nv = MARKER_TRUNCATED;
-      else {
-        try {
-          nv = field((e as unknown as Record<string, unknown>)[k], kind, e, depth + 1, ctx);
-        } catch {
-          nv = MARKER_UNREADABLE;
-        }
+      try {
+        nv = field((e as unknown as Record<string, unknown>)[k], kind, e, depth + 1, ctx);
+      } catch {
+        nv = MARKER_UNREADABLE;
       }
       put(out, nk, nv, nk !== k);
     }
@@ -487,12 +625,14 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
   };
 
   // One context reused across calls; a re-entrant call (from a getter) gets its own.
-  let idle: Ctx | undefined = { stack: [], nodes: 0 };
+  let idle: Ctx | undefined = newCtx();
   return (input: unknown): unknown => {
     let ctx = idle;
     idle = undefined;
-    if (ctx === undefined) ctx = { stack: [], nodes: 0 };
+    if (ctx === undefined) ctx = newCtx();
     ctx.nodes = 0;
+    ctx.ctxObj.length = 0;
+    ctx.claims = -1;
     try {
       return value(input, 0, ctx);
     } catch {

@@ -5,6 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { FINGERPRINT_HEX_LENGTH, createRedactor, fingerprintSecret } from '../../src/redaction';
+import { OAuthTelemetryConfigError } from '../../src/errors';
 
 const KEY_A = 'a-deployment-key-of-32-bytes-xxx';
 const KEY_B = Buffer.from('another-deployment-key-32-bytes!');
@@ -36,8 +37,8 @@ describe('fingerprintSecret', () => {
   });
 
   it('rejects short or missing keys', () => {
-    expect(() => fingerprintSecret(TOKEN, 'short')).toThrow(/key: must be at least 16 bytes/);
-    expect(() => fingerprintSecret(TOKEN, 42 as unknown as string)).toThrow(/key: must be a string or a Buffer/);
+    expect(() => fingerprintSecret(TOKEN, 'short')).toThrow(/invalid option key: expected at least 16 bytes, got 5 bytes/);
+    expect(() => fingerprintSecret(TOKEN, 42 as unknown as string)).toThrow(/invalid option key: expected a string or a Buffer/);
   });
 });
 
@@ -69,20 +70,21 @@ describe('fingerprint mode', () => {
 
 describe('options validation', () => {
   it.each([
-    [{ maxDepth: 0 }, /"maxDepth"/],
-    [{ maxDepth: 1.5 }, /"maxDepth"/],
-    [{ maxDepth: 5000 }, /"maxDepth"/],
-    [{ maxStringLength: 10 }, /"maxStringLength"/],
-    [{ maxNodes: -1 }, /"maxNodes"/],
-    [{ extraKeys: 'token' }, /"extraKeys"/],
-    [{ extraKeys: [''] }, /"extraKeys"/],
-    [{ allowKeys: [1] }, /"allowKeys"/],
-    [{ extraPatterns: ['x'] }, /"extraPatterns"/],
-    [{ fingerprint: true }, /"fingerprint"/],
+    [{ maxDepth: 0 }, /invalid option redaction\.maxDepth:/],
+    [{ maxDepth: 1.5 }, /invalid option redaction\.maxDepth:/],
+    [{ maxDepth: 5000 }, /invalid option redaction\.maxDepth:/],
+    [{ maxStringLength: 10 }, /invalid option redaction\.maxStringLength:/],
+    [{ maxNodes: -1 }, /invalid option redaction\.maxNodes:/],
+    [{ extraKeys: 'token' }, /invalid option redaction\.extraKeys:/],
+    [{ extraKeys: [''] }, /invalid option redaction\.extraKeys:/],
+    [{ allowKeys: [1] }, /invalid option redaction\.allowKeys:/],
+    [{ extraPatterns: ['x'] }, /invalid option redaction\.extraPatterns:/],
+    [{ fingerprint: true }, /invalid option redaction\.fingerprint:/],
     [{ fingerprint: { key: 'short' } }, /fingerprint\.key/],
-    [{ maxdepth: 3 }, /"maxdepth": unknown option/],
-  ])('%p throws naming the option', (opts, re) => {
+    [{ maxdepth: 3 }, /invalid option redaction\.maxdepth: .*got an unknown option/],
+  ])('%p throws the coded config error naming the option', (opts, re) => {
     expect(() => createRedactor(opts as never)).toThrow(re);
+    expect(() => createRedactor(opts as never)).toThrow(OAuthTelemetryConfigError);
   });
 
   it('accepts valid options', () => {

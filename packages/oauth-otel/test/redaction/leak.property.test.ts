@@ -9,7 +9,7 @@ import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { AMBIGUOUS_KEYS, createRedactor, redact } from '../../src/redaction';
-import { carrierArb, forms, HARMLESS_KEYS, nameArb, NOISE, secretArb, STYLES, words, wrap, wrapsArb } from '../support/leak-arbitraries';
+import { byRefArb, carrierArb, forms, HARMLESS_KEYS, nameArb, NOISE, secretArb, STYLES, words, wrap, wrapsArb } from '../support/leak-arbitraries';
 
 const fingerprinting = createRedactor({ fingerprint: { key: 'leak-suite-key-0123456789abcdef' } });
 let cases = 0;
@@ -34,7 +34,7 @@ function assertNoLeak(input: unknown, secretForms: string[]): void {
 
 /** REDACTION_LEAK_SCALE=10 runs a deeper local exploration (the default keeps CI under ~30 s). */
 const SCALE = Math.max(1, Number(process.env.REDACTION_LEAK_SCALE) || 1);
-const RUNS = { keyed: 3000 * SCALE, text: 4700 * SCALE, errors: 2300 * SCALE };
+const RUNS = { keyed: 3000 * SCALE, text: 4700 * SCALE, errors: 2300 * SCALE, byRef: 400 * SCALE };
 
 describe('leak gate (fast-check)', () => {
   afterAll(() => {
@@ -104,6 +104,20 @@ describe('leak gate (fast-check)', () => {
         assertNoLeak(wrap({ err: e }, wraps.slice(0, 3)), forms(s, extra));
       }),
       { numRuns: RUNS.errors },
+    );
+  });
+
+  it(`values handed back by reference never keep what the walk did not see (${RUNS.byRef} cases)`, () => {
+    fc.assert(
+      fc.property(secretArb, byRefArb, wrapsArb, (s, shape, wraps) => {
+        // showHidden too: non-enumerable and symbol-keyed properties are what inspect may print.
+        cases++;
+        for (const out of [redact(wrap(shape(s), wraps)), fingerprinting.redact(wrap(shape(s), wraps))]) {
+          const text = `${serialize(out)}\n${inspect(out, { depth: Infinity, showHidden: true, maxArrayLength: Infinity })}`;
+          for (const f of forms(s)) if (text.includes(f)) throw new Error(`leaked ${JSON.stringify(f)}\n${text.slice(0, 2000)}`);
+        }
+      }),
+      { numRuns: RUNS.byRef },
     );
   });
 });

@@ -2,6 +2,7 @@
  * Over-redaction: ordinary log content must come back exactly as it went in (for clean plain
  * data, as the same reference).
  */
+import fc from 'fast-check';
 import { redact, redactString } from '../../src/redaction';
 
 const KEEP_STRINGS = [
@@ -77,5 +78,50 @@ describe('records kept exactly (same reference)', () => {
   ];
   it.each(records.map((r, i) => [i, r]))('record %i', (_i, r) => {
     expect(redact(r)).toBe(r);
+  });
+});
+
+describe('generated harmless shapes are kept exactly', () => {
+  const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+  const style = (ws: string[], s: number) =>
+    s === 0 ? ws.join('_') : s === 1 ? ws[0] + ws.slice(1).map(cap).join('') : s === 2 ? ws.join('-') : s === 3 ? ws.join('_').toUpperCase() : ws.join('.');
+
+  it('metadata about a secret (token_type, passwordPolicy, CLIENT_SECRET_EXPIRES_AT, max_tokens)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('token', 'access_token', 'password', 'client_secret', 'cookie', 'session', 'api_key', 'refresh_token', 'id_token'),
+        fc.constantFrom('type', 'endpoint', 'expires_in', 'expires_at', 'length', 'policy', 'count', 'name', 'url', 'ttl', 'format', 'fingerprint', 'lifetime', 'status', 'present', 'enabled', 'domain'),
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom<unknown>('Bearer', 'refresh_token', 3600, true, 'https://as.example/token', 'S256'),
+        (secretWords, meta, s, v) => {
+          const k = style([...secretWords.split('_'), ...meta.split('_')], s);
+          const rec = { [k]: v };
+          expect(redact(rec)).toBe(rec);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    for (const k of ['max_tokens', 'prompt_tokens', 'nextPageToken', 'next_page_token', 'statusCode', 'country_code', 'public_key', 'cache_key', 'code_challenge', 'readyState']) {
+      const rec = { [k]: 'x1' };
+      expect(redact(rec)).toBe(rec);
+    }
+  });
+
+  it('the OIDC claims request parameter, as an object and as text', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(['auth_time', 'acr', 'email', 'email_verified', 'given_name', 'sub', 'nickname']),
+        fc.subarray(['email', 'phone_number', 'address', 'name']),
+        fc.constantFrom<unknown>(null, { essential: true }, { values: ['urn:mace:incommon:iap:silver', 'loa-2'] }, { value: 'x' }),
+        (idt, ui, spec) => {
+          const claims = { id_token: Object.fromEntries(idt.map((c) => [c, spec])), userinfo: Object.fromEntries(ui.map((c) => [c, spec])) };
+          const rec = { claims, scope: 'openid' };
+          expect(redact(rec)).toEqual(rec);
+          const text = `claims=${JSON.stringify(claims)}`;
+          expect(redactString(text)).toBe(text);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

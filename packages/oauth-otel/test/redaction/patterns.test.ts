@@ -76,10 +76,10 @@ const cases: [string, string, string][] = [
   ['header block in escaped string', `"GET / HTTP/1.1\\r\\nAuthorization: Bearer ${TOKEN}\\r\\nHost: x"`, `"GET / HTTP/1.1\\r\\nAuthorization: Bearer ${R}\\r\\nHost: x"`],
   // PEM
   ['PEM private key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----',
-    `-----BEGIN PRIVATE KEY-----${R}-----END PRIVATE KEY-----`],
+    R], // whole block: a body left behind is still the key
   ['PEM RSA key with escaped newlines', 'key: "-----BEGIN RSA PRIVATE KEY-----\\nMIIEabc\\ndef==\\n-----END RSA PRIVATE KEY-----"',
-    `key: "-----BEGIN RSA PRIVATE KEY-----${R}-----END RSA PRIVATE KEY-----"`],
-  ['truncated PEM', 'k=-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIObLW92AqkWunJXowVR2Z5', `k=-----BEGIN EC PRIVATE KEY-----${R}`],
+    `key: "${R}"`],
+  ['truncated PEM', 'k=-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIObLW92AqkWunJXowVR2Z5', `k=${R}`],
   // Free-text key: value
   ['key: value prose', 'password: hunter2, user: bob', `password: ${R}, user: bob`],
   ['AS echo in error', 'invalid code: ABC123xyz (expired)', `invalid code: ${R} (expired)`],

@@ -4,7 +4,7 @@
  */
 import { inspect } from 'node:util';
 import {
-  MARKER_CIRCULAR, MARKER_DEPTH, MARKER_TRUNCATED, MARKER_UNREADABLE, createRedactor, redact,
+  TRUNCATED_KEY, MARKER_CIRCULAR, MARKER_DEPTH, MARKER_TRUNCATED, MARKER_UNREADABLE, createRedactor, redact,
 } from '../../src/redaction';
 
 const R = '[REDACTED]';
@@ -224,14 +224,20 @@ describe('totality', () => {
     expect(/\[REDACTE?D?…/.test(out.cut)).toBe(false);
   });
 
-  it('maxNodes bounds the work: arrays keep the walked prefix and one marker, object entries become markers', () => {
+  it('maxNodes bounds the work: arrays and objects keep the walked prefix and one marker', () => {
     const r = createRedactor({ maxNodes: 10 });
     const out = r.redact({ list: Array.from({ length: 100 }, (_, i) => i) }) as { list: unknown[] };
     expect(out.list).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, MARKER_TRUNCATED]);
     const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, `Bearer ${TOKEN}`]));
     const w = r.redact(wide) as Record<string, unknown>;
-    expect(Object.values(w).filter((x) => x === MARKER_TRUNCATED)).toHaveLength(40);
+    expect(Object.keys(w)).toHaveLength(11);
+    expect(w[TRUNCATED_KEY]).toBe(MARKER_TRUNCATED);
     expect(JSON.stringify(w)).not.toContain(TOKEN);
+    // Maps stop too: keys past the budget (objects included) are never handed back.
+    const secretKey = { token: TOKEN };
+    const m = r.redact(new Map<unknown, unknown>([...Array.from({ length: 20 }, (_, i) => [i, i] as [unknown, unknown]), [secretKey, 1]])) as Map<unknown, unknown>;
+    expect(m.size).toBe(11);
+    expect([...m.keys()]).not.toContain(secretKey);
   });
 
   it('giant sparse arrays and proxies lying about their length are not iterated to the end', () => {

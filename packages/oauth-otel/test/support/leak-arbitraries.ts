@@ -45,7 +45,19 @@ export const STYLES: Record<string, (k: string) => string> = {
   xPrefixed: (k) => `x-${words(k).join('-')}`,
   XPrefixedUpper: (k) => `X_${words(k).join('_').toUpperCase()}`,
 };
-export const nameArb = fc.tuple(fc.constantFrom(...SECRET_KEYS), fc.constantFrom(...Object.keys(STYLES))).map(([k, s]) => STYLES[s]!(k));
+/** Names built from the word catalog: an optional qualifier, a secret word (singular or plural),
+ *  an optional wrapper word (`token_value`, `privateKeyPem`, `SECRET_KEY_BASE`), in any style. */
+export const SECRET_WORD_NAMES = ['token', 'tokens', 'secret', 'secrets', 'password', 'passwords', 'passwd', 'pass', 'pwd', 'passphrase', 'passcode', 'credential', 'credentials', 'cookie', 'cookies', 'session', 'sid', 'assertion', 'verifier', 'otp', 'bearer', 'api-key', 'api-keys', 'private-key', 'secret-key', 'secret-access-key', 'access-key', 'signing-key', 'auth-code', 'device-code', 'recovery-codes', 'oauth-state', 'session-id', 'csrf', 'signature'];
+export const QUALIFIERS = ['', 'refresh', 'access', 'client', 'github', 'db', 'mysql', 'aws', 'stripe', 'app', 'admin', 'webhook', 'smtp', 'laravel', 'connect', 'user'];
+export const WRAPPERS = ['', 'value', 'pem', 'b64', 'base64', 'raw', 'encoded', 'plain', 'hint', 'confirmation', 'base', 'hex', 'str'];
+export const wordNameArb = fc
+  .tuple(fc.constantFrom(...QUALIFIERS), fc.constantFrom(...SECRET_WORD_NAMES), fc.constantFrom(...WRAPPERS), fc.constantFrom(...Object.keys(STYLES)))
+  .map(([q, w, x, style]) => STYLES[style]!([q, w, x].filter(Boolean).join('-')));
+export const nameArb = fc.oneof(
+  fc.tuple(fc.constantFrom(...SECRET_KEYS), fc.constantFrom(...Object.keys(STYLES))).map(([k, s]) => STYLES[s]!(k)),
+  wordNameArb,
+  fc.constantFrom('PHPSESSID', 'JSESSIONID', 'laravel_session', 'appSession', 'connect.sid', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'STRIPE_SECRET_KEY', 'MYSQL_PWD', 'clientSecretValue', 'privateKeyPem', 'token_value'),
+);
 // Names usable as URL/form parameters: everything except pure header names.
 export const paramNameArb = fc
   .tuple(fc.constantFrom(...SECRET_KEYS.filter((k) => !['cookie', 'set-cookie', 'authorization', 'proxy-authorization'].includes(k))), fc.constantFrom('asListed', 'snake', 'camel', 'upper', 'kebab', 'dotted'))
@@ -107,6 +119,70 @@ export const carrierArb: fc.Arbitrary<(secret: string) => Carrier> = fc.oneof(
         }
       }
     }),
+  // Text formats the scanner parses beyond key=value: bracketed names, Ruby/PHP dumps, XML/SOAP,
+  // form_post HTML, multipart, YAML, JSON variants, private JWKs, curl, auth-scheme variants.
+  fc.record({
+    fmt: fc.constantFrom('bracket', 'bracket-enc', 'bracket-arr', 'ruby', 'php', 'xml', 'soap', 'form-post', 'meta-csrf', 'multipart', 'multipart-typed', 'yaml-block', 'yaml-folded', 'yaml-passphrase', 'json-newline', 'json-uescape', 'jwk', 'curl-u', 'curl-user', 'curl-bearer', 'curl-cookie', 'bearer-colon', 'bearer-nbsp', 'bearer-newline', 'header-folded', 'cookie-jar-json'),
+    word: fc.constantFrom('password', 'access_token', 'client_secret', 'refresh_token', 'api_key', 'passphrase', 'secret'),
+    eol: fc.constantFrom('\n', '\r\n'),
+  }).map(({ fmt, word, eol }) => (s: string): Carrier => {
+    const e = encodeURIComponent(s);
+    const camel = STYLES.camel!(word);
+    switch (fmt) {
+      case 'bracket': return { text: `user[${camel}]=${e}&user[name]=bob`, extra: [] };
+      case 'bracket-enc': return { text: `user%5B${word}%5D=${e}&commit=Save`, extra: [] };
+      case 'bracket-arr': return { text: `${word}[]=${e}&x=1`, extra: [] };
+      case 'ruby': return { text: `params: {"${word}"=>"${s}", "utf8"=>"✓"}`, extra: [] };
+      case 'php': return { text: `Array${eol}(${eol}    [${word}] => ${s}${eol}    [expires_in] => 3600${eol})`, extra: [] };
+      case 'xml': return { text: `<response><${word}>${s}</${word}><expires_in>3600</expires_in></response>`, extra: [] };
+      case 'soap': return { text: `<soap:Header><wsse:Security><wsse:UsernameToken><wsse:Username>bob</wsse:Username><wsse:Password Type="#PasswordText">${s}</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header>`, extra: [] };
+      case 'form-post': return { text: `<html><body onload="document.forms[0].submit()"><form method="post" action="https://rp.example/cb"><input type="hidden" name="code" value="${s}"/><input type="hidden" name="state" value="${s.slice(0, 12)}"/></form></body></html>`, extra: [] };
+      case 'meta-csrf': return { text: `<head><meta name="csrf-token" content="${s}"></head>`, extra: [] };
+      case 'multipart': return { text: `--b0undary${eol}Content-Disposition: form-data; name="${word}"${eol}${eol}${s}${eol}--b0undary--`, extra: [] };
+      case 'multipart-typed': return { text: `--XyZ${eol}Content-Disposition: form-data; name="${word}"${eol}Content-Type: text/plain${eol}${eol}${s}${eol}--XyZ--`, extra: [] };
+      case 'yaml-block': return { text: `db:${eol}  host: db.internal${eol}  ${word}: |${eol}    ${s}${eol}    ${s.split('').reverse().join('')}${eol}  port: 5432`, extra: [s.split('').reverse().join('')] };
+      case 'yaml-folded': return { text: `${word}: >-${eol}  ${s}${eol}user: bob`, extra: [] };
+      case 'yaml-passphrase': return { text: `user: bob${eol}${word}: correct horse ${s} battery staple${eol}port: 22`, extra: [] };
+      case 'json-newline': return { text: `{${eol}  "${word}":${eol}    "${s}"${eol}}`, extra: [] };
+      case 'json-uescape': return { text: `{"\\u00${word.charCodeAt(0).toString(16)}${word.slice(1)}":"${s}"}`, extra: [] };
+      case 'jwk': return { text: `jwks={"keys":[{"kty":"RSA","kid":"k1","n":"0vx7agoebGcQSuu","e":"AQAB","d":"${s}","p":"${s}","q":"${s}","dp":"${s}","dq":"${s}","qi":"${s}"}]}`, extra: [] };
+      case 'curl-u': return { text: `curl -sS -u admin:${s} https://api.example/v1`, extra: [] };
+      case 'curl-user': return { text: `curl --user 'admin:${s}' https://api.example/v1`, extra: [] };
+      case 'curl-bearer': return { text: `curl --oauth2-bearer ${s} https://api.example/v1`, extra: [] };
+      case 'curl-cookie': return { text: `curl -b "sid=${s}; theme=dark" https://app.example/`, extra: [] };
+      case 'bearer-colon': return { text: `Authorization: Bearer: ${s}`, extra: [] };
+      case 'bearer-nbsp': return { text: `sent Bearer\u00a0${s} upstream`, extra: [] };
+      case 'bearer-newline': return { text: `Authorization: Bearer${eol}${s}`, extra: [] };
+      case 'header-folded': return { text: `GET /api HTTP/1.1${eol}Authorization: Bearer${eol} ${s}${eol}Host: rs.example${eol}${eol}`, extra: [] };
+      default: return { text: `cookies=[{"name":"sid","value":"${s}","domain":"app.example"}]`, extra: [] };
+    }
+  }),
+  // PEM and PGP private key blocks anywhere: raw, literal \n, collapsed, after a secret-named key.
+  fc.record({
+    kind: fc.constantFrom('RSA PRIVATE KEY', 'PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PGP PRIVATE KEY BLOCK'),
+    form: fc.constantFrom('raw', 'escaped', 'collapsed', 'keyed', 'keyed-json', 'truncated'),
+  }).map(({ kind, form }) => (s: string): Carrier => {
+    const body = [`MII${s}`, s.split('').reverse().join('')];
+    const begin = `-----BEGIN ${kind}-----`;
+    const end = `-----END ${kind}-----`;
+    switch (form) {
+      case 'raw': return { text: `loaded ${begin}\n${body.join('\n')}\n${end}\n ok`, extra: body };
+      case 'escaped': return { text: `{"pem":"${begin}\\n${body.join('\\n')}\\n${end}\\n"}`, extra: body };
+      case 'collapsed': return { text: `key ${begin} ${body.join(' ')} ${end} loaded`, extra: body };
+      case 'keyed': return { text: `private_key=${begin}\n${body.join('\n')}\n${end}`, extra: body };
+      case 'keyed-json': return { text: `{"privateKeyPem":"${begin}\\n${body.join('\\n')}\\n${end}"}`, extra: body };
+      default: return { text: `signing with ${begin}\n${body[0]}`, extra: [body[0]!] };
+    }
+  }),
+  // Provider credentials (gitleaks prefixes) whatever carries them.
+  fc.record({ prefix: fc.constantFrom('ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'xoxb-', 'xoxp-', 'sk_live_', 'rk_live_', 'sk-proj-', 'AIza', 'ya29.', 'npm_', 'hf_', 'shpat_'), where: fc.constantFrom('prose', 'note-field', 'url') })
+    .map(({ prefix, where }) => (s: string): Carrier => {
+      const alnum = s.replace(/[^A-Za-z0-9]/g, '').padEnd(36, 'Q7x');
+      const body = prefix === 'AIza' ? (alnum + alnum).slice(0, 35) : prefix === 'npm_' ? alnum.slice(0, 36) : prefix === 'hf_' ? alnum.replace(/[0-9]/g, 'k').slice(0, 34) : prefix === 'shpat_' ? Buffer.from(alnum).toString('hex').slice(0, 32) : alnum;
+      const tok = prefix + body;
+      const text = where === 'prose' ? `pushed with ${tok} then failed` : where === 'url' ? `https://api.example/v1?note=${tok}` : `note ${tok}`;
+      return { text, extra: [tok, body.slice(0, 24)] };
+    }),
 );
 
 // ---- containers and nesting ----------------------------------------------------------------
@@ -139,3 +215,30 @@ export function wrap(value: unknown, wraps: [Wrap, string][]): unknown {
   return v;
 }
 
+
+// ---- by-reference shapes -------------------------------------------------------------------
+/** Values whose serializers (toJSON, inspect, extra properties) would print what a walk that
+ *  hands objects back by reference never looked at. */
+export const byRefArb: fc.Arbitrary<(secret: string) => unknown> = fc.constantFrom(
+  'non-enumerable-toJSON', 'array-toJSON', 'array-subclass', 'map-subclass', 'map-extra', 'set-extra', 'array-extra', 'symbol-key', 'inspect-custom', 'map-keys-past-budget', 'getter-toJSON',
+).map((kind) => (s: string): unknown => {
+  switch (kind) {
+    case 'non-enumerable-toJSON': return Object.defineProperty({ ok: true }, 'toJSON', { value: () => ({ password: s }) });
+    case 'array-toJSON': return Object.assign([1, 2], { toJSON: () => ({ token: s }) });
+    case 'array-subclass': {
+      class Tokens extends Array { toJSON() { return [s]; } }
+      return Tokens.from(['a']);
+    }
+    case 'map-subclass': {
+      class Store extends Map<string, number> { toJSON() { return { s }; } }
+      return new Store([['a', 1]]);
+    }
+    case 'map-extra': return Object.assign(new Map([['a', 1]]), { note: s });
+    case 'set-extra': return Object.assign(new Set([1]), { note: s });
+    case 'array-extra': return Object.assign(['x'], { note: s });
+    case 'symbol-key': return { ok: 1, [Symbol('note')]: s };
+    case 'inspect-custom': return { ok: 1, [inspect.custom]: () => s };
+    case 'map-keys-past-budget': return new Map<unknown, unknown>([...Array.from({ length: 10_050 }, (_, i) => [i, i] as [unknown, unknown]), [{ note: s }, 'v']]);
+    default: return Object.defineProperty({ ok: 1 }, 'toJSON', { get: () => () => s });
+  }
+});

@@ -1,0 +1,90 @@
+/**
+ * The egress guard: a last linear scan over the bytes that leave the process, after the
+ * structural redaction. Whatever reached a line or an OTLP record without passing the walk
+ * (a `toJSON`, an inspect hook, an object handed on by reference, a processor added after ours)
+ * is scanned here as text with the same redactor, so allowKeys and fingerprints stay consistent.
+ * Values the walk already redacted (`[REDACTED…]`) are skipped by the scanner, so the guard is
+ * idempotent and, on a clean record, changes nothing.
+ */
+import type { ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Redactor } from '../redaction';
+
+/** What stands in for a line whose redaction could not keep it valid JSON. */
+const UNSAFE_LINE = (level: string) => `{"level":${JSON.stringify(level)},"message":"[REDACTED: log line could not be checked]"}`;
+
+/**
+ * The stdout JSON line as it leaves. A line the scan changed must still be one JSON object: if
+ * a redaction cut across JSON syntax, the line is replaced by a marker line rather than emitted
+ * broken (or unscanned).
+ */
+export function guardLine(line: string, redactor: Redactor, level: string): string {
+  const out = redactor.redactString(line);
+  if (out === line) return line;
+  try {
+    JSON.parse(out);
+    return out;
+  } catch {
+    return UNSAFE_LINE(level);
+  }
+}
+
+const MAX_DEPTH = 12;
+const MAX_NODES = 10_000;
+
+/** A copy of an OTLP AnyValue with every string scanned; bounded in depth and nodes. */
+function guardValue(v: unknown, redactor: Redactor, depth: number, budget: { n: number }): unknown {
+  if (typeof v === 'string') return redactor.redactString(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (v instanceof Uint8Array) return v;
+  if (depth >= MAX_DEPTH || --budget.n < 0) return '[Truncated]';
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (--budget.n < 0) {
+        out.push('[Truncated]');
+        break;
+      }
+      out.push(guardValue(v[i], redactor, depth + 1, budget));
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (--budget.n < 0) break;
+    const nk = redactor.redactString(k);
+    Object.defineProperty(out, nk, { value: guardValue((v as Record<string, unknown>)[k], redactor, depth + 1, budget), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** A view of `record` whose body and attributes are the guarded copies (everything else is
+ *  read through to the record itself). */
+function guardRecord(record: ReadableLogRecord, redactor: Redactor): ReadableLogRecord {
+  try {
+    const budget = { n: MAX_NODES };
+    const body = guardValue(record.body, redactor, 0, budget);
+    const attributes = guardValue(record.attributes, redactor, 0, budget);
+    return Object.create(record, {
+      body: { value: body, enumerable: true },
+      attributes: { value: attributes, enumerable: true },
+    }) as ReadableLogRecord;
+  } catch {
+    // A record that cannot be checked leaves as a marker, never as it was.
+    return Object.create(record, {
+      body: { value: '[REDACTED: record could not be checked]', enumerable: true },
+      attributes: { value: {}, enumerable: true },
+    }) as ReadableLogRecord;
+  }
+}
+
+/** Wraps an exporter so that every record's string values are scanned as they leave. */
+export function guardExporter(inner: LogRecordExporter, redactor: Redactor): LogRecordExporter {
+  return {
+    export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+      inner.export(records.map((r) => guardRecord(r, redactor)), done);
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
+  };
+}
