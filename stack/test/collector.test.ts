@@ -182,7 +182,8 @@ describe('shipped otel-collector.yaml', () => {
     expect(ok['metadata.note']).toBe('kept');
     // The message stays readable, with the values replaced.
     expect(ok._msg).toContain('https://app.example/callback?code=[REDACTED]&state=[REDACTED]');
-    expect(ok._msg).toContain('Bearer [REDACTED]');
+    // The generated rules take the whole Authorization value, scheme included (one rule set with the package).
+    expect(ok._msg).toContain('Authorization: [REDACTED]');
     // Secret keys are kept with a masked value.
     expect(ok['client_secret']).toBe('****');
     expect(ok['metadata.accessToken']).toBe('****');
@@ -194,7 +195,7 @@ describe('shipped otel-collector.yaml', () => {
       'grant_type=refresh_token&refresh_token=[REDACTED]&code_verifier=[REDACTED]&client_id=demo-client',
     );
     expect(bad['url.full']).toBe('https://REDACTED:REDACTED@idp.example/token');
-    expect(bad._msg).toBe('refresh failed: id_token [REDACTED_JWT] rejected');
+    expect(bad._msg).toBe('refresh failed: id_token [REDACTED] rejected');
 
     // service.instance.id is dropped (it would become a per-process Loki stream).
     for (const r of rows) expect(Object.keys(r)).not.toContain('service.instance.id');
