@@ -65,6 +65,10 @@ export const SECURITY_EVENT_TYPE = [
   'client_mismatch',
   'code_replay',
   'pkce_verification_failed',
+  // ---- added: traffic observer (observe/) ----
+  'reauthorization_loop',
+  'grant_drift',
+  'as_capability_drift',
 ] as const;
 
 /** `oauth_security_events_total{severity}`. */
@@ -256,6 +260,9 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   redirect_uri_mismatch: 'medium',
   pkce_verification_failed: 'medium',
   state_expired: 'low',
+  grant_drift: 'high',
+  as_capability_drift: 'high',
+  reauthorization_loop: 'medium',
 });
 
 export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({

@@ -1,0 +1,42 @@
+/**
+ * The few fields the observer reads from an `application/x-www-form-urlencoded` token request.
+ * One linear pass over the bytes; only the listed names are decoded, everything else (codes,
+ * verifiers, client secrets, assertions) is skipped without being copied.
+ */
+export interface TokenRequestFields {
+  grant_type?: string;
+  refresh_token?: string;
+  scope?: string;
+  resource?: string;
+}
+
+const WANTED: ReadonlySet<string> = new Set(['grant_type', 'refresh_token', 'scope', 'resource']);
+
+export function parseTokenRequest(text: string): TokenRequestFields {
+  const out: Record<string, string> = {};
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let amp = text.indexOf('&', i);
+    if (amp === -1) amp = n;
+    const eq = text.indexOf('=', i);
+    if (eq !== -1 && eq < amp) {
+      const name = text.slice(i, eq);
+      // The first occurrence wins, as in RFC 6749 §3.2 (repeated parameters are invalid anyway).
+      if (WANTED.has(name) && out[name] === undefined) {
+        const v = decode(text.slice(eq + 1, amp));
+        if (v !== undefined) out[name] = v;
+      }
+    }
+    i = amp + 1;
+  }
+  return out;
+}
+
+function decode(v: string): string | undefined {
+  try {
+    return decodeURIComponent(v.indexOf('+') === -1 ? v : v.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,98 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { internalError } from '../api/common';
+import { Exchange } from './exchange';
+import type { Observer } from './observer';
+
+/**
+ * fetch / undici through diagnostics_channel (Node 24's bundled undici, and any npm undici: the
+ * channels are process-wide by name). Requests that are not OAuth cost one Map lookup at create
+ * and one WeakMap lookup per later message. A subscriber that throws would break the app's
+ * request, so every handler is wrapped.
+ */
+
+type Msg = { request?: unknown; response?: { statusCode?: unknown; headers?: unknown }; chunk?: unknown; error?: unknown };
+type Req = { origin?: unknown; path?: unknown };
+
+export function subscribeUndici(observer: Observer): () => void {
+  const exchanges = new WeakMap<object, Exchange>();
+  /** Start times of the other requests, for the duration of a discovery by challenge. */
+  const starts = new WeakMap<object, number>();
+
+  const handlers: Record<string, (m: Msg) => void> = {
+    'undici:request:create'(m) {
+      const r = m.request as Req;
+      if (typeof r !== 'object' || r === null) return;
+      const origin = typeof r.origin === 'string' ? r.origin : String(r.origin);
+      const path = typeof r.path === 'string' ? r.path : '';
+      const route = observer.routes.classify(origin, path);
+      if (route === undefined) starts.set(r, performance.now());
+      else exchanges.set(r, new Exchange(route, true, origin));
+    },
+    'undici:request:bodyChunkSent'(m) {
+      exchanges.get(m.request as object)?.request?.push(m.chunk);
+    },
+    'undici:request:headers'(m) {
+      const ex = exchanges.get(m.request as object);
+      const status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
+      if (ex === undefined) {
+        if (status === 401 || status === 403) {
+          const r = m.request as Req;
+          const start = starts.get(r as object);
+          const www = headerValue(m.response?.headers, 'www-authenticate');
+          if (www !== undefined) observer.challenge(String(r.origin), www, start === undefined ? undefined : performance.now() - start);
+        }
+        return;
+      }
+      ex.status = status;
+      ex.contentEncoding = headerValue(m.response?.headers, 'content-encoding')?.trim().toLowerCase();
+    },
+    'undici:request:bodyChunkReceived'(m) {
+      exchanges.get(m.request as object)?.response?.push(m.chunk);
+    },
+    'undici:request:trailers'(m) {
+      const ex = exchanges.get(m.request as object);
+      if (ex === undefined) return;
+      exchanges.delete(m.request as object);
+      observer.recorder.finish(ex, false);
+    },
+    'undici:request:error'(m) {
+      const ex = exchanges.get(m.request as object);
+      if (ex === undefined) return;
+      exchanges.delete(m.request as object);
+      // An error after the headers (aborted body) still has an HTTP answer: a failure with its status.
+      observer.recorder.finish(ex, ex.status === 0);
+    },
+  };
+
+  const subscribed: Array<[string, (m: unknown) => void]> = [];
+  for (const [name, handle] of Object.entries(handlers)) {
+    const fn = (m: unknown): void => {
+      try {
+        if (m !== null && typeof m === 'object') handle(m as Msg);
+      } catch (err) {
+        internalError(`observe:${name}`, err);
+      }
+    };
+    diagnosticsChannel.subscribe(name, fn);
+    subscribed.push([name, fn]);
+  }
+  return () => {
+    for (const [name, fn] of subscribed) diagnosticsChannel.unsubscribe(name, fn);
+  };
+}
+
+/** First value of a header in undici's flat [name, value, …] array of Buffers (or strings). */
+function headerValue(headers: unknown, lowerName: string): string | undefined {
+  if (!Array.isArray(headers)) return undefined;
+  const len = lowerName.length;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i] as unknown;
+    if (name === undefined || name === null) continue;
+    if ((name as { length?: unknown }).length !== len) continue;
+    const s = typeof name === 'string' ? name : Buffer.isBuffer(name) ? name.toString('latin1') : undefined;
+    if (s === undefined || s.toLowerCase() !== lowerName) continue;
+    const v = headers[i + 1] as unknown;
+    return typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('latin1') : undefined;
+  }
+  return undefined;
+}
