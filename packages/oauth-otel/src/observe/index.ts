@@ -39,6 +39,11 @@ export function startObserver(cfg: ResolvedObserve): (() => void) | undefined {
   return slot.stop;
 }
 
+/** Stops the running observer (tests, and shutdown through the handle). */
+export function stopObserver(): void {
+  (globalThis as unknown as Record<symbol, Slot | undefined>)[KEY]?.stop();
+}
+
 /** Test helper: the running observer, if any. */
 export function currentObserver(): Observer | undefined {
   return (globalThis as unknown as Record<symbol, Slot | undefined>)[KEY]?.observer;
