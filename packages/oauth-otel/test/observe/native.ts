@@ -6,3 +6,6 @@ const HostFunction = Buffer.constructor as FunctionConstructor;
 const hostProcess = new HostFunction('return process')() as HostProcess;
 const { createRequire } = hostProcess.getBuiltinModule('node:module') as NodeModule;
 export const nativeRequire = createRequire(__filename);
+
+/** A deep copy made of host-realm objects (libraries there check `instanceof Array`). */
+export const hostClone = new HostFunction('v', 'return JSON.parse(JSON.stringify(v))') as <T>(v: T) => T;
