@@ -16,11 +16,16 @@ export function parseTokenRequest(text: string): TokenRequestFields {
   const out: Record<string, string> = {};
   let i = 0;
   const n = text.length;
+  // Both cursors only move forward: a body of '&&&…' or '===…' stays one pass.
+  let eq = -1;
   while (i < n) {
     let amp = text.indexOf('&', i);
     if (amp === -1) amp = n;
-    const eq = text.indexOf('=', i);
-    if (eq !== -1 && eq < amp) {
+    if (eq < i && eq !== n) {
+      eq = text.indexOf('=', i);
+      if (eq === -1) eq = n;
+    }
+    if (eq < amp) {
       const name = text.slice(i, eq);
       // The first occurrence wins, as in RFC 6749 §3.2 (repeated parameters are invalid anyway).
       if (WANTED.has(name) && out[name] === undefined) {
