@@ -11,7 +11,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { machine, SMOKE } from './lib/harness.mjs';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { compare, machine, SMOKE } from './lib/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -117,9 +118,47 @@ console.log(`\nA/A noise floor: ${summary.noiseFloor.wallUs.toFixed(1)} µs wall
 console.log(`cost on a non-OAuth request: ${summary.nonOAuth.wallUs.toFixed(1)} µs wall, ${summary.nonOAuth.cpuUs.toFixed(1)} µs CPU`);
 console.log(`cost per observed OAuth request: ${summary.perObservedOAuthRequest.wallUs.toFixed(1)} µs wall, ${summary.perObservedOAuthRequest.cpuUs.toFixed(1)} µs CPU`);
 
+// ---- 2. the observer's own work per request, without the network: the diagnostics_channel
+// messages undici publishes for one request, published in a loop (observer off = no subscriber).
+const ch = Object.fromEntries(['create', 'bodyChunkSent', 'bodySent', 'headers', 'bodyChunkReceived', 'trailers'].map((n) => [n, diagnosticsChannel.channel(`undici:request:${n}`)]));
+const plainHeaders = [Buffer.from('content-type'), Buffer.from('application/json'), Buffer.from('content-length'), Buffer.from('640')];
+const plainBody = Buffer.from(JSON.stringify({ ok: true, items: [1, 2, 3], note: 'x'.repeat(600) }));
+const tokenBody = (i) => Buffer.from(JSON.stringify({ access_token: 'eyJhbGciOiJFUzI1NiJ9.' + 'a'.repeat(600) + i, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${i + 1}-${'r'.repeat(40)}`, scope: 'mcp:read' }));
+const tokenForm = (i) => Buffer.from(new URLSearchParams({ grant_type: 'refresh_token', refresh_token: `rt-${i}-${'r'.repeat(40)}`, client_id: 'bench', resource: 'https://rs.example/' }).toString());
+const bodies = Array.from({ length: 1024 }, (_, i) => [tokenForm(i), tokenBody(i)]);
+const publishRequest = (path, headers, sent, received) => {
+  const request = { origin, path, method: sent ? 'POST' : 'GET' };
+  ch.create.publish({ request });
+  if (sent) ch.bodyChunkSent.publish({ request, chunk: sent });
+  ch.bodySent.publish({ request });
+  ch.headers.publish({ request, response: { statusCode: 200, headers, statusText: 'OK' } });
+  ch.bodyChunkReceived.publish({ request, chunk: received });
+  ch.trailers.publish({ request, trailers: [] });
+};
+const plain = () => publishRequest('/api/items?page=1', plainHeaders, undefined, plainBody);
+const oauth = (i) => publishRequest('/token', plainHeaders, bodies[i & 1023][0], bodies[i & 1023][1]);
+const micro = [];
+for (const on of [false, true]) {
+  await observe(on);
+  const r = await compare([
+    { name: `non-OAuth request messages, observer ${on ? 'on' : 'off'}`, fn: plain },
+    { name: `OAuth refresh messages, observer ${on ? 'on' : 'off'}`, fn: oauth },
+  ], { ops: 5_000, warmup: 2_000 });
+  micro.push(...r);
+}
+stopObserver();
+console.log('\n### The observer\'s work per request (undici\'s channel messages of one request, published in a loop)\n');
+console.log('| Contender | median ns/request | min | max |');
+console.log('|---|---|---|---|');
+for (const r of micro) console.log(`| ${r.name} | ${r.medianNs.toFixed(0)} | ${r.minNs.toFixed(0)} | ${r.maxNs.toFixed(0)} |`);
+const m = (n) => micro.find((r) => r.name === n).medianNs;
+summary.observerNsPerNonOAuthRequest = m('non-OAuth request messages, observer on') - m('non-OAuth request messages, observer off');
+summary.observerNsPerOAuthRequest = m('OAuth refresh messages, observer on') - m('OAuth refresh messages, observer off');
+console.log(`\nobserver work per non-OAuth request: ${summary.observerNsPerNonOAuthRequest.toFixed(0)} ns; per observed OAuth refresh: ${summary.observerNsPerOAuthRequest.toFixed(0)} ns`);
+
 await handle.shutdown();
 child.kill();
 if (!SMOKE) {
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results/observe.json'), JSON.stringify({ title: 'Traffic observer vs uninstrumented fetch', machine: machine(), requestsPerRound: REQUESTS, rounds: ROUNDS, results, summary }, null, 2) + '\n');
+  writeFileSync(join(here, 'results/observe.json'), JSON.stringify({ title: 'Traffic observer vs uninstrumented fetch', machine: machine(), requestsPerRound: REQUESTS, rounds: ROUNDS, results, micro, summary }, null, 2) + '\n');
 }

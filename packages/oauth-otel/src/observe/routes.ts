@@ -24,9 +24,11 @@ export class RouteTable {
 
   /** The route of a request, or undefined for everything that is not a known OAuth exchange. */
   classify(origin: string, rawPath: string): Route | undefined {
+    const learned = this.byOrigin.get(origin);
+    // Most requests go to origins no metadata named and carry no well-known segment: two lookups.
+    if (learned === undefined && rawPath.indexOf(WELL_KNOWN) === -1) return undefined;
     const q = rawPath.indexOf('?');
     const path = q === -1 ? rawPath : rawPath.slice(0, q);
-    const learned = this.byOrigin.get(origin);
     if (learned !== undefined) {
       const r = learned.get(path);
       if (r !== undefined) return r;
