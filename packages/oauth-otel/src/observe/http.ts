@@ -12,9 +12,12 @@ import type { Observer } from './observer';
 type Req = { protocol?: unknown; host?: unknown; path?: unknown; getHeader?: (name: string) => unknown };
 type Msg = { request?: Req; response?: { statusCode?: unknown; headers?: Record<string, unknown> }; error?: unknown };
 
+const STARTS_CAP = 1024;
+
 export function subscribeHttp(observer: Observer): () => void {
   const exchanges = new WeakMap<object, Exchange>();
-  const starts = new WeakMap<object, number>();
+  /** Start times kept only until the response (as in undici.ts: no WeakMap entry per request). */
+  const starts = new Map<object, number>();
 
   const handlers: Record<string, (m: Msg) => void> = {
     'http.client.request.start'(m) {
@@ -22,19 +25,23 @@ export function subscribeHttp(observer: Observer): () => void {
       if (typeof r !== 'object' || r === null) return;
       const origin = originOf(r);
       const route = origin === undefined ? undefined : observer.routes.classify(origin, typeof r.path === 'string' ? r.path : '');
-      if (route === undefined) starts.set(r, performance.now());
-      else exchanges.set(r, new Exchange(route, false, origin!));
+      if (route === undefined) {
+        if (starts.size >= STARTS_CAP) starts.delete(starts.keys().next().value!);
+        starts.set(r, performance.now());
+      } else exchanges.set(r, new Exchange(route, false, origin!));
     },
     'http.client.response.finish'(m) {
       const r = m.request as object;
       const status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
       const ex = exchanges.get(r);
       if (ex === undefined) {
+        const start = starts.get(r);
+        if (start === undefined) return;
+        starts.delete(r);
         if (status === 401 || status === 403) {
           const www = m.response?.headers?.['www-authenticate'];
           const origin = originOf(m.request as Req);
-          const start = starts.get(r);
-          if (typeof www === 'string' && origin !== undefined) observer.challenge(origin, www, start === undefined ? undefined : performance.now() - start);
+          if (typeof www === 'string' && origin !== undefined) observer.challenge(origin, www, performance.now() - start);
         }
         return;
       }
@@ -44,6 +51,7 @@ export function subscribeHttp(observer: Observer): () => void {
     },
     'http.client.request.error'(m) {
       const r = m.request as object;
+      starts.delete(r);
       const ex = exchanges.get(r);
       if (ex === undefined) return;
       exchanges.delete(r);

@@ -13,10 +13,18 @@ import type { Observer } from './observer';
 type Msg = { request?: unknown; response?: { statusCode?: unknown; headers?: unknown }; chunk?: unknown; error?: unknown };
 type Req = { origin?: unknown; path?: unknown };
 
+/** Requests between create and headers whose start time is kept (a challenge's duration). */
+const STARTS_CAP = 1024;
+
 export function subscribeUndici(observer: Observer): () => void {
   const exchanges = new WeakMap<object, Exchange>();
-  /** Start times of the other requests, for the duration of a discovery by challenge. */
-  const starts = new WeakMap<object, number>();
+  /** OAuth exchanges in flight: while 0, body-chunk messages return before any lookup. */
+  let live = 0;
+  /**
+   * Start times of the other requests, kept only until their headers arrive: a plain Map whose
+   * entries are short-lived (a WeakMap entry per request cost ~5 µs in GC work under load).
+   */
+  const starts = new Map<object, number>();
 
   const handlers: Record<string, (m: Msg) => void> = {
     'undici:request:create'(m) {
@@ -25,40 +33,52 @@ export function subscribeUndici(observer: Observer): () => void {
       const origin = typeof r.origin === 'string' ? r.origin : String(r.origin);
       const path = typeof r.path === 'string' ? r.path : '';
       const route = observer.routes.classify(origin, path);
-      if (route === undefined) starts.set(r, performance.now());
-      else exchanges.set(r, new Exchange(route, true, origin));
+      if (route === undefined) {
+        if (starts.size >= STARTS_CAP) starts.delete(starts.keys().next().value!);
+        starts.set(r, performance.now());
+      } else {
+        exchanges.set(r, new Exchange(route, true, origin));
+        live++;
+      }
     },
     'undici:request:bodyChunkSent'(m) {
-      exchanges.get(m.request as object)?.request?.push(m.chunk);
+      if (live !== 0) exchanges.get(m.request as object)?.request?.push(m.chunk);
     },
     'undici:request:headers'(m) {
-      const ex = exchanges.get(m.request as object);
-      const status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
+      const ex = live !== 0 ? exchanges.get(m.request as object) : undefined;
       if (ex === undefined) {
+        const r = m.request as Req;
+        const start = starts.get(r as object);
+        if (start === undefined) return;
+        starts.delete(r as object);
+        const status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
         if (status === 401 || status === 403) {
-          const r = m.request as Req;
-          const start = starts.get(r as object);
           const www = headerValue(m.response?.headers, 'www-authenticate');
-          if (www !== undefined) observer.challenge(String(r.origin), www, start === undefined ? undefined : performance.now() - start);
+          if (www !== undefined) observer.challenge(String(r.origin), www, performance.now() - start);
         }
         return;
       }
-      ex.status = status;
+      ex.status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
       ex.contentEncoding = headerValue(m.response?.headers, 'content-encoding')?.trim().toLowerCase();
     },
     'undici:request:bodyChunkReceived'(m) {
-      exchanges.get(m.request as object)?.response?.push(m.chunk);
+      if (live !== 0) exchanges.get(m.request as object)?.response?.push(m.chunk);
     },
     'undici:request:trailers'(m) {
+      if (live === 0) return;
       const ex = exchanges.get(m.request as object);
       if (ex === undefined) return;
       exchanges.delete(m.request as object);
+      live--;
       observer.recorder.finish(ex, false);
     },
     'undici:request:error'(m) {
+      starts.delete(m.request as object);
+      if (live === 0) return;
       const ex = exchanges.get(m.request as object);
       if (ex === undefined) return;
       exchanges.delete(m.request as object);
+      live--;
       // An error after the headers (aborted body) still has an HTTP answer: a failure with its status.
       observer.recorder.finish(ex, ex.status === 0);
     },

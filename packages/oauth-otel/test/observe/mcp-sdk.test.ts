@@ -94,8 +94,8 @@ const scenario: Scenario = async (as, rec, keep) => {
   state.tokens = { ...state.tokens!, refresh_token: first };
   // On invalid_grant auth() drops the tokens and runs once more (discovery again, then a new
   // authorization request): two discoveries for this one call, which a manual app records too.
-  await authCall(
-    (retry) => authCall((s) => rec.reuse(issuer, first, s).then(() => undefined), retry),
+  await authCall<void>(
+    (retry) => authCall<void>((s) => rec.reuse(issuer, first, s), retry),
     async () => {
       expect(await sdk.auth(provider as never, { serverUrl, resourceMetadataUrl })).toBe('REDIRECT');
       expect(state.tokens).toBeUndefined();

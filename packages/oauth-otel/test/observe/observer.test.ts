@@ -289,7 +289,9 @@ describe('never into the app', () => {
     }
   });
 
-  test('malformed channel messages (Proxies, throwing getters, wrong types) never throw from publish', () => {
+  test('malformed channel messages (Proxies, throwing getters, wrong types) never throw from publish, and are counted', async () => {
+    const dropped = 'oauth_telemetry_dropped_total{reason="invalid_value",signal="metrics"}';
+    const before = (await series()).get(dropped) ?? 0;
     // fast-check itself must not touch the traps: it generates a recipe, the message is built inside
     const trap = () => new Proxy({}, { get() { throw new Error('trap'); }, has() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } });
     const part = fc.oneof(fc.constant('trap'), fc.anything(), fc.record({ origin: fc.anything(), path: fc.anything(), statusCode: fc.anything(), headers: fc.anything() }));
@@ -317,5 +319,6 @@ describe('never into the app', () => {
       }),
       { numRuns: 3000 },
     );
+    expect((await series()).get(dropped)).toBeGreaterThan(before);
   });
 });
