@@ -24,6 +24,9 @@ export class Recorder {
   /** `network`: the request got no HTTP answer. */
   finish(ex: Exchange, network: boolean): void {
     try {
+      // A redirect is followed by another request (recorded if it is OAuth); a 404 on a
+      // well-known URL is a probe for another variant (clients try several), not a failure yet.
+      if (!network && ((ex.status >= 300 && ex.status < 400) || (ex.status === 404 && (ex.route.kind === 'resource_metadata' || ex.route.kind === 'as_metadata')))) return;
       switch (ex.route.kind) {
         case 'resource_metadata':
           return this.resourceMetadata(ex, network);

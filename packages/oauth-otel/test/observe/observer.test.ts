@@ -177,6 +177,27 @@ describe('recording', () => {
     });
   });
 
+  test('a redirect, and a 404 on one well-known variant before another, are not failures', async () => {
+    handler = (req, _b, res) => {
+      if (req.url === '/.well-known/oauth-protected-resource') return json(res, 302, '', { location: '/.well-known/oauth-protected-resource/mcp' });
+      if (req.url === '/.well-known/oauth-protected-resource/mcp') return json(res, 200, { resource: `${origin}/mcp`, authorization_servers: [origin] });
+      if (req.url === '/.well-known/oauth-authorization-server') return json(res, 404, { error: 'not_found' });
+      if (req.url === '/.well-known/openid-configuration') return json(res, 200, metadata());
+      json(res, 404, {});
+    };
+    const d = await delta(async () => {
+      await (await fetch(`${origin}/.well-known/oauth-protected-resource`)).json();
+      expect((await fetch(`${origin}/.well-known/oauth-authorization-server`)).status).toBe(404);
+      await (await fetch(`${origin}/.well-known/openid-configuration`)).json();
+    });
+    expect(d).toEqual({
+      'oauth_discovery_attempts_total{method="rfc9728",status="success"}': 1,
+      'oauth_discovery_duration_seconds_count{method="rfc9728",status="success"}': 1,
+      'oauth_discovery_attempts_total{method="rfc8414",status="success"}': 1,
+      'oauth_discovery_duration_seconds_count{method="rfc8414",status="success"}': 1,
+    });
+  });
+
   test('a 401 Bearer challenge naming resource metadata is a discovery; other 401s are not', async () => {
     handler = (req, _b, res) => {
       if (req.url === '/mcp') res.writeHead(401, { 'www-authenticate': `Bearer realm="x", resource_metadata="${origin}/.well-known/oauth-protected-resource"` });
