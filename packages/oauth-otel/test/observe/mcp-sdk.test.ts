@@ -124,5 +124,6 @@ test('zero-code MCP SDK auth(): the same OAuth series as the manual API, step fo
 
 test('zero-code MCP SDK auth(): no secret of the flow in the exposition or the log records', () => {
   expect(result.secrets.size).toBeGreaterThanOrEqual(7);
+  expect(result.stdoutLines).toBeGreaterThan(10);
   expect(leaks(result)).toEqual([]);
 });

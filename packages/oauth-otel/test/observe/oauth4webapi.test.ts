@@ -102,6 +102,7 @@ test('zero-code oauth4webapi: the same OAuth series as the manual API, step for 
 
 test('zero-code oauth4webapi: no secret of the flow in the exposition or the log records', () => {
   expect(result.secrets.size).toBeGreaterThanOrEqual(7);
+  expect(result.stdoutLines).toBeGreaterThan(10);
   expect(result.logs).toContain('oauth_refresh_token_reuse_detected');
   expect(leaks(result)).toEqual([]);
 });

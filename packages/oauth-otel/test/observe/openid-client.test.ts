@@ -92,5 +92,6 @@ test('zero-code openid-client: the same OAuth series as the manual API, step for
 
 test('zero-code openid-client: no secret of the flow in the exposition or the log records', () => {
   expect(result.secrets.size).toBeGreaterThanOrEqual(7);
+  expect(result.stdoutLines).toBeGreaterThan(10);
   expect(leaks(result)).toEqual([]);
 });

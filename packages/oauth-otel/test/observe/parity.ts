@@ -8,6 +8,7 @@ import * as api from '../../src';
 import { startObserver, stopObserver, resolveObserve } from '../../src/observe';
 import { forms } from '../support/leak-arbitraries';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
+import { StdoutCapture } from '../logs/capture';
 import { parseExposition, type Family } from '../support/prom';
 import { authServer, type AuthServer } from '../../../../examples/auth-server/test/native';
 
@@ -75,16 +76,19 @@ export interface ParityResult {
   manual: Map<string, number>;
   secrets: Set<string>;
   exposition: string;
+  /** OTLP log records and the stdout JSON lines, as text. */
   logs: string;
+  stdoutLines: number;
 }
 
 /** Runs `scenario` observed then manual, returns the two deltas of the OAuth series. */
 export async function runParity(scenario: Scenario, asOptions: Record<string, unknown> = {}): Promise<ParityResult> {
   const ep = await new OtlpLogsEndpoint().start();
+  const stdout = new StdoutCapture().start();
   const handle = await api.initTelemetry({
     serviceName: 'observe-parity',
     metrics: { port: 0 },
-    logs: { level: 'debug', stdout: false, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
+    logs: { level: 'debug', stdout: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
     observe: true,
   });
   const as = await authServer.createAuthServer(asOptions);
@@ -102,8 +106,9 @@ export async function runParity(scenario: Scenario, asOptions: Record<string, un
     const s2 = await scrape(handle.metricsUrl!);
     await handle.forceFlush();
     const exposition = (await (await fetch(handle.metricsUrl!)).text());
-    return { observed: delta(s0, s1), manual: delta(s1, s2), secrets, exposition, logs: JSON.stringify(ep.received) };
+    return { observed: delta(s0, s1), manual: delta(s1, s2), secrets, exposition, logs: JSON.stringify(ep.received) + '\n' + stdout.raw.join('\n'), stdoutLines: stdout.raw.length };
   } finally {
+    stdout.stop();
     stopObserver();
     await as.close();
     await handle.shutdown();
@@ -111,7 +116,7 @@ export async function runParity(scenario: Scenario, asOptions: Record<string, un
   }
 }
 
-/** Every planted form of every secret seen, searched in the exposition and the log records. */
+/** Every planted form of every secret seen, searched in the exposition, the OTLP records and stdout. */
 export function leaks(r: ParityResult): string[] {
   const found: string[] = [];
   for (const s of r.secrets) for (const f of forms(s)) if (r.exposition.includes(f) || r.logs.includes(f)) found.push(f);
