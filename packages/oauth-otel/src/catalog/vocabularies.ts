@@ -69,6 +69,7 @@ export const SECURITY_EVENT_TYPE = [
   'reauthorization_loop',
   'grant_drift',
   'as_capability_drift',
+  'credential_issuer_mismatch',
 ] as const;
 
 /** `oauth_security_events_total{severity}`. */
@@ -262,6 +263,7 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   state_expired: 'low',
   grant_drift: 'high',
   as_capability_drift: 'high',
+  credential_issuer_mismatch: 'high',
   reauthorization_loop: 'medium',
 });
 

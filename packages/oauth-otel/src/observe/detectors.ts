@@ -1,6 +1,7 @@
 import { recordSecurityEvent } from '../api/security';
 import { pkceDowngradeDetected } from '../api/security';
 import { BoundedMap } from './bounded';
+import { fingerprint } from '../internal/fingerprint';
 
 /**
  * What traffic alone can show about a client's grants and its authorization servers. State is
@@ -35,6 +36,28 @@ export class Detectors {
   /** Issuer → times of recent invalid_grant answers (at most LOOP_THRESHOLD kept). */
   private readonly invalidGrants = new BoundedMap<string, number[]>(ISSUERS_CAP);
   private readonly capabilities = new BoundedMap<string, Capabilities>(ISSUERS_CAP);
+  /** Fingerprint of a client_id → the issuer it was registered at or first used with. */
+  private readonly clients = new BoundedMap<string, string>(TOKENS_CAP);
+
+  /** A registration at `issuer` returned this client_id: the credentials belong to that issuer. */
+  registered(issuer: string, clientId: string | undefined): void {
+    if (clientId !== undefined && clientId !== '') this.clients.set(fingerprint(clientId), issuer);
+  }
+
+  /**
+   * A token request presented `clientId` to `issuer`. Credentials registered at (or first used
+   * with) another issuer are issuer-keyed credentials reused after the AS changed. A client_id
+   * that is an https URL is a Client ID Metadata Document, valid at every issuer by design.
+   */
+  clientUsed(issuer: string, clientId: string | undefined): void {
+    if (clientId === undefined || clientId === '' || clientId.startsWith('https://')) return;
+    const key = fingerprint(clientId);
+    const bound = this.clients.get(key);
+    if (bound === undefined) this.clients.set(key, issuer);
+    else if (bound !== issuer) {
+      recordSecurityEvent('credential_issuer_mismatch', 'oauth_credential_issuer_mismatch', 'Client credentials of one issuer presented to another', { provider: issuer, clientId, reason: 'client_bound_elsewhere' });
+    }
+  }
 
   /** A code exchange succeeded: remember what was granted, under the new refresh token. */
   granted(issuer: string, refreshFp: string | undefined, resource: string | undefined, scope: string | undefined): void {

@@ -6,6 +6,8 @@ export class Exchange {
   readonly start = performance.now();
   status = 0;
   contentEncoding: string | undefined;
+  /** client_id of an HTTP Basic `Authorization` header (token requests only; the secret is dropped). */
+  clientId: string | undefined;
   readonly request: CappedBytes | undefined;
   readonly response: CappedBytes | undefined;
 

@@ -8,9 +8,11 @@ export interface TokenRequestFields {
   refresh_token?: string;
   scope?: string;
   resource?: string;
+  /** Not a secret (RFC 6749 §2.2); sent in the body by public and client_secret_post clients. */
+  client_id?: string;
 }
 
-const WANTED: ReadonlySet<string> = new Set(['grant_type', 'refresh_token', 'scope', 'resource']);
+const WANTED: ReadonlySet<string> = new Set(['grant_type', 'refresh_token', 'scope', 'resource', 'client_id']);
 
 export function parseTokenRequest(text: string): TokenRequestFields {
   const out: Record<string, string> = {};

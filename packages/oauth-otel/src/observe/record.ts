@@ -94,8 +94,10 @@ export class Recorder {
 
   private registration(ex: Exchange, network: boolean): void {
     const ok = !network && ok2xx(ex.status);
-    // A successful answer holds the client secret: it is never parsed.
-    const error = ok || network ? undefined : str(parseJsonObject(ex.response?.take(ex.contentEncoding)), 'error', 64);
+    // Only client_id (success) or error (failure) is read; the client secret in a success is not.
+    const body = network ? undefined : parseJsonObject(ex.response?.take(ex.contentEncoding));
+    const error = ok ? undefined : str(body, 'error', 64);
+    if (ok) this.detectors.registered(ex.route.issuer, str(body, 'client_id', 1024));
     clientRegistered({ outcome: ok ? 'success' : 'failure', durationMs: ex.elapsedMs(), provider: ex.route.issuer, ...(error !== undefined ? { error } : {}) });
   }
 
@@ -113,6 +115,7 @@ export class Recorder {
     const req = ex.request?.take(undefined);
     const fields: TokenRequestFields = req !== undefined ? parseTokenRequest(req.toString('utf8')) : {};
     const grantType = fields.grant_type ?? 'other';
+    this.detectors.clientUsed(provider, ex.clientId ?? fields.client_id);
     const durationMs = ex.elapsedMs();
     const ok = !network && ok2xx(ex.status);
     // Success bodies carry tokens: only the refresh token's fingerprint and the scope are read.

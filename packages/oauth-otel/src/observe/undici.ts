@@ -11,7 +11,7 @@ import type { Observer } from './observer';
  */
 
 type Msg = { request?: unknown; response?: { statusCode?: unknown; headers?: unknown }; chunk?: unknown; error?: unknown };
-type Req = { origin?: unknown; path?: unknown };
+type Req = { origin?: unknown; path?: unknown; headers?: unknown };
 
 /** Requests between create and headers whose start time is kept (a challenge's duration). */
 const STARTS_CAP = 1024;
@@ -37,7 +37,9 @@ export function subscribeUndici(observer: Observer): () => void {
         if (starts.size >= STARTS_CAP) starts.delete(starts.keys().next().value!);
         starts.set(r, performance.now());
       } else {
-        exchanges.set(r, new Exchange(route, true, origin));
+        const ex = new Exchange(route, true, origin);
+        if (route.kind === 'token') ex.clientId = basicClientId(headerValue(r.headers, 'authorization'));
+        exchanges.set(r, ex);
         live++;
       }
     },
@@ -115,4 +117,21 @@ function headerValue(headers: unknown, lowerName: string): string | undefined {
     return typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('latin1') : undefined;
   }
   return undefined;
+}
+
+/**
+ * The client_id of `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749
+ * §2.3.1). The secret half is never decoded into a string of its own.
+ */
+function basicClientId(value: string | undefined): string | undefined {
+  if (value === undefined || value.length > 4096 || !/^basic /i.test(value)) return undefined;
+  const decoded = Buffer.from(value.slice(6).trim(), 'base64');
+  const colon = decoded.indexOf(58);
+  const id = (colon === -1 ? decoded : decoded.subarray(0, colon)).toString('utf8');
+  decoded.fill(0);
+  try {
+    return decodeURIComponent(id.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }

@@ -27,7 +27,8 @@ test('100,000 rotations and grants, 2,000 issuers: state stays at its caps, rece
   }
   for (let i = 0; i < 2000; i++) d.metadata(`https://as${i}.example`, { s256: true, issParameter: true, registration: true });
   const internals = d as unknown as Record<string, { size: number; cap: number }>;
-  for (const name of ['rotated', 'grants', 'invalidGrants', 'capabilities']) {
+  for (let i = 0; i < 30_000; i++) d.clientUsed(`https://as${i % 2000}.example`, `client-${i}`);
+  for (const name of ['rotated', 'grants', 'invalidGrants', 'capabilities', 'clients']) {
     expect({ name, within: internals[name]!.size <= internals[name]!.cap }).toEqual({ name, within: true });
   }
   expect(d.rotated.size).toBe(d.rotated.cap);

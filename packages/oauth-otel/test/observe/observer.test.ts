@@ -31,7 +31,7 @@ beforeAll(async () => {
   handle = await api.initTelemetry({
     metrics: { port: 0 },
     logs: { level: 'debug', stdout: false, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
-    observe: { issuers: [origin] },
+    observe: { issuers: [origin, `${origin}/b`] },
   });
 });
 
@@ -289,6 +289,35 @@ describe('detectors', () => {
     const logs = JSON.stringify(ep.received);
     expect(logs).toContain('oauth_grant_drift');
     for (const secret of ['rt-0-secret-value', 'rt-1-secret-value', 'c0de-value-never-read', 's3cr3t-client-secret-value', 'never-parsed-secret']) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('issuer-keyed credentials', () => {
+  test('a client_id registered at one issuer, presented to another issuer (Basic or body): an event; CIMD URLs are not', async () => {
+    const b = `${origin}/b`;
+    handler = (req, _body, res) => {
+      if (req.url === '/.well-known/oauth-authorization-server') return json(res, 200, metadata());
+      if (req.url === '/.well-known/oauth-authorization-server/b') return json(res, 200, { ...metadata(), issuer: b, token_endpoint: `${b}/token`, registration_endpoint: `${b}/reg` });
+      if (req.url === '/reg') return json(res, 201, { client_id: 'cid-at-a', client_secret: 'registration-secret-value-1' });
+      return json(res, 400, { error: 'invalid_client' });
+    };
+    const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    const d = await delta(async () => {
+      await discover();
+      await (await fetch(`${origin}/.well-known/oauth-authorization-server/b`)).json();
+      await (await fetch(`${origin}/reg`, { method: 'POST', body: '{}' })).json();
+      // at its own issuer: nothing
+      await (await fetch(`${origin}/token`, { ...form({ grant_type: 'client_credentials' }), headers: { authorization: basic('cid-at-a', 'registration-secret-value-1') } })).text();
+      // at issuer b, in the Basic header and in the body
+      await (await fetch(`${b}/token`, { ...form({ grant_type: 'client_credentials' }), headers: { authorization: basic('cid-at-a', 'registration-secret-value-1') } })).text();
+      await (await fetch(`${b}/token`, form({ grant_type: 'client_credentials', client_id: 'cid-at-a' }))).text();
+      // a Client ID Metadata Document URL is valid at every issuer
+      await (await fetch(`${origin}/token`, form({ grant_type: 'client_credentials', client_id: 'https://app.example/client.json' }))).text();
+      await (await fetch(`${b}/token`, form({ grant_type: 'client_credentials', client_id: 'https://app.example/client.json' }))).text();
+    });
+    expect(d['oauth_security_events_total{event_type="credential_issuer_mismatch",severity="high"}']).toBe(2);
+    await handle.forceFlush();
+    expect(JSON.stringify(ep.received)).not.toContain('registration-secret-value-1');
   });
 });
 

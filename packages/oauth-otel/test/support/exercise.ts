@@ -49,6 +49,8 @@ function exerciseObserverDetectors(provider: string): void {
   d.metadata(provider, { s256: true, issParameter: true, registration: true });
   d.metadata(provider, { s256: true, issParameter: false, registration: true });
   for (let i = 0; i < 3; i++) d.invalidGrant(provider);
+  d.registered(provider, 'client-1');
+  d.clientUsed('https://other-as.example.com', 'client-1');
 }
 
 /**
