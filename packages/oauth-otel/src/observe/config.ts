@@ -1,5 +1,5 @@
 import { OAuthTelemetryConfigError } from '../errors';
-import { checkKeys, checkObject, describe, optBool, optStringArray } from '../init/validate';
+import { checkKeys, checkObject, describe, optBool, optStringArray } from '../internal/validate';
 import { issuerKey } from './routes';
 import type { ResolvedObserve } from './types';
 

@@ -1,5 +1,5 @@
-import { recordSecurityEvent } from '../api/security';
-import { pkceDowngradeDetected } from '../api/security';
+import { pkceDowngradeDetected, recordSecurityEvent } from '../api/security';
+import { EVENTS } from '../catalog/events';
 import { BoundedMap } from './bounded';
 import { fingerprint } from '../internal/fingerprint';
 
@@ -55,7 +55,7 @@ export class Detectors {
     const bound = this.clients.get(key);
     if (bound === undefined) this.clients.set(key, issuer);
     else if (bound !== issuer) {
-      recordSecurityEvent('credential_issuer_mismatch', 'oauth_credential_issuer_mismatch', 'Client credentials of one issuer presented to another', { provider: issuer, clientId, reason: 'client_bound_elsewhere' });
+      recordSecurityEvent(EVENTS.credentialIssuerMismatch, { provider: issuer, clientId, reason: 'client_bound_elsewhere' });
     }
   }
 
@@ -77,7 +77,7 @@ export class Detectors {
       for (const s of scopeSet(scope)) if (!grant.scopes.has(s)) drift = 'scope';
     }
     if (drift !== undefined) {
-      recordSecurityEvent('grant_drift', 'oauth_grant_drift', `Refresh outside the original grant (${drift})`, { provider: issuer, tokenFingerprint: oldFp, reason: `${drift}_drift` });
+      recordSecurityEvent(EVENTS.grantDrift, { provider: issuer, tokenFingerprint: oldFp, reason: `${drift}_drift` });
     }
     if (newFp !== undefined && newFp !== oldFp) {
       this.grants.delete(oldFp);
@@ -91,7 +91,7 @@ export class Detectors {
     const recent = (this.invalidGrants.get(issuer) ?? []).filter((t) => now - t < LOOP_WINDOW_MS);
     recent.push(now);
     if (recent.length >= LOOP_THRESHOLD) {
-      recordSecurityEvent('reauthorization_loop', 'oauth_reauthorization_loop', 'invalid_grant loop: the client keeps presenting grants the AS rejects', { provider: issuer, reason: 'invalid_grant_loop' });
+      recordSecurityEvent(EVENTS.reauthorizationLoop, { provider: issuer, reason: 'invalid_grant_loop' });
       this.invalidGrants.set(issuer, []);
     } else {
       this.invalidGrants.set(issuer, recent);
@@ -105,10 +105,10 @@ export class Detectors {
     if (before === undefined) return;
     if (before.s256 && !now.s256) pkceDowngradeDetected({ provider: issuer, reason: 'metadata_s256_removed' });
     if (before.issParameter && !now.issParameter) {
-      recordSecurityEvent('as_capability_drift', 'oauth_as_capability_drift', 'AS metadata dropped authorization_response_iss_parameter_supported', { provider: issuer, reason: 'iss_parameter_removed' });
+      recordSecurityEvent(EVENTS.asCapabilityDrift, { provider: issuer, reason: 'iss_parameter_removed' });
     }
     if (before.registration && !now.registration) {
-      recordSecurityEvent('as_capability_drift', 'oauth_as_capability_drift', 'AS metadata dropped its registration route', { provider: issuer, reason: 'registration_removed' });
+      recordSecurityEvent(EVENTS.asCapabilityDrift, { provider: issuer, reason: 'registration_removed' });
     }
   }
 }
