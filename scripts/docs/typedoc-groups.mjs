@@ -12,6 +12,7 @@ const GROUPS = [
   ['/metrics/', 'Bring your own SDK'],
   ['/logs/', 'Bring your own SDK'],
   ['/init/', 'Setup'],
+  ['/observe/', 'Setup'],
   ['/types.ts', 'Setup'],
   ['/errors.ts', 'Setup'],
   ['/index.ts', 'Recording API'],

@@ -66,10 +66,12 @@ describe('rule files', () => {
       [
         'OAuthActivePkceStatesHigh',
         'OAuthActiveTokensHigh',
+        'OAuthAuthorizationServerDrift',
         'OAuthCodeInjectionAttempt',
         'OAuthFlowSuccessRateLow',
         'OAuthIntegrityViolations',
         'OAuthMetricsCardinalityOverflow',
+        'OAuthReauthorizationLoop',
         'OAuthSecurityEventRateHigh',
         'OAuthServerInternalErrors',
         'OAuthServerRefreshTokenReuse',

@@ -8,7 +8,7 @@
  *     → adapters                         oauth-otel/oidc-provider (records through api/server)
  */
 export { initTelemetry } from './init/init';
-export type { TelemetryOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, TelemetryHandle, LogLevel } from './types';
+export type { TelemetryOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, ObserveOptions, TelemetryHandle, LogLevel } from './types';
 export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './errors';
 
 // Catalog

@@ -6,6 +6,9 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Logger as WinstonLogger } from 'winston';
 import type { RedactionOptions } from './redaction/options';
+import type { ObserveOptions } from './observe/types';
+
+export type { ObserveOptions };
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -29,6 +32,12 @@ export interface TelemetryOptions {
    * then correlate only within one process). Use a secret of at least 16 characters.
    */
   fingerprintKey?: string;
+  /**
+   * Zero-code client telemetry: record OAuth exchanges seen in outgoing fetch/undici and http(s)
+   * traffic (discovery, registration, token, revocation). `true` or `{ issuers }` turns it on;
+   * `OAUTH_OTEL_OBSERVE=off` turns it off. Default off.
+   */
+  observe?: boolean | ObserveOptions;
 }
 
 export interface MetricsOptions {

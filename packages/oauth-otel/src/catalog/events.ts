@@ -116,6 +116,11 @@ export const EVENTS = Object.freeze({
   clientMismatch: sec('oauth_client_mismatch', 'oauth.security.client_mismatch', 'client_mismatch', 'authn_fail', RFC(6749, '4.1.3'), 'Client mismatch at the token endpoint', 'A code was redeemed by another client (AS).'),
   pkceVerificationFailed: sec('oauth_pkce_verification_failed', 'oauth.security.pkce.verification_failed', 'pkce_verification_failed', 'authn_fail', RFC(7636, '4.6'), 'PKCE verification failed', 'code_verifier did not match the challenge (AS).'),
   pkceStateExpired: sec('pkce_state_expired', 'oauth.security.pkce_state.expired', 'state_expired', 'session_use_after_expire', RFC(9700, '4.7.1'), 'PKCE state expired', 'The callback state had expired.'),
+  // ---- traffic observer (observe/) --------------------------------------------------------
+  grantDrift: sec('oauth_grant_drift', 'oauth.security.grant.drift', 'grant_drift', 'sequence_fail', RFC(8707, '2.2'), 'Refresh outside the original grant', 'Observed traffic: a refresh asked for another resource, or was granted scopes, outside the original grant.'),
+  asCapabilityDrift: sec('oauth_as_capability_drift', 'oauth.security.authorization_server.capability_drift', 'as_capability_drift', 'sequence_fail', RFC(9207, '3'), 'Authorization server dropped a security capability', 'Observed traffic: AS metadata changed and dropped a security capability (iss parameter, registration route).'),
+  credentialIssuerMismatch: sec('oauth_credential_issuer_mismatch', 'oauth.security.client.issuer_mismatch', 'credential_issuer_mismatch', 'authn_fail', RFC(9700, '4.4'), 'Client credentials of one issuer presented to another', "Observed traffic: a client_id registered at (or first used with) one issuer was presented to another issuer's token endpoint."),
+  reauthorizationLoop: sec('oauth_reauthorization_loop', 'oauth.security.reauthorization_loop', 'reauthorization_loop', 'authn_fail', RFC(6749, '5.2'), 'invalid_grant loop', 'Observed traffic: repeated invalid_grant answers from one issuer within minutes (refresh / re-authorization loop).'),
 });
 
 export type EventKey = keyof typeof EVENTS;

@@ -65,6 +65,11 @@ export const SECURITY_EVENT_TYPE = [
   'client_mismatch',
   'code_replay',
   'pkce_verification_failed',
+  // ---- added: traffic observer (observe/) ----
+  'reauthorization_loop',
+  'grant_drift',
+  'as_capability_drift',
+  'credential_issuer_mismatch',
 ] as const;
 
 /** `oauth_security_events_total{severity}`. */
@@ -256,6 +261,10 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   redirect_uri_mismatch: 'medium',
   pkce_verification_failed: 'medium',
   state_expired: 'low',
+  grant_drift: 'high',
+  as_capability_drift: 'high',
+  credential_issuer_mismatch: 'high',
+  reauthorization_loop: 'medium',
 });
 
 export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({

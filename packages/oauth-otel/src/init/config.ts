@@ -1,5 +1,7 @@
 import type { LogsOptions, TelemetryOptions } from '../types';
 import { OAuthTelemetryConfigError } from '../errors';
+import { resolveObserve } from '../observe/config';
+import type { ResolvedObserve } from '../observe/types';
 import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
 
 export interface MetricsConfig {
@@ -22,9 +24,11 @@ export interface ResolvedConfig {
   logs: LogsOptions | false;
   providers: { allowList?: string[]; cap: number };
   fingerprintKey: string | undefined;
+  /** The traffic observer (observe/). */
+  observe: ResolvedObserve;
 }
 
-const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'providers', 'fingerprintKey'] as const;
+const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'providers', 'fingerprintKey', 'observe'] as const;
 const METRICS = ['server', 'port', 'host', 'endpoint', 'token', 'cardinalityLimit', 'withoutTargetInfo'] as const;
 const PROVIDERS = ['allowList', 'cap'] as const;
 
@@ -62,6 +66,7 @@ export function resolveConfig(options: unknown): ResolvedConfig {
     logs: o.logs === false ? false : (o.logs ?? {}),
     providers,
     fingerprintKey,
+    observe: resolveObserve(o.observe),
   };
 }
 

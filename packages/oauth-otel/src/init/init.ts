@@ -9,6 +9,7 @@ import { startLogs, type LogsSide } from '../logs/start';
 import { resolveConfig } from './config';
 import { setEventSink } from '../api/events';
 import { buildResource } from './resource';
+import { startObserver } from '../observe';
 
 /**
  * Starts oauth-otel once per process: Prometheus metrics for every OAuth instrument and the
@@ -57,6 +58,8 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     throw err;
   }
 
+  const stopObserver = startObserver(cfg.observe);
+
   let stopped: Promise<void> | undefined;
   const handle: TelemetryHandle = {
     meterProvider: metricsSide?.meterProvider,
@@ -67,6 +70,7 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     },
     shutdown(o) {
       stopped ??= (async () => {
+        stopObserver?.();
         const results = await Promise.allSettled([logsSide?.shutdown(timeout(o)), metricsSide?.shutdown()]);
         for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', r.reason);
       })();

@@ -17,6 +17,8 @@ const SHARED = {
   flows: Symbol.for('oauth-otel.flows.v1'),
   /** The /metrics endpoint of initTelemetry() (metrics/handler.ts). */
   metricsEndpoint: Symbol.for('oauth-otel.metrics-endpoint.v1'),
+  /** The traffic observer and its channel subscriptions (observe/index.ts). */
+  observer: Symbol.for('oauth-otel.observer.v1'),
 } as const;
 
 export type SharedName = keyof typeof SHARED;

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import * as api from '../../src';
 import { instrumentOidcProvider } from '../../src/adapters/oidc-provider';
+import { Detectors } from '../../src/observe/detectors';
 
 export function exerciseAll(): void {
   const provider = 'https://as.example.com';
@@ -37,6 +38,19 @@ export function exerciseAll(): void {
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
   api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
   api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });
+  exerciseObserverDetectors(provider);
+}
+
+/** The security events only the traffic observer's detectors write. */
+function exerciseObserverDetectors(provider: string): void {
+  const d = new Detectors();
+  d.granted(provider, 'fp-a', 'https://rs.example/', 'read');
+  d.refreshed(provider, 'fp-a', 'fp-b', 'https://other.example/', undefined);
+  d.metadata(provider, { s256: true, issParameter: true, registration: true });
+  d.metadata(provider, { s256: true, issParameter: false, registration: true });
+  for (let i = 0; i < 3; i++) d.invalidGrant(provider);
+  d.registered(provider, 'client-1');
+  d.clientUsed('https://other-as.example.com', 'client-1');
 }
 
 /**
