@@ -173,6 +173,8 @@ export const TELEMETRY_DROP_REASON = [
   'queue_full',
   'export_failed',
   'shutdown',
+  'timeout',
+  'oversize',
 ] as const;
 
 // ---- added: authorization server (oauth-otel/oidc-provider) ----------------------------------
