@@ -1,0 +1,165 @@
+/**
+ * The module boundary: every public function, enumerated from the modules' own exports (so a
+ * new export is covered without editing this file), is total under hostile values: getters and
+ * Proxy traps that throw values which themselves throw when inspected, revoked Proxies, cyclic
+ * objects, throwing thenables, huge strings. Recording functions never throw; configuration
+ * entry points throw (or reject) with OAuthTelemetryConfigError and nothing else.
+ */
+import fc from 'fast-check';
+import * as api from '../../src';
+import * as adapter from '../../src/adapters/oidc-provider';
+import { describeThrown, isGuarded } from '../../src/internal/safe';
+import { runtime } from '../../src/internal/runtime';
+import { anyArgument, build, hostile, hostileOptions, poison, thrownRecipe, trapProxy } from '../support/hostile';
+
+/** Exported classes: constructed by the OTel SDK or thrown by us, not called as functions. */
+const CLASSES = new Set(['OAuthTelemetryConfigError', 'RedactingLogRecordProcessor', 'BoundedBatchLogRecordProcessor']);
+/** Entry points that validate configuration: they may fail, but only with a coded config error. */
+const CONFIG = new Set([
+  'initTelemetry', 'bindOAuthInstruments', 'createOAuthViews', 'createMetricsHandler', 'metricsRequestListener', 'createLogger',
+  'createOAuthLogRecordProcessors', 'bridgeLegacyLogsApi', 'setOAuthEventLogger', 'enableOAuthEventLogs', 'createRedactor',
+  'fingerprintSecret', 'instrumentOidcProvider',
+]);
+
+const RUNS = Number(process.env.BOUNDARY_RUNS ?? 2000);
+type Fn = (...a: unknown[]) => unknown;
+const exported = [...Object.entries(api), ...Object.entries(adapter)].filter(([, v]) => typeof v === 'function') as [string, Fn][];
+const recording = exported.filter(([n]) => !CLASSES.has(n) && !CONFIG.has(n));
+const config = exported.filter(([n]) => CONFIG.has(n));
+const oauthFns = Object.entries(api.oauth) as [string, Fn][];
+
+let handle: api.TelemetryHandle;
+const escaped: string[] = [];
+// Strings only: printing a hostile value would throw inside the reporter.
+const onUncaught = (e: unknown) => escaped.push(describeThrown(e) + ' ' + safeStack(e));
+beforeAll(async () => {
+  handle = await api.initTelemetry({ metrics: { port: 0, server: false }, logs: false });
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+});
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+  await handle.shutdown();
+});
+
+test('every exported function is wrapped by the boundary guard (classes aside)', () => {
+  expect(recording.length).toBeGreaterThan(30);
+  const unguarded = exported.filter(([n, f]) => !CLASSES.has(n) && !isGuarded(f)).map(([n]) => n);
+  expect(unguarded).toEqual([]);
+  for (const [n, f] of oauthFns) expect({ n, guarded: isGuarded(f) }).toEqual({ n, guarded: true });
+  // The named export and oauth.* are the same guarded function.
+  for (const [n, f] of oauthFns) expect((api as unknown as Record<string, unknown>)[n]).toBe(f);
+});
+
+test('every recording function survives the worst single argument: a Proxy throwing poison from every trap', () => {
+  for (const [name, fn] of recording) {
+    if (process.env.BOUNDARY_TRACE) process.stderr.write(`worst ${name}\n`);
+    for (const arg of [poison(), trapProxy({}, poison), trapProxy([], poison)]) {
+      expect({ name, threw: throws(() => fn(arg)) }).toEqual({ name, threw: false });
+      expect({ name, threw: throws(() => fn(arg, arg, arg)) }).toEqual({ name, threw: false });
+    }
+  }
+});
+
+test('recording functions never throw, whatever their arguments do when inspected', async () => {
+  const drops = () => [...runtime().drops.values()].reduce((a, b) => a + b, 0);
+  const before = drops();
+  let calls = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: recording.length - 1 }), fc.array(anyArgument, { maxLength: 3 }), async (i, recipes) => {
+      const args = build(recipes);
+      const [name, fn] = recording[i]!;
+      calls++;
+      if (process.env.BOUNDARY_TRACE) process.stderr.write(`${calls} ${name}\n`);
+      let out: unknown;
+      let threw = false;
+      try {
+        out = fn(...args);
+      } catch {
+        threw = true;
+      }
+      // Only plain data in the assertion: printing a hostile value would throw in the reporter.
+      expect({ name, threw }).toEqual({ name, threw: false });
+      if (out instanceof Promise) await out.catch(() => undefined);
+    }),
+    { numRuns: RUNS },
+  );
+  if (process.env.BOUNDARY_TRACE) process.stderr.write('property done\n');
+  expect(calls).toBe(RUNS);
+  // Hostile input is not silently swallowed: it is counted.
+  expect(drops()).toBeGreaterThan(before);
+  if (process.env.BOUNDARY_TRACE) process.stderr.write(`drops ok ${escaped.length}\n`);
+  expect(escaped).toEqual([]);
+}, 120_000);
+
+function isConfigError(err: unknown): boolean {
+  try {
+    return err instanceof api.OAuthTelemetryConfigError && err.code === 'ERR_OAUTH_OTEL_CONFIG';
+  } catch {
+    return false;
+  }
+}
+
+function safeStack(e: unknown): string {
+  try {
+    return String((e as Error).stack).slice(0, 600);
+  } catch {
+    return '';
+  }
+}
+
+function throws(f: () => unknown): boolean {
+  try {
+    const r = f();
+    if (r instanceof Promise) r.catch(() => undefined);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// ---- the awaited wrappers settle with exactly the operation's outcome -------------------------
+
+const wrappers: [string, (op: () => Promise<unknown>, opts: unknown) => Promise<unknown>][] = [
+  ['trackTokenRefresh', (op, o) => api.trackTokenRefresh(op, o as never)],
+  ['trackDiscovery', (op, o) => api.trackDiscovery(o as never, op, o as never)],
+  ['trackClientRegistration', (op, o) => api.trackClientRegistration(op, o as never)],
+  ['trackScheduledRefresh', (op) => api.trackScheduledRefresh(op as never)],
+];
+
+test('a wrapper resolves with the very value its operation resolved with, whatever its options', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: wrappers.length - 1 }), fc.oneof(hostile, hostileOptions), fc.oneof(hostile, fc.anything()), async (i, optionsRecipe, v) => {
+      const [, wrap] = wrappers[i]!;
+      const options = optionsRecipe.build();
+      if (process.env.BOUNDARY_TRACE) process.stderr.write(`wrap-ok ${wrappers[i]![0]} ${optionsRecipe.label}\n`);
+      const value = typeof v === 'object' && v !== null && 'build' in v ? (v as { build(): unknown }).build() : v;
+      // A resolved thenable would be unwrapped by any await: hand non-thenables back through a box.
+      const box = { value };
+      const settled = await wrap(() => Promise.resolve(box), options).then((v) => ({ ok: true, v }), (e: unknown) => ({ ok: false, v: e }));
+      expect({ ok: settled.ok, same: settled.v === box }).toEqual({ ok: true, same: true });
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('a wrapper rejects with the very reason its operation rejected with, whatever that reason does when inspected', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: wrappers.length - 1 }), fc.oneof(hostile, hostileOptions), fc.oneof(thrownRecipe, hostile), async (i, optionsRecipe, reasonRecipe) => {
+      const [, wrap] = wrappers[i]!;
+      const options = optionsRecipe.build();
+      const reason = reasonRecipe.build();
+      const settled = await wrap(() => Promise.reject(reason), options).then((v) => ({ ok: true, v }), (e: unknown) => ({ ok: false, v: e }));
+      expect({ ok: settled.ok, same: settled.v === reason }).toEqual({ ok: false, same: true });
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('scheduled refresh results with throwing getters still come back unchanged', async () => {
+  for (const f of [() => poison(), () => new Error('x')]) {
+    const result = trapProxy({}, f);
+    await expect(api.trackScheduledRefresh(() => Promise.resolve(result as never))).resolves.toBe(result);
+  }
+});
