@@ -21,7 +21,7 @@ const CONFIG = new Set([
   'fingerprintSecret', 'instrumentOidcProvider',
 ]);
 
-const RUNS = Number(process.env.BOUNDARY_RUNS ?? 2000);
+const RUNS = Number(process.env.BOUNDARY_RUNS ?? 4000);
 type Fn = (...a: unknown[]) => unknown;
 const exported = [...Object.entries(api), ...Object.entries(adapter)].filter(([, v]) => typeof v === 'function') as [string, Fn][];
 const recording = exported.filter(([n]) => !CLASSES.has(n) && !CONFIG.has(n));
