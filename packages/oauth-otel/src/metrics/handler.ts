@@ -4,7 +4,7 @@ import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/ex
 import { OAuthTelemetryConfigError } from '../errors';
 import { peekShared, setShared } from '../internal/registry';
 import { noticeOnce } from '../internal/diag';
-import { describe } from '../init/validate';
+import { describe } from '../internal/validate';
 
 /** Prometheus text exposition 0.0.4, the format every Prometheus (and promtool) reads. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
