@@ -7,7 +7,10 @@
  *     → logs (logs/*, redaction/*)       OAuth events straight to stdout JSON + OTLP; winston for app logs
  *     → adapters                         oauth-otel/oidc-provider (records through api/server)
  */
-export { initTelemetry } from './init/init';
+import { initTelemetry as initTelemetryRaw } from './init/init';
+import { configGuard, guardAll, total } from './internal/safe';
+/** Rejects only with OAuthTelemetryConfigError. */
+export const initTelemetry = configGuard('initTelemetry', initTelemetryRaw);
 export type { TelemetryOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, ObserveOptions, TelemetryHandle, LogLevel } from './types';
 export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './errors';
 
@@ -15,20 +18,47 @@ export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './error
 export * from './catalog';
 
 // Bring your own SDK
-export { bindOAuthInstruments } from './metrics/bind';
-export { createOAuthViews, type OAuthViewOptions } from './metrics/views';
-export { createMetricsHandler, metricsRequestListener, METRICS_CONTENT_TYPE, type MetricsHandlerOptions } from './metrics/handler';
+import { bindOAuthInstruments as bindRaw } from './metrics/bind';
+import { createOAuthViews as viewsRaw } from './metrics/views';
+import { createMetricsHandler as handlerRaw, metricsRequestListener as listenerRaw } from './metrics/handler';
+export const bindOAuthInstruments = configGuard('bindOAuthInstruments', bindRaw);
+export const createOAuthViews = configGuard('createOAuthViews', viewsRaw);
+export const createMetricsHandler = configGuard('createMetricsHandler', handlerRaw);
+export const metricsRequestListener = configGuard('metricsRequestListener', listenerRaw);
+export { METRICS_CONTENT_TYPE, type MetricsHandlerOptions } from './metrics/handler';
+export type { OAuthViewOptions } from './metrics/views';
 export type { GaugeKey, GaugeSource } from './metrics/recorder';
 
 // Logs and redaction
-export { createLogger, type CreateLoggerOptions } from './logs/logger';
+import { createLogger as loggerRaw } from './logs/logger';
+export const createLogger = configGuard('createLogger', loggerRaw);
+export type { CreateLoggerOptions } from './logs/logger';
 export { RedactingLogRecordProcessor, BoundedBatchLogRecordProcessor, type BoundedBatchOptions } from './logs/processor';
-export { createOAuthLogRecordProcessors, type OAuthLogProcessorsOptions } from './logs/byo';
-export { bridgeLegacyLogsApi } from './logs/bridge';
-export { setOAuthEventLogger, enableOAuthEventLogs, type OAuthEventLogOptions } from './logs/byo';
-export { redact, redactString, createRedactor, fingerprintSecret, type Redactor, type RedactionOptions } from './redaction';
+import { createOAuthLogRecordProcessors as processorsRaw, setOAuthEventLogger as eventLoggerRaw, enableOAuthEventLogs as eventLogsRaw } from './logs/byo';
+import { bridgeLegacyLogsApi as bridgeRaw } from './logs/bridge';
+export const createOAuthLogRecordProcessors = configGuard('createOAuthLogRecordProcessors', processorsRaw);
+export const bridgeLegacyLogsApi = configGuard('bridgeLegacyLogsApi', bridgeRaw);
+export const setOAuthEventLogger = configGuard('setOAuthEventLogger', eventLoggerRaw);
+export const enableOAuthEventLogs = configGuard('enableOAuthEventLogs', eventLogsRaw);
+export type { OAuthLogProcessorsOptions, OAuthEventLogOptions } from './logs/byo';
+import * as redaction from './redaction';
+/** Never throws: a failure of the engine returns the `[Unredactable]` marker, never the input. */
+export const redact: typeof redaction.redact = total('redact', redaction.redact, redaction.MARKER_FAILED as never);
+export const redactString = total('redactString', redaction.redactString, redaction.MARKER_FAILED);
+export const createRedactor = configGuard('createRedactor', (options?: redaction.RedactionOptions): redaction.Redactor => {
+  const r = redaction.createRedactor(options);
+  return Object.freeze({
+    redact: total('redactor.redact', (v: unknown) => r.redact(v), redaction.MARKER_FAILED),
+    redactString: total('redactor.redactString', (v: string) => r.redactString(v), redaction.MARKER_FAILED),
+  });
+});
+export const fingerprintSecret = configGuard('fingerprintSecret', redaction.fingerprintSecret);
+export type { Redactor, RedactionOptions } from './redaction';
 
-// Recording API
+// Recording API: every function is wrapped once here, at the module boundary, by a total-call
+// guard (internal/safe.ts), so no recording call can throw into the host app even if a bug or a
+// hostile value gets past its own checks. test/api/boundary.test.ts enumerates this module's
+// exports and checks that every function is guarded or a configuration entry point.
 import * as flows from './api/flows';
 import * as tokens from './api/tokens';
 import * as pkce from './api/pkce';
@@ -36,49 +66,48 @@ import * as operations from './api/operations';
 import * as security from './api/security';
 import * as track from './api/track';
 import * as server from './api/server';
-export * from './api/flows';
-export * from './api/tokens';
-export * from './api/pkce';
-export * from './api/operations';
-export {
-  refreshTokenReuseDetected,
-  codeInjectionAttempt,
-  integrityViolation,
-  ownershipViolation,
-  pkceReplayDetected,
-  issuerMismatch,
-  pkceDowngradeDetected,
-  authorizationCodeReplayDetected,
-  redirectUriMismatch,
-  clientMismatch,
-  pkceVerificationFailed,
-  type SecurityContext,
-  type RefreshTokenReuseInput,
-  type IntegrityViolationInput,
-  type IssuerMismatchInput,
-} from './api/security';
-export * from './api/track';
-export * from './api/server';
-export { oauthErrorCode } from './api/errors';
+import * as apiErrors from './api/errors';
+export type * from './api/flows';
+export type * from './api/tokens';
+export type * from './api/pkce';
+export type * from './api/operations';
+export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput } from './api/security';
+export type * from './api/track';
+export type * from './api/server';
 export type { OAuthEvent, EventAttributes } from './api/events';
 
 /** The whole recording API in one object: `oauth.flowStarted(...)`, `oauth.trackTokenRefresh(...)`. */
-export const oauth = Object.freeze({
-  ...flows,
-  ...tokens,
-  ...pkce,
-  ...operations,
-  refreshTokenReuseDetected: security.refreshTokenReuseDetected,
-  codeInjectionAttempt: security.codeInjectionAttempt,
-  integrityViolation: security.integrityViolation,
-  ownershipViolation: security.ownershipViolation,
-  pkceReplayDetected: security.pkceReplayDetected,
-  issuerMismatch: security.issuerMismatch,
-  pkceDowngradeDetected: security.pkceDowngradeDetected,
-  authorizationCodeReplayDetected: security.authorizationCodeReplayDetected,
-  redirectUriMismatch: security.redirectUriMismatch,
-  clientMismatch: security.clientMismatch,
-  pkceVerificationFailed: security.pkceVerificationFailed,
-  ...track,
-  ...server,
-});
+export const oauth = Object.freeze(
+  guardAll({
+    ...flows,
+    ...tokens,
+    ...pkce,
+    ...operations,
+    refreshTokenReuseDetected: security.refreshTokenReuseDetected,
+    codeInjectionAttempt: security.codeInjectionAttempt,
+    integrityViolation: security.integrityViolation,
+    ownershipViolation: security.ownershipViolation,
+    pkceReplayDetected: security.pkceReplayDetected,
+    issuerMismatch: security.issuerMismatch,
+    pkceDowngradeDetected: security.pkceDowngradeDetected,
+    authorizationCodeReplayDetected: security.authorizationCodeReplayDetected,
+    redirectUriMismatch: security.redirectUriMismatch,
+    clientMismatch: security.clientMismatch,
+    pkceVerificationFailed: security.pkceVerificationFailed,
+    ...track,
+    ...server,
+  }),
+);
+
+export const {
+  flowStarted, flowCompleted, tokenEndpointError,
+  tokenRefreshed, tokenRotated, tokensRevoked, tokenIssued, tokenRemoved, setGaugeSource,
+  pkceStateCreated, pkceStateValidated, pkceStatesCleaned,
+  discoveryCompleted, clientRegistered, scheduledRefreshCompleted, scheduledRefreshError,
+  refreshTokenReuseDetected, codeInjectionAttempt, integrityViolation, ownershipViolation, pkceReplayDetected,
+  issuerMismatch, pkceDowngradeDetected, authorizationCodeReplayDetected, redirectUriMismatch, clientMismatch,
+  pkceVerificationFailed,
+  trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh,
+  serverTokenIssued, serverClientRegistered, serverError, serverGrantRevoked,
+} = oauth;
+export const oauthErrorCode = total('oauthErrorCode', apiErrors.oauthErrorCode);

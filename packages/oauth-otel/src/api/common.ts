@@ -1,6 +1,7 @@
 import { reportDrop } from '../internal/diag';
 import { redactString } from '../redaction';
 import { fingerprint } from '../internal/fingerprint';
+import { internalFailure } from '../internal/safe';
 import { oauthMetrics, providerNormalizer } from '../metrics/bind';
 import { Vocabulary } from '../metrics/labels';
 import type { OAuthMetrics } from '../metrics/recorder';
@@ -74,7 +75,8 @@ export function tokenRef(token: unknown, precomputed: unknown): string | undefin
  * throw into the host app (inline try/catch: no closure allocated on the hot path).
  */
 export function internalError(call: string, err: unknown): void {
-  reportDrop('metrics', 'invalid_value', `internal:${call}`, `${call}() failed internally and was skipped (${err instanceof Error ? err.name : typeof err})`);
+  // The thrown value may itself throw when inspected: describe it only through the total reader.
+  internalFailure(call, err);
 }
 
 export function seconds(ms: number): number {

@@ -1,85 +1,107 @@
 import { tokenRefreshed } from './tokens';
 import { clientRegistered, discoveryCompleted, scheduledRefreshCompleted } from './operations';
 import { isNetworkError, oauthErrorCode } from './errors';
+import { internalFailure, readProp } from '../internal/safe';
 import type { DiscoveryMethod } from '../catalog/vocabularies';
 
 /**
  * Awaited wrappers: they time the operation and record success or failure (with the thrown
- * error's OAuth code) so neither can be forgotten. The operation's result or error is passed
- * through unchanged.
+ * error's OAuth code) so neither can be forgotten. Each settles with exactly the operation's
+ * outcome: the same resolved value, or a rejection with the same reason (identity). Recording
+ * reads the options and the error only through total readers, inside a guard of its own, so
+ * nothing about them (throwing getters, hostile Proxies) can change that outcome.
  */
 
 const now = (): number => performance.now();
 
-export async function trackTokenRefresh<T>(operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
+type Recorder<T> = (ok: boolean, valueOrError: unknown, durationMs: number) => void;
+
+async function tracked<T>(call: string, operation: () => Promise<T>, record: Recorder<T>): Promise<T> {
   const start = now();
+  let result: T;
   try {
-    const result = await operation();
-    tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs: now() - start, ...pick(options) });
-    return result;
+    result = await operation();
   } catch (err) {
-    const error = oauthErrorCode(err);
+    settleRecord(call, record, false, err, start);
+    throw err;
+  }
+  settleRecord(call, record, true, result, start);
+  return result;
+}
+
+function settleRecord<T>(call: string, record: Recorder<T>, ok: boolean, v: unknown, start: number): void {
+  try {
+    record(ok, v, now() - start);
+  } catch (err) {
+    internalFailure(call, err);
+  }
+}
+
+export function trackTokenRefresh<T>(operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
+  return tracked('trackTokenRefresh', operation, (ok, v, durationMs) => {
+    if (ok) return tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs, ...pick(options) });
+    const error = safeCode(v);
     tokenRefreshed({
       outcome: 'failure',
-      reason: error !== undefined ? 'endpoint_error' : isNetworkError(err) ? 'network_error' : 'exception',
-      durationMs: now() - start,
+      reason: error !== undefined ? 'endpoint_error' : safeIsNetwork(v) ? 'network_error' : 'exception',
+      durationMs,
       ...(error !== undefined ? { error } : {}),
       ...pick(options),
     });
-    throw err;
-  }
+  });
 }
 
-export async function trackDiscovery<T>(method: DiscoveryMethod, operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
-  const start = now();
-  try {
-    const result = await operation();
-    discoveryCompleted({ method, outcome: 'success', durationMs: now() - start, ...pick(options) });
-    return result;
-  } catch (err) {
-    const error = oauthErrorCode(err);
-    discoveryCompleted({ method, outcome: 'failure', durationMs: now() - start, ...(error ? { error } : {}), ...pick(options) });
-    throw err;
-  }
+export function trackDiscovery<T>(method: DiscoveryMethod, operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
+  return tracked('trackDiscovery', operation, (ok, v, durationMs) => {
+    const error = ok ? undefined : safeCode(v);
+    discoveryCompleted({ method, outcome: ok ? 'success' : 'failure', durationMs, ...(error ? { error } : {}), ...pick(options) });
+  });
 }
 
-export async function trackClientRegistration<T>(operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
-  const start = now();
-  try {
-    const result = await operation();
-    clientRegistered({ outcome: 'success', durationMs: now() - start, ...pick(options) });
-    return result;
-  } catch (err) {
-    const error = oauthErrorCode(err);
-    clientRegistered({ outcome: 'failure', durationMs: now() - start, ...(error ? { error } : {}), ...pick(options) });
-    throw err;
-  }
+export function trackClientRegistration<T>(operation: () => Promise<T>, options: { provider?: string } = {}): Promise<T> {
+  return tracked('trackClientRegistration', operation, (ok, v, durationMs) => {
+    const error = ok ? undefined : safeCode(v);
+    clientRegistered({ outcome: ok ? 'success' : 'failure', durationMs, ...(error ? { error } : {}), ...pick(options) });
+  });
 }
 
 /** The run returns its counts; a run that throws counts as a complete failure. */
-export async function trackScheduledRefresh<T extends { refreshed: number; failed: number; expiringSoon?: number }>(
+export function trackScheduledRefresh<T extends { refreshed: number; failed: number; expiringSoon?: number }>(
   run: () => Promise<T>,
 ): Promise<T> {
-  const start = now();
+  return tracked('trackScheduledRefresh', run, (ok, v, durationMs) => {
+    scheduledRefreshCompleted(ok ? { ...pickCounts(v), durationMs } : { refreshed: 0, failed: 1, durationMs });
+  });
+}
+
+function safeCode(err: unknown): ReturnType<typeof oauthErrorCode> {
   try {
-    const result = await run();
-    scheduledRefreshCompleted({ ...pickCounts(result), durationMs: now() - start });
-    return result;
-  } catch (err) {
-    scheduledRefreshCompleted({ refreshed: 0, failed: 1, durationMs: now() - start });
-    throw err;
+    return oauthErrorCode(err);
+  } catch {
+    return undefined;
   }
 }
 
-function pick(o: { provider?: string } | undefined): { provider?: string } {
-  return o !== null && typeof o === 'object' && typeof o.provider === 'string' ? { provider: o.provider } : {};
+function safeIsNetwork(err: unknown): boolean {
+  try {
+    return isNetworkError(err);
+  } catch {
+    return false;
+  }
+}
+
+function pick(o: unknown): { provider?: string } {
+  const p = readProp(o, 'provider');
+  return typeof p === 'string' ? { provider: p } : {};
 }
 
 function pickCounts(r: unknown): { refreshed: number; failed: number; expiringSoon?: number } {
-  const o = (r ?? {}) as { refreshed?: unknown; failed?: unknown; expiringSoon?: unknown };
+  const refreshed = readProp(r, 'refreshed');
+  const failed = readProp(r, 'failed');
+  const expiringSoon = readProp(r, 'expiringSoon');
   return {
-    refreshed: typeof o.refreshed === 'number' ? o.refreshed : 0,
-    failed: typeof o.failed === 'number' ? o.failed : 0,
-    ...(typeof o.expiringSoon === 'number' ? { expiringSoon: o.expiringSoon } : {}),
+    refreshed: typeof refreshed === 'number' ? refreshed : 0,
+    failed: typeof failed === 'number' ? failed : 0,
+    ...(typeof expiringSoon === 'number' ? { expiringSoon } : {}),
   };
 }

@@ -178,6 +178,8 @@ export const TELEMETRY_DROP_REASON = [
   'queue_full',
   'export_failed',
   'shutdown',
+  'timeout',
+  'oversize',
 ] as const;
 
 // ---- added: authorization server (oauth-otel/oidc-provider) ----------------------------------

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { format, type Logform } from 'winston';
-import type { Redactor } from '../redaction';
+import { MARKER_FAILED, type Redactor } from '../redaction';
+import { reportDrop } from '../internal/diag';
 import type { LogLevel } from '../types';
 import { guardLine } from './egress';
 import { SEVERITY_NUMBER } from './levels';
@@ -16,6 +17,19 @@ const LEVEL = Symbol.for('level');
  */
 export function redactionFormat(redactor: Redactor): Logform.Format {
   return format((info) => {
+    try {
+      return redactInfo(info, redactor);
+    } catch {
+      // Never pass on a record the redactor could not finish: keep only its level.
+      reportDrop('logs', 'invalid_value', 'log-redaction', 'a log record could not be redacted and was replaced by a marker');
+      const level = typeof info.level === 'string' ? info.level : 'error';
+      return { level, message: MARKER_FAILED, [LEVEL]: level } as unknown as Logform.TransformableInfo;
+    }
+  })();
+}
+
+function redactInfo(info: Logform.TransformableInfo, redactor: Redactor): Logform.TransformableInfo {
+  {
     const rec = info as Record<string, unknown>;
     for (const key of ['err', 'error'] as const) {
       const e = rec[key];
@@ -35,7 +49,7 @@ export function redactionFormat(redactor: Redactor): Logform.Format {
     const splat = (info as unknown as Record<symbol, unknown>)[SPLAT];
     if (splat !== undefined) (info as unknown as Record<symbol, unknown>)[SPLAT] = redactor.redact(splat);
     return info;
-  })();
+  }
 }
 
 /** Flattens an Error into the schema's `exception.*` fields (redacted later with the record). */

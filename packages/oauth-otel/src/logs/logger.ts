@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type { LogLevel } from '../types';
 import { createRedactor, type Redactor } from '../redaction';
 import { bridgeLegacyLogsApi } from './bridge';
+import { hardenLoggerCalls } from './safe-call';
 import { defaultLevel, LEVELS, SEVERITY_NUMBER } from './levels';
 import { jsonLineFormat, redactionFormat, resourceFields, traceContextFormat, type ResourceFields } from './format';
 
@@ -42,12 +43,12 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     bridgeLegacyLogsApi();
     outputs.push(new OpenTelemetryTransportV3({ severityMapping: { ...SEVERITY_NUMBER } }));
   }
-  return createWinston({
+  return hardenLoggerCalls(createWinston({
     levels: { ...LEVELS },
     level: options.level ?? defaultLevel(),
     format: options.format ? format.combine(redactionFormat(redactor), traceContextFormat, options.format) : format.combine(redactionFormat(redactor), traceContextFormat),
     transports: outputs,
     exitOnError: false,
     ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
-  });
+  }));
 }

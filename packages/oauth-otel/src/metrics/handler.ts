@@ -1,17 +1,28 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OAuthTelemetryConfigError } from '../errors';
 import { peekShared, setShared } from '../internal/registry';
+import { noticeOnce } from '../internal/diag';
+import { describe } from '../internal/validate';
 
 /** Prometheus text exposition 0.0.4, the format every Prometheus (and promtool) reads. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** Same floor as initTelemetry's `metrics.token`: a shorter bearer token is guessable. */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
+/** Longer Authorization headers are refused before hashing (no bearer token is this long). */
+const MAX_AUTH_HEADER = 4096;
+
 export interface MetricsHandlerOptions {
   /**
-   * Bearer token scrapes must present (`Authorization: Bearer <token>`). Compared in constant
-   * time. Strongly recommended when the route is reachable beyond localhost.
+   * Bearer token scrapes must present (`Authorization: Bearer <token>`), at least 16
+   * characters. Compared in constant time. Without a token (undefined or empty, e.g. an unset
+   * `process.env.METRICS_TOKEN`) every request is refused, unless `allowUnauthenticated` is true.
    */
-  token?: string;
+  token?: string | undefined;
+  /** Serve metrics without a token (only for a route reachable from the scraper alone). Default false. */
+  allowUnauthenticated?: boolean;
 }
 
 type Exposition = { status: number; body: string; headers: Record<string, string> };
@@ -38,20 +49,63 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-function authorized(header: string | null | undefined, expected: Buffer | undefined): boolean {
-  if (expected === undefined) return true;
-  if (typeof header !== 'string' || !/^Bearer\s+/i.test(header)) return false;
-  return timingSafeEqual(digest(header.replace(/^Bearer\s+/i, '').trim()), expected);
+/** How a handler decides who may read: a token digest, open by explicit choice, or closed. */
+type Access = { kind: 'token'; expected: Buffer } | { kind: 'open' } | { kind: 'closed' };
+
+const TEXT = 'text/plain; charset=utf-8';
+const CLOSED: Exposition = { status: 403, body: 'forbidden: no metrics token is configured\n', headers: { 'content-type': TEXT } };
+const UNAUTHORIZED: Exposition = { status: 401, body: 'unauthorized\n', headers: { 'content-type': TEXT, 'www-authenticate': 'Bearer' } };
+const NOT_ALLOWED: Exposition = { status: 405, body: 'method not allowed\n', headers: { 'content-type': TEXT, allow: 'GET, HEAD' } };
+
+/** Validates the handler options once, at creation: bad configuration fails fast, coded. */
+export function resolveAccess(options: unknown): Access {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OAuthTelemetryConfigError('options', 'an object { token?, allowUnauthenticated? }', describe(options));
+  }
+  const o = options as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k !== 'token' && k !== 'allowUnauthenticated') throw new OAuthTelemetryConfigError(`options.${k}`, 'one of the options token, allowUnauthenticated', 'an unknown option');
+  }
+  const { token, allowUnauthenticated } = o;
+  if (allowUnauthenticated !== undefined && typeof allowUnauthenticated !== 'boolean') {
+    throw new OAuthTelemetryConfigError('options.allowUnauthenticated', 'true or false', describe(allowUnauthenticated));
+  }
+  if (token !== undefined && token !== '') {
+    if (typeof token !== 'string' || token.length < MIN_METRICS_TOKEN_LENGTH) {
+      throw new OAuthTelemetryConfigError('options.token', `a string of at least ${MIN_METRICS_TOKEN_LENGTH} characters`, typeof token === 'string' ? `a string of ${token.length} characters` : describe(token));
+    }
+    return { kind: 'token', expected: digest(token) };
+  }
+  if (allowUnauthenticated === true) return { kind: 'open' };
+  noticeOnce('metrics-closed', 'a metrics handler was created without a token: it refuses every request (403). Pass { token } (16+ characters) or { allowUnauthenticated: true }');
+  return { kind: 'closed' };
 }
 
-async function expose(authHeader: string | null | undefined, expected: Buffer | undefined): Promise<Exposition> {
-  if (!authorized(authHeader, expected)) {
-    return { status: 401, body: 'unauthorized\n', headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' } };
+function authorized(header: unknown, access: Access): boolean {
+  if (access.kind === 'open') return true;
+  if (access.kind === 'closed') return false;
+  if (typeof header !== 'string' || header.length > MAX_AUTH_HEADER || !/^Bearer\s+/i.test(header)) return false;
+  // Digests of equal length, so timingSafeEqual compares in constant time whatever was sent.
+  return timingSafeEqual(digest(header.replace(/^Bearer\s+/i, '').trim()), access.expected);
+}
+
+/**
+ * Collections in flight, by exporter: concurrent scrapes share one collection and one
+ * serialization, so a scrape storm costs the app one collection at a time, not one per request.
+ */
+const inflight = new WeakMap<PrometheusExporter, Promise<Exposition>>();
+
+function collectShared(e: MetricsEndpoint): Promise<Exposition> {
+  let p = inflight.get(e.exporter);
+  if (p === undefined) {
+    p = collect(e).finally(() => inflight.delete(e.exporter));
+    inflight.set(e.exporter, p);
   }
-  const e = endpoint();
-  if (e === undefined) {
-    return { status: 503, body: '# oauth-otel: initTelemetry() has not started metrics in this process\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
-  }
+  return p;
+}
+
+async function collect(e: MetricsEndpoint): Promise<Exposition> {
   try {
     const { resourceMetrics, errors } = await e.exporter.collect();
     const body = e.serializer.serialize(resourceMetrics) + (errors.length ? `# oauth-otel: ${errors.length} collection error(s)\n` : '');
@@ -61,31 +115,68 @@ async function expose(authHeader: string | null | undefined, expected: Buffer | 
   }
 }
 
+async function expose(method: unknown, authHeader: unknown, access: Access): Promise<Exposition> {
+  if (method !== 'GET' && method !== 'HEAD') return NOT_ALLOWED;
+  if (access.kind === 'closed') return CLOSED;
+  if (!authorized(authHeader, access)) return UNAUTHORIZED;
+  const e = endpoint();
+  if (e === undefined) {
+    return { status: 503, body: '# oauth-otel: initTelemetry() has not started metrics in this process\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
+  }
+  return collectShared(e);
+}
+
+const FAILED: Exposition = { status: 500, body: '', headers: {} };
+
 /**
  * A Web-standard route handler (`Request` → `Response`) for frameworks without Node response
  * objects, e.g. a Next.js App Router `app/api/metrics/route.ts`:
- * `export const GET = createMetricsHandler({ token: process.env.METRICS_TOKEN })`.
+ * `export const GET = createMetricsHandler({ token: process.env.METRICS_TOKEN })`. GET and
+ * HEAD only; closed (403) without a token unless `allowUnauthenticated: true`.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions = {}): (request: Request) => Promise<Response> {
-  const expected = options.token ? digest(options.token) : undefined;
+  const access = resolveAccess(options);
   return async (request: Request) => {
-    const r = await expose(request.headers.get('authorization'), expected);
-    return new Response(r.body, { status: r.status, headers: r.headers });
+    let method: unknown;
+    let r: Exposition;
+    try {
+      method = request.method;
+      r = await expose(method, request.headers.get('authorization'), access);
+    } catch {
+      r = FAILED;
+    }
+    return new Response(method === 'HEAD' ? null : r.body, { status: r.status, headers: r.headers });
   };
 }
 
-/** A `node:http` / Express request listener serving the same exposition. */
+/** A `node:http` / Express request listener serving the same exposition (same access rules). */
 export function metricsRequestListener(options: MetricsHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const expected = options.token ? digest(options.token) : undefined;
+  const access = resolveAccess(options);
   return (req, res) => {
-    void expose(req.headers.authorization, expected).then(
+    let method: unknown;
+    let answer: Promise<Exposition>;
+    try {
+      method = req.method;
+      answer = expose(method, req.headers.authorization, access);
+    } catch {
+      answer = Promise.resolve(FAILED);
+    }
+    void answer.then(
       (r) => {
-        res.writeHead(r.status, r.headers);
-        res.end(r.body);
+        try {
+          res.writeHead(r.status, r.headers);
+          res.end(method === 'HEAD' ? undefined : r.body);
+        } catch {
+          /* the response is gone (client closed): nothing to answer */
+        }
       },
       () => {
-        res.writeHead(500);
-        res.end();
+        try {
+          res.writeHead(500);
+          res.end();
+        } catch {
+          /* as above */
+        }
       },
     );
   };

@@ -42,6 +42,10 @@ export interface ProviderOptions {
 }
 
 const MAX_PROVIDER_LENGTH = 64;
+/** Longest provider input looked at (issuer URLs are far shorter); longer ones are `other`, uncached. */
+export const MAX_PROVIDER_INPUT = 2048;
+/** Longest raw input kept as a memo key: the memo must never hold large caller strings. */
+const MAX_MEMO_KEY = 256;
 
 /**
  * `provider` label: the issuer host or a configured name, lower-cased, restricted to
@@ -62,10 +66,15 @@ export class ProviderNormalizer {
       if (input !== undefined) reportDrop('metrics', 'coerced_label', 'provider:type', 'provider must be a string; recorded as "other"');
       return input === undefined ? 'unknown' : OTHER;
     }
+    if (input.length > MAX_PROVIDER_INPUT) {
+      // Checked before any cache or regex: an oversized string is neither scanned nor kept.
+      reportDrop('metrics', 'oversize', 'provider:oversize', `provider strings longer than ${MAX_PROVIDER_INPUT} characters are recorded as "other"`);
+      return OTHER;
+    }
     const hit = this.memo.get(input);
     if (hit !== undefined) return hit;
     const label = this.classify(input);
-    if (this.memo.size < this.options.cap * 4) this.memo.set(input, label);
+    if (input.length <= MAX_MEMO_KEY && this.memo.size < this.options.cap * 4) this.memo.set(input, label);
     return label;
   }
 
@@ -86,7 +95,7 @@ export class ProviderNormalizer {
 function clean(input: string): string {
   // Issuer URLs and provider names are short and low-entropy; anything token-shaped (a JWT, a
   // long random run) must not become a label value, not even truncated.
-  if (input.length > 2048 || /eyJ[\w-]{8,}|[A-Za-z0-9_\-+/=]{40,}/.test(input)) return '';
+  if (input.length > MAX_PROVIDER_INPUT || /eyJ[\w-]{8,}|[A-Za-z0-9_\-+/=]{40,}/.test(input)) return '';
   let s = input.trim().toLowerCase();
   if (s.includes('://')) {
     try {

@@ -23,7 +23,12 @@ export type MetricAttributes<K extends MetricKey> = Attributes & { readonly [for
 export type GaugeSource = () => number | Promise<number>;
 
 const PRE_INIT_CAPACITY = 10_000;
+/** Time a gauge source gets per scrape: a slow source must not hold the whole exposition. */
+export const GAUGE_SOURCE_BUDGET_MS = 1000;
 const TRACKER_CAPACITY = 100_000;
+
+const THREW = Symbol('threw');
+const TIMED_OUT = Symbol('timed out');
 
 type Op = { key: MetricKey; value: number; attrs: Attributes };
 
@@ -46,6 +51,10 @@ export class OAuthMetrics {
   expiringSoonWindowMs = 5 * 60_000;
   /** Last value reported by a scheduled refresh run, used when no source is set. */
   expiringSoonReported: number | undefined;
+  /** Per-scrape budget of a gauge source (tests shorten it). */
+  gaugeSourceBudgetMs = GAUGE_SOURCE_BUDGET_MS;
+  /** A source call still running: never called again until it settles, so a hung source costs one promise. */
+  private readonly pendingSources = new Map<GaugeKey, Promise<unknown>>();
 
   constructor() {
     for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
@@ -129,15 +138,19 @@ export class OAuthMetrics {
   }
 
   private async observe(key: GaugeKey, result: ObservableResult): Promise<void> {
-    let value: number | undefined;
+    let value: unknown;
     const source = this.sources[key];
     if (source !== undefined) {
-      try {
-        value = await source();
-      } catch (err) {
-        reportDrop('metrics', 'invalid_value', `gauge-source:${key}`, `gauge source for ${key} threw: ${String((err as Error)?.name ?? 'error')}`);
+      const outcome = await this.callSource(key, source);
+      if (outcome === TIMED_OUT) {
+        reportDrop('metrics', 'timeout', `gauge-timeout:${key}`, `gauge source for ${key} did not settle within ${this.gaugeSourceBudgetMs} ms; the gauge is skipped in this scrape`);
         return;
       }
+      if (outcome === THREW) {
+        reportDrop('metrics', 'invalid_value', `gauge-source:${key}`, `gauge source for ${key} threw`);
+        return;
+      }
+      value = outcome.value;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         reportDrop('metrics', 'invalid_value', `gauge-value:${key}`, `gauge source for ${key} returned a value that is not a non-negative number`);
         return;
@@ -148,6 +161,29 @@ export class OAuthMetrics {
       else if (key === 'activeTokens') value = this.tokens.size(now);
       else value = this.expiringSoonReported ?? this.tokens.expiringWithin(now, this.expiringSoonWindowMs);
     }
-    result.observe(value);
+    result.observe(value as number);
   }
+
+  /** The source's value, or THREW, or TIMED_OUT after the budget (or while its last call still hangs). */
+  private callSource(key: GaugeKey, source: GaugeSource): Promise<{ value: unknown } | typeof THREW | typeof TIMED_OUT> {
+    if (this.pendingSources.has(key)) return Promise.resolve(TIMED_OUT);
+    let pending: Promise<{ value: unknown } | typeof THREW>;
+    try {
+      pending = Promise.resolve(source()).then(
+        (value) => ({ value }),
+        () => THREW,
+      );
+    } catch {
+      return Promise.resolve(THREW);
+    }
+    this.pendingSources.set(key, pending);
+    void pending.finally(() => this.pendingSources.delete(key));
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, this.gaugeSourceBudgetMs, TIMED_OUT);
+      timer.unref();
+    });
+    return Promise.race([pending, budget]).finally(() => clearTimeout(timer));
+  }
+
 }

@@ -28,10 +28,12 @@ export async function startMetrics(cfg: MetricsConfig, resource: Resource): Prom
   let server: Server | undefined;
   let url: string | undefined;
   if (cfg.server) {
-    const listener = metricsRequestListener(cfg.token ? { token: cfg.token } : {});
+    // The built-in server binds metrics.host (loopback by default) and initTelemetry already
+    // validated its token: without one it is open on purpose, as the option documents.
+    const listener = metricsRequestListener(cfg.token ? { token: cfg.token } : { allowUnauthenticated: true });
     server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      if (req.method !== 'GET' || path !== cfg.endpoint) {
+      if (path !== cfg.endpoint) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }

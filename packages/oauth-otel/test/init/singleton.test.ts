@@ -38,7 +38,7 @@ test('a second copy of the module gets the same handle and records into the same
   expect(text.match(/^# TYPE oauth_flows_started_total /gm)).toHaveLength(1);
 
   // The Web handler of copy B serves copy A's registry.
-  const res = await b.createMetricsHandler()(new Request('http://x/api/metrics'));
+  const res = await b.createMetricsHandler({ allowUnauthenticated: true })(new Request('http://x/api/metrics'));
   expect(res.status).toBe(200);
   expect(await res.text()).toMatch(/oauth_flows_started_total\{provider="github.com"\} 2/);
   await ha.shutdown();

@@ -13,6 +13,7 @@
 import { safely } from '../../api/common';
 import { OAuthTelemetryConfigError } from '../../errors';
 import { noticeOnce } from '../../internal/diag';
+import { configGuard } from '../../internal/safe';
 import { Instrumentation, type ResolvedOptions } from './instrumentation';
 import { ERROR_EVENTS } from './tables';
 import type { OidcProviderInstrumentation, OidcProviderInstrumentationOptions, OidcProviderLike } from './types';
@@ -32,7 +33,9 @@ const attached = new WeakSet<object>();
  * `oauth_server_*` log records. Call it before the provider serves requests (for the example
  * AS: in `onProvider`). Returns `{ detach }`.
  */
-export function instrumentOidcProvider(
+export const instrumentOidcProvider = configGuard('instrumentOidcProvider', instrument);
+
+function instrument(
   provider: OidcProviderLike,
   options: OidcProviderInstrumentationOptions = {},
 ): OidcProviderInstrumentation {

@@ -1,0 +1,121 @@
+/**
+ * The module boundary: every public function, enumerated from the modules' own exports (so a
+ * new export is covered without editing this file), is total under hostile values: getters and
+ * Proxy traps that throw values which themselves throw when inspected, revoked Proxies, cyclic
+ * objects, throwing thenables, huge strings. Recording functions never throw; configuration
+ * entry points throw (or reject) with OAuthTelemetryConfigError and nothing else.
+ */
+import fc from 'fast-check';
+import * as api from '../../src';
+import * as adapter from '../../src/adapters/oidc-provider';
+import { describeThrown, isGuarded } from '../../src/internal/safe';
+import { runtime } from '../../src/internal/runtime';
+import { anyArgument, build, poison, trapProxy } from '../support/hostile';
+
+/** Exported classes: constructed by the OTel SDK or thrown by us, not called as functions. */
+const CLASSES = new Set(['OAuthTelemetryConfigError', 'RedactingLogRecordProcessor', 'BoundedBatchLogRecordProcessor']);
+/** Entry points that validate configuration: they may fail, but only with a coded config error. */
+const CONFIG = new Set([
+  'initTelemetry', 'bindOAuthInstruments', 'createOAuthViews', 'createMetricsHandler', 'metricsRequestListener', 'createLogger',
+  'createOAuthLogRecordProcessors', 'bridgeLegacyLogsApi', 'setOAuthEventLogger', 'enableOAuthEventLogs', 'createRedactor',
+  'fingerprintSecret', 'instrumentOidcProvider',
+]);
+
+const RUNS = Number(process.env.BOUNDARY_RUNS ?? 4000);
+type Fn = (...a: unknown[]) => unknown;
+const exported = [...Object.entries(api), ...Object.entries(adapter)].filter(([, v]) => typeof v === 'function') as [string, Fn][];
+const recording = exported.filter(([n]) => !CLASSES.has(n) && !CONFIG.has(n));
+const config = exported.filter(([n]) => CONFIG.has(n));
+const oauthFns = Object.entries(api.oauth) as [string, Fn][];
+
+let handle: api.TelemetryHandle;
+const escaped: string[] = [];
+// Strings only: printing a hostile value would throw inside the reporter.
+const onUncaught = (e: unknown) => escaped.push(describeThrown(e) + ' ' + safeStack(e));
+beforeAll(async () => {
+  handle = await api.initTelemetry({ metrics: { port: 0, server: false }, logs: false });
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+});
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+  await handle.shutdown();
+});
+
+test('every exported function is wrapped by the boundary guard (classes aside)', () => {
+  expect(recording.length).toBeGreaterThan(30);
+  const unguarded = exported.filter(([n, f]) => !CLASSES.has(n) && !isGuarded(f)).map(([n]) => n);
+  expect(unguarded).toEqual([]);
+  for (const [n, f] of oauthFns) expect({ n, guarded: isGuarded(f) }).toEqual({ n, guarded: true });
+  // The named export and oauth.* are the same guarded function.
+  for (const [n, f] of oauthFns) expect((api as unknown as Record<string, unknown>)[n]).toBe(f);
+});
+
+test('every recording function survives the worst single argument: a Proxy throwing poison from every trap', () => {
+  for (const [name, fn] of recording) {
+    if (process.env.BOUNDARY_TRACE) process.stderr.write(`worst ${name}\n`);
+    for (const arg of [poison(), trapProxy({}, poison), trapProxy([], poison)]) {
+      expect({ name, threw: throws(() => fn(arg)) }).toEqual({ name, threw: false });
+      expect({ name, threw: throws(() => fn(arg, arg, arg)) }).toEqual({ name, threw: false });
+    }
+  }
+});
+
+test('recording functions never throw, whatever their arguments do when inspected', async () => {
+  const drops = () => [...runtime().drops.values()].reduce((a, b) => a + b, 0);
+  const before = drops();
+  let calls = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: recording.length - 1 }), fc.array(anyArgument, { maxLength: 3 }), async (i, recipes) => {
+      const args = build(recipes);
+      const [name, fn] = recording[i]!;
+      calls++;
+      if (process.env.BOUNDARY_TRACE) process.stderr.write(`${calls} ${name}\n`);
+      let out: unknown;
+      let threw = false;
+      try {
+        out = fn(...args);
+      } catch {
+        threw = true;
+      }
+      // Only plain data in the assertion: printing a hostile value would throw in the reporter.
+      expect({ name, threw }).toEqual({ name, threw: false });
+      if (out instanceof Promise) await out.catch(() => undefined);
+    }),
+    { numRuns: RUNS },
+  );
+  if (process.env.BOUNDARY_TRACE) process.stderr.write('property done\n');
+  expect(calls).toBe(RUNS);
+  // Hostile input is not silently swallowed: it is counted.
+  expect(drops()).toBeGreaterThan(before);
+  if (process.env.BOUNDARY_TRACE) process.stderr.write(`drops ok ${escaped.length}\n`);
+  expect(escaped).toEqual([]);
+}, 120_000);
+
+function isConfigError(err: unknown): boolean {
+  try {
+    return err instanceof api.OAuthTelemetryConfigError && err.code === 'ERR_OAUTH_OTEL_CONFIG';
+  } catch {
+    return false;
+  }
+}
+
+function safeStack(e: unknown): string {
+  try {
+    return String((e as Error).stack).slice(0, 600);
+  } catch {
+    return '';
+  }
+}
+
+function throws(f: () => unknown): boolean {
+  try {
+    const r = f();
+    if (r instanceof Promise) r.catch(() => undefined);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
