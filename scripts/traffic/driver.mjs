@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const o = require('../../packages/oauth-otel/dist/index.js');
-const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider.js');
+const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider/index.js');
 
 const port = Number(process.env.METRICS_PORT ?? 9464);
 const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
