@@ -36,6 +36,8 @@ const PENDING = 0;
 const PRODUCER = 1;
 const SDK = 2;
 
+const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+
 type Op = { key: HistogramKey; value: number; series: HistogramSeries };
 
 /** What a producer needs of one histogram at collection time. */
@@ -69,6 +71,11 @@ export class OAuthMetrics {
   private preInit = 0;
   private queue: Op[] | undefined = [];
   private provider: MeterProvider | undefined;
+  /**
+   * Series per counter before the rest are observed as one `otel.metric.overflow` series. Folded
+   * here, not by the SDK: its asynchronous overflow re-adds every cumulative value per collection.
+   */
+  cardinalityLimit = 2000;
 
   readonly sources: Partial<Record<GaugeKey, GaugeSource>> = {};
   readonly pkceStates = new ExpiringSet('pkce_states', TRACKER_CAPACITY);
@@ -161,10 +168,14 @@ export class OAuthMetrics {
         // Unlabelled counters show 0 from the first scrape, as prom-client did.
         const always = Object.keys(d.labels).length === 0;
         meter.createObservableCounter(d.name, opts).addCallback((result) => {
+          const own = this.cardinalityLimit - 1;
+          let overflow = 0;
           for (let i = 0; i < series.length; i++) {
             const s = series[i] as CounterSeries;
-            if (s.value > 0 || always) result.observe(s.value, s.attributes);
+            if (i >= own) overflow += s.value;
+            else if (s.value > 0 || always) result.observe(s.value, s.attributes);
           }
+          if (overflow > 0) result.observe(overflow, OVERFLOW);
         });
       } else if (d.kind === 'histogram') {
         if (this.mode === SDK) {

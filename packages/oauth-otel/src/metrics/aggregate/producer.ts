@@ -145,7 +145,11 @@ function temporalityOf(option: TemporalityOption | undefined): AggregationTempor
  */
 export function createOAuthMetricProducer(options: OAuthMetricProducerOptions = {}): MetricProducer {
   const o = options !== null && typeof options === 'object' ? options : {};
-  const producer = new OAuthMetricProducer(temporalityOf(o.temporality), cardinalityLimitOf(o.cardinalityLimit));
-  oauthMetrics().attachProducer();
+  const limit = cardinalityLimitOf(o.cardinalityLimit);
+  const producer = new OAuthMetricProducer(temporalityOf(o.temporality), limit);
+  const m = oauthMetrics();
+  m.attachProducer();
+  // The counters fold their overflow in the recorder (one limit per process: the last producer's).
+  if (o.cardinalityLimit !== undefined) m.cardinalityLimit = limit;
   return producer;
 }
