@@ -26,11 +26,15 @@ writeFileSync(
     protocols:
       http:
         endpoint: \${env:OTLP_HTTP_ENDPOINT}
+extensions:
+  health_check:
+    endpoint: \${env:OTELCOL_HEALTH_ENDPOINT}
 exporters:
   file:
     path: ${out}
     flush_interval: 100ms
 service:
+  extensions: [health_check]
   telemetry:
     metrics:
       level: none
