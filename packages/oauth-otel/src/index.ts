@@ -20,9 +20,12 @@ export * from './catalog';
 // Bring your own SDK
 import { bindOAuthInstruments as bindRaw } from './metrics/bind';
 import { createOAuthViews as viewsRaw } from './metrics/views';
+import { createOAuthMetricProducer as producerRaw } from './metrics/aggregate/producer';
 import { createMetricsHandler as handlerRaw, metricsRequestListener as listenerRaw } from './metrics/handler';
 export const bindOAuthInstruments = configGuard('bindOAuthInstruments', bindRaw);
 export const createOAuthViews = configGuard('createOAuthViews', viewsRaw);
+export const createOAuthMetricProducer = configGuard('createOAuthMetricProducer', producerRaw);
+export type { OAuthMetricProducerOptions, TemporalityOption } from './metrics/aggregate/producer';
 export const createMetricsHandler = configGuard('createMetricsHandler', handlerRaw);
 export const metricsRequestListener = configGuard('metricsRequestListener', listenerRaw);
 export { METRICS_CONTENT_TYPE, type MetricsHandlerOptions } from './metrics/handler';

@@ -1,6 +1,6 @@
 import type { EventDefinition } from '../catalog/events';
 import type { EventAttributeKey } from '../catalog/attributes';
-import type { OAuthEventLevel } from '../catalog/vocabularies';
+import { LEVEL_SEVERITY_NUMBER, type OAuthEventLevel } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
 import { shared } from '../internal/registry';
 
@@ -33,10 +33,12 @@ interface EventState {
   sink: OAuthEventSink | null | undefined;
   /** Events recorded before the logs side started (bounded). */
   readonly pending: OAuthEvent[];
+  /** Severity number below which the sink writes nothing (0: the sink decides per event). */
+  minSeverity: number;
 }
 
 const PRE_INIT_EVENTS = 1000;
-const createState = (): EventState => ({ sink: undefined, pending: [] });
+const createState = (): EventState => ({ sink: undefined, pending: [], minSeverity: 0 });
 const state = () => shared('events', createState);
 
 /** Hands an event to the logs side, or keeps it (bounded) until the logs side starts. */
@@ -69,19 +71,26 @@ export function emit(def: EventDefinition, attributes: EventAttributes, level: O
   );
 }
 
-/** True when events would be kept: lets callers skip building attributes nobody reads. */
-export function eventsWanted(): boolean {
+/**
+ * True when events (at `level`, when given) would be kept: lets callers skip building attributes
+ * nobody reads (a debug event at info is never built: no provider parse, no fingerprint).
+ */
+export function eventsWanted(level?: OAuthEventLevel): boolean {
   const s = state();
-  return s.sink !== null && (s.sink !== undefined || s.pending.length < PRE_INIT_EVENTS);
+  if (s.sink === null) return false;
+  if (s.sink === undefined) return s.pending.length < PRE_INIT_EVENTS;
+  return level === undefined || LEVEL_SEVERITY_NUMBER[level] >= s.minSeverity;
 }
 
 /**
  * Installs the logs side's sink and flushes the events recorded before it existed. `null` turns
- * events off (logs disabled); `undefined` goes back to buffering.
+ * events off (logs disabled); `undefined` goes back to buffering. `minLevel`: the sink's own
+ * level, so events below it are not even built.
  */
-export function setEventSink(sink: OAuthEventSink | null | undefined): void {
+export function setEventSink(sink: OAuthEventSink | null | undefined, minLevel?: OAuthEventLevel | 'trace'): void {
   const s = state();
   s.sink = sink;
+  s.minSeverity = sink && minLevel !== undefined ? (LEVEL_SEVERITY_NUMBER[minLevel] ?? 0) : 0;
   if (sink === null) s.pending.length = 0;
   if (!sink) return;
   const queued = s.pending.splice(0, s.pending.length);

@@ -64,7 +64,7 @@ export const flowStarted = recording<FlowStartedInput>('flowStarted', (a) => {
       map.set(id, { at, provider: p });
     }
   }
-  if (eventsWanted()) emit(EVENTS.flowInitiated, { [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
+  if (eventsWanted(EVENTS.flowInitiated.level)) emit(EVENTS.flowInitiated, { [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
 });
 
 /**

@@ -30,7 +30,7 @@ export const pkceStateCreated = recording<PkceStateCreatedInput>('pkceStateCreat
   const id = ident(a.flowId);
   const ttl = typeof a.ttlMs === 'number' && Number.isFinite(a.ttlMs) && a.ttlMs > 0 ? a.ttlMs : DEFAULT_STATE_TTL_MS;
   if (id !== undefined) m.pkceStates.set(id, Date.now() + ttl);
-  if (eventsWanted()) emit(EVENTS.pkceStateCreated, { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
+  if (eventsWanted(EVENTS.pkceStateCreated.level)) emit(EVENTS.pkceStateCreated, { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
 });
 
 export interface PkceStateValidatedInput extends SecurityContext {
@@ -100,5 +100,5 @@ export const pkceStatesCleaned = recording<PkceStatesCleanedInput>('pkceStatesCl
     const k = ident(id);
     if (k !== undefined) m.pkceStates.delete(k);
   }
-  if (eventsWanted()) emit(EVENTS.pkceCleanupCompleted, { [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_COUNT]: n });
+  if (eventsWanted(EVENTS.pkceCleanupCompleted.level)) emit(EVENTS.pkceCleanupCompleted, { [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_COUNT]: n });
 });

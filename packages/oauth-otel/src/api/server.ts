@@ -54,7 +54,7 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
   const g = grantTypes.normalizeQuiet(a.grantType);
   const m = metrics();
   m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
-  if (!eventsWanted()) return;
+  if (!eventsWanted(EVENTS.serverTokenIssued.level)) return;
   emit(EVENTS.serverTokenIssued, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'token',
@@ -68,7 +68,7 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
 export const serverClientRegistered = recording<ServerContext>('serverClientRegistered', (a) => {
   const m = metrics();
   m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'success', 'none'));
-  if (!eventsWanted()) return;
+  if (!eventsWanted(EVENTS.serverClientRegistered.level)) return;
   emit(EVENTS.serverClientRegistered, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'registration',

@@ -71,15 +71,17 @@ export interface OAuthEventLogOptions {
  * in the same schema as initTelemetry() writes, without a winston round trip per event.
  */
 export function enableOAuthEventLogs(options: OAuthEventLogOptions = {}): void {
+  const level = options.level ?? defaultLevel();
   const stdout = options.stdout === false ? undefined : options.stdout === true || options.stdout === undefined ? process.stdout : options.stdout;
   setEventSink(
     directEventWriter({
-      level: options.level ?? defaultLevel(),
+      level,
       stdout,
       resource: options.resource ?? resourceFields(),
       otel: options.otel === false ? undefined : logsApi.getLogger('oauth-otel', VERSION),
       redactor: createRedactor(options.redaction),
       logClientId: options.logClientId === true,
     }),
+    level,
   );
 }

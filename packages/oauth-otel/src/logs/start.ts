@@ -78,6 +78,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, config
       redactor,
       logClientId: c.logClientId,
     }),
+    c.level,
   );
 
   // Bounded: an unreachable or hanging Collector must not hold the app's exit hostage. What is

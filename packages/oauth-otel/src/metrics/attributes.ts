@@ -1,17 +1,34 @@
 import type { Attributes } from '@opentelemetry/api';
+import { SERIES, type Series } from './aggregate/series';
 
 type Node = Map<string, Node | Attributes>;
 
 /**
- * Interns one frozen attribute object per label combination. The SDK keys series by the object
- * it is given (and relabels a series if that object is later mutated), so sharing frozen objects
- * is both safe and allocation-free on the hot path. Size is bounded by the label vocabularies.
+ * Interns one frozen attribute object per label combination, carrying its series (its slot in
+ * the pre-aggregated store) under the SERIES symbol: a recording call finds its counter or
+ * bucket array with one property load, and nothing is built or hashed per call. Size is bounded
+ * by the label vocabularies (and the provider cap).
  */
 export class AttributeCache {
   private readonly root: Node = new Map();
-  private readonly empty: Attributes = Object.freeze({});
+  private readonly empty: Attributes;
+  /** Every series made so far, in creation order. */
+  readonly series: Series[] = [];
 
-  constructor(private readonly names: readonly string[]) {}
+  constructor(
+    private readonly names: readonly string[],
+    private readonly create: (attributes: Attributes, slot: number) => Series,
+  ) {
+    this.empty = this.names.length === 0 ? this.handle({}) : Object.freeze({});
+  }
+
+  private handle(labels: Record<string, string>): Attributes {
+    const attributes = Object.freeze({ ...labels });
+    const s = this.create(attributes, this.series.length);
+    this.series.push(s);
+    Object.defineProperty(labels, SERIES, { value: s, enumerable: false });
+    return Object.freeze(labels);
+  }
 
   /** Fixed arity (every catalog metric has at most three labels): no array per call. */
   get(a?: string, b?: string, c?: string): Attributes {
@@ -29,7 +46,7 @@ export class AttributeCache {
     const n = this.names.length;
     const o: Record<string, string> = {};
     for (let i = 0; i < n; i++) o[this.names[i] as string] = values[i] as string;
-    const attrs = Object.freeze(o);
+    const attrs = this.handle(o);
     let node = this.root;
     for (let i = 0; i < n - 1; i++) {
       let next = node.get(values[i] as string) as Node | undefined;

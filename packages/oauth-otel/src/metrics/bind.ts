@@ -43,7 +43,6 @@ export function bindOAuthInstruments(meterProvider: MeterProvider = metricsApi.g
     noticeOnce('bind-twice', 'OAuth instruments are already bound to a MeterProvider; keeping the first');
     return false;
   }
-  const dropped = m.dropCounter();
-  if (dropped) rt.onDrop((signal, reason, n) => dropped.add(n, m.attrs('telemetryDropped', signal, reason)));
+  rt.onDrop((signal, reason, n) => m.add('telemetryDropped', n, m.attrs('telemetryDropped', signal, reason)));
   return true;
 }

@@ -1,4 +1,4 @@
-import type { Attributes, Counter, Histogram, MeterProvider, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Histogram, MeterProvider, ObservableResult } from '@opentelemetry/api';
 import {
   METER_NAME,
   METRICS,
@@ -10,8 +10,9 @@ import {
   type MetricKey,
 } from '../catalog/metrics';
 import { VERSION } from '../version';
-import { reportDrop } from '../internal/diag';
+import { noticeOnce, reportDrop } from '../internal/diag';
 import { AttributeCache } from './attributes';
+import { CounterSeries, HistogramSeries, SERIES } from './aggregate/series';
 import { ExpiringSet } from './tracker';
 
 export type { GaugeKey };
@@ -30,19 +31,51 @@ const TRACKER_CAPACITY = 100_000;
 const THREW = Symbol('threw');
 const TIMED_OUT = Symbol('timed out');
 
-type Op = { key: MetricKey; value: number; attrs: Attributes };
+/** Who serves the histograms: not decided before bind, then OAuth metric producers or SDK instruments. */
+const PENDING = 0;
+const PRODUCER = 1;
+const SDK = 2;
+
+const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+
+type Op = { key: HistogramKey; value: number; series: HistogramSeries };
+
+/** What a producer needs of one histogram at collection time. */
+export interface ProducedHistogram {
+  readonly name: string;
+  readonly help: string;
+  readonly unit: string;
+  readonly bounds: readonly number[];
+  readonly series: readonly HistogramSeries[];
+}
 
 /**
- * Owns the OAuth instruments. Until a MeterProvider is bound (the OTel metrics API has no proxy:
- * instruments made before an SDK exists stay no-ops for ever), measurements wait in a bounded
- * queue and are replayed on bind; past the cap they are counted as `pre_init_overflow`.
+ * Owns the OAuth metrics, pre-aggregated: every label combination is enumerable (closed
+ * vocabularies, capped providers), so each interned attribute object carries its own series and a
+ * recording call is a property load and an addition, with nothing built or hashed per call. The
+ * SDK gets the data at collection time: asynchronous counters and gauges for every reader, and
+ * the histograms through an OAuth MetricProducer on each reader (aggregate/producer.ts). When
+ * the instruments are bound with no producer made (an SDK set up without one), histograms fall
+ * back to SDK instruments so no reader loses them.
+ *
+ * Until a MeterProvider is bound, counters accumulate in place and histogram values also wait in
+ * a queue (for that fallback); past PRE_INIT_CAPACITY measurements they are counted as
+ * `pre_init_overflow`, as before pre-aggregation.
  */
 export class OAuthMetrics {
   private readonly caches = {} as Record<MetricKey, AttributeCache>;
-  private readonly counters = new Map<MetricKey, Counter>();
   private readonly histograms = new Map<MetricKey, Histogram>();
+  private readonly produced: ProducedHistogram[] = [];
+  private mode: number = PENDING;
+  private producers = 0;
+  private preInit = 0;
   private queue: Op[] | undefined = [];
   private provider: MeterProvider | undefined;
+  /**
+   * Series per counter before the rest are observed as one `otel.metric.overflow` series. Folded
+   * here, not by the SDK: its asynchronous overflow re-adds every cumulative value per collection.
+   */
+  cardinalityLimit = 2000;
 
   readonly sources: Partial<Record<GaugeKey, GaugeSource>> = {};
   readonly pkceStates = new ExpiringSet('pkce_states', TRACKER_CAPACITY);
@@ -58,7 +91,15 @@ export class OAuthMetrics {
 
   constructor() {
     for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
-      this.caches[key] = new AttributeCache(Object.keys(d.labels));
+      const bounds = d.buckets ?? [];
+      const cache = new AttributeCache(
+        Object.keys(d.labels),
+        d.kind === 'histogram' ? (a, slot) => new HistogramSeries(a, slot, bounds) : (a, slot) => new CounterSeries(a, slot),
+      );
+      this.caches[key] = cache;
+      if (d.kind === 'histogram') {
+        this.produced.push({ name: d.name, help: d.help, unit: d.unit ?? '', bounds, series: cache.series as HistogramSeries[] });
+      }
     }
   }
 
@@ -77,39 +118,72 @@ export class OAuthMetrics {
   }
 
   add<K extends CounterKey>(key: K, value: number, attrs: MetricAttributes<NoInfer<K>>): void;
-  add(key: MetricKey, value: number, attrs: Attributes): void {
-    const c = this.counters.get(key);
-    if (c !== undefined) c.add(value, attrs);
-    else this.enqueue(key, value, attrs);
+  add(_key: MetricKey, value: number, attrs: Attributes): void {
+    const s = (attrs as { [SERIES]?: CounterSeries })[SERIES];
+    if (s === undefined || !(value >= 0)) return; // the API layer already reported bad values
+    if (this.provider === undefined && !this.admit()) return;
+    s.value += value;
   }
 
   record<K extends HistogramKey>(key: K, value: number, attrs: MetricAttributes<NoInfer<K>>): void;
-  record(key: MetricKey, value: number, attrs: Attributes): void {
-    const h = this.histograms.get(key);
-    if (h !== undefined) h.record(value, attrs);
-    else this.enqueue(key, value, attrs);
+  record(key: HistogramKey, value: number, attrs: Attributes): void {
+    const s = (attrs as { [SERIES]?: HistogramSeries })[SERIES];
+    if (s === undefined || !(value >= 0) || value === Infinity) return;
+    const mode = this.mode;
+    if (mode === PRODUCER) s.record(value);
+    else if (mode === SDK) this.histograms.get(key)?.record(value, s.attributes);
+    else if (this.admit()) {
+      s.record(value);
+      this.queue?.push({ key, value, series: s });
+    }
+  }
+
+  /** A producer was made for a reader: histograms will be served by producers. */
+  attachProducer(): void {
+    if (this.mode === SDK) {
+      noticeOnce('producer-after-bind', 'createOAuthMetricProducer() after the instruments were bound: histograms stay on SDK instruments');
+      return;
+    }
+    this.producers++;
+  }
+
+  /** The histograms producers serve ([] when SDK instruments serve them). */
+  producedHistograms(): readonly ProducedHistogram[] {
+    return this.mode === PRODUCER ? this.produced : [];
   }
 
   /**
-   * Creates the instruments on `provider` and replays queued measurements. Returns false (and
+   * Creates the instruments on `provider` and hands queued measurements over. Returns false (and
    * changes nothing) when already bound: one set of instruments per process.
    */
   bind(provider: MeterProvider): boolean {
     if (this.provider !== undefined) return false;
     this.provider = provider;
+    this.mode = this.producers > 0 ? PRODUCER : SDK;
     const meter = provider.getMeter(METER_NAME, VERSION);
     for (const [key, d] of Object.entries(METRICS) as [MetricKey, MetricDefinition][]) {
       const opts = { description: d.help, ...(d.unit ? { unit: d.unit } : {}) };
       if (d.kind === 'counter') {
-        const c = meter.createCounter(d.name, opts);
+        const series = this.caches[key].series as CounterSeries[];
         // Unlabelled counters show 0 from the first scrape, as prom-client did.
-        if (Object.keys(d.labels).length === 0) c.add(0);
-        this.counters.set(key, c);
+        const always = Object.keys(d.labels).length === 0;
+        meter.createObservableCounter(d.name, opts).addCallback((result) => {
+          const own = this.cardinalityLimit - 1;
+          let overflow = 0;
+          for (let i = 0; i < series.length; i++) {
+            const s = series[i] as CounterSeries;
+            if (i >= own) overflow += s.value;
+            else if (s.value > 0 || always) result.observe(s.value, s.attributes);
+          }
+          if (overflow > 0) result.observe(overflow, OVERFLOW);
+        });
       } else if (d.kind === 'histogram') {
-        this.histograms.set(
-          key,
-          meter.createHistogram(d.name, { ...opts, advice: { explicitBucketBoundaries: [...(d.buckets ?? [])] } }),
-        );
+        if (this.mode === SDK) {
+          this.histograms.set(
+            key,
+            meter.createHistogram(d.name, { ...opts, advice: { explicitBucketBoundaries: [...(d.buckets ?? [])] } }),
+          );
+        }
       } else {
         const g = meter.createObservableGauge(d.name, opts);
         g.addCallback((result) => this.observe(key as GaugeKey, result));
@@ -117,24 +191,19 @@ export class OAuthMetrics {
     }
     const queued = this.queue ?? [];
     this.queue = undefined;
-    for (const op of queued) {
-      const c = this.counters.get(op.key);
-      if (c !== undefined) c.add(op.value, op.attrs);
-      else this.histograms.get(op.key)?.record(op.value, op.attrs);
-    }
+    // Producers read the series, which already hold these values; SDK instruments get them now.
+    if (this.mode === SDK) for (const op of queued) this.histograms.get(op.key)?.record(op.value, op.series.attributes);
     return true;
   }
 
-  /** The drop counter, once bound (drops before that are replayed by the runtime). */
-  dropCounter(): Counter | undefined {
-    return this.counters.get('telemetryDropped');
-  }
-
-  private enqueue(key: MetricKey, value: number, attrs: Attributes): void {
-    const q = this.queue;
-    if (q === undefined) return; // bound between the lookup and here: impossible, kept total
-    if (q.length < PRE_INIT_CAPACITY) q.push({ key, value, attrs });
-    else reportDrop('metrics', 'pre_init_overflow', 'pre-init', `more than ${PRE_INIT_CAPACITY} measurements before initTelemetry(); later ones are dropped`);
+  /** Before bind: at most PRE_INIT_CAPACITY measurements, the rest counted as dropped. */
+  private admit(): boolean {
+    if (this.preInit < PRE_INIT_CAPACITY) {
+      this.preInit++;
+      return true;
+    }
+    reportDrop('metrics', 'pre_init_overflow', 'pre-init', `more than ${PRE_INIT_CAPACITY} measurements before initTelemetry(); later ones are dropped`);
+    return false;
   }
 
   private async observe(key: GaugeKey, result: ObservableResult): Promise<void> {

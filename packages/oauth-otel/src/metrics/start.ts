@@ -8,6 +8,7 @@ import { OAuthTelemetryConfigError } from '../errors';
 import { noticeOnce } from '../internal/diag';
 import { bindOAuthInstruments } from './bind';
 import { createOAuthViews } from './views';
+import { createOAuthMetricProducer } from './aggregate/producer';
 import { metricsRequestListener, newSerializer, setMetricsEndpoint } from './handler';
 
 export interface MetricsSide {
@@ -59,7 +60,9 @@ export async function startMetrics(cfg: MetricsConfig, resource: Resource): Prom
 
   // The exporter never listens itself: our server (or the app's route) serves the exposition,
   // so host defaults, the bearer token and EADDRINUSE are handled in one place.
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: cfg.withoutTargetInfo });
+  // The OAuth histograms reach the exporter through this producer (pre-aggregated in the package).
+  const metricProducers = [createOAuthMetricProducer({ cardinalityLimit: cfg.cardinalityLimit })];
+  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: cfg.withoutTargetInfo, metricProducers });
   const meterProvider = new MeterProvider({ resource, readers: [exporter], views: createOAuthViews({ cardinalityLimit: cfg.cardinalityLimit }) });
   if (!metricsApi.setGlobalMeterProvider(meterProvider)) {
     noticeOnce('global-meter', 'a global MeterProvider was already registered; OAuth metrics use oauth-otel\'s own provider');

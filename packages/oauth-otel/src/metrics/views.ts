@@ -17,11 +17,7 @@ export interface OAuthViewOptions {
  * limit (the Prometheus exporter has no option for it). Pass them to `new NodeSDK({ views })`.
  */
 export function createOAuthViews(options: OAuthViewOptions = {}): ViewOptions[] {
-  // Only an absent limit takes the default: null or any other value is a configuration error.
-  const limit = options.cardinalityLimit === undefined ? 2000 : options.cardinalityLimit;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 2) {
-    throw new OAuthTelemetryConfigError('cardinalityLimit', 'an integer >= 2', describe(limit));
-  }
+  const limit = cardinalityLimitOf(options.cardinalityLimit);
   return METRIC_DEFINITIONS.map((d) => ({
     instrumentName: d.name,
     meterName: METER_NAME,
@@ -30,4 +26,13 @@ export function createOAuthViews(options: OAuthViewOptions = {}): ViewOptions[] 
       ? { aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [...(d.buckets ?? [])] } } }
       : {}),
   }));
+}
+
+/** The validated limit. Only an absent limit takes the default: null or any other value is a configuration error. */
+export function cardinalityLimitOf(value: unknown): number {
+  const limit = value === undefined ? 2000 : value;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 2) {
+    throw new OAuthTelemetryConfigError('cardinalityLimit', 'an integer >= 2', describe(limit));
+  }
+  return limit;
 }

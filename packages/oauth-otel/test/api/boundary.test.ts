@@ -16,7 +16,7 @@ import { anyArgument, build, poison, trapProxy } from '../support/hostile';
 const CLASSES = new Set(['OAuthTelemetryConfigError', 'RedactingLogRecordProcessor', 'BoundedBatchLogRecordProcessor']);
 /** Entry points that validate configuration: they may fail, but only with a coded config error. */
 const CONFIG = new Set([
-  'initTelemetry', 'bindOAuthInstruments', 'createOAuthViews', 'createMetricsHandler', 'metricsRequestListener', 'createLogger',
+  'initTelemetry', 'bindOAuthInstruments', 'createOAuthViews', 'createOAuthMetricProducer', 'createMetricsHandler', 'metricsRequestListener', 'createLogger',
   'createOAuthLogRecordProcessors', 'bridgeLegacyLogsApi', 'setOAuthEventLogger', 'enableOAuthEventLogs', 'createRedactor',
   'fingerprintSecret', 'instrumentOidcProvider',
 ]);

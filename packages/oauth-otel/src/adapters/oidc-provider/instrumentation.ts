@@ -25,7 +25,7 @@ export interface ResolvedOptions {
   providerName: string | undefined;
 }
 
-/** When (and from which client IP fingerprint) a refresh token was rotated. */
+/** When (and from which client IP) a refresh token was rotated. */
 interface Rotation {
   at: number;
   ip: string | undefined;
@@ -57,7 +57,9 @@ export class Instrumentation {
     const jti = str(prop(model, 'jti'));
     if (jti === undefined) return;
     const now = Date.now();
-    const ip = clientIp(currentCtx(this.provider));
+    // The client IP is read only when the race rule compares it, and kept as is: it never leaves
+    // the process from here, so hashing it on every rotation would buy nothing.
+    const ip = this.cfg.raceRequiresSameIp ? clientIp(currentCtx(this.provider)) : undefined;
     const key = fingerprint(jti);
     const map = this.rotations;
     // Expired entries are at the head (insertion order is time order); keep the map bounded.
@@ -66,7 +68,7 @@ export class Instrumentation {
       map.delete(k);
     }
     map.delete(key);
-    map.set(key, { at: now, ip: ip === undefined ? undefined : fingerprint(ip) });
+    map.set(key, { at: now, ip });
   }
 
   grantSuccess(ctx: unknown): void {
@@ -182,7 +184,7 @@ export class Instrumentation {
       since = now - seen.at;
       const ip = clientIp(ctx);
       if (since > window) reason = 'outside_race_window';
-      else if (this.cfg.raceRequiresSameIp && seen.ip !== undefined && ip !== undefined && seen.ip !== fingerprint(ip)) reason = 'different_client_ip';
+      else if (this.cfg.raceRequiresSameIp && seen.ip !== undefined && ip !== undefined && seen.ip !== ip) reason = 'different_client_ip';
       else {
         classification = 'benign_race';
         reason = 'within_race_window';
