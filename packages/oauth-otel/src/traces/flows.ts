@@ -88,3 +88,10 @@ export function openCallback(id: string | undefined, flowAttr: string | undefine
   }
   return p;
 }
+
+/** At shutdown: ends every kept flow span (marked abandoned) so it is exported, not lost. */
+export function endAllFlows(): void {
+  const map = traceState().flows;
+  for (const f of map.values()) abandon(f);
+  map.clear();
+}
