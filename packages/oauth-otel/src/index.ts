@@ -32,6 +32,7 @@ export type { GaugeKey, GaugeSource } from './metrics/recorder';
 // Traces
 import { setOAuthTracerProvider as tracerProviderRaw } from './traces/tracer';
 export const setOAuthTracerProvider = total('setOAuthTracerProvider', tracerProviderRaw);
+export { RedactingSpanProcessor } from './traces/processor';
 
 // Logs and redaction
 import { createLogger as loggerRaw } from './logs/logger';

@@ -11,6 +11,7 @@ import { setEventSink } from '../api/events';
 import { buildResource } from './resource';
 import { startObserver } from '../observe';
 import { startTraces, type TracesSide } from '../traces/start';
+import { createRedactor } from '../redaction';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 
@@ -62,7 +63,7 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     throw err;
   }
   // Last: nothing after it can fail, so a rejected init leaves no global tracer behind.
-  const tracesSide: TracesSide | undefined = cfg.traces ? startTraces(cfg.traces, resource) : undefined;
+  const tracesSide: TracesSide | undefined = cfg.traces ? startTraces(cfg.traces, resource, createRedactor()) : undefined;
 
   const stopObserver = startObserver(cfg.observe);
 

@@ -18,6 +18,8 @@ import {
 import { noticeOnce } from '../internal/diag';
 import type { TracesConfig } from './config';
 import { endAllFlows } from './flows';
+import { RedactingSpanProcessor } from './processor';
+import type { Redactor } from '../redaction';
 
 export interface TracesSide {
   tracerProvider: TracerProvider | undefined;
@@ -54,16 +56,17 @@ function appOwnsTracing(): boolean {
  * context + baggage propagators). Each global is registered only if the app has not registered
  * its own: an app SDK that came first keeps its tracer, and oauth-otel's spans go there.
  */
-export function startTraces(cfg: TracesConfig, resource: Resource): TracesSide {
+export function startTraces(cfg: TracesConfig, resource: Resource, redactor: Redactor): TracesSide {
   if (appOwnsTracing()) {
     noticeOnce('global-tracer', 'a global TracerProvider was already registered; OAuth spans go to it');
     return { tracerProvider: undefined, forceFlush: async () => undefined, shutdown: async () => undefined };
   }
-  const processors: SpanProcessor[] = cfg.exporters.map((name) =>
+  const processors: SpanProcessor[] = [new RedactingSpanProcessor(redactor)];
+  processors.push(...cfg.exporters.map((name) =>
     name === 'console'
       ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
       : new BatchSpanProcessor({ exporter: new OTLPTraceExporter(cfg.url !== undefined ? { url: cfg.url } : {}) }),
-  );
+  ));
   const provider = new TracerProvider({ resource, sampler: sampler(cfg), spanProcessors: processors });
   trace.setGlobalTracerProvider(provider);
   // Phases nest through the context manager; W3C trace context joins the AS's spans to the flow.
