@@ -169,3 +169,16 @@ test('hostile inputs never throw into the app, and the handler still runs exactl
     { numRuns: 300 },
   );
 });
+
+test('the AS hot path opens no span: server events land on the active server span, without the client id', () => {
+  request('POST /token', () => {
+    api.serverTokenIssued({ grantType: 'authorization_code', clientId: 'client-7Hk2', provider: 'https://as.example.org' });
+    api.serverError({ endpoint: 'token', error: 'invalid_grant', httpStatus: 400 } as never);
+  });
+  const spans = exporter.getFinishedSpans();
+  expect(spans.map((s) => s.name)).toEqual(['POST /token']);
+  const events = spans[0]!.events;
+  expect(events.map((e) => e.name)).toContain('oauth.server.token.issued');
+  expect(events.find((e) => e.name === 'oauth.server.token.issued')!.attributes?.[api.ATTR_OAUTH_GRANT_TYPE]).toBe('authorization_code');
+  expect(JSON.stringify(events)).not.toContain('client-7Hk2');
+});
