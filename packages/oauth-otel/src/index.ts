@@ -33,6 +33,7 @@ export type { GaugeKey, GaugeSource } from './metrics/recorder';
 import { setOAuthTracerProvider as tracerProviderRaw } from './traces/tracer';
 export const setOAuthTracerProvider = total('setOAuthTracerProvider', tracerProviderRaw);
 export { RedactingSpanProcessor } from './traces/processor';
+export { oauthTraceHeaders } from './traces/propagation';
 
 // Logs and redaction
 import { createLogger as loggerRaw } from './logs/logger';

@@ -86,7 +86,7 @@ test('login → redirect → callback → code exchange is one trace; the callba
 });
 
 test('a callback whose flow context is not kept (another instance, expired) starts from the request, unlinked', async () => {
-  await request('GET /callback', () => api.continueOAuthFlow('never-started', () => api.flowCompleted({ flowId: 'never-started', outcome: 'failure', reason: 'state_mismatch' })));
+  await request('GET /callback', () => api.continueOAuthFlow('never-started', () => api.flowCompleted({ flowId: 'never-started', outcome: 'failure', reason: 'invalid_state' })));
   const spans = exporter.getFinishedSpans();
   const req = one(spans, 'GET /callback');
   const cb = one(spans, api.SPAN_OAUTH_CALLBACK);
