@@ -182,3 +182,23 @@ test('the AS hot path opens no span: server events land on the active server spa
   expect(events.find((e) => e.name === 'oauth.server.token.issued')!.attributes?.[api.ATTR_OAUTH_GRANT_TYPE]).toBe('authorization_code');
   expect(JSON.stringify(events)).not.toContain('client-7Hk2');
 });
+
+test('OAuth events written inside a span carry its trace_id and span_id on the stdout JSON line', () => {
+  const lines: string[] = [];
+  api.enableOAuthEventLogs({ stdout: { write: (l: string) => lines.push(l) } as never, otel: false, level: 'debug' });
+  lines.length = 0; // events the earlier tests buffered before a sink existed
+  let ids!: { traceId: string; spanId: string };
+  request('GET /login', () => {
+    api.flowStarted({ flowId: 'trace-in-logs', provider: 'https://as.example.org' });
+  });
+  request('GET /callback', () =>
+    api.continueOAuthFlow('trace-in-logs', () => {
+      ids = trace.getActiveSpan()!.spanContext();
+      api.flowCompleted({ flowId: 'trace-in-logs', outcome: 'success' });
+    }),
+  );
+  const done = lines.map((l) => JSON.parse(l)).find((r) => r.event === 'oauth_flow_success');
+  expect({ trace_id: done.trace_id, span_id: done.span_id }).toEqual({ trace_id: ids.traceId, span_id: ids.spanId });
+  const started = lines.map((l) => JSON.parse(l)).find((r) => r.event === 'oauth_flow_initiated');
+  expect(started.trace_id).toBe(ids.traceId); // the login request's trace is the flow's trace
+});
