@@ -23,7 +23,7 @@ export class RedactingSpanProcessor implements SpanProcessor {
       for (const l of span.links) if (l.attributes) clean(l.attributes, r);
       const msg = span.status.message;
       if (typeof msg === 'string') span.setStatus({ code: span.status.code, message: r.redactString(msg) });
-      const name = r.redactString(span.name);
+      const name = opaqueSegments(r.redactString(span.name));
       if (name !== span.name) span.updateName(name);
     } catch {
       /* never throw into the app's span.end() */
@@ -39,6 +39,19 @@ export class RedactingSpanProcessor implements SpanProcessor {
   }
 }
 
+/**
+ * HTTP instrumentations name spans and set attributes from the full URL (Next.js: `fetch GET
+ * https://as/interaction/<uid>`), and OAuth servers put session handles in paths (oidc-provider's
+ * interaction id, which is also its cookie's value), copied again into other attributes
+ * (`next.span_name`). No key or pattern names those, so in every span string an opaque path
+ * segment — 16+ URL-safe characters mixing letters and digits after a `/` — is masked; words,
+ * numbers and route names stay readable.
+ */
+const OPAQUE_SEGMENT = /\/(?=[A-Za-z0-9_-]{0,200}[0-9])(?=[A-Za-z0-9_-]{0,200}[A-Za-z])[A-Za-z0-9_-]{16,}(?=[/?#\s"']|$)/g;
+function opaqueSegments(s: string): string {
+  return s.includes('/') ? s.replace(OPAQUE_SEGMENT, '/[REDACTED]') : s;
+}
+
 function clean(attrs: Attributes, r: Redactor): void {
   const a = attrs as Record<string, unknown>;
   for (const k in a) {
@@ -46,9 +59,9 @@ function clean(attrs: Attributes, r: Redactor): void {
     if (typeof v === 'string') {
       // A secret-named key (`authorization`, `oauth.code`) loses its value whatever it looks like.
       const red = r.redact({ [k]: v }) as Record<string, unknown>;
-      a[k] = typeof red[k] === 'string' ? r.redactString(red[k] as string) : r.redactString(v);
+      a[k] = opaqueSegments(typeof red[k] === 'string' ? r.redactString(red[k] as string) : r.redactString(v));
     } else if (Array.isArray(v)) {
-      a[k] = v.map((x) => (typeof x === 'string' ? r.redactString(x) : x));
+      a[k] = v.map((x) => (typeof x === 'string' ? opaqueSegments(r.redactString(x)) : x));
     }
   }
 }

@@ -74,3 +74,24 @@ test(`${CASES} planted secrets through the recording API and the app's spans: no
   );
   expect(n).toBe(CASES);
 }, 300_000);
+
+test('opaque session handles in URL paths (oidc-provider interaction ids in Next.js fetch spans) are masked; routes stay readable', () => {
+  const app = provider.getTracer('next');
+  const handle = fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{15,60}$/), fc.constantFrom('a', 'Z'), fc.constantFrom('0', '7'))
+    .map(([s, l, d]) => `${s}${l}${d}`);
+  fc.assert(
+    fc.property(handle, fc.constantFrom('', '/login', '/confirm', '?x=1'), (id, tail) => {
+      exporter.reset();
+      const url = `http://127.0.0.1:3001/interaction/${id}${tail}`;
+      const s = app.startSpan(`fetch GET ${url}`, { attributes: { 'next.span_name': `fetch GET ${url}`, 'url.full': url } });
+      s.end();
+      const text = serialize(exporter.getFinishedSpans()[0]!);
+      expect(text).not.toContain(id);
+      expect(text).toContain('/interaction/[REDACTED]');
+    }),
+    { numRuns: 500 },
+  );
+  exporter.reset();
+  app.startSpan('GET /api/oauth/callback', { attributes: { 'url.path': '/.well-known/oauth-authorization-server/tenant-2024' } }).end();
+  expect(serialize(exporter.getFinishedSpans()[0]!)).toContain('/.well-known/oauth-authorization-server/tenant-2024');
+});
