@@ -33,7 +33,8 @@ export type { GaugeKey, GaugeSource } from './metrics/recorder';
 import { setOAuthTracerProvider as tracerProviderRaw } from './traces/tracer';
 export const setOAuthTracerProvider = total('setOAuthTracerProvider', tracerProviderRaw);
 export { RedactingSpanProcessor } from './traces/processor';
-export { oauthTraceHeaders } from './traces/propagation';
+import { oauthTraceHeaders as traceHeadersRaw } from './traces/propagation';
+export const oauthTraceHeaders = total('oauthTraceHeaders', traceHeadersRaw, {});
 
 // Logs and redaction
 import { createLogger as loggerRaw } from './logs/logger';
