@@ -11,7 +11,7 @@ start=$SECONDS
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 pids=()
-names=(collector victorialogs prometheus alertmanager chromium)
+names=(collector victorialogs jaeger prometheus alertmanager chromium)
 for name in "${names[@]}"; do
   bash "$here/ensure-$name.sh" >"$logs/$name.out" 2>"$logs/$name.err" &
   pids+=($!)
@@ -36,6 +36,7 @@ cat >"$json.tmp.$$" <<JSON
   "collector": "$(collector_bin)",
   "collectorManifestSha256": "$(manifest_sha)",
   "victoriaLogs": "$(victorialogs_bin)",
+  "jaeger": "$(jaeger_bin)",
   "chromium": "$(chromium_bin)"
 }
 JSON

@@ -10,6 +10,10 @@ REPO_ROOT="$(cd "$BACKENDS_DIR/../.." && pwd)"
 VICTORIALOGS_MODULE="github.com/VictoriaMetrics/VictoriaLogs"
 VICTORIALOGS_VERSION="v1.52.1"
 COLLECTOR_MANIFEST="$REPO_ROOT/stack/collector/manifest.yaml"
+# Jaeger v2 is a program built as a tool of a scratch module (see ensure-jaeger.sh); newer tags are
+# served by the proxy but are not approved releases.
+JAEGER_MODULE="github.com/jaegertracing/jaeger"
+JAEGER_VERSION="v1.75.0"
 COLLECTOR_BINARY_NAME="otelcol-oauth"
 # Prometheus 3 and Alertmanager: the releases docker-compose.yml pins (prom/prometheus:vX,
 # prom/alertmanager:vX); stack/test/compose-versions.test.ts fails when they differ.
@@ -44,6 +48,7 @@ promtool_bin() { echo "$OAUTH_OTEL_CACHE/prometheus3/$PROMETHEUS3_VERSION/promto
 alertmanager_bin() { echo "$OAUTH_OTEL_CACHE/alertmanager/$ALERTMANAGER_VERSION/alertmanager"; }
 
 victorialogs_bin() { echo "$OAUTH_OTEL_CACHE/victorialogs/$VICTORIALOGS_VERSION/victoria-logs"; }
+jaeger_bin() { echo "$OAUTH_OTEL_CACHE/jaeger/$JAEGER_VERSION/jaeger"; }
 
 # Cache key of the collector build: sha256 of the manifest without comment and blank lines (so
 # editing a comment does not cost a rebuild). stack/test/support/backends.ts computes the same.

@@ -11,6 +11,8 @@ const GROUPS = [
   ['/redaction/', 'Redaction'],
   ['/metrics/', 'Bring your own SDK'],
   ['/logs/', 'Bring your own SDK'],
+  ['/traces/config.ts', 'Setup'],
+  ['/traces/', 'Bring your own SDK'],
   ['/init/', 'Setup'],
   ['/observe/', 'Setup'],
   ['/types.ts', 'Setup'],

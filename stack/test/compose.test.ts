@@ -242,7 +242,7 @@ describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go
 
   test('services, networks and volumes have the intended shape', () => {
     expect(Object.keys(project.services).sort()).toEqual(
-      ['alertmanager', 'auth-server', 'grafana', 'loki', 'next-app', 'otel-collector', 'prometheus', 'prometheus-web-config'].sort(),
+      ['alertmanager', 'auth-server', 'grafana', 'loki', 'next-app', 'otel-collector', 'prometheus', 'prometheus-web-config', 'tempo'].sort(),
     );
     expect(project.networks.telemetry?.internal).toBe(true);
     // Every published service joins the non-internal `edge` network (an internal one cannot publish).
@@ -250,7 +250,7 @@ describe('docker-compose.yml (stack/tools/compose-check: compose-spec/compose-go
       if ((svc.ports ?? []).length > 0) expect({ name, networks: Object.keys(svc.networks ?? {}) }).toEqual({ name, networks: expect.arrayContaining(['edge']) });
     }
     // Data lives in named volumes.
-    for (const v of ['loki-data', 'prometheus-data', 'prometheus-web', 'grafana-data', 'alertmanager-data']) expect(Object.keys(project.volumes)).toContain(v);
+    for (const v of ['loki-data', 'prometheus-data', 'prometheus-web', 'grafana-data', 'alertmanager-data', 'tempo-data']) expect(Object.keys(project.volumes)).toContain(v);
   });
 
   test('the apps send OTLP to the collector and carry their service name and environment', () => {
@@ -730,7 +730,7 @@ describe('Grafana provisioning (parsed and cross-checked with the compose file a
     expect(`v${ds.jsonData.prometheusVersion}`).toBe(project.services.prometheus!.image!.split(':')[1]);
   });
 
-  test('every datasource has a uid and a url on the stack network; no reference to a missing datasource (no Tempo)', () => {
+  test('every datasource has a uid and a url on the stack network; no reference to a missing datasource', () => {
     const all = datasources();
     const uids = new Set(all.map((d) => d.uid));
     expect(uids.size).toBe(all.length);
@@ -746,7 +746,13 @@ describe('Grafana provisioning (parsed and cross-checked with the compose file a
       return v;
     });
     for (const r of refs) expect(uids).toContain(r);
-    expect(JSON.stringify(all).toLowerCase()).not.toContain('tempo');
+    // The three signals link both ways: logs → trace, exemplars → trace, trace → logs and metrics.
+    expect(new Set(refs)).toEqual(new Set(['tempo', 'loki', 'prometheus']));
+    const tempo = all.find((d) => d.type === 'tempo') as unknown as { url: string; jsonData: { tracesToLogsV2: { datasourceUid: string }; tracesToMetrics: { datasourceUid: string } } };
+    expect(tempo.jsonData.tracesToLogsV2.datasourceUid).toBe('loki');
+    expect(tempo.jsonData.tracesToMetrics.datasourceUid).toBe('prometheus');
+    // The collector's traces pipeline writes where the datasource reads: the tempo service.
+    expect(project.services['otel-collector']!.environment!.TRACES_OTLP_ENDPOINT).toBe('http://tempo:4318/v1/traces');
   });
 
   test('dashboards/*.json: every datasource variable and fixed datasource reference resolves to a provisioned datasource of its type', () => {

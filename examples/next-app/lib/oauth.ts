@@ -31,6 +31,9 @@ import {
   trackDiscovery,
   type FlowFailureReason,
   type PkceValidationReason,
+  continueOAuthFlow,
+  oauthTraceHeaders,
+  trackCodeExchange,
 } from 'oauth-otel';
 import { config, server, type ServerConfig, type ServerId } from './config';
 import type { Session } from './session';
@@ -351,84 +354,92 @@ export async function handleCallback(session: Session | undefined, params: URLSe
     rec.rejected = true;
     return rejectState('expired', rec, rec.nonce);
   }
-  // Single use from here on, whatever the outcome.
-  s.pending.delete(rec.nonce);
-  s.consumed.set(rec.nonce, Date.now());
-  if (!macEquals(parsed.mac, stateMac(rec.nonce, rec))) return rejectState('invalid_hash', rec, rec.nonce);
-  // Another user's state in this session: code injection (RFC 9700 §4.5). No session, or the same
-  // user in a later session (signed out and in again): the flow cannot be completed, but nobody's
-  // account is at stake, so it is an ordinary failure, not a security event.
-  if (session && session.user !== rec.userId) return rejectState('user_mismatch', rec, rec.nonce);
-  if (!session || session.sid !== rec.sessionId) return rejectState('other', rec, rec.nonce);
-  pkceStateValidated({ reason: 'valid', flowId: rec.nonce, provider: rec.issuer });
+  // The rest continues the flow's trace (started at /connect, before the browser redirect).
+  return continueOAuthFlow(rec.nonce, async (): Promise<Omit<ActionResult, 'at'>> => {
+    // Single use from here on, whatever the outcome.
+    s.pending.delete(rec.nonce);
+    s.consumed.set(rec.nonce, Date.now());
+    if (!macEquals(parsed.mac, stateMac(rec.nonce, rec))) return rejectState('invalid_hash', rec, rec.nonce);
+    // Another user's state in this session: code injection (RFC 9700 §4.5). No session, or the same
+    // user in a later session (signed out and in again): the flow cannot be completed, but nobody's
+    // account is at stake, so it is an ordinary failure, not a security event.
+    if (session && session.user !== rec.userId) return rejectState('user_mismatch', rec, rec.nonce);
+    if (!session || session.sid !== rec.sessionId) return rejectState('other', rec, rec.nonce);
+    pkceStateValidated({ reason: 'valid', flowId: rec.nonce, provider: rec.issuer });
 
-  const reg = registrationFor(rec.issuer);
-  if (!reg) {
-    flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'missing_config' });
-    return { kind: 'warn', title: 'No client registration for this issuer (restarted?)' };
-  }
-
-  let callbackParams: URLSearchParams;
-  try {
-    // RFC 9207 §2.4: `iss` is compared with the issuer recorded for this flow before `error` is read.
-    callbackParams = oauth.validateAuthResponse(reg.as, reg.client, params, stateParam);
-  } catch (err) {
-    const e = err as { code?: string; message?: string; error?: string };
-    if (e.code === oauth.INVALID_RESPONSE && /"iss"/.test(e.message ?? '')) {
-      issuerMismatch({ stage: 'authorization_response', provider: rec.issuer, flowId: rec.nonce, reason: params.has('iss') ? 'iss_mismatch' : 'iss_missing' });
-      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'issuer_mismatch' });
-      return {
-        kind: 'alert',
-        title: 'Mix-up attack blocked: iss does not match the issuer of this flow',
-        detail: 'RFC 9207: the authorization response names another issuer. The code is not sent anywhere and any error in the response is ignored.',
-        signals: ['oauth_security_events_total{event_type="issuer_mismatch",severity="high"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'oauth_issuer_mismatch (P1)'],
-      };
+    const reg = registrationFor(rec.issuer);
+    if (!reg) {
+      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'missing_config' });
+      return { kind: 'warn', title: 'No client registration for this issuer (restarted?)' };
     }
-    if (e.code === oauth.AUTHORIZATION_RESPONSE_ERROR) {
-      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'provider_error', error: e.error ?? 'other' });
-      return { kind: 'warn', title: `The AS answered ${oauthErrorCode(err) ?? 'an error'}`, detail: 'No tokens were requested.', signals: ['oauth_flow_failures_total{reason="provider_error"}'] };
+
+    let callbackParams: URLSearchParams;
+    try {
+      // RFC 9207 §2.4: `iss` is compared with the issuer recorded for this flow before `error` is read.
+      callbackParams = oauth.validateAuthResponse(reg.as, reg.client, params, stateParam);
+    } catch (err) {
+      const e = err as { code?: string; message?: string; error?: string };
+      if (e.code === oauth.INVALID_RESPONSE && /"iss"/.test(e.message ?? '')) {
+        issuerMismatch({ stage: 'authorization_response', provider: rec.issuer, flowId: rec.nonce, reason: params.has('iss') ? 'iss_mismatch' : 'iss_missing' });
+        flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'issuer_mismatch' });
+        return {
+          kind: 'alert',
+          title: 'Mix-up attack blocked: iss does not match the issuer of this flow',
+          detail: 'RFC 9207: the authorization response names another issuer. The code is not sent anywhere and any error in the response is ignored.',
+          signals: ['oauth_security_events_total{event_type="issuer_mismatch",severity="high"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'oauth_issuer_mismatch (P1)'],
+        };
+      }
+      if (e.code === oauth.AUTHORIZATION_RESPONSE_ERROR) {
+        flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'provider_error', error: e.error ?? 'other' });
+        return { kind: 'warn', title: `The AS answered ${oauthErrorCode(err) ?? 'an error'}`, detail: 'No tokens were requested.', signals: ['oauth_flow_failures_total{reason="provider_error"}'] };
+      }
+      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'exception' });
+      return { kind: 'warn', title: 'Invalid authorization response', detail: errName(err) };
     }
-    flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'exception' });
-    return { kind: 'warn', title: 'Invalid authorization response', detail: errName(err) };
-  }
 
-  let tokens: oauth.TokenEndpointResponse;
-  try {
-    const response = await oauth.authorizationCodeGrantRequest(reg.as, reg.client, clientAuth(reg), callbackParams, config().redirectUri, rec.codeVerifier, {
-      additionalParameters: { resource: rec.resource },
-      ...requestOptions(rec.issuer),
-    });
-    tokens = await oauth.processAuthorizationCodeResponse(reg.as, reg.client, response);
-  } catch (err) {
-    const error = oauthErrorCode(err);
-    flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'token_exchange_failed', ...(error ? { error } : {}) });
-    return { kind: 'warn', title: `Code exchange failed${error ? ` (${error})` : ''}`, signals: ['oauth_flow_failures_total{reason="token_exchange_failed"}', 'oauth_token_endpoint_errors_total'] };
-  }
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      // The exchange is a span of the flow's trace; its W3C trace context goes to the AS, whose
+      // server span joins the same trace.
+      tokens = await trackCodeExchange(async () => {
+        const response = await oauth.authorizationCodeGrantRequest(reg.as, reg.client, clientAuth(reg), callbackParams, config().redirectUri, rec.codeVerifier, {
+          additionalParameters: { resource: rec.resource },
+          ...requestOptions(rec.issuer),
+          headers: oauthTraceHeaders(),
+        });
+        return oauth.processAuthorizationCodeResponse(reg.as, reg.client, response);
+      }, { flowId: rec.nonce });
+    } catch (err) {
+      const error = oauthErrorCode(err);
+      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'token_exchange_failed', ...(error ? { error } : {}) });
+      return { kind: 'warn', title: `Code exchange failed${error ? ` (${error})` : ''}`, signals: ['oauth_flow_failures_total{reason="token_exchange_failed"}', 'oauth_token_endpoint_errors_total'] };
+    }
 
-  const conn: Connection = {
-    id: randomBytes(9).toString('base64url'),
-    userId: rec.userId,
-    serverId: rec.serverId,
-    issuer: rec.issuer,
-    resource: rec.resource,
-    status: 'active',
-    accessToken: tokens.access_token,
-    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
-    expiresAt: Date.now() + (tokens.expires_in ?? 3600) * 1000,
-    scope: tokens.scope ?? '',
-    createdAt: Date.now(),
-    generation: 0,
-    rotated: new Map(),
-    lock: Promise.resolve(),
-  };
-  s.connections.set(conn.id, conn);
-  flowCompleted({ flowId: rec.nonce, outcome: 'success' });
-  return {
-    kind: 'ok',
-    title: `Connected to ${server(rec.serverId)?.name ?? rec.serverId}`,
-    detail: `Access token for ${rec.resource} (scope "${conn.scope}"), expires in ${tokens.expires_in ?? '?'} s${conn.refreshToken ? ', with a refresh token' : ''}.`,
-    signals: ['oauth_flows_total{status="success"}', 'oauth_flow_duration_seconds', 'oauth_pkce_validations_total{reason="valid"}', 'oauth_flow_success'],
-  };
+    const conn: Connection = {
+      id: randomBytes(9).toString('base64url'),
+      userId: rec.userId,
+      serverId: rec.serverId,
+      issuer: rec.issuer,
+      resource: rec.resource,
+      status: 'active',
+      accessToken: tokens.access_token,
+      ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+      expiresAt: Date.now() + (tokens.expires_in ?? 3600) * 1000,
+      scope: tokens.scope ?? '',
+      createdAt: Date.now(),
+      generation: 0,
+      rotated: new Map(),
+      lock: Promise.resolve(),
+    };
+    s.connections.set(conn.id, conn);
+    flowCompleted({ flowId: rec.nonce, outcome: 'success' });
+    return {
+      kind: 'ok',
+      title: `Connected to ${server(rec.serverId)?.name ?? rec.serverId}`,
+      detail: `Access token for ${rec.resource} (scope "${conn.scope}"), expires in ${tokens.expires_in ?? '?'} s${conn.refreshToken ? ', with a refresh token' : ''}.`,
+      signals: ['oauth_flows_total{status="success"}', 'oauth_flow_duration_seconds', 'oauth_pkce_validations_total{reason="valid"}', 'oauth_flow_success'],
+    };
+  });
 }
 
 // ---- connections: ownership, resource call, refresh, revocation -----------------------------

@@ -19,6 +19,7 @@ import { SEED_METRIC_NAMES } from '../../../packages/oauth-otel/src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../../../packages/oauth-otel/test/support/otlp-endpoint';
 import { parseExposition, valueOf, type Family } from '../../../packages/oauth-otel/test/support/prom';
 import { backendPath } from '../../../stack/test/support/backends';
+import { startJaeger, type Jaeger, type JaegerSpan, type JaegerTrace } from '../../../stack/test/support/jaeger';
 
 const APP_DIR = resolve(__dirname, '..');
 const REPO = resolve(APP_DIR, '..', '..');
@@ -137,6 +138,8 @@ function buildIfStale(): number {
 
 let tmp: string;
 let otlp: OtlpLogsEndpoint;
+/** The trace store the app sends its spans to (Jaeger v2 stands in for Tempo). */
+let jaeger: Jaeger;
 let servers: AuthServerInfo[] = [];
 let app: Proc;
 let appUrl: string;
@@ -157,6 +160,7 @@ beforeAll(async () => {
   timings.buildMs = buildIfStale();
   tmp = mkdtempSync(join(tmpdir(), 'next-app-e2e-'));
   otlp = await new OtlpLogsEndpoint().start();
+  jaeger = await startJaeger();
   const t1 = Date.now();
   servers = await Promise.all([
     startAuthServer('auth-server', 'honest', join(tmp, 'wiretap-honest.jsonl'), otlp),
@@ -176,6 +180,8 @@ beforeAll(async () => {
     OTEL_SERVICE_NAME: 'next-app',
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url.replace(/\/v1\/logs$/, ''),
     OTEL_BLRP_SCHEDULE_DELAY: '200',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: jaeger.otlpTracesUrl,
     // fast jobs: every token counts as expiring soon, runs every second
     SCHEDULED_REFRESH_INTERVAL_SECONDS: '1',
     REFRESH_AHEAD_SECONDS: '3600',
@@ -199,6 +205,7 @@ afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await stopAll();
   await otlp?.stop();
+  await jaeger?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   // eslint-disable-next-line no-console
   console.log(`next-app e2e timings (ms): ${JSON.stringify(timings)}`);
@@ -463,6 +470,34 @@ test('the authorization server counts issuance, errors, reuse and the family rev
   expect(rec!.attributes.priority).toBe('P0');
 });
 
+/** Every trace of the app in Jaeger (the batch span processor exports every 5 s). */
+async function appTraces(until: (ts: JaegerTrace[]) => boolean): Promise<JaegerTrace[]> {
+  let ts: JaegerTrace[] = [];
+  for (let i = 0; i < 60 && !until(ts); i++) {
+    ts = await jaeger.traces('next-app').catch(() => []);
+    if (!until(ts)) await new Promise((r) => setTimeout(r, 500));
+  }
+  return ts;
+}
+
+test('client traces in Jaeger: a connect flow is one trace across the browser redirect, the callback request linked', async () => {
+  const hasExchange = (t: JaegerTrace) => t.spans.some((s) => s.operationName === 'oauth.code_exchange');
+  const traces = await appTraces((ts) => ts.some(hasExchange));
+  const t = traces.find(hasExchange)!;
+  expect(t).toBeDefined();
+  const byOp = new Map<string, JaegerSpan>(t.spans.map((s) => [s.operationName, s]));
+  const parent = (n: string) => byOp.get(n)!.references.find((r) => r.refType === 'CHILD_OF')?.spanID;
+  for (const n of ['oauth.flow', 'oauth.authorize', 'oauth.callback', 'oauth.code_exchange']) expect(byOp.has(n)).toBe(true);
+  expect(parent('oauth.authorize')).toBe(byOp.get('oauth.flow')!.spanID);
+  expect(parent('oauth.callback')).toBe(byOp.get('oauth.flow')!.spanID);
+  expect(parent('oauth.code_exchange')).toBe(byOp.get('oauth.callback')!.spanID);
+  const flow = byOp.get('oauth.flow')!;
+  expect(flow.tags.find((x) => x.key === 'oauth.outcome')?.value).toBe('success');
+  // Discovery and registration of the connect request are spans too (in the trace of /connect).
+  const ops = new Set(traces.flatMap((tr) => tr.spans.map((s) => s.operationName)));
+  for (const n of ['oauth.discovery', 'oauth.client_registration', 'oauth.token_refresh']) expect(ops.has(n)).toBe(true);
+});
+
 test('no token, code, verifier, state, client secret, password or cookie value in the exposition, the OTLP records or stdout', async () => {
   await new Promise((r) => setTimeout(r, 500)); // last log batches
   const tapped = readdirSync(tmp)
@@ -492,6 +527,8 @@ test('no token, code, verifier, state, client secret, password or cookie value i
   const otlpBytes = Buffer.concat(otlp.rawBodies);
   const otlpDecoded = JSON.stringify(otlp.received);
   const appStdout = app.out.join('');
+  const spans = JSON.stringify(await appTraces((ts) => ts.length > 0));
+  expect(spans).toContain('oauth.flow');
   const asStdout = servers.map((s) => s.proc.out.join('')).join('');
   expect(clientRecords().length).toBeGreaterThan(50);
   expect(appStdout).toContain('"event":"oauth_flow_success"'); // the JSON log lines are on stdout
@@ -502,6 +539,7 @@ test('no token, code, verifier, state, client secret, password or cookie value i
     if (asExposition.includes(value)) leaks.push(`${kind} in the AS's /metrics`);
     if (otlpBytes.includes(value) || otlpDecoded.includes(value)) leaks.push(`${kind} in OTLP records`);
     if (appStdout.includes(value)) leaks.push(`${kind} in the app's stdout/stderr`);
+    if (spans.includes(value)) leaks.push(`${kind} in the app's spans (Jaeger): ${spans.slice(Math.max(0, spans.indexOf(value) - 300), spans.indexOf(value) + 60)}`);
     if (asStdout.includes(value)) leaks.push(`${kind} in the AS's stdout/stderr`);
   }
   expect(leaks).toEqual([]);

@@ -8,10 +8,10 @@
  *     → adapters                         oauth-otel/oidc-provider (records through api/server)
  */
 import { initTelemetry as initTelemetryRaw } from './init/init';
-import { configGuard, guardAll, total } from './internal/safe';
+import { configGuard, guardAll, selfGuarded, total } from './internal/safe';
 /** Rejects only with OAuthTelemetryConfigError. */
 export const initTelemetry = configGuard('initTelemetry', initTelemetryRaw);
-export type { TelemetryOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, ObserveOptions, TelemetryHandle, LogLevel } from './types';
+export type { TelemetryOptions, TracesOptions, MetricsOptions, LogsOptions, OtlpLogsOptions, RedactionConfig, ProviderLabelOptions, ObserveOptions, TelemetryHandle, LogLevel } from './types';
 export { OAuthTelemetryConfigError, type OAuthTelemetryErrorCode } from './errors';
 
 // Catalog
@@ -31,6 +31,13 @@ export const metricsRequestListener = configGuard('metricsRequestListener', list
 export { METRICS_CONTENT_TYPE, type MetricsHandlerOptions } from './metrics/handler';
 export type { OAuthViewOptions } from './metrics/views';
 export type { GaugeKey, GaugeSource } from './metrics/recorder';
+
+// Traces
+import { setOAuthTracerProvider as tracerProviderRaw } from './traces/tracer';
+export const setOAuthTracerProvider = total('setOAuthTracerProvider', tracerProviderRaw);
+export { RedactingSpanProcessor } from './traces/processor';
+import { oauthTraceHeaders as traceHeadersRaw } from './traces/propagation';
+export const oauthTraceHeaders = total('oauthTraceHeaders', traceHeadersRaw, {});
 
 // Logs and redaction
 import { createLogger as loggerRaw } from './logs/logger';
@@ -81,7 +88,7 @@ export type { OAuthEvent, EventAttributes } from './api/events';
 
 /** The whole recording API in one object: `oauth.flowStarted(...)`, `oauth.trackTokenRefresh(...)`. */
 export const oauth = Object.freeze(
-  guardAll({
+  Object.assign(guardAll({
     ...flows,
     ...tokens,
     ...pkce,
@@ -100,7 +107,11 @@ export const oauth = Object.freeze(
     ...track,
     ...server,
   }),
+  // Total by construction, and it must rethrow the handler's own errors (the app's), which a
+  // total() wrapper would swallow.
+  { continueOAuthFlow: selfGuarded(track.continueOAuthFlow) }),
 );
+export const { continueOAuthFlow } = oauth;
 
 export const {
   flowStarted, flowCompleted, tokenEndpointError,
@@ -110,7 +121,7 @@ export const {
   refreshTokenReuseDetected, codeInjectionAttempt, integrityViolation, ownershipViolation, pkceReplayDetected,
   issuerMismatch, pkceDowngradeDetected, authorizationCodeReplayDetected, redirectUriMismatch, clientMismatch,
   pkceVerificationFailed,
-  trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh,
+  trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh, trackCodeExchange, trackRevocation,
   serverTokenIssued, serverClientRegistered, serverError, serverGrantRevoked,
 } = oauth;
 export const oauthErrorCode = total('oauthErrorCode', apiErrors.oauthErrorCode);

@@ -3,7 +3,9 @@
  * an unknown key, a wrong type or an out-of-range value rejects initTelemetry() with an
  * OAuthTelemetryConfigError naming the option and the allowed values.
  */
-import type { MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { TracesOptions } from './traces/config';
+export type { TracesOptions } from './traces/config';
 import type { Logger as WinstonLogger } from 'winston';
 import type { RedactionOptions } from './redaction/options';
 import type { ObserveOptions } from './observe/types';
@@ -25,6 +27,11 @@ export interface TelemetryOptions {
   metrics?: MetricsOptions | false;
   /** The logs side (winston + OTLP); `false` turns it off. */
   logs?: LogsOptions | false;
+  /**
+   * Tracing: on with `{}` (or when `OTEL_TRACES_EXPORTER` names an exporter), off with `false`.
+   * Reads `OTEL_TRACES_EXPORTER` (otlp, console, none), `OTEL_TRACES_SAMPLER[_ARG]`, `OTEL_EXPORTER_OTLP_*`.
+   */
+  traces?: TracesOptions | boolean;
   /** Bounds of the `provider` label. */
   providers?: ProviderLabelOptions;
   /**
@@ -106,6 +113,8 @@ export interface TelemetryHandle {
   readonly meterProvider: MeterProvider | undefined;
   /** URL of the own `/metrics` server, when it runs. */
   readonly metricsUrl: string | undefined;
+  /** The TracerProvider initTelemetry() registered (undefined when tracing is off or the app registered its own). */
+  readonly tracerProvider: TracerProvider | undefined;
   /** The package's winston logger (undefined when logs are off). */
   readonly logger: WinstonLogger | undefined;
   /** Exports what is pending (logs); waits at most `timeoutMillis` (default 10000). */

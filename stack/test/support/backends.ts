@@ -14,6 +14,7 @@ export interface BackendPaths {
   alertmanager: string;
   collector: string;
   victoriaLogs: string;
+  jaeger: string;
   chromium: string;
 }
 
@@ -25,6 +26,7 @@ const ENV_VARS: Record<BackendName, string> = {
   alertmanager: 'OAUTH_OTEL_ALERTMANAGER_BIN',
   collector: 'OAUTH_OTEL_COLLECTOR_BIN',
   victoriaLogs: 'OAUTH_OTEL_VICTORIALOGS_BIN',
+  jaeger: 'OAUTH_OTEL_JAEGER_BIN',
   chromium: 'OAUTH_OTEL_CHROMIUM_BIN',
 };
 
@@ -93,6 +95,7 @@ export function backends(): BackendPaths {
     alertmanager: backendPath('alertmanager'),
     collector: backendPath('collector'),
     victoriaLogs: backendPath('victoriaLogs'),
+    jaeger: backendPath('jaeger'),
     chromium: backendPath('chromium'),
   };
 }

@@ -5,3 +5,4 @@ export * from './collector';
 export * from './prometheus';
 export * from './otlp';
 export * from './alertmanager';
+export * from './jaeger';

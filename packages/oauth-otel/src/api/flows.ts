@@ -14,6 +14,8 @@ import {
   ATTR_OAUTH_PROVIDER,
   ATTR_OAUTH_REASON,
 } from '../catalog/attributes';
+import { flowTraceCompleted, flowTraceStarted } from '../traces/flows';
+import { defined } from '../traces/tracer';
 import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type GrantType, type OAuthErrorCode, type Outcome } from '../catalog/vocabularies';
 
 const failureReasons = new Vocabulary<FlowFailureReason>('reason', FLOW_FAILURE_REASON);
@@ -64,7 +66,9 @@ export const flowStarted = recording<FlowStartedInput>('flowStarted', (a) => {
       map.set(id, { at, provider: p });
     }
   }
-  if (eventsWanted(EVENTS.flowInitiated.level)) emit(EVENTS.flowInitiated, { [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: flowRef(id) });
+  const ref = flowRef(id);
+  flowTraceStarted(id, defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: ref }));
+  if (eventsWanted(EVENTS.flowInitiated.level)) emit(EVENTS.flowInitiated, { [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_FLOW_ID]: ref });
 });
 
 /**
@@ -93,6 +97,11 @@ export const flowCompleted = recording<FlowCompletedInput>('flowCompleted', (a) 
       m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
     }
   }
+  flowTraceCompleted(
+    id,
+    defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_ERROR]: error }),
+    status === 'failure' ? (error !== undefined && error !== 'none' ? error : (reason ?? 'other')) : undefined,
+  );
   if (eventsWanted()) {
     emit(status === 'success' ? EVENTS.flowSuccess : EVENTS.flowFailure, {
       [ATTR_OAUTH_PROVIDER]: p,

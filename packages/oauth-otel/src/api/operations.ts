@@ -12,6 +12,9 @@ import {
   ATTR_OAUTH_REASON,
   ATTR_OAUTH_REFRESHED,
 } from '../catalog/attributes';
+import { recordPhase } from '../traces/phase';
+import { defined } from '../traces/tracer';
+import { SPAN_OAUTH_DISCOVERY, SPAN_OAUTH_REGISTRATION, SPAN_OAUTH_SCHEDULED_REFRESH } from '../catalog/spans';
 import {
   DISCOVERY_METHOD,
   SCHEDULED_REFRESH_ERROR,
@@ -41,12 +44,20 @@ export const discoveryCompleted = recording<DiscoveryInput>('discoveryCompleted'
   const m = metrics();
   m.add('discoveryAttempts', 1, m.attrs('discoveryAttempts', method, status));
   if (ms !== undefined) m.record('discoveryDuration', seconds(ms), m.attrs('discoveryDuration', method, status));
+  const p = provider(a.provider);
+  const error = status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined;
+  recordPhase(
+    SPAN_OAUTH_DISCOVERY,
+    defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_DISCOVERY_METHOD]: method, [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_ERROR]: error }),
+    ms,
+    status === 'failure' ? (error ?? 'other') : undefined,
+  );
   if (eventsWanted()) {
     emit(status === 'success' ? EVENTS.discoverySuccess : EVENTS.discoveryFailure, {
-      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_PROVIDER]: p,
       [ATTR_OAUTH_DISCOVERY_METHOD]: method,
       [ATTR_OAUTH_OUTCOME]: status,
-      [ATTR_OAUTH_ERROR]: status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
+      [ATTR_OAUTH_ERROR]: error,
       [ATTR_DURATION_MS]: ms,
     });
   }
@@ -67,11 +78,19 @@ export const clientRegistered = recording<ClientRegistrationInput>('clientRegist
   const m = metrics();
   m.add('clientRegistrations', 1, m.attrs('clientRegistrations', status));
   if (ms !== undefined) m.record('clientRegistrationDuration', seconds(ms), m.attrs('clientRegistrationDuration', status));
+  const p = provider(a.provider);
+  const error = status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined;
+  recordPhase(
+    SPAN_OAUTH_REGISTRATION,
+    defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_ERROR]: error }),
+    ms,
+    status === 'failure' ? (error ?? 'other') : undefined,
+  );
   if (eventsWanted()) {
     emit(status === 'success' ? EVENTS.registrationSuccess : EVENTS.registrationFailure, {
-      [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+      [ATTR_OAUTH_PROVIDER]: p,
       [ATTR_OAUTH_OUTCOME]: status,
-      [ATTR_OAUTH_ERROR]: status === 'failure' && a.error !== undefined ? errorCodes.normalizeQuiet(a.error) : undefined,
+      [ATTR_OAUTH_ERROR]: error,
       [ATTR_DURATION_MS]: ms,
     });
   }
@@ -104,6 +123,12 @@ export const scheduledRefreshCompleted = recording<ScheduledRefreshInput>('sched
     const n = count(a.expiringSoon, 'scheduledRefreshCompleted');
     if (typeof a.expiringSoon === 'number' && n === a.expiringSoon) m.expiringSoonReported = n;
   }
+  recordPhase(
+    SPAN_OAUTH_SCHEDULED_REFRESH,
+    { [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_REFRESHED]: refreshed, [ATTR_OAUTH_FAILED]: failed },
+    ms,
+    status === 'failure' ? reason : undefined,
+  );
   if (eventsWanted()) {
     emit(
       EVENTS.scheduledRefreshCompleted,

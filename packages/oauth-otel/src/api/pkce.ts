@@ -2,6 +2,8 @@ import { emit, eventsWanted } from './events';
 import { count, flowRef, ident, metrics, provider, recording } from './common';
 import { recordSecurityEvent, type SecurityContext } from './security';
 import { Vocabulary } from '../metrics/labels';
+import { activeSpanEvent } from '../traces/phase';
+import { SPAN_EVENT_STATE_VALIDATED } from '../catalog/spans';
 import { EVENTS } from '../catalog/events';
 import { ATTR_OAUTH_COUNT, ATTR_OAUTH_FLOW_ID, ATTR_OAUTH_OUTCOME, ATTR_OAUTH_PROVIDER, ATTR_OAUTH_REASON, ATTR_OAUTH_VIOLATION_TYPE } from '../catalog/attributes';
 import {
@@ -54,6 +56,7 @@ export const pkceStateValidated = recording<PkceStateValidatedInput>('pkceStateV
   // A consumed or dead state leaves the active gauge whatever the outcome.
   if (id !== undefined && reason !== 'not_found' && reason !== 'missing_state') m.pkceStates.delete(id);
   const ctx: SecurityContext = { ...a, reason };
+  activeSpanEvent(SPAN_EVENT_STATE_VALIDATED, { [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason });
   switch (reason) {
     case 'user_mismatch':
       m.add('codeInjectionAttempts', 1, m.attrs('codeInjectionAttempts'));

@@ -2,7 +2,10 @@
  * Recording calls for an authorization server: the `oauth_server_*` metrics and their events.
  * The oidc-provider adapter records through these, and any other AS can call them the same way.
  */
-import { emit, eventsWanted } from './events';
+import { emit as emitEvent, eventsWanted, type EventAttributes } from './events';
+import type { EventDefinition } from '../catalog/events';
+import type { OAuthEventLevel } from '../catalog/vocabularies';
+import { trace } from '@opentelemetry/api';
 import { errorCodes, provider, metrics, recording } from './common';
 import { Vocabulary } from '../metrics/labels';
 import { EVENTS } from '../catalog/events';
@@ -26,6 +29,30 @@ import {
   type OAuthErrorCode,
   type ServerEndpoint,
 } from '../catalog/vocabularies';
+
+/**
+ * The AS hot path opens no span: each server event also goes, as a span event with the same
+ * closed-vocabulary attributes, on the active span (the request's server span from the app's HTTP
+ * instrumentation), so the AS side of a flow's trace says what happened. The client id stays off
+ * spans (it is logged only when `logClientId` is on).
+ */
+function spanWanted(): boolean {
+  const span = trace.getActiveSpan();
+  return span !== undefined && span.isRecording();
+}
+
+function emit(def: EventDefinition, attributes: EventAttributes, level?: OAuthEventLevel, error?: unknown): void {
+  const span = trace.getActiveSpan();
+  if (span !== undefined && span.isRecording()) {
+    const attrs: Record<string, string | number | boolean> = {};
+    for (const k in attributes) {
+      const v = attributes[k as keyof EventAttributes];
+      if (v !== undefined && k !== ATTR_OAUTH_CLIENT_ID) attrs[k] = v;
+    }
+    span.addEvent(def.eventName, attrs);
+  }
+  if (eventsWanted(level ?? def.level)) emitEvent(def, attributes, level, error);
+}
 
 const grantTypes = new Vocabulary<GrantType>('grant_type', GRANT_TYPE);
 const endpoints = new Vocabulary<ServerEndpoint>('endpoint', SERVER_ENDPOINT);
@@ -54,7 +81,7 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
   const g = grantTypes.normalizeQuiet(a.grantType);
   const m = metrics();
   m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
-  if (!eventsWanted(EVENTS.serverTokenIssued.level)) return;
+  if (!eventsWanted(EVENTS.serverTokenIssued.level) && !spanWanted()) return;
   emit(EVENTS.serverTokenIssued, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'token',
@@ -68,7 +95,7 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
 export const serverClientRegistered = recording<ServerContext>('serverClientRegistered', (a) => {
   const m = metrics();
   m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'success', 'none'));
-  if (!eventsWanted(EVENTS.serverClientRegistered.level)) return;
+  if (!eventsWanted(EVENTS.serverClientRegistered.level) && !spanWanted()) return;
   emit(EVENTS.serverClientRegistered, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'registration',
@@ -100,7 +127,7 @@ export const serverError = recording<ServerErrorInput>('serverError', (a) => {
   const m = metrics();
   m.add('serverErrors', 1, m.attrs('serverErrors', endpoint, code));
   if (a.registration === true) m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'failure', registrationErrors.normalizeQuiet(code)));
-  if (!eventsWanted()) return;
+  if (!eventsWanted() && !spanWanted()) return;
   emit(
     EVENTS.serverError,
     {
@@ -127,7 +154,7 @@ export const serverGrantRevoked = recording<ServerGrantRevokedInput>('serverGran
   const reason = revocationReasons.normalize(a.reason);
   const m = metrics();
   m.add('serverGrantRevocations', 1, m.attrs('serverGrantRevocations', reason));
-  if (!eventsWanted()) return;
+  if (!eventsWanted() && !spanWanted()) return;
   const security = reason === 'refresh_token_reuse' || reason === 'code_replay';
   emit(
     EVENTS.serverGrantRevoked,

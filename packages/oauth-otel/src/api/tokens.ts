@@ -12,6 +12,9 @@ import {
   ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT,
 } from '../catalog/attributes';
 import { Vocabulary } from '../metrics/labels';
+import { recordPhase } from '../traces/phase';
+import { defined } from '../traces/tracer';
+import { SPAN_OAUTH_REVOCATION, SPAN_OAUTH_TOKEN_REFRESH } from '../catalog/spans';
 import type { GaugeKey, GaugeSource } from '../metrics/recorder';
 import { reportDrop } from '../internal/diag';
 import {
@@ -59,6 +62,12 @@ export const tokenRefreshed = recording<TokenRefreshedInput>('tokenRefreshed', (
     error = errorCodes.normalizeQuiet(a.error);
     m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'refresh_token', error));
   }
+  recordPhase(
+    SPAN_OAUTH_TOKEN_REFRESH,
+    defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_ERROR]: error }),
+    ms,
+    status === 'failure' ? (error ?? reason) : undefined,
+  );
   if (eventsWanted()) {
     emit(status === 'success' ? EVENTS.tokenRefreshSuccess : EVENTS.tokenRefreshFailure, {
       [ATTR_OAUTH_PROVIDER]: p,
@@ -106,6 +115,7 @@ export const tokensRevoked = recording<TokensRevokedInput>('tokensRevoked', (a) 
   const m = metrics();
   if (n > 0) m.add('tokenRevocations', n, m.attrs('tokenRevocations', reason));
   if (Array.isArray(a.tokenIds)) for (const id of a.tokenIds.slice(0, 10_000)) { const k = ident(id); if (k) m.tokens.delete(k); }
+  recordPhase(SPAN_OAUTH_REVOCATION, { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_COUNT]: n }, undefined, undefined);
   if (eventsWanted()) {
     emit(
       EVENTS.tokensRevoked,

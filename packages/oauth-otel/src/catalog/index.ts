@@ -7,3 +7,4 @@ export * from './vocabularies';
 export * from './metrics';
 export * from './events';
 export * from './attributes';
+export * from './spans';

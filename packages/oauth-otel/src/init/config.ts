@@ -2,6 +2,7 @@ import type { LogsOptions, TelemetryOptions } from '../types';
 import { OAuthTelemetryConfigError } from '../errors';
 import { resolveObserve } from '../observe/config';
 import type { ResolvedObserve } from '../observe/types';
+import { resolveMetricsPush, resolveTraces, type TracesConfig } from '../traces/config';
 import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
 
 export interface MetricsConfig {
@@ -26,9 +27,12 @@ export interface ResolvedConfig {
   fingerprintKey: string | undefined;
   /** The traffic observer (observe/). */
   observe: ResolvedObserve;
+  traces: TracesConfig | false;
+  /** OTLP metrics push beside the scrape (OTEL_METRICS_EXPORTER=otlp). */
+  metricsPush: { intervalMillis: number } | false;
 }
 
-const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'providers', 'fingerprintKey', 'observe'] as const;
+const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'traces', 'providers', 'fingerprintKey', 'observe'] as const;
 const METRICS = ['server', 'port', 'host', 'endpoint', 'token', 'cardinalityLimit', 'withoutTargetInfo'] as const;
 const PROVIDERS = ['allowList', 'cap'] as const;
 
@@ -67,6 +71,8 @@ export function resolveConfig(options: unknown): ResolvedConfig {
     providers,
     fingerprintKey,
     observe: resolveObserve(o.observe),
+    traces: resolveTraces(o.traces),
+    metricsPush: resolveMetricsPush(),
   };
 }
 

@@ -10,6 +10,11 @@ import { resolveConfig } from './config';
 import { setEventSink } from '../api/events';
 import { buildResource } from './resource';
 import { startObserver } from '../observe';
+import { startTraces, type TracesSide } from '../traces/start';
+import { createRedactor } from '../redaction';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { createOAuthMetricProducer } from '../metrics/aggregate/producer';
 
 /**
  * Starts oauth-otel once per process: Prometheus metrics for every OAuth instrument and the
@@ -41,13 +46,21 @@ function timeout(o: { timeoutMillis?: number } | undefined): number {
   return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : DEFAULT_TIMEOUT_MS;
 }
 
+/** The OTLP push reader, with its own OAuth producer (the histograms are pre-aggregated in the package). */
+function otlpMetricReader(intervalMillis: number, cardinalityLimit: number): PeriodicExportingMetricReader {
+  const exporter = new OTLPMetricExporter();
+  const producer = createOAuthMetricProducer({ temporality: exporter, cardinalityLimit });
+  return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMillis, metricProducers: [producer] });
+}
+
 async function start(options: TelemetryOptions | undefined): Promise<TelemetryHandle> {
   const cfg = resolveConfig(options);
   const resource = buildResource(cfg);
   configureProviders(cfg.providers);
   if (cfg.fingerprintKey) setFingerprintKey(cfg.fingerprintKey);
 
-  const metricsSide: MetricsSide | undefined = cfg.metrics ? await startMetrics(cfg.metrics, resource) : undefined;
+  const push = cfg.metricsPush && cfg.metrics ? [otlpMetricReader(cfg.metricsPush.intervalMillis, cfg.metrics.cardinalityLimit)] : [];
+  const metricsSide: MetricsSide | undefined = cfg.metrics ? await startMetrics(cfg.metrics, resource, push) : undefined;
   let logsSide: LogsSide | undefined;
   try {
     logsSide = cfg.logs ? await startLogs(cfg.logs, resource, cfg.fingerprintKey) : undefined;
@@ -57,21 +70,24 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     await metricsSide?.shutdown().catch(() => undefined);
     throw err;
   }
+  // Last: nothing after it can fail, so a rejected init leaves no global tracer behind.
+  const tracesSide: TracesSide | undefined = cfg.traces ? startTraces(cfg.traces, resource, createRedactor()) : undefined;
 
   const stopObserver = startObserver(cfg.observe);
 
   let stopped: Promise<void> | undefined;
   const handle: TelemetryHandle = {
     meterProvider: metricsSide?.meterProvider,
+    tracerProvider: tracesSide?.tracerProvider,
     metricsUrl: metricsSide?.url,
     logger: logsSide?.logger,
     async forceFlush(o) {
-      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush(timeout(o))]);
+      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush(timeout(o)), tracesSide?.forceFlush()]);
     },
     shutdown(o) {
       stopped ??= (async () => {
         stopObserver?.();
-        const results = await Promise.allSettled([logsSide?.shutdown(timeout(o)), metricsSide?.shutdown()]);
+        const results = await Promise.allSettled([tracesSide?.shutdown(), logsSide?.shutdown(timeout(o)), metricsSide?.shutdown()]);
         for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', r.reason);
       })();
       return stopped;

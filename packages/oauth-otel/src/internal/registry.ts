@@ -15,6 +15,8 @@ const SHARED = {
   events: Symbol.for('oauth-otel.events.v1'),
   /** Flows in progress, for end-to-end durations (api/flows.ts). */
   flows: Symbol.for('oauth-otel.flows.v1'),
+  /** Flows' trace contexts and the tracer override (traces/*). */
+  traces: Symbol.for('oauth-otel.traces.v1'),
   /** The /metrics endpoint of initTelemetry() (metrics/handler.ts). */
   metricsEndpoint: Symbol.for('oauth-otel.metrics-endpoint.v1'),
   /** The traffic observer and its channel subscriptions (observe/index.ts). */

@@ -114,6 +114,15 @@ function errorMessage(err: unknown): string | undefined {
   }
 }
 
+/**
+ * Marks a function that is total by construction (its own work is guarded inside) but must let
+ * the errors of a callback the caller gave it through, as the caller's own (continueOAuthFlow).
+ */
+export function selfGuarded<F extends (...args: any[]) => any>(fn: F): F {
+  guarded.add(fn);
+  return fn;
+}
+
 /** A copy of `m` with every function wrapped by total() under its own name (the API boundary). */
 export function guardAll<T extends object>(m: T): T {
   const out: Record<string, unknown> = {};

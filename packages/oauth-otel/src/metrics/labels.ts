@@ -1,5 +1,9 @@
 import { OTHER } from '../catalog/vocabularies';
 import { reportDrop } from '../internal/diag';
+import { createRedactor } from '../redaction';
+
+/** Default-policy redactor: a provider input it would change carries a secret. */
+const redactor = createRedactor();
 
 /**
  * Maps any input onto a closed vocabulary. Known values pass through; anything else becomes
@@ -96,6 +100,9 @@ function clean(input: string): string {
   // Issuer URLs and provider names are short and low-entropy; anything token-shaped (a JWT, a
   // long random run) must not become a label value, not even truncated.
   if (input.length > MAX_PROVIDER_INPUT || /eyJ[\w-]{8,}|[A-Za-z0-9_\-+/=]{40,}/.test(input)) return '';
+  // Free text with a credential in it (`Bearer+…`, `code=…`, a header line) would otherwise
+  // become a slug that still holds the secret's bytes (found by the span leak gate).
+  if (redactor.redactString(input) !== input) return '';
   let s = input.trim().toLowerCase();
   if (s.includes('://')) {
     try {

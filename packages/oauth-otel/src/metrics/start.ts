@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { metrics as metricsApi } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Resource } from '@opentelemetry/resources';
 import type { MetricsConfig } from '../init/config';
 import { OAuthTelemetryConfigError } from '../errors';
@@ -20,10 +20,10 @@ export interface MetricsSide {
 
 /**
  * The metrics side of initTelemetry(): a MeterProvider whose only reader is a pull-mode
- * Prometheus exporter, the OAuth instruments bound to it, and (unless `server: false`) a small
+ * Prometheus exporter (plus the OTLP push reader when OTEL_METRICS_EXPORTER asks for it), the OAuth instruments bound to it, and (unless `server: false`) a small
  * HTTP server for `/metrics` that is listening when this resolves.
  */
-export async function startMetrics(cfg: MetricsConfig, resource: Resource): Promise<MetricsSide> {
+export async function startMetrics(cfg: MetricsConfig, resource: Resource, extraReaders: readonly MetricReader[] = []): Promise<MetricsSide> {
   // Listen first: a bad port must fail before anything process-wide (global provider, bound
   // instruments) is touched, so a corrected second call can still succeed.
   let server: Server | undefined;
@@ -60,10 +60,11 @@ export async function startMetrics(cfg: MetricsConfig, resource: Resource): Prom
 
   // The exporter never listens itself: our server (or the app's route) serves the exposition,
   // so host defaults, the bearer token and EADDRINUSE are handled in one place.
-  // The OAuth histograms reach the exporter through this producer (pre-aggregated in the package).
+  // The OAuth histograms reach each reader through its own producer (pre-aggregated in the package);
+  // extra readers (the OTLP push) bring theirs, created before the instruments are bound.
   const metricProducers = [createOAuthMetricProducer({ cardinalityLimit: cfg.cardinalityLimit })];
   const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true, withoutTargetInfo: cfg.withoutTargetInfo, metricProducers });
-  const meterProvider = new MeterProvider({ resource, readers: [exporter], views: createOAuthViews({ cardinalityLimit: cfg.cardinalityLimit }) });
+  const meterProvider = new MeterProvider({ resource, readers: [exporter, ...extraReaders], views: createOAuthViews({ cardinalityLimit: cfg.cardinalityLimit }) });
   if (!metricsApi.setGlobalMeterProvider(meterProvider)) {
     noticeOnce('global-meter', 'a global MeterProvider was already registered; OAuth metrics use oauth-otel\'s own provider');
   }
