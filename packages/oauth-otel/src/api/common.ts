@@ -54,9 +54,17 @@ export function count(value: unknown, call: string): number {
 
 /** Short string identifier (flow id, token id): strings and finite numbers only, bounded length. */
 export function ident(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.length > 0 ? (value.length > 512 ? value.slice(0, 512) : value) : undefined;
+  if (typeof value === 'string') return value.length > 0 ? (value.length > 512 ? detached(value.slice(0, 512)) : value) : undefined;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
+}
+
+/**
+ * V8 keeps a slice as a view of its parent string: a kept 512-character id cut from a 1 MB input
+ * would hold the whole megabyte alive. Copying through a Buffer makes an independent string.
+ */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** Fingerprint for logs: a flow id may be the OAuth `state`, so it is never logged raw. */
