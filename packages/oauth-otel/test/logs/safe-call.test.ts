@@ -74,9 +74,10 @@ test('the safe snapshot alone costs at most 20x JSON.stringify of the same meta,
   for (const [k, r] of Object.entries(ratios)) expect({ k, ok: r <= 20, r }).toEqual({ k, ok: true, r });
 });
 
-test('a whole logger call stays linear: its ratio to JSON.stringify does not grow with size (and is at most 100x)', () => {
+test('a whole logger call stays linear: its ratio to JSON.stringify does not grow with size (and is at most 150x)', () => {
   // The full path (snapshot, redaction, winston's formats, the JSON line, the egress scan) is
-  // several passes: measured 20-65x at 10-100 KB and under 12x at 1 MB, where the byte caps cut.
+  // several passes: measured 20-65x at 10-100 KB and under 12x at 1 MB, where the byte caps cut;
+  // the bounds leave room for a loaded 2-core machine (a superlinear path grows by far more than 4x).
   const ratios: Record<string, number[]> = {};
   for (const bytes of SIZES)
     for (const [name, meta] of Object.entries(metas(bytes))) {
@@ -84,7 +85,7 @@ test('a whole logger call stays linear: its ratio to JSON.stringify does not gro
       lines.length = 0;
     }
   for (const [k, rs] of Object.entries(ratios)) {
-    const ok = Math.max(...rs) <= 100 && rs.every((r) => r <= rs[0]! * 3);
+    const ok = Math.max(...rs) <= 150 && rs.every((r) => r <= rs[0]! * 4);
     expect({ k, ok, rs }).toEqual({ k, ok: true, rs });
   }
 });
