@@ -14,11 +14,32 @@ import type { Redactor } from '../redaction';
 const UNSAFE_LINE = (level: string) => `{"level":${JSON.stringify(level)},"message":"[REDACTED: log line could not be checked]"}`;
 
 /**
- * The stdout JSON line as it leaves. A line the scan changed must still be one JSON object: if
- * a redaction cut across JSON syntax, the line is replaced by a marker line rather than emitted
- * broken (or unscanned).
+ * The stdout JSON line as it leaves. The line is parsed back and walked as pure data (what a
+ * `toJSON` or a by-reference path put there is now plain JSON, so the structural pass sees all
+ * of it): a clean line is left as it is, at the cost of one JSON.parse and a copy-on-write walk
+ * instead of a text scan of every `"name":` pair. A line the walk changed is serialized again
+ * (always valid JSON). A line that does not parse (not ours) falls back to the text scan, and a
+ * scanned line must still be one JSON object or it is replaced by a marker line.
  */
 export function guardLine(line: string, redactor: Redactor, level: string): string {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return scanLine(line, redactor, level);
+  }
+  if (typeof data !== 'object' || data === null) return scanLine(line, redactor, level);
+  const out = redactor.redact(data);
+  if (out === data) return line;
+  if (typeof out !== 'object' || out === null) return UNSAFE_LINE(level);
+  try {
+    return JSON.stringify(out);
+  } catch {
+    return UNSAFE_LINE(level);
+  }
+}
+
+function scanLine(line: string, redactor: Redactor, level: string): string {
   const out = redactor.redactString(line);
   if (out === line) return line;
   try {
