@@ -105,7 +105,7 @@ test('the opt-in (option or environment) serves data to GET and HEAD on the endp
       try {
         const r = await send(url, 'GET', endpoint, auth);
         expect(r.status).toBe(200);
-        expect(r.body).toContain('oauth_flow_started_total');
+        expect(r.body).toContain('oauth_flows_started_total');
         expect((await send(url, 'HEAD', endpoint, auth)).status).toBe(200);
         expect(hasData(await send(url, 'POST', endpoint, auth))).toBe(false);
       } finally {
@@ -133,7 +133,7 @@ test('with a token (option or environment, whatever the opt-in says), only the r
         try {
           const right = await send(url, 'GET', endpoint, `Bearer ${token}`);
           expect(right.status).toBe(200);
-          expect(right.body).toContain('oauth_flow_started_total');
+          expect(right.body).toContain('oauth_flows_started_total');
           const wrong = [...auths.filter((a) => a === undefined || a.replace(/^Bearer\s+/i, '').trim() !== token), `Bearer ${token.slice(1)}`, token, `Basic ${token}`];
           for (const a of wrong) {
             const r = await send(url, 'GET', endpoint, a);
