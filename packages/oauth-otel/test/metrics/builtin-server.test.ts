@@ -78,7 +78,7 @@ test('no token and no opt-in: no method on no path gets metric data, on any host
           const target = new URL(url.href.replace('0.0.0.0', '127.0.0.1'));
           const paths = fc.sample(pathArb(c.endpoint), { numRuns: requests.length, seed: requests.length });
           for (const [i, [method, , auth]] of requests.entries()) {
-            const r = await send(target, method, paths[i % paths.length], auth);
+            const r = await send(target, method, paths[i % paths.length]!, auth);
             expect(r.status === 401 || r.status === 403 || r.status === 404 || r.status === 405).toBe(true);
             expect(hasData(r)).toBe(false);
           }
