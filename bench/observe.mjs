@@ -43,7 +43,7 @@ const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe'
 const port = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
 const origin = `http://127.0.0.1:${port}`;
 
-const handle = await api.initTelemetry({ serviceName: 'bench-observe', metrics: { port: 0 }, logs: false, observe: false });
+const handle = await api.initTelemetry({ serviceName: 'bench-observe', metrics: { port: 0, allowUnauthenticated: true }, logs: false, observe: false });
 
 let rt = 'rt-0';
 const oauthRequest = async () => {

@@ -28,7 +28,8 @@ const otlpConfigured = Boolean(process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || p
 const handle = await o.initTelemetry({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'oauth-traffic',
   environment: process.env.DEPLOYMENT_ENVIRONMENT ?? 'test',
-  metrics: { port, host: '127.0.0.1' },
+  // A loopback test driver: /metrics opens explicitly (the built-in server is closed without a token).
+  metrics: { port, host: '127.0.0.1', allowUnauthenticated: true },
   // A small cap, so the driver also shows what happens past it (provider="other", counted).
   providers: { cap: 3 },
   logs: { stdout: false, level: 'debug', flushOnExit: false, otlp: otlpConfigured ? {} : { endpoint: 'http://127.0.0.1:1/v1/logs', timeoutMillis: 500 } },

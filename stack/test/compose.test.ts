@@ -462,15 +462,20 @@ describe('Prometheus config (promtool, and a real Prometheus with the rendered w
         }
       }
     }
-    // The bearer token file is the compose secret made from the same METRICS_TOKEN next-app checks.
-    const nextJob = jobs.find((j) => j.job_name === 'next-app');
-    expect(nextJob.metrics_path).toBe('/api/metrics');
-    expect(nextJob.authorization.type).toBe('Bearer');
-    const secretRef = project.services.prometheus!.secrets!.find(
-      (s) => s.target === posix.join(dirname(flagValue(project.services.prometheus!.command, '--config.file')!), nextJob.authorization.credentials_file),
-    );
-    expect(secretRef).toBeDefined();
-    expect(project.secrets[secretRef!.source]!.environment).toBe('METRICS_TOKEN');
+    // The bearer token file is the compose secret made from the same METRICS_TOKEN that next-app and
+    // auth-server check (oauth-otel's endpoints are closed without a token).
+    expect(jobs.find((j) => j.job_name === 'next-app').metrics_path).toBe('/api/metrics');
+    for (const name of ['next-app', 'auth-server']) {
+      const job = jobs.find((j) => j.job_name === name);
+      expect(job.authorization.type).toBe('Bearer');
+      const secretRef = project.services.prometheus!.secrets!.find(
+        (s) => s.target === posix.join(dirname(flagValue(project.services.prometheus!.command, '--config.file')!), job.authorization.credentials_file),
+      );
+      expect(secretRef).toBeDefined();
+      expect(project.secrets[secretRef!.source]!.environment).toBe('METRICS_TOKEN');
+      expect(env(project.services[name]!, 'METRICS_TOKEN')).toBe(env(project.services['next-app']!, 'METRICS_TOKEN'));
+      expect(env(project.services[name]!, 'METRICS_TOKEN')).toBeTruthy();
+    }
     // Retention of the TSDB: the same 30 days as Loki.
     expect(hours(flagValue(project.services.prometheus!.command, '--storage.tsdb.retention.time')!)).toBe(720);
   });

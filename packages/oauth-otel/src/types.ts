@@ -59,8 +59,18 @@ export interface MetricsOptions {
   host?: string;
   /** Path of the metrics endpoint on the own server. Default `/metrics`. */
   endpoint?: string;
-  /** When set, scrapes must send `Authorization: Bearer <token>`. */
+  /**
+   * Scrapes must send `Authorization: Bearer <token>` (16+ characters). Default
+   * `OAUTH_OTEL_METRICS_TOKEN`. Without a token (and without `allowUnauthenticated`) the built-in
+   * server refuses every request with 403, on any host, and says why once through OTel diag.
+   */
   token?: string;
+  /**
+   * Serve `/metrics` to anyone who can reach it, without a token. Default
+   * `OAUTH_OTEL_METRICS_ALLOW_UNAUTHENTICATED` (`true` or `false`), else false. Ignored when a
+   * token is set.
+   */
+  allowUnauthenticated?: boolean;
   /** Series per OAuth instrument before overflow into `otel_metric_overflow="true"`. Default 2000. */
   cardinalityLimit?: number;
   /** Omit the `target_info` series. Default false. */

@@ -3,7 +3,7 @@ import { OAuthTelemetryConfigError } from '../errors';
 import { resolveObserve } from '../observe/config';
 import type { ResolvedObserve } from '../observe/types';
 import { resolveMetricsPush, resolveTraces, type TracesConfig } from '../traces/config';
-import { checkKeys, checkObject, describe, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
+import { checkKeys, checkObject, describe, envBool, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
 
 export interface MetricsConfig {
   server: boolean;
@@ -11,6 +11,8 @@ export interface MetricsConfig {
   host: string;
   endpoint: string;
   token: string | undefined;
+  /** Serve /metrics without a token. Default false: no token and no opt-in serves nothing. */
+  allowUnauthenticated: boolean;
   cardinalityLimit: number;
   withoutTargetInfo: boolean;
 }
@@ -33,7 +35,7 @@ export interface ResolvedConfig {
 }
 
 const TOP = ['serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'metrics', 'logs', 'traces', 'providers', 'fingerprintKey', 'observe'] as const;
-const METRICS = ['server', 'port', 'host', 'endpoint', 'token', 'cardinalityLimit', 'withoutTargetInfo'] as const;
+const METRICS = ['server', 'port', 'host', 'endpoint', 'token', 'allowUnauthenticated', 'cardinalityLimit', 'withoutTargetInfo'] as const;
 const PROVIDERS = ['allowList', 'cap'] as const;
 
 /** Validates options and merges the standard environment variables. Throws on the first problem. */
@@ -87,10 +89,20 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
     port: optInt(m.port, 'metrics.port', 0, 65535) ?? envInt('OTEL_EXPORTER_PROMETHEUS_PORT', 0, 65535) ?? 9464,
     host: optString(m.host, 'metrics.host', /^[\w.:-]+$/, 'a host name or IP address') ?? nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
     endpoint,
-    token: optString(m.token, 'metrics.token', /^.{16,}$/s, 'a string of at least 16 characters'),
+    token: optString(m.token, 'metrics.token', /^.{16,}$/s, 'a string of at least 16 characters')
+      ?? envToken('OAUTH_OTEL_METRICS_TOKEN'),
+    allowUnauthenticated: optBool(m.allowUnauthenticated, 'metrics.allowUnauthenticated') ?? envBool('OAUTH_OTEL_METRICS_ALLOW_UNAUTHENTICATED') ?? false,
     cardinalityLimit: optInt(m.cardinalityLimit, 'metrics.cardinalityLimit', 2, 1_000_000) ?? 2000,
     withoutTargetInfo: optBool(m.withoutTargetInfo, 'metrics.withoutTargetInfo') ?? false,
   };
+}
+
+/** The token from the environment, under the same 16-character rule as metrics.token. */
+function envToken(name: string): string | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16) throw new OAuthTelemetryConfigError(name, 'a string of at least 16 characters', `a string of ${raw.length} characters`);
+  return raw;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

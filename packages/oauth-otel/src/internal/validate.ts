@@ -53,6 +53,16 @@ export function envInt(name: string, min: number, max: number): number | undefin
   return n;
 }
 
+/** `true`/`false` from the environment; anything else fails fast, naming the variable. */
+export function envBool(name: string): boolean | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new OAuthTelemetryConfigError(name, 'true or false', describe(raw));
+}
+
 export function oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !values.includes(v as T)) throw new OAuthTelemetryConfigError(path, `one of ${values.join(', ')}`, describe(v));

@@ -29,9 +29,9 @@ export async function startMetrics(cfg: MetricsConfig, resource: Resource, extra
   let server: Server | undefined;
   let url: string | undefined;
   if (cfg.server) {
-    // The built-in server binds metrics.host (loopback by default) and initTelemetry already
-    // validated its token: without one it is open on purpose, as the option documents.
-    const listener = metricsRequestListener(cfg.token ? { token: cfg.token } : { allowUnauthenticated: true });
+    // Closed by default on every host: no token and no explicit opt-in means the handler refuses
+    // every request (and says why once through diag), so a forgotten variable never opens it.
+    const listener = metricsRequestListener(cfg.token ? { token: cfg.token } : { allowUnauthenticated: cfg.allowUnauthenticated });
     server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== cfg.endpoint) {

@@ -52,7 +52,7 @@ beforeAll(async () => {
   ep = await new OtlpLogsEndpoint().start();
   handle = await api.initTelemetry({
     serviceName: 'as-adapter-test',
-    metrics: { port: 0 },
+    metrics: { port: 0, allowUnauthenticated: true },
     logs: { level: 'debug', stdout: false, logClientId: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
   });
   as = await authServer.createAuthServer({

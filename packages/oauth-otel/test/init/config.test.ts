@@ -28,6 +28,7 @@ test.each([
   [{ metrics: { port: '9464' } }, 'metrics.port', /integer from 0 to 65535/],
   [{ metrics: { server: 'yes' } }, 'metrics.server', /true or false/],
   [{ metrics: { token: 'short' } }, 'metrics.token', /at least 16 characters/],
+  [{ metrics: { allowUnauthenticated: 'yes' } }, 'metrics.allowUnauthenticated', /true or false/],
   [{ metrics: { endpoint: 'metrics' } }, 'metrics.endpoint', /path starting with \//],
   [{ serviceName: 42 }, 'serviceName', /non-empty string/],
   [{ providers: { cap: 0 } }, 'providers.cap', /integer from 1 to 10000/],

@@ -22,8 +22,8 @@ test('a second copy of the module gets the same handle and records into the same
   const b = loadCopy();
   expect(a.initTelemetry).not.toBe(b.initTelemetry); // really two module instances
 
-  const ha = await a.initTelemetry({ metrics: { port: 0 }, logs: false });
-  const hb = await b.initTelemetry({ metrics: { port: 0 }, logs: false });
+  const ha = await a.initTelemetry({ metrics: { port: 0, allowUnauthenticated: true }, logs: false });
+  const hb = await b.initTelemetry({ metrics: { port: 0, allowUnauthenticated: true }, logs: false });
   expect(hb).toBe(ha);
   expect(messages.filter((m) => m.includes('called again'))).toHaveLength(1);
   await b.initTelemetry();

@@ -30,7 +30,7 @@ beforeAll(async () => {
   ep = await new OtlpLogsEndpoint().start();
   handle = await api.initTelemetry({
     serviceName: 'leak-gate',
-    metrics: { port: 0 },
+    metrics: { port: 0, allowUnauthenticated: true },
     logs: { stdout: false, level: 'debug', logClientId: true, otlp: { endpoint: ep.url, maxQueueSize: 50_000, maxExportBatchSize: 1000, scheduledDelayMillis: 50 } },
   });
   // The package logger on a captured stream: the same formats and transports as stdout.

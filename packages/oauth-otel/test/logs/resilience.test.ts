@@ -48,7 +48,7 @@ const dropped = async (reason: string) => valueOf((await scrape(handle!.metricsU
 
 async function start(port: number, otlp: Record<string, unknown> = {}) {
   handle = await api.initTelemetry({
-    metrics: { port: 0 },
+    metrics: { port: 0, allowUnauthenticated: true },
     logs: { stdout: false, level: 'info', flushOnExit: false, otlp: { endpoint: `http://127.0.0.1:${port}/v1/logs`, scheduledDelayMillis: 50, timeoutMillis: 1000, ...otlp } },
   });
   return handle.logger!;

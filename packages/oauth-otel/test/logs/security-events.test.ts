@@ -33,7 +33,7 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = 'warn';
   ep = await new OtlpLogsEndpoint().start();
   out.start();
-  handle = await api.initTelemetry({ serviceName: 'security-test', metrics: { port: 0 }, logs: { otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } } });
+  handle = await api.initTelemetry({ serviceName: 'security-test', metrics: { port: 0, allowUnauthenticated: true }, logs: { otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } } });
 });
 afterAll(async () => {
   out.stop();

@@ -12,7 +12,7 @@ let families: Map<string, Family>;
 let text: string;
 
 beforeAll(async () => {
-  handle = await initTelemetry({ serviceName: 'exposition-test', metrics: { port: 0 }, logs: false });
+  handle = await initTelemetry({ serviceName: 'exposition-test', metrics: { port: 0, allowUnauthenticated: true }, logs: false });
   const provider = 'https://as.example.com/tenant';
   api.flowStarted({ provider, flowId: 'f1' });
   api.flowCompleted({ flowId: 'f1', outcome: 'success', durationMs: 1500 });

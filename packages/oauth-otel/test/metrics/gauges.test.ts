@@ -4,7 +4,7 @@ import { scrape, valueOf } from '../support/prom';
 
 let h: api.TelemetryHandle;
 beforeAll(async () => {
-  h = await api.initTelemetry({ metrics: { port: 0 }, logs: false, providers: { cap: 3 } });
+  h = await api.initTelemetry({ metrics: { port: 0, allowUnauthenticated: true }, logs: false, providers: { cap: 3 } });
 });
 afterAll(() => h.shutdown());
 

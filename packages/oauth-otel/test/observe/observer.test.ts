@@ -29,7 +29,7 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   ep = await new OtlpLogsEndpoint().start();
   handle = await api.initTelemetry({
-    metrics: { port: 0 },
+    metrics: { port: 0, allowUnauthenticated: true },
     logs: { level: 'debug', stdout: false, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
     observe: { issuers: [origin, `${origin}/b`] },
   });

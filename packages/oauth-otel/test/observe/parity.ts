@@ -87,7 +87,7 @@ export async function runParity(scenario: Scenario, asOptions: Record<string, un
   const stdout = new StdoutCapture().start();
   const handle = await api.initTelemetry({
     serviceName: 'observe-parity',
-    metrics: { port: 0 },
+    metrics: { port: 0, allowUnauthenticated: true },
     logs: { level: 'debug', stdout: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
     observe: true,
   });
