@@ -14,6 +14,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const o = require('../../packages/oauth-otel/dist/index.js');
 const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapters/oidc-provider/index.js');
+// The zero-code observer's detectors have no public call (they see traffic, not the app): the driver
+// records their security events the way src/observe/detectors.ts does, so every alert query has data.
+const { recordSecurityEvent } = require('../../packages/oauth-otel/dist/api/security.js');
+const { EVENTS } = require('../../packages/oauth-otel/dist/catalog/index.js');
 
 const port = Number(process.env.METRICS_PORT ?? 9464);
 const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
@@ -109,6 +113,8 @@ function tick() {
     if (n % 47 === 0) o.redirectUriMismatch({ provider });
     if (n % 53 === 0) o.clientMismatch({ provider });
     if (n % 59 === 0) o.pkceVerificationFailed({ provider });
+    if (n % 61 === 0) recordSecurityEvent(EVENTS.asCapabilityDrift, { provider, reason: 'iss_parameter_removed' });
+    if (n % 67 === 0) recordSecurityEvent(EVENTS.reauthorizationLoop, { provider, reason: 'invalid_grant_loop' });
   }
   // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
   if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });

@@ -26,7 +26,7 @@ const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
  * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
  * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+[^\\s-]`;
+const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S`;
 const MARKER_SOURCE = `[=:]|${OTHER_SOURCE}`;
 export const MARKERS = new RegExp(MARKER_SOURCE, 'i');
 /** Global copy: its first match is where a full scan can start. */
