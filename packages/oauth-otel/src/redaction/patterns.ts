@@ -752,7 +752,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const f = m[1]!;
     const secret = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
     const v = FLAG.lastIndex;
-    if (!secret) return v;
+    // Not a credential flag: resume on the blank before its value, which may be the next flag (`-sS -u a:b`).
+    if (!secret) return v - 1;
     const n = s.length;
     let vs = v;
     let ve: number;
