@@ -1,5 +1,4 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
-import { internalError } from '../api/common';
+import { subscribeChannels } from './channels';
 import { Exchange } from './exchange';
 import type { Observer } from './observer';
 
@@ -59,21 +58,7 @@ export function subscribeHttp(observer: Observer): () => void {
     },
   };
 
-  const subscribed: Array<[string, (m: unknown) => void]> = [];
-  for (const [name, handle] of Object.entries(handlers)) {
-    const fn = (m: unknown): void => {
-      try {
-        if (m !== null && typeof m === 'object') handle(m as Msg);
-      } catch (err) {
-        internalError(`observe:${name}`, err);
-      }
-    };
-    diagnosticsChannel.subscribe(name, fn);
-    subscribed.push([name, fn]);
-  }
-  return () => {
-    for (const [name, fn] of subscribed) diagnosticsChannel.unsubscribe(name, fn);
-  };
+  return subscribeChannels<Msg>(handlers);
 }
 
 /** `protocol//host[:port]` from the Host header the request will send (it carries the port). */
