@@ -50,7 +50,40 @@ function securityRulesTable() {
   return rows.join('\n');
 }
 
+/** Every alert of stack/rules: its rule file and the runbook anchor its runbook_url names. */
+function alertIndex() {
+  const fs = require('node:fs');
+  const YAML = require('yaml');
+  const root = path.join(__dirname, '../..');
+  const out = new Map();
+  for (const dir of ['stack/rules/prometheus', 'stack/rules/loki']) {
+    for (const f of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.yml')).sort()) {
+      for (const g of YAML.parse(fs.readFileSync(path.join(root, dir, f), 'utf8')).groups ?? []) {
+        for (const r of g.rules ?? []) {
+          if (r.alert === undefined || out.has(r.alert)) continue;
+          const anchor = String(r.annotations?.runbook_url ?? '').split('#')[1] ?? r.alert.toLowerCase();
+          out.set(r.alert, { file: `${dir}/${f}`, anchor });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Threat → RFC section → signal (events, metric) → alert → demo (catalog/threats.ts). */
+function threatsTable() {
+  const index = alertIndex();
+  const rows = ['| Threat | Reference | Events | Metric | Alerts | Attack demo |', '|---|---|---|---|---|---|'];
+  for (const t of pkg.THREAT_DEFINITIONS) {
+    const events = t.events.map((k) => code(pkg.EVENTS[k].name)).join(', ');
+    const alerts = t.alerts.length === 0 ? '– (dashboard only)' : t.alerts.map((a) => `[${a}](../${index.get(a)?.file}) ([runbook](runbook.md#${index.get(a)?.anchor}))`).join(', ');
+    rows.push(`| ${t.title} | ${t.reference} | ${events} | ${code(t.metric)} | ${alerts} | [${path.basename(t.demo)}](../${t.demo}) |`);
+  }
+  return rows.join('\n');
+}
+
 const REGIONS = {
+  threats: threatsTable,
   metrics: metricsTable,
   'label-values': labelValuesTable,
   'log-fields': logFieldsTable,
@@ -67,6 +100,6 @@ function renderRegions(text) {
   });
 }
 
-const FILES = ['README.md', 'docs/metrics.md', 'docs/logs.md'];
+const FILES = ['README.md', 'docs/metrics.md', 'docs/logs.md', 'docs/threats.md'];
 
-module.exports = { renderRegions, FILES, REGIONS };
+module.exports = { renderRegions, FILES, REGIONS, alertIndex };

@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './events';
 export * from './attributes';
 export * from './spans';
+export * from './threats';
