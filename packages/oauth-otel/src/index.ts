@@ -81,7 +81,7 @@ export type * from './api/flows';
 export type * from './api/tokens';
 export type * from './api/pkce';
 export type * from './api/operations';
-export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput } from './api/security';
+export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput, ConnectionContextMismatchInput } from './api/security';
 export type * from './api/track';
 export type * from './api/server';
 export type { OAuthEvent, EventAttributes } from './api/events';
@@ -104,6 +104,7 @@ export const oauth = Object.freeze(
     redirectUriMismatch: security.redirectUriMismatch,
     clientMismatch: security.clientMismatch,
     pkceVerificationFailed: security.pkceVerificationFailed,
+    connectionContextMismatch: security.connectionContextMismatch,
     ...track,
     ...server,
   }),
@@ -120,7 +121,7 @@ export const {
   discoveryCompleted, clientRegistered, scheduledRefreshCompleted, scheduledRefreshError,
   refreshTokenReuseDetected, codeInjectionAttempt, integrityViolation, ownershipViolation, pkceReplayDetected,
   issuerMismatch, pkceDowngradeDetected, authorizationCodeReplayDetected, redirectUriMismatch, clientMismatch,
-  pkceVerificationFailed,
+  pkceVerificationFailed, connectionContextMismatch,
   trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh, trackCodeExchange, trackRevocation,
   serverTokenIssued, serverClientRegistered, serverError, serverGrantRevoked,
 } = oauth;

@@ -157,3 +157,25 @@ export const redirectUriMismatch = securityCall('redirectUriMismatch', EVENTS.re
 export const clientMismatch = securityCall('clientMismatch', EVENTS.clientMismatch);
 /** P2 (AS): the code_verifier did not match the code_challenge. */
 export const pkceVerificationFailed = securityCall('pkceVerificationFailed', EVENTS.pkceVerificationFailed);
+
+export interface ConnectionContextMismatchInput extends SecurityContext {
+  /**
+   * Which part of the connection's context the callback did not match: the user who started it,
+   * the tool (or MCP server) it was started for, the authorization server, or the browser session.
+   */
+  mismatch: 'user' | 'tool' | 'server' | 'session';
+}
+
+const CONTEXT_MISMATCH: ReadonlySet<string> = new Set(['user', 'tool', 'server', 'session']);
+
+/**
+ * P0: a callback tried to complete a connection whose per-connection context it does not carry
+ * (cross-tool OAuth account takeover, session fixation across users;
+ * draft-ietf-oauth-security-topics-update). Traffic cannot show it: call it from the callback
+ * when the state's connection and the callback's context differ. Event
+ * `oauth_connection_context_mismatch`.
+ */
+export const connectionContextMismatch = recording<ConnectionContextMismatchInput>('connectionContextMismatch', (a) => {
+  const which = typeof a.mismatch === 'string' && CONTEXT_MISMATCH.has(a.mismatch) ? a.mismatch : 'other';
+  recordSecurityEvent(EVENTS.connectionContextMismatch, { ...a, reason: `${which}_mismatch` });
+});

@@ -58,6 +58,8 @@ export interface SecurityEventDefinition extends EventDefinition {
 const op = (name: string, eventName: string, level: OAuthEventLevel, message: string, description: string): OperationEventDefinition =>
   Object.freeze({ name, eventName, level, message, description });
 
+const DRAFT_SECURITY_TOPICS_UPDATE = 'https://datatracker.ietf.org/doc/draft-ietf-oauth-security-topics-update/';
+
 const RFC = (rfc: number, section: string) => `https://www.rfc-editor.org/rfc/rfc${rfc}#section-${section}`;
 
 /** Severity, priority and level come from the type: the one place they are decided. */
@@ -121,6 +123,14 @@ export const EVENTS = Object.freeze({
   asCapabilityDrift: sec('oauth_as_capability_drift', 'oauth.security.authorization_server.capability_drift', 'as_capability_drift', 'sequence_fail', RFC(9207, '3'), 'Authorization server dropped a security capability', 'Observed traffic: AS metadata changed and dropped a security capability (iss parameter, registration route).'),
   credentialIssuerMismatch: sec('oauth_credential_issuer_mismatch', 'oauth.security.client.issuer_mismatch', 'credential_issuer_mismatch', 'authn_fail', RFC(9700, '4.4'), 'Client credentials of one issuer presented to another', "Observed traffic: a client_id registered at (or first used with) one issuer was presented to another issuer's token endpoint."),
   reauthorizationLoop: sec('oauth_reauthorization_loop', 'oauth.security.reauthorization_loop', 'reauthorization_loop', 'authn_fail', RFC(6749, '5.2'), 'invalid_grant loop', 'Observed traffic: repeated invalid_grant answers from one issuer within minutes (refresh / re-authorization loop).'),
+  // ---- added: issue 14 ---------------------------------------------------------------------
+  tokenInUrl: sec('oauth_token_in_url', 'oauth.security.token_in_url', 'token_in_url', 'input_validation_fail', RFC(9700, '4.3.2'), 'Token or secret in a request URL', 'A request URL carried a token or other secret as a query parameter (observer: outgoing request; adapter: a request the AS received). Only the parameter name is reported.'),
+  resourceMetadataSpoofing: sec('oauth_resource_metadata_spoofing', 'oauth.security.resource_metadata.spoofing', 'resource_metadata_spoofing', 'sequence_fail', RFC(9728, '3.3'), 'Protected-resource metadata does not match the resource', 'Observed traffic: RFC 9728 metadata whose resource differs from the URL asked for, whose authorization_servers changed, or a challenge whose resource_metadata is on another origin.'),
+  registrationRateExceeded: sec('oauth_registration_rate_exceeded', 'oauth.security.registration.rate_exceeded', 'registration_abuse', 'excess_rate_limit_exceeded', RFC(7591, '5'), 'Dynamic client registration burst from one source', 'AS adapter: one source registered more clients within the window than the policy allows.'),
+  registrationSuspiciousRedirect: sec('oauth_registration_suspicious_redirect_uri', 'oauth.security.registration.suspicious_redirect_uri', 'registration_abuse', 'input_validation_fail', RFC(9700, '4.1'), 'Client registered with a suspicious redirect URI', 'AS adapter: a registered redirect URI is not HTTPS or has an IP-literal host, against the configured policy.'),
+  registrationAbandoned: sec('oauth_registration_abandoned', 'oauth.security.registration.abandoned', 'registration_abuse', 'sequence_fail', RFC(7591, '5'), 'Registered client never completed a flow', 'AS adapter: a client registered and obtained no token within the configured time.'),
+  audienceInjection: sec('oauth_audience_injection', 'oauth.security.client_assertion.audience_injection', 'audience_injection', 'authn_fail', RFC(7523, '3'), 'Client assertion audience is not the issuer', "AS adapter: a private_key_jwt / client_secret_jwt assertion whose aud is not exactly the issuer (draft-ietf-oauth-security-topics-update, audience injection)."),
+  connectionContextMismatch: sec('oauth_connection_context_mismatch', 'oauth.security.connection.context_mismatch', 'connection_context_mismatch', 'sequence_fail', DRAFT_SECURITY_TOPICS_UPDATE, 'Callback completes another connection', 'connectionContextMismatch(): a callback whose per-connection context (user, tool, server) differs from the connection it completes (cross-tool account takeover, session fixation across users).'),
 });
 
 export type EventKey = keyof typeof EVENTS;

@@ -18,6 +18,8 @@ import {
   PKCE_CLEANUP_REASON,
   PKCE_VALIDATION_REASON,
   REFRESH_REASON,
+  REGISTRATION_ANOMALY,
+  REGISTRATION_SOURCE,
   REFRESH_STATUS,
   REUSE_CLASSIFICATION,
   REVOCATION_REASON,
@@ -29,6 +31,8 @@ import {
   SEVERITY,
   TELEMETRY_DROP_REASON,
   TELEMETRY_SIGNAL,
+  TOKEN_IN_URL_PARAMETER,
+  TOKEN_IN_URL_SIDE,
   VIOLATION_TYPE,
 } from './vocabularies';
 
@@ -305,6 +309,29 @@ export const METRICS = {
     kind: 'counter',
     help: 'Total number of grants (token families) revoked by the authorization server by reason',
     labels: [['reason', GRANT_REVOCATION_REASON]],
+    origin: 'added',
+  }),
+
+  // ---- added: issue 14 (threats the observer and the adapter see) ----------------------------
+  tokenInUrl: def({
+    name: 'oauth_token_in_url_total',
+    kind: 'counter',
+    help: 'Total number of requests that carried a token or other secret in the URL query, by side and parameter name',
+    labels: [['side', TOKEN_IN_URL_SIDE], ['parameter', TOKEN_IN_URL_PARAMETER]],
+    origin: 'added',
+  }),
+  serverRegistrationsBySource: def({
+    name: 'oauth_server_client_registrations_by_source_total',
+    kind: 'counter',
+    help: 'Total number of dynamic client registrations handled by the authorization server by class of the registering address',
+    labels: [['source', REGISTRATION_SOURCE]],
+    origin: 'added',
+  }),
+  serverRegistrationAnomalies: def({
+    name: 'oauth_server_registration_anomalies_total',
+    kind: 'counter',
+    help: 'Total number of dynamic client registration anomalies (bursts per source, suspicious redirect URIs, abandoned clients) by reason',
+    labels: [['reason', REGISTRATION_ANOMALY]],
     origin: 'added',
   }),
 } as const satisfies Record<string, MetricDefinition>;

@@ -70,6 +70,12 @@ export const SECURITY_EVENT_TYPE = [
   'grant_drift',
   'as_capability_drift',
   'credential_issuer_mismatch',
+  // ---- added: issue 14 (observer, adapter, manual API) ----
+  'token_in_url',
+  'resource_metadata_spoofing',
+  'registration_abuse',
+  'audience_injection',
+  'connection_context_mismatch',
 ] as const;
 
 /** `oauth_security_events_total{severity}`. */
@@ -215,6 +221,39 @@ export const REUSE_CLASSIFICATION = ['benign_race', 'suspected_theft'] as const;
 /** `oauth_server_grant_revocations_total{reason}`: why the authorization server revoked a grant (token family). */
 export const GRANT_REVOCATION_REASON = ['refresh_token_reuse', 'code_replay', 'revocation_endpoint', OTHER] as const;
 
+// ---- added: issue 14 ----------------------------------------------------------------------------
+
+/** `oauth_token_in_url_total{side}`: who saw the URL (the client's outgoing request, or the AS). */
+export const TOKEN_IN_URL_SIDE = ['client', 'server'] as const;
+
+/**
+ * `oauth_token_in_url_total{parameter}`: the secret query parameter, by name. Any other name the
+ * redaction classifier calls secret is `other`; the value is never read.
+ */
+export const TOKEN_IN_URL_PARAMETER = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'code_verifier',
+  'client_secret',
+  'client_assertion',
+  'assertion',
+  'password',
+  'api_key',
+  OTHER,
+] as const;
+
+/** `oauth_server_registration_anomalies_total{reason}`: what the DCR abuse detectors saw. */
+export const REGISTRATION_ANOMALY = ['rate_exceeded', 'insecure_redirect_uri', 'ip_literal_redirect_uri', 'abandoned'] as const;
+
+/** `oauth_server_client_registrations_by_source_total{source}`: the class of the registering address, never the address. */
+export const REGISTRATION_SOURCE = ['loopback', 'private', 'public', 'unknown'] as const;
+
+export type TokenInUrlSide = (typeof TOKEN_IN_URL_SIDE)[number];
+export type TokenInUrlParameter = (typeof TOKEN_IN_URL_PARAMETER)[number];
+export type RegistrationAnomaly = (typeof REGISTRATION_ANOMALY)[number];
+export type RegistrationSource = (typeof REGISTRATION_SOURCE)[number];
+
 export type Outcome = (typeof OUTCOME)[number];
 export type RefreshStatus = (typeof REFRESH_STATUS)[number];
 export type RefreshReason = (typeof REFRESH_REASON)[number];
@@ -267,6 +306,11 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   as_capability_drift: 'high',
   credential_issuer_mismatch: 'high',
   reauthorization_loop: 'medium',
+  token_in_url: 'high',
+  resource_metadata_spoofing: 'high',
+  registration_abuse: 'medium',
+  audience_injection: 'high',
+  connection_context_mismatch: 'critical',
 });
 
 export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({
@@ -288,7 +332,15 @@ export const SECURITY_LEVEL: Readonly<Record<Severity, OAuthEventLevel>> = Objec
  * `security_rule.name` of security events: ids of the OWASP Logging Vocabulary
  * (cheatsheets/Logging_Vocabulary_Cheat_Sheet.md), without OWASP's high-cardinality `:args`.
  */
-export const SECURITY_RULE = ['authn_token_reuse', 'authn_fail', 'authz_fail', 'sequence_fail', 'session_use_after_expire'] as const;
+export const SECURITY_RULE = [
+  'authn_token_reuse',
+  'authn_fail',
+  'authz_fail',
+  'sequence_fail',
+  'session_use_after_expire',
+  'input_validation_fail',
+  'excess_rate_limit_exceeded',
+] as const;
 export type SecurityRule = (typeof SECURITY_RULE)[number];
 
 /** `security_rule.ruleset.name` of every security event. */

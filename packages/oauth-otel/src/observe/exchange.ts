@@ -17,6 +17,8 @@ export class Exchange {
     readonly bodies: boolean,
     /** Origin of the request (the challenge's resource server, the token endpoint's origin). */
     readonly origin: string,
+    /** Path and query of the request (read for protected-resource metadata only). */
+    readonly path = '',
   ) {
     const cap = BODY_CAP[route.kind];
     this.request = bodies && cap.request > 0 ? new CappedBytes(cap.request) : undefined;

@@ -23,11 +23,14 @@ export function subscribeHttp(observer: Observer): () => void {
       const r = m.request;
       if (typeof r !== 'object' || r === null) return;
       const origin = originOf(r);
-      const route = origin === undefined ? undefined : observer.routes.classify(origin, typeof r.path === 'string' ? r.path : '');
+      const path = typeof r.path === 'string' ? r.path : '';
+      const q = origin === undefined ? -1 : path.indexOf('?');
+      if (q !== -1) observer.url(origin!, path, q);
+      const route = origin === undefined ? undefined : observer.routes.classify(origin, path);
       if (route === undefined) {
         if (starts.size >= STARTS_CAP) starts.delete(starts.keys().next().value!);
         starts.set(r, performance.now());
-      } else exchanges.set(r, new Exchange(route, false, origin!));
+      } else exchanges.set(r, new Exchange(route, false, origin!, route.kind === 'resource_metadata' ? path : ''));
     },
     'http.client.response.finish'(m) {
       const r = m.request as object;

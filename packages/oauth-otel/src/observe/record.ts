@@ -9,6 +9,7 @@ import { parseJsonObject, str, strList } from './json';
 import { issuerKey, type RouteTable } from './routes';
 import type { Detectors } from './detectors';
 import type { Exchange } from './exchange';
+import type { SpoofingChecks } from './spoofing';
 
 /**
  * A finished OAuth exchange becomes the recording calls the manual API documents for the same
@@ -19,6 +20,7 @@ export class Recorder {
   constructor(
     private readonly routes: RouteTable,
     private readonly detectors: Detectors,
+    private readonly spoofing: SpoofingChecks,
   ) {}
 
   /** `network`: the request got no HTTP answer. */
@@ -47,7 +49,12 @@ export class Recorder {
 
   private resourceMetadata(ex: Exchange, network: boolean): void {
     let ok = !network && ok2xx(ex.status);
-    if (ok && ex.bodies) ok = str(parseJsonObject(ex.response?.take(ex.contentEncoding)), 'resource') !== undefined;
+    if (ok && ex.bodies) {
+      const doc = parseJsonObject(ex.response?.take(ex.contentEncoding));
+      const resource = str(doc, 'resource');
+      ok = resource !== undefined;
+      if (ok) this.spoofing.metadata(ex.origin, ex.path, resource, strList(doc, 'authorization_servers'));
+    }
     discoveryCompleted({ method: 'rfc9728', outcome: ok ? 'success' : 'failure', durationMs: ex.elapsedMs(), provider: ex.origin });
   }
 

@@ -31,12 +31,14 @@ export function subscribeUndici(observer: Observer): () => void {
       if (typeof r !== 'object' || r === null) return;
       const origin = typeof r.origin === 'string' ? r.origin : String(r.origin);
       const path = typeof r.path === 'string' ? r.path : '';
+      const q = path.indexOf('?');
+      if (q !== -1) observer.url(origin, path, q);
       const route = observer.routes.classify(origin, path);
       if (route === undefined) {
         if (starts.size >= STARTS_CAP) starts.delete(starts.keys().next().value!);
         starts.set(r, performance.now());
       } else {
-        const ex = new Exchange(route, true, origin);
+        const ex = new Exchange(route, true, origin, route.kind === 'resource_metadata' ? path : '');
         if (route.kind === 'token') ex.clientId = basicClientId(headerValue(r.headers, 'authorization'));
         exchanges.set(r, ex);
         live++;

@@ -217,7 +217,10 @@ describe('normal traffic', () => {
       clientId = (await register({ token_endpoint_auth_method: 'none' })).client_id;
       await register({ token_endpoint_auth_method: 'client_secret_basic' });
     });
-    expect(ok.delta).toEqual({ [S('oauth_server_client_registrations_total', { status: 'success', error: 'none' })]: 2 });
+    expect(ok.delta).toEqual({
+      [S('oauth_server_client_registrations_total', { status: 'success', error: 'none' })]: 2,
+      [S('oauth_server_client_registrations_by_source_total', { source: 'loopback' })]: 2,
+    });
     expect(summary(ok.records)).toEqual(['oauth_server_client_registered:9', 'oauth_server_client_registered:9']);
     expect(ok.records[0]!.attributes).toEqual({
       event: 'oauth_server_client_registered',

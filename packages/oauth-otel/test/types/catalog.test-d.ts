@@ -53,7 +53,7 @@ m.record('flows', 1, m.attrs('flows', p, 'success'));
 // ---- events and attribute keys are closed ---------------------------------------------------
 const key: EventKey = 'refreshTokenReuseDetected';
 void EVENTS[key].eventName;
-EVENTS.refreshTokenReuseDetected.security.rule satisfies 'authn_token_reuse' | 'authn_fail' | 'authz_fail' | 'sequence_fail' | 'session_use_after_expire';
+EVENTS.refreshTokenReuseDetected.security.rule satisfies 'authn_token_reuse' | 'authn_fail' | 'authz_fail' | 'sequence_fail' | 'session_use_after_expire' | 'input_validation_fail' | 'excess_rate_limit_exceeded';
 // @ts-expect-error unknown event key
 void EVENTS.refreshTokenReused;
 const attrs: EventAttributes = { 'oauth.provider': 'x', 'security_rule.name': 'authn_token_reuse' };

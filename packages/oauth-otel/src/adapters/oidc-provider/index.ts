@@ -18,7 +18,8 @@ import { Instrumentation, type ResolvedOptions } from './instrumentation';
 import { ERROR_EVENTS } from './tables';
 import type { OidcProviderInstrumentation, OidcProviderInstrumentationOptions, OidcProviderLike } from './types';
 
-export type { OidcProviderInstrumentation, OidcProviderInstrumentationOptions, OidcProviderLike } from './types';
+export type { OidcProviderInstrumentation, OidcProviderInstrumentationOptions, OidcProviderLike, RegistrationPolicyOptions } from './types';
+import type { ResolvedRegistrationPolicy } from './registration';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -88,7 +89,7 @@ function resolveOptions(o: unknown): ResolvedOptions {
   if (o === undefined || o === null) o = {};
   if (typeof o !== 'object' || Array.isArray(o)) throw new OAuthTelemetryConfigError('options', 'an object', Array.isArray(o) ? 'an array' : `a ${typeof o}`);
   const v = o as Record<string, unknown>;
-  const known = ['raceWindowMs', 'raceRequiresSameIp', 'maxTrackedRefreshTokens', 'providerName'];
+  const known = ['raceWindowMs', 'raceRequiresSameIp', 'maxTrackedRefreshTokens', 'providerName', 'registration'];
   for (const k of Object.keys(v)) {
     if (!known.includes(k)) throw new OAuthTelemetryConfigError(`options.${k}`, `one of the options ${known.join(', ')}`, 'an unknown option');
   }
@@ -108,6 +109,32 @@ function resolveOptions(o: unknown): ResolvedOptions {
     raceRequiresSameIp: v.raceRequiresSameIp !== false,
     maxTracked: int(v.maxTrackedRefreshTokens, 'maxTrackedRefreshTokens', 1, 1_000_000, DEFAULT_MAX_TRACKED),
     providerName: v.providerName as string | undefined,
+    registration: resolveRegistration(v.registration, int),
+  };
+}
+
+type IntReader = (x: unknown, name: string, min: number, max: number, dflt: number) => number;
+
+function resolveRegistration(o: unknown, int: IntReader): ResolvedRegistrationPolicy {
+  if (o === undefined || o === null) o = {};
+  if (typeof o !== 'object' || Array.isArray(o)) throw new OAuthTelemetryConfigError('options.registration', 'an object', Array.isArray(o) ? 'an array' : `a ${typeof o}`);
+  const v = o as Record<string, unknown>;
+  const known = ['maxPerSource', 'windowMs', 'allowHttpRedirectUris', 'allowIpLiteralRedirectUris', 'abandonedAfterMs', 'maxTracked'];
+  for (const k of Object.keys(v)) {
+    if (!known.includes(k)) throw new OAuthTelemetryConfigError(`options.registration.${k}`, `one of the options ${known.join(', ')}`, 'an unknown option');
+  }
+  const bool = (x: unknown, name: string) => {
+    if (x === undefined) return false;
+    if (typeof x !== 'boolean') throw new OAuthTelemetryConfigError(`options.registration.${name}`, 'true or false', `a ${typeof x}`);
+    return x;
+  };
+  return {
+    maxPerSource: int(v.maxPerSource, 'registration.maxPerSource', 1, 1_000_000, 20),
+    windowMs: int(v.windowMs, 'registration.windowMs', 1000, 86_400_000, 60_000),
+    allowHttpRedirectUris: bool(v.allowHttpRedirectUris, 'allowHttpRedirectUris'),
+    allowIpLiteralRedirectUris: bool(v.allowIpLiteralRedirectUris, 'allowIpLiteralRedirectUris'),
+    abandonedAfterMs: int(v.abandonedAfterMs, 'registration.abandonedAfterMs', 0, 30 * 86_400_000, 3_600_000),
+    maxTracked: int(v.maxTracked, 'registration.maxTracked', 1, 1_000_000, 10_000),
   };
 }
 

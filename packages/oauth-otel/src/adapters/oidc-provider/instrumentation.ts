@@ -12,6 +12,9 @@ import {
   refreshTokenReuseDetected,
   type SecurityContext,
 } from '../../api/security';
+import { audienceInjection, tokenInUrl } from '../../api/threats';
+import { secretQueryParameters } from '../../redaction/query-names';
+import { RegistrationChecks, type ResolvedRegistrationPolicy } from './registration';
 import { serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssued } from '../../api/server';
 import { fingerprint } from '../../internal/fingerprint';
 import type { GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
@@ -23,6 +26,7 @@ export interface ResolvedOptions {
   raceRequiresSameIp: boolean;
   maxTracked: number;
   providerName: string | undefined;
+  registration: ResolvedRegistrationPolicy;
 }
 
 /** When (and from which client IP) a refresh token was rotated. */
@@ -36,13 +40,17 @@ export class Instrumentation {
   private readonly rotations = new Map<string, Rotation>();
   /** Requests whose grant was revoked on the token endpoint, waiting for their grant.error. */
   private pendingRevocation = new WeakSet<object>();
+  private readonly registrations: RegistrationChecks;
 
   constructor(
     private readonly provider: OidcProviderLike,
     private readonly cfg: ResolvedOptions,
-  ) {}
+  ) {
+    this.registrations = new RegistrationChecks(cfg.registration);
+  }
 
   clear(): void {
+    this.registrations.clear();
     this.rotations.clear();
     this.pendingRevocation = new WeakSet();
   }
@@ -74,6 +82,8 @@ export class Instrumentation {
   grantSuccess(ctx: unknown): void {
     this.flushPendingRevocation(ctx, 'other');
     const oidc = prop(ctx, 'oidc');
+    this.requestChecks(ctx, oidc, 'token');
+    this.registrations.tokenIssued(clientIdOf(oidc));
     serverTokenIssued({ provider: this.providerName(), clientId: clientIdOf(oidc), grantType: str(prop(prop(oidc, 'params'), 'grant_type')) ?? 'other' });
   }
 
@@ -89,7 +99,33 @@ export class Instrumentation {
   }
 
   registrationSuccess(ctx: unknown, client: unknown): void {
-    serverClientRegistered({ provider: this.providerName(), clientId: str(prop(client, 'clientId')) ?? clientIdOf(prop(ctx, 'oidc')) });
+    const clientId = str(prop(client, 'clientId')) ?? clientIdOf(prop(ctx, 'oidc'));
+    serverClientRegistered({ provider: this.providerName(), clientId });
+    this.requestChecks(ctx, prop(ctx, 'oidc'), 'registration');
+    const uris = prop(client, 'redirectUris');
+    const redirectUris = Array.isArray(uris) ? uris.slice(0, 32).filter((u): u is string => typeof u === 'string') : [];
+    this.registrations.registered(clientIp(ctx), clientId, redirectUris, { provider: this.providerName(), clientId });
+  }
+
+  /**
+   * What any request the AS reports on can show: secrets in its URL query (RFC 9700 §4.3.2;
+   * names only), and a JWT client assertion whose `aud` is not exactly the issuer (audience
+   * injection; the assertion's payload is decoded for `aud` alone, never verified or kept).
+   */
+  private requestChecks(ctx: unknown, oidc: unknown, endpoint: ServerEndpoint): void {
+    const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
+    const qs = str(prop(ctx, 'querystring'));
+    if (qs !== undefined) {
+      const parameters = secretQueryParameters(qs);
+      if (parameters.length > 0) tokenInUrl({ ...sec, side: 'server', parameters, endpoint });
+    }
+    const assertion = prop(prop(oidc, 'params'), 'client_assertion');
+    const issuer = str(prop(this.provider, 'issuer'));
+    if (typeof assertion === 'string' && issuer !== undefined) {
+      const aud = assertionAudience(assertion);
+      if (Array.isArray(aud)) audienceInjection('aud_array', sec);
+      else if (typeof aud === 'string' && aud !== issuer) audienceInjection('aud_not_issuer', sec);
+    }
   }
 
   /** Any `*.error` endpoint event, or `server_error` (endpoint from the route). */
@@ -105,6 +141,7 @@ export class Instrumentation {
     const description = str(prop(err, 'error_description'));
     const name = str(prop(err, 'name'));
     const params = prop(oidc, 'params');
+    this.requestChecks(ctx, oidc, endpoint);
 
     let reason = detail !== undefined && Object.hasOwn(DETAIL_REASON, detail) ? DETAIL_REASON[detail] : undefined;
     const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
@@ -221,6 +258,20 @@ export class Instrumentation {
 
   private countRevocation(reason: GrantRevocationReason, ctx: unknown): void {
     serverGrantRevoked({ provider: this.providerName(), clientId: clientIdOf(prop(ctx, 'oidc')), reason });
+  }
+}
+
+/** `aud` of a JWT's payload (decoded, not verified), or undefined for anything that is not a small JWT. */
+function assertionAudience(jwt: string): unknown {
+  if (jwt.length > 16_384) return undefined;
+  const a = jwt.indexOf('.');
+  const b = a === -1 ? -1 : jwt.indexOf('.', a + 1);
+  if (b === -1) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.slice(a + 1, b), 'base64url').toString('utf8')) as unknown;
+    return prop(payload, 'aud');
+  } catch {
+    return undefined;
   }
 }
 
