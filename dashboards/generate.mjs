@@ -604,6 +604,44 @@ function security() {
       g(0, 35, 24, 10),
       `${LS} | priority=~"P0|P1|P2|P3" | oauth_provider=~"$provider"`,
     ),
+    // Issue 14: the threats of docs/threats.md that had no signal before, one stat each.
+    stat('Secrets in URLs', 'oauth_token_in_url_total over the dashboard range: requests whose URL query carried a token or secret, seen by the client observer or the AS adapter (P1).', g(0, 45, 4, 4), [() => promTarget(`sum(${countOver(`${N.tokenInUrl}{${S}}`)}) or vector(0)`, 'Secrets in URLs', { instant: true })], {
+      steps: [[null, 'green'], [1, 'red']],
+      decimals: 0,
+    }),
+    stat('Resource metadata spoofing', 'resource_metadata_spoofing security events (P1): RFC 9728 metadata naming another resource, changed authorization_servers, cross-origin resource_metadata.', g(4, 45, 4, 4), [() => promTarget(ev('resource_metadata_spoofing'), 'Spoofing', { instant: true })], {
+      steps: [[null, 'green'], [1, 'red']],
+      decimals: 0,
+    }),
+    stat('Connection context mismatch', 'connection_context_mismatch security events (P0): a callback that completes another user\'s or tool\'s connection.', g(8, 45, 4, 4), [() => promTarget(ev('connection_context_mismatch'), 'Context mismatch', { instant: true })], {
+      steps: [[null, 'green'], [1, 'red']],
+      decimals: 0,
+    }),
+    stat('Audience injection', 'audience_injection security events (P1): client assertions whose aud is not exactly the issuer (AS adapter).', g(12, 45, 4, 4), [() => promTarget(ev('audience_injection'), 'Audience injection', { instant: true })], {
+      steps: [[null, 'green'], [1, 'red']],
+      decimals: 0,
+    }),
+    stat('Registration abuse', 'oauth_server_registration_anomalies_total over the dashboard range: bursts from one source and suspicious redirect URIs (P2).', g(16, 45, 4, 4), [() => promTarget(`sum(${countOver(`${N.serverRegistrationAnomalies}{reason!="abandoned", ${S}}`)}) or vector(0)`, 'Registration abuse', { instant: true })], {
+      steps: [[null, 'green'], [1, 'yellow']],
+      decimals: 0,
+    }),
+    stat('Abandoned registrations', 'Clients that registered and obtained no token within the policy time (abandonedAfterMs), over the dashboard range.', g(20, 45, 4, 4), [() => promTarget(`sum(${countOver(`${N.serverRegistrationAnomalies}{reason="abandoned", ${S}}`)}) or vector(0)`, 'Abandoned', { instant: true })], {
+      steps: [[null, 'green'], [10, 'yellow']],
+      decimals: 0,
+    }),
+    timeseries(
+      'Client registrations per minute by source class',
+      'oauth_server_client_registrations_by_source_total: registrations the AS accepted, by the class of the registering address (loopback, private, public, unknown). OAuthServerRegistrationRateHigh fires above 30 per minute.',
+      g(0, 49, 12, 8),
+      [() => promTarget(`sum by (source) (rate(${N.serverRegistrationsBySource}{${S}}[$__rate_interval])) * 60`, '{{source}}')],
+      { unit: 'opm', bars: true, stack: true },
+    ),
+    bargauge(
+      'Secrets in URLs by side and parameter',
+      'oauth_token_in_url_total over the dashboard range by side (client, server) and parameter name; the values are never recorded.',
+      g(12, 49, 12, 8),
+      [() => promTarget(`sort_desc(sum by (side, parameter) (${countOver(`${N.tokenInUrl}{${S}}`)}))`, '{{side}} {{parameter}}', { instant: true })],
+    ),
   ];
   return dashboard({
     uid: 'oauth-otel-security',

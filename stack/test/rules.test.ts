@@ -80,6 +80,13 @@ describe('rule files', () => {
         'OAuthTokenRefreshFailureSpike',
         'OAuthTokenRefreshSlow',
         'OAuthTokenReuseDetected',
+        // issue 14
+        'OAuthTokenInUrl',
+        'OAuthResourceMetadataSpoofing',
+        'OAuthConnectionContextMismatch',
+        'OAuthServerRegistrationAbuse',
+        'OAuthServerAudienceInjection',
+        'OAuthServerRegistrationRateHigh',
         // meta-monitoring (oauth-meta.yml)
         'OAuthTargetDown',
         'OAuthTargetMissing',

@@ -141,7 +141,7 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f(ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT, 'attribute', 'string', 'Fingerprint of the refresh token a rotation replaced.'),
   f(ATTR_OAUTH_FAMILY_REVOKED, 'attribute', 'string', 'Refresh-token reuse: whether the token family was revoked.'),
   f(ATTR_OAUTH_SINCE_FIRST_USE_MS, 'attribute', 'number', 'Refresh-token reuse: ms since the token was first used.'),
-  f(ATTR_OAUTH_STAGE, 'attribute', 'string', 'Issuer mismatch: authorization_response, metadata or token_endpoint.'),
+  f(ATTR_OAUTH_STAGE, 'attribute', 'string', 'Issuer mismatch: authorization_response, metadata or token_endpoint. Token in a URL: client_request or server_request.'),
   f(ATTR_OAUTH_COUNT, 'attribute', 'number', 'Number of tokens or states affected (revocation, cleanup).'),
   f(ATTR_OAUTH_REFRESHED, 'attribute', 'number', 'Scheduled refresh: tokens refreshed in the run.'),
   f(ATTR_OAUTH_FAILED, 'attribute', 'number', 'Scheduled refresh: tokens that failed in the run.'),

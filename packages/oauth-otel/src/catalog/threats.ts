@@ -27,6 +27,7 @@ export interface OAuthThreat {
 const ADAPTER_TEST = 'packages/oauth-otel/test/adapters/oidc-provider.test.ts';
 const E2E_TEST = 'examples/next-app/test/e2e.test.ts';
 const OBSERVER_TEST = 'packages/oauth-otel/test/observe/observer.test.ts';
+const THREATS_TEST = 'packages/oauth-otel/test/adapters/threats.test.ts';
 
 export const THREATS = {
   // ---- signalled by the manual API and the authorization-server adapter --------------------
@@ -126,6 +127,47 @@ export const THREATS = {
     metric: 'oauth_security_events_total',
     alerts: ['OAuthReauthorizationLoop'],
     demo: OBSERVER_TEST,
+  },
+  // ---- issue 14: the observer, the adapter and the manual API -------------------------------
+  tokenInUrl: {
+    title: 'Access token or other secret in a URL',
+    reference: 'RFC 9700 §4.3.2, RFC 6750 §2.3',
+    events: ['tokenInUrl'],
+    metric: 'oauth_token_in_url_total',
+    alerts: ['OAuthTokenInUrl'],
+    demo: THREATS_TEST,
+  },
+  resourceMetadataSpoofing: {
+    title: 'Protected-resource metadata spoofing',
+    reference: 'RFC 9728 §3.3',
+    events: ['resourceMetadataSpoofing'],
+    metric: 'oauth_security_events_total',
+    alerts: ['OAuthResourceMetadataSpoofing'],
+    demo: THREATS_TEST,
+  },
+  registrationAbuse: {
+    title: 'Dynamic client registration abuse (bursts, suspicious redirect URIs, abandoned clients)',
+    reference: 'RFC 7591 §5, RFC 9700 §4.1',
+    events: ['registrationRateExceeded', 'registrationSuspiciousRedirect', 'registrationAbandoned'],
+    metric: 'oauth_server_registration_anomalies_total',
+    alerts: ['OAuthServerRegistrationAbuse', 'OAuthServerRegistrationRateHigh'],
+    demo: THREATS_TEST,
+  },
+  audienceInjection: {
+    title: 'Audience injection (client assertion aud is not the issuer)',
+    reference: 'draft-ietf-oauth-security-topics-update (audience injection), RFC 7523 §3',
+    events: ['audienceInjection'],
+    metric: 'oauth_security_events_total',
+    alerts: ['OAuthServerAudienceInjection'],
+    demo: THREATS_TEST,
+  },
+  connectionContextMismatch: {
+    title: 'Cross-tool account takeover / session fixation across users',
+    reference: 'draft-ietf-oauth-security-topics-update (cross-tool account takeover)',
+    events: ['connectionContextMismatch'],
+    metric: 'oauth_security_events_total',
+    alerts: ['OAuthConnectionContextMismatch'],
+    demo: THREATS_TEST,
   },
 } as const satisfies Record<string, OAuthThreat>;
 

@@ -58,5 +58,6 @@ describe.each(THREAT_DEFINITIONS.map((t) => [t.id, t] as const))('%s', (_id, t) 
 
 test('ids are unique and every row has a reference to an RFC or draft section', () => {
   expect(new Set(Object.keys(THREATS)).size).toBe(THREAT_DEFINITIONS.length);
-  for (const t of THREAT_DEFINITIONS) expect(t.reference).toMatch(/^(RFC \d+|draft-[\w-]+) §\d/);
+  // an RFC with its section, or an IETF draft (whose section numbers still move between revisions)
+  for (const t of THREAT_DEFINITIONS) expect(t.reference).toMatch(/^(RFC \d+ §\d|draft-ietf-[\w-]+ \()/);
 });

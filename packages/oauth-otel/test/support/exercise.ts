@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import * as api from '../../src';
 import { instrumentOidcProvider } from '../../src/adapters/oidc-provider';
 import { Detectors } from '../../src/observe/detectors';
+import { SpoofingChecks } from '../../src/observe/spoofing';
 
 export function exerciseAll(): void {
   const provider = 'https://as.example.com';
@@ -38,6 +39,7 @@ export function exerciseAll(): void {
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
   api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
   api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });
+  api.connectionContextMismatch({ provider, userId: 'user-42@example.com', mismatch: 'tool' });
   exerciseObserverDetectors(provider);
 }
 
@@ -51,6 +53,10 @@ function exerciseObserverDetectors(provider: string): void {
   for (let i = 0; i < 3; i++) d.invalidGrant(provider);
   d.registered(provider, 'client-1');
   d.clientUsed('https://other-as.example.com', 'client-1');
+  const sp = new SpoofingChecks();
+  sp.url('https://rs.example', '/mcp?access_token=at-1', 3);
+  sp.challenge('https://rs.example', 'https://elsewhere.example/.well-known/oauth-protected-resource');
+  sp.metadata('https://rs.example', '/.well-known/oauth-protected-resource/mcp', 'https://other.example/mcp', [provider]);
 }
 
 /**
@@ -58,14 +64,33 @@ function exerciseObserverDetectors(provider: string): void {
  * EventEmitter (the real server is exercised in test/adapters/oidc-provider.test.ts).
  */
 export function exerciseServer(): void {
-  const provider = new EventEmitter();
+  const provider = Object.assign(new EventEmitter(), { issuer: 'https://as.example.com' });
   const { detach } = instrumentOidcProvider(provider as never);
   const token = { oidc: { route: 'token', params: { grant_type: 'refresh_token' }, entities: { RefreshToken: { jti: 'jti-1', consumed: Math.floor(Date.now() / 1000) - 60 } } } };
   provider.emit('grant.success', { oidc: { route: 'token', params: { grant_type: 'authorization_code' } } });
   provider.emit('registration_create.success', { oidc: { route: 'registration' } }, { clientId: 'client-1' });
+  // issue 14: a registration with an http redirect URI, a secret in a query, a non-issuer assertion audience
+  provider.emit('registration_create.success', { ip: '203.0.113.9', oidc: { route: 'registration' } }, { clientId: 'client-2', redirectUris: ['http://attacker.example/cb'] });
+  const assertion = `e30.${Buffer.from(JSON.stringify({ aud: ['https://as.example.com', 'https://x.example'] })).toString('base64url')}.sig`;
+  provider.emit('grant.success', { querystring: 'access_token=at-2', oidc: { route: 'token', params: { grant_type: 'client_credentials', client_assertion: assertion } } });
   provider.emit('registration_create.error', { oidc: { route: 'registration' } }, { error: 'invalid_redirect_uri', statusCode: 400 });
   provider.emit('grant.revoked', { oidc: { route: 'revocation' } }, 'grant-1');
+  exerciseRegistrationPolicy();
   provider.emit('grant.revoked', token, 'grant-2');
   provider.emit('grant.error', token, { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
+  detach();
+}
+
+/** The DCR abuse detectors with a tight policy: a burst from one source, an abandoned client. */
+function exerciseRegistrationPolicy(): void {
+  const provider = new EventEmitter();
+  const { detach } = instrumentOidcProvider(provider as never, { registration: { maxPerSource: 1, abandonedAfterMs: 1 } });
+  const reg = (id: string) => provider.emit('registration_create.success', { ip: '198.51.100.1', oidc: { route: 'registration' } }, { clientId: id, redirectUris: ['https://198.51.100.1/cb'] });
+  reg('client-a');
+  const until = Date.now() + 3;
+  while (Date.now() < until) {
+    /* client-a's time runs out */
+  }
+  reg('client-b'); // second from the source: rate_exceeded; sweeps client-a: abandoned
   detach();
 }
