@@ -18,6 +18,8 @@ const { instrumentOidcProvider } = require('../../packages/oauth-otel/dist/adapt
 // records their security events the way src/observe/detectors.ts does, so every alert query has data.
 const { recordSecurityEvent } = require('../../packages/oauth-otel/dist/api/security.js');
 const { EVENTS } = require('../../packages/oauth-otel/dist/catalog/index.js');
+// Issue 14's observer detectors (a secret in a URL, spoofed resource metadata), likewise.
+const { SpoofingChecks } = require('../../packages/oauth-otel/dist/observe/spoofing.js');
 
 const port = Number(process.env.METRICS_PORT ?? 9464);
 const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
@@ -47,8 +49,10 @@ let attack = false;
 process.on('SIGUSR1', () => { attack = true; });
 process.on('SIGUSR2', () => { attack = false; });
 
-const asEvents = new EventEmitter();
-instrumentOidcProvider(asEvents);
+const asEvents = Object.assign(new EventEmitter(), { issuer: 'https://as.example.com' });
+// A tight registration policy, so the DCR abuse series have data: registrations without a token
+// are abandoned after 2 s (off with attack-only: it would be a steady security event).
+instrumentOidcProvider(asEvents, { registration: { maxPerSource: 3, abandonedAfterMs: steadySecurityEvents ? 2000 : 0 } });
 const tokenCtx = (grantType, entities) => ({ oidc: { route: 'token', params: { grant_type: grantType }, entities: entities ?? {} } });
 function serverTick() {
   asEvents.emit('grant.success', tokenCtx(pick(['authorization_code', 'refresh_token', 'refresh_token', 'client_credentials'])));
@@ -57,6 +61,11 @@ function serverTick() {
   if (n % 15 === 0) asEvents.emit('registration_create.success', { oidc: { route: 'registration' } }, { clientId: `client-${n}` });
   if (n % 21 === 0) asEvents.emit('registration_create.error', { oidc: { route: 'registration' } }, { error: 'invalid_redirect_uri', statusCode: 400 });
   if (n % 27 === 0) asEvents.emit('grant.revoked', { oidc: { route: 'revocation' } }, `grant-${n}`);
+  if (steadySecurityEvents && n % 45 === 0) {
+    // a burst from one public address, an http redirect URI, a secret in a query, a non-issuer assertion audience
+    for (let i = 0; i < 4; i++) asEvents.emit('registration_create.success', { ip: '203.0.113.50', oidc: { route: 'registration' } }, { clientId: `burst-${n}-${i}`, redirectUris: [i === 0 ? 'http://attacker.example/cb' : 'https://198.51.100.7/cb'] });
+    asEvents.emit('grant.success', { querystring: 'access_token=at-driver', oidc: { route: 'token', params: { grant_type: 'client_credentials', client_assertion: `e30.${Buffer.from(JSON.stringify({ aud: 'https://as.example.com/token' })).toString('base64url')}.sig` } } });
+  }
   if (n % 33 === 0) asEvents.emit('server_error', { oidc: { route: 'token' } }, Object.assign(new Error('storage unavailable'), { error: 'server_error', statusCode: 500 }));
   // refresh-token reuse seen by the AS: a benign race and a suspected theft
   const consumedAgo = n % 2 === 0 ? 1 : 120;
@@ -65,6 +74,7 @@ function serverTick() {
 
 let n = 0;
 let liveTokens = 0;
+const spoofing = new SpoofingChecks();
 function tick() {
   n++;
   const provider = pick(providers);
@@ -115,6 +125,9 @@ function tick() {
     if (n % 59 === 0) o.pkceVerificationFailed({ provider });
     if (n % 61 === 0) recordSecurityEvent(EVENTS.asCapabilityDrift, { provider, reason: 'iss_parameter_removed' });
     if (n % 67 === 0) recordSecurityEvent(EVENTS.reauthorizationLoop, { provider, reason: 'invalid_grant_loop' });
+    if (n % 71 === 0) spoofing.url('https://mcp.notion.com', '/mcp?access_token=at-driver', 4);
+    if (n % 73 === 0) spoofing.challenge('https://mcp.notion.com', 'https://attacker.example/.well-known/oauth-protected-resource');
+    if (n % 79 === 0) o.connectionContextMismatch({ provider, userId: 'user-1', mismatch: 'tool' });
   }
   // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
   if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });
@@ -123,7 +136,7 @@ function tick() {
 }
 
 // One full round first, so every series exists from the first scrape.
-for (let i = 0; i < 60; i++) tick();
+for (let i = 0; i < 80; i++) tick();
 const timer = setInterval(tick, intervalMs);
 const stopAt = setTimeout(() => process.kill(process.pid, 'SIGTERM'), maxSeconds * 1000);
 stopAt.unref();
