@@ -184,7 +184,7 @@ describe('twins: a Prometheus alert and its Loki-ruler counterpart', () => {
   it('share oauth_detection, both detectors, with the same priority; a logs-only alert names itself', () => {
     const twins = [...byDetection.entries()].filter(([, list]) => new Set(list.map((a) => a.alert)).size > 1);
     expect(twins.map(([d]) => d).sort()).toEqual(
-      ['OAuthCodeInjectionAttempt', 'OAuthFlowSuccessRateLow', 'OAuthIntegrityViolations', 'OAuthTokenRefreshFailureSpike', 'OAuthTokenReuseDetected'].sort(),
+      ['OAuthCodeInjectionAttempt', 'OAuthConnectionContextMismatch', 'OAuthFlowSuccessRateLow', 'OAuthIntegrityViolations', 'OAuthTokenRefreshFailureSpike', 'OAuthTokenReuseDetected'].sort(),
     );
     for (const [detection, list] of twins) {
       const names = [...new Set(list.map((a) => a.alert))];

@@ -166,7 +166,7 @@ export const THREATS = {
     reference: 'draft-ietf-oauth-security-topics-update (cross-tool account takeover)',
     events: ['connectionContextMismatch'],
     metric: 'oauth_security_events_total',
-    alerts: ['OAuthConnectionContextMismatch'],
+    alerts: ['OAuthConnectionContextMismatch', 'OAuthLogConnectionContextMismatch'],
     demo: THREATS_TEST,
   },
 } as const satisfies Record<string, OAuthThreat>;
