@@ -26,7 +26,8 @@ export class SpoofingChecks {
   /** A Bearer challenge from `origin` naming `resourceMetadata`: metadata on another origin is not the resource's. */
   challenge(origin: string, resourceMetadata: string): void {
     const at = originOf(resourceMetadata);
-    if (at !== origin) resourceMetadataSpoofing(origin, 'cross_origin_resource_metadata');
+    // A value that is no URL is the client's problem to refuse, not evidence of another origin.
+    if (at !== undefined && at !== origin) resourceMetadataSpoofing(origin, 'cross_origin_resource_metadata');
   }
 
   /**

@@ -30,8 +30,9 @@ const attached = new WeakSet<object>();
 
 /**
  * Instruments an oidc-provider `Provider`: AS metrics (`oauth_server_*`), security events through
- * the package API (refresh-token reuse, code replay, PKCE, redirect_uri and client mismatch) and
- * `oauth_server_*` log records. Call it before the provider serves requests (for the example
+ * the package API (refresh-token reuse, code replay, PKCE, redirect_uri and client mismatch,
+ * secrets in request URLs, client assertions whose audience is not the issuer, and dynamic
+ * registration abuse under the `registration` policy) and `oauth_server_*` log records. Call it before the provider serves requests (for the example
  * AS: in `onProvider`). Returns `{ detach }`.
  */
 export const instrumentOidcProvider = configGuard('instrumentOidcProvider', instrument);
