@@ -41,8 +41,8 @@ export interface TelemetryOptions {
   fingerprintKey?: string;
   /**
    * Zero-code client telemetry: record OAuth exchanges seen in outgoing fetch/undici and http(s)
-   * traffic (discovery, registration, token, revocation). `true` or `{ issuers }` turns it on;
-   * `OAUTH_OTEL_OBSERVE=off` turns it off. Default off.
+   * traffic (discovery, registration, token, revocation). On by default; `{ issuers }` limits it
+   * to named issuers; `false` or `OAUTH_OTEL_OBSERVE=off` turns it off.
    */
   observe?: boolean | ObserveOptions;
 }

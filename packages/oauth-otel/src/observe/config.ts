@@ -7,11 +7,12 @@ const KEYS = ['enabled', 'issuers'] as const;
 export const OBSERVE_ENV = 'OAUTH_OTEL_OBSERVE';
 
 /**
- * `observe: true | false | { enabled, issuers }`. `OAUTH_OTEL_OBSERVE=off` (or `false`, `0`)
- * turns the observer off whatever the code says: the operator's switch wins.
+ * `observe: true | false | { enabled, issuers }`, on when unset: the one-line `initTelemetry()`
+ * records a client's OAuth steps. `OAUTH_OTEL_OBSERVE=off` (or `false`, `0`) turns the observer
+ * off whatever the code says: the operator's switch wins. `on` cannot override the code's `false`.
  */
 export function resolveObserve(v: unknown): ResolvedObserve {
-  let enabled = false;
+  let enabled = true;
   let issuers: ReadonlySet<string> | undefined;
   if (typeof v === 'boolean') enabled = v;
   else if (v !== undefined) {
@@ -39,8 +40,7 @@ export function resolveObserve(v: unknown): ResolvedObserve {
   if (env !== undefined && env.trim() !== '') {
     const e = env.trim().toLowerCase();
     if (e === 'off' || e === 'false' || e === '0') enabled = false;
-    else if (e === 'on' || e === 'true' || e === '1') enabled = enabled || v === undefined;
-    else throw new OAuthTelemetryConfigError(OBSERVE_ENV, 'on, off, true, false, 1 or 0', describe(env));
+    else if (e !== 'on' && e !== 'true' && e !== '1') throw new OAuthTelemetryConfigError(OBSERVE_ENV, 'on, off, true, false, 1 or 0', describe(env));
   }
   return { enabled, issuers };
 }

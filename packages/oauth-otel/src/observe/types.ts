@@ -6,7 +6,7 @@
 
 /** `initTelemetry({ observe })`. */
 export interface ObserveOptions {
-  /** Default false for now; `OAUTH_OTEL_OBSERVE=off` turns it off whatever the code says. */
+  /** Default true; `OAUTH_OTEL_OBSERVE=off` turns it off whatever the code says. */
   enabled?: boolean;
   /**
    * Only these issuers (URLs) are observed: metadata of any other issuer teaches no endpoints.

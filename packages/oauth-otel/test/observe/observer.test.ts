@@ -84,28 +84,66 @@ const discover = async () => (await fetch(`${origin}/.well-known/oauth-authoriza
 const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
 
 describe('configuration', () => {
-  test('observe option and OAUTH_OTEL_OBSERVE: coded errors, the operator switch wins', () => {
-    const env = process.env.OAUTH_OTEL_OBSERVE;
+  /** The option as code sets it, the env as the operator sets it: the model of who wins. */
+  const option = fc.oneof(
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.record({ enabled: fc.boolean(), issuers: fc.constantFrom(['https://as.example/'], ['http://127.0.0.1:4000/a', 'https://b.example']) }, { requiredKeys: [] }),
+  );
+  const casing = (w: string) => fc.tuple(fc.constantFrom('', ' ', '\t'), fc.boolean()).map(([pad, up]) => `${pad}${up ? w.toUpperCase() : w}${pad}`);
+  const env = fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('', '  '),
+    fc.constantFrom('on', 'true', '1').chain(casing),
+    fc.constantFrom('off', 'false', '0').chain(casing),
+  );
+  const wanted = (v: unknown): boolean => (typeof v === 'boolean' ? v : ((v as { enabled?: boolean } | undefined)?.enabled ?? true));
+
+  function withEnv<T>(value: string | undefined, fn: () => T): T {
+    const saved = process.env.OAUTH_OTEL_OBSERVE;
+    if (value === undefined) delete process.env.OAUTH_OTEL_OBSERVE;
+    else process.env.OAUTH_OTEL_OBSERVE = value;
     try {
-      delete process.env.OAUTH_OTEL_OBSERVE;
-      expect(resolveObserve(undefined).enabled).toBe(false);
-      expect(resolveObserve(true).enabled).toBe(true);
-      expect(resolveObserve({ issuers: ['https://as.example/'] })).toEqual({ enabled: true, issuers: new Set(['https://as.example']) });
-      for (const bad of [{ enabled: 'yes' }, { issuers: ['not a url'] }, { issuers: ['ftp://x'] }, { issuers: 'https://x' }, { typo: true }, 3, null]) {
-        expect(() => resolveObserve(bad)).toThrow(expect.objectContaining({ code: 'ERR_OAUTH_OTEL_CONFIG', option: expect.stringMatching(/^observe/) }));
-      }
-      process.env.OAUTH_OTEL_OBSERVE = 'off';
-      expect(resolveObserve({ enabled: true }).enabled).toBe(false);
-      process.env.OAUTH_OTEL_OBSERVE = 'on';
-      expect(resolveObserve(undefined).enabled).toBe(true);
-      expect(resolveObserve(false).enabled).toBe(false);
-      process.env.OAUTH_OTEL_OBSERVE = 'maybe';
-      expect(() => resolveObserve(undefined)).toThrow(expect.objectContaining({ option: 'OAUTH_OTEL_OBSERVE' }));
+      return fn();
     } finally {
-      if (env === undefined) delete process.env.OAUTH_OTEL_OBSERVE;
-      else process.env.OAUTH_OTEL_OBSERVE = env;
+      if (saved === undefined) delete process.env.OAUTH_OTEL_OBSERVE;
+      else process.env.OAUTH_OTEL_OBSERVE = saved;
     }
+  }
+
+  test('on unless the code says false or the operator says off (the operator switch wins)', () => {
+    fc.assert(
+      fc.property(option, env, (v, e) => {
+        const off = e !== undefined && ['off', 'false', '0'].includes(e.trim().toLowerCase());
+        const r = withEnv(e, () => resolveObserve(v));
+        expect(r.enabled).toBe(!off && wanted(v));
+        const list = typeof v === 'object' ? v.issuers : undefined;
+        expect(r.issuers === undefined ? undefined : [...r.issuers]).toEqual(list?.map((u) => new URL(u).href.replace(/\/$/, '')));
+      }),
+    );
   });
+
+  test('bad values of the option or the variable reject with a coded error naming them', () => {
+    const badOption = fc.oneof(
+      fc.record({ enabled: fc.string() }),
+      fc.record({ issuers: fc.array(fc.constantFrom('not a url', 'ftp://x', 'mailto:a@b'), { minLength: 1 }) }),
+      fc.record({ issuers: fc.webUrl() }),
+      fc.string({ minLength: 1 }).filter((k) => k !== 'enabled' && k !== 'issuers' && k !== '__proto__').map((k) => ({ [k]: true })),
+      fc.oneof(fc.integer(), fc.constant(null), fc.string()),
+    );
+    fc.assert(
+      fc.property(badOption, (bad) => {
+        expect(() => withEnv(undefined, () => resolveObserve(bad))).toThrow(expect.objectContaining({ code: 'ERR_OAUTH_OTEL_CONFIG', option: expect.stringMatching(/^observe/) }));
+      }),
+    );
+    const badEnv = fc.string({ minLength: 1 }).filter((s) => s.trim() !== '' && !['on', 'off', 'true', 'false', '1', '0'].includes(s.trim().toLowerCase()));
+    fc.assert(
+      fc.property(option, badEnv, (v, e) => {
+        expect(() => withEnv(e, () => resolveObserve(v))).toThrow(expect.objectContaining({ code: 'ERR_OAUTH_OTEL_CONFIG', option: 'OAUTH_OTEL_OBSERVE' }));
+      }),
+    );
+  });
+});
 });
 
 describe('recording', () => {
