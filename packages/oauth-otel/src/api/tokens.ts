@@ -87,6 +87,8 @@ export interface TokenRotatedInput {
   tokenFingerprint?: string;
   /** The previous refresh token (fingerprinted), to follow the family in logs. */
   previousRefreshToken?: string;
+  /** Or the previous refresh token's fingerprint. */
+  previousTokenFingerprint?: string;
 }
 
 /** The AS rotated the refresh token: event `token_rotation_complete` (no metric of its own). */
@@ -95,7 +97,7 @@ export const tokenRotated = recording<TokenRotatedInput>('tokenRotated', (a) => 
   emit(EVENTS.tokenRotated, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_TOKEN_FINGERPRINT]: tokenRef(a.refreshToken, a.tokenFingerprint),
-    [ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT]: tokenRef(a.previousRefreshToken, undefined),
+    [ATTR_OAUTH_TOKEN_PREVIOUS_FINGERPRINT]: tokenRef(a.previousRefreshToken, a.previousTokenFingerprint),
   });
 });
 

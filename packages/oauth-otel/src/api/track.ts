@@ -9,6 +9,7 @@ import { flowContext, openCallback } from '../traces/flows';
 import { flowRef, ident } from './common';
 import { tokensRevoked } from './tokens';
 import { reportDrop } from '../internal/diag';
+import { runInFlow } from '../internal/flow-scope';
 import {
   ATTR_ERROR_TYPE,
   SPAN_OAUTH_CODE_EXCHANGE,
@@ -137,7 +138,9 @@ export function trackRevocation<T>(
 /**
  * The callback of flow `flowId`: runs `handler` inside the `oauth.callback` span, which continues
  * the flow's trace (child of its `oauth.flow` span, linked to the callback request's own span).
- * Record pkceStateValidated(), trackCodeExchange() and flowCompleted() inside it.
+ * Record pkceStateValidated(), trackCodeExchange() and flowCompleted() inside it; with the traffic
+ * observer on, the code exchange made inside it ends this flow by itself (its flow id, duration
+ * and trace), so the callback records only what traffic cannot show.
  */
 export function continueOAuthFlow<T>(flowId: string | undefined, handler: () => T): T {
   if (typeof handler !== 'function') {
@@ -145,17 +148,20 @@ export function continueOAuthFlow<T>(flowId: string | undefined, handler: () => 
     return undefined as T;
   }
   let p: ReturnType<typeof openCallback>;
+  let id: string | undefined;
   try {
-    const id = ident(flowId);
+    id = ident(flowId);
     p = openCallback(id, flowRef(id));
   } catch {
     p = undefined;
   }
-  if (p === undefined) return handler();
+  // The observer attributes the code exchange it sees in here to this flow.
+  const inFlow = () => runInFlow(id, handler);
+  if (p === undefined) return inFlow();
   const span = p.span;
   let result: T;
   try {
-    result = context.with(p.ctx, handler);
+    result = context.with(p.ctx, inFlow);
   } catch (err) {
     failQuietly(span, err);
     throw err;

@@ -19,6 +19,8 @@ const SHARED = {
   traces: Symbol.for('oauth-otel.traces.v1'),
   /** The /metrics endpoint of initTelemetry() (metrics/handler.ts). */
   metricsEndpoint: Symbol.for('oauth-otel.metrics-endpoint.v1'),
+  /** The flow whose callback is running, for the traffic observer (internal/flow-scope.ts). */
+  flowScope: Symbol.for('oauth-otel.flow-scope.v1'),
   /** The traffic observer and its channel subscriptions (observe/index.ts). */
   observer: Symbol.for('oauth-otel.observer.v1'),
 } as const;

@@ -1,9 +1,17 @@
+import { context, type Context } from '@opentelemetry/api';
+import { currentFlow } from '../internal/flow-scope';
 import { CappedBytes } from './body';
 import { BODY_CAP, type Route } from './types';
 
 /** One OAuth request in flight: what it is, when it started, the bytes kept so far. */
 export class Exchange {
   readonly start = performance.now();
+  /**
+   * Where the request was made, read when it starts (the channel messages that finish it run in
+   * the socket's context): the flow whose callback made it, and the context its span joins.
+   */
+  readonly flowId = currentFlow();
+  readonly ctx: Context = context.active();
   status = 0;
   contentEncoding: string | undefined;
   /** client_id of an HTTP Basic `Authorization` header (token requests only; the secret is dropped). */

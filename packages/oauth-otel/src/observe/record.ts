@@ -1,8 +1,13 @@
 import { discoveryCompleted, clientRegistered } from '../api/operations';
-import { tokenRefreshed, tokensRevoked } from '../api/tokens';
+import { context } from '@opentelemetry/api';
+import { tokenRefreshed, tokenRotated, tokensRevoked } from '../api/tokens';
 import { flowCompleted, tokenEndpointError } from '../api/flows';
 import { issuerMismatch, refreshTokenReuseDetected } from '../api/security';
 import { fingerprint } from '../internal/fingerprint';
+import { recordPhase } from '../traces/phase';
+import { errorCodes, provider as providerLabel } from '../api/common';
+import { SPAN_OAUTH_CODE_EXCHANGE } from '../catalog/spans';
+import { ATTR_OAUTH_OUTCOME, ATTR_OAUTH_PROVIDER } from '../catalog/attributes';
 import { noticeOnce } from '../internal/diag';
 import { parseTokenRequest, type TokenRequestFields } from './form';
 import { parseJsonObject, str, strList } from './json';
@@ -26,24 +31,28 @@ export class Recorder {
   /** `network`: the request got no HTTP answer. */
   finish(ex: Exchange, network: boolean): void {
     try {
-      // A redirect is followed by another request (recorded if it is OAuth); a 404 on a
-      // well-known URL is a probe for another variant (clients try several), not a failure yet.
-      if (!network && ((ex.status >= 300 && ex.status < 400) || (ex.status === 404 && (ex.route.kind === 'resource_metadata' || ex.route.kind === 'as_metadata')))) return;
-      switch (ex.route.kind) {
-        case 'resource_metadata':
-          return this.resourceMetadata(ex, network);
-        case 'as_metadata':
-          return this.asMetadata(ex, network);
-        case 'registration':
-          return this.registration(ex, network);
-        case 'revocation':
-          return this.revocation(ex, network);
-        case 'token':
-          return this.token(ex, network);
-      }
+      context.with(ex.ctx, () => this.record(ex, network));
     } finally {
       ex.request?.wipe();
       ex.response?.wipe();
+    }
+  }
+
+  private record(ex: Exchange, network: boolean): void {
+    // A redirect is followed by another request (recorded if it is OAuth); a 404 on a
+    // well-known URL is a probe for another variant (clients try several), not a failure yet.
+    if (!network && ((ex.status >= 300 && ex.status < 400) || (ex.status === 404 && (ex.route.kind === 'resource_metadata' || ex.route.kind === 'as_metadata')))) return;
+    switch (ex.route.kind) {
+      case 'resource_metadata':
+        return this.resourceMetadata(ex, network);
+      case 'as_metadata':
+        return this.asMetadata(ex, network);
+      case 'registration':
+        return this.registration(ex, network);
+      case 'revocation':
+        return this.revocation(ex, network);
+      case 'token':
+        return this.token(ex, network);
     }
   }
 
@@ -130,11 +139,15 @@ export class Recorder {
     const error = ok ? undefined : str(body, 'error', 64);
     if (grantType === 'refresh_token') return this.refresh(provider, fields, body, ok, network, error, ex.status, durationMs);
     if (grantType === 'authorization_code') {
+      // Made inside continueOAuthFlow(): this exchange ends that flow (its duration and trace).
+      const flow = ex.flowId !== undefined ? { flowId: ex.flowId } : {};
+      const errorType = ok ? undefined : error !== undefined ? errorCodes.normalizeQuiet(error) : network ? 'network_error' : 'http_error';
+      recordPhase(SPAN_OAUTH_CODE_EXCHANGE, { [ATTR_OAUTH_PROVIDER]: providerLabel(provider), [ATTR_OAUTH_OUTCOME]: ok ? 'success' : 'failure' }, durationMs, errorType);
       if (ok) {
-        flowCompleted({ outcome: 'success', provider });
+        flowCompleted({ outcome: 'success', provider, ...flow });
         this.detectors.granted(provider, fp(str(body, 'refresh_token', 16_384)), fields.resource, str(body, 'scope'));
       } else {
-        flowCompleted({ outcome: 'failure', reason: 'token_exchange_failed', provider, ...(error !== undefined ? { error } : {}) });
+        flowCompleted({ outcome: 'failure', reason: 'token_exchange_failed', provider, ...flow, ...(error !== undefined ? { error } : {}) });
         if (error === 'invalid_grant') this.detectors.invalidGrant(provider);
       }
       return;
@@ -156,7 +169,9 @@ export class Recorder {
     const tokenFingerprint = oldFp !== undefined ? { tokenFingerprint: oldFp } : {};
     if (ok) {
       tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs, provider, ...tokenFingerprint });
-      this.detectors.refreshed(provider, oldFp, fp(str(body, 'refresh_token', 16_384)), fields.resource, str(body, 'scope'));
+      const newFp = fp(str(body, 'refresh_token', 16_384));
+      if (newFp !== undefined && oldFp !== undefined && newFp !== oldFp) tokenRotated({ provider, tokenFingerprint: newFp, previousTokenFingerprint: oldFp });
+      this.detectors.refreshed(provider, oldFp, newFp, fields.resource, str(body, 'scope'));
       return;
     }
     if (error === 'invalid_grant') {

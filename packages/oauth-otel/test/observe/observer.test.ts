@@ -144,7 +144,6 @@ describe('configuration', () => {
     );
   });
 });
-});
 
 describe('recording', () => {
   test('metadata teaches the endpoints; token, registration and revocation are then recorded', async () => {
@@ -327,6 +326,67 @@ describe('detectors', () => {
     const logs = JSON.stringify(ep.received);
     expect(logs).toContain('oauth_grant_drift');
     for (const secret of ['rt-0-secret-value', 'rt-1-secret-value', 'c0de-value-never-read', 's3cr3t-client-secret-value', 'never-parsed-secret']) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('the flow a code exchange belongs to', () => {
+  test('an exchange inside continueOAuthFlow() ends that flow (duration, flow id); outside it, only the outcome', async () => {
+    handler = (req, body, res) => {
+      if (req.url === '/.well-known/oauth-authorization-server') return json(res, 200, metadata());
+      const code = new URLSearchParams(body).get('code') ?? '';
+      if (code.startsWith('ok')) return json(res, 200, { access_token: 'at-flow', refresh_token: 'rt-flow-secret', scope: 'read' });
+      return json(res, code.startsWith('5') ? 503 : 400, { error: 'invalid_grant' });
+    };
+    await discover();
+    const exchange = (code: string) => fetch(`${origin}/token`, form({ grant_type: 'authorization_code', code })).then((r) => r.text());
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('ok', '4xx', '5xx'), fc.boolean(), async (flowId, kind, inCallback) => {
+        const status = kind === 'ok' ? 'success' : 'failure';
+        const code = `${kind === '5xx' ? '5' : kind}-${flowId.length}`;
+        const d = await delta(async () => {
+          api.flowStarted({ provider: origin, flowId });
+          if (inCallback) await api.continueOAuthFlow(flowId, () => exchange(code));
+          else {
+            await exchange(code);
+            api.flowCompleted({ flowId, outcome: 'failure', reason: 'state_expired' }); // the app ends the flow itself
+          }
+        });
+        expect(d[`oauth_flows_started_total{provider="127.0.0.1"}`]).toBe(1);
+        if (inCallback) {
+          // one flow, ended once, by the exchange: its duration is measured from flowStarted()
+          expect(d[`oauth_flows_total{provider="127.0.0.1",status="${status}"}`]).toBe(1);
+          expect(d[`oauth_flow_duration_seconds_count{provider="127.0.0.1",status="${status}"}`]).toBe(1);
+        } else {
+          // the exchange is a flow outcome without a flow: no duration; the app's own end has one
+          expect(d[`oauth_flow_duration_seconds_count{provider="127.0.0.1",status="${status}"}`] ?? 0).toBe(status === 'failure' ? 1 : 0);
+          expect(d['oauth_flow_duration_seconds_count{provider="127.0.0.1",status="failure"}']).toBe(1);
+        }
+      }),
+      { numRuns: 24 },
+    );
+    await handle.forceFlush();
+    const ended = ep.received.filter((r) => r.attributes.event === 'oauth_flow_success' || r.attributes.event === 'oauth_flow_failure');
+    expect(ended.some((r) => typeof r.attributes['oauth.flow_id'] === 'string' && r.attributes['duration_ms'] !== undefined)).toBe(true);
+  });
+
+  test('a refresh answered with a new refresh token is a rotation event naming both fingerprints', async () => {
+    let n = 0;
+    handler = (req, _body, res) => {
+      if (req.url === '/.well-known/oauth-authorization-server') return json(res, 200, metadata());
+      return json(res, 200, { access_token: 'at', refresh_token: n++ % 2 === 0 ? 'rt-rotated-secret-value' : 'rt-same-secret-value' });
+    };
+    await discover();
+    const before = ep.received.filter((r) => r.attributes.event === 'token_rotation_complete').length;
+    // the second answer keeps the presented token: not a rotation
+    await (await fetch(`${origin}/token`, form({ grant_type: 'refresh_token', refresh_token: 'rt-old-secret-value' }))).text();
+    await (await fetch(`${origin}/token`, form({ grant_type: 'refresh_token', refresh_token: 'rt-same-secret-value' }))).text();
+    await handle.forceFlush();
+    const rotations = ep.received.filter((r) => r.attributes.event === 'token_rotation_complete').slice(before);
+    expect(rotations).toHaveLength(1);
+    expect(rotations[0]!.attributes['oauth.token.fingerprint']).toEqual(expect.any(String));
+    expect(rotations[0]!.attributes['oauth.token.previous_fingerprint']).toEqual(expect.any(String));
+    expect(rotations[0]!.attributes['oauth.token.fingerprint']).not.toBe(rotations[0]!.attributes['oauth.token.previous_fingerprint']);
+    expect(JSON.stringify(rotations)).not.toContain('secret-value');
   });
 });
 
