@@ -1,7 +1,9 @@
 /**
- * The OAuth 2.1 client, MCP style, on panva's oauth4webapi. Every step goes through oauth-otel's
- * recording API, so a normal run produces every seed metric and the flow, discovery, registration
- * and token log events.
+ * The OAuth 2.1 client, MCP style, on panva's oauth4webapi. oauth-otel's traffic observer (on after
+ * initTelemetry(), docs/zero-code.md) records what its HTTP shows: discovery, registration, the
+ * code exchange (which ends the flow continueOAuthFlow() names), refreshes with rotation and reuse,
+ * revocation. The calls left here record what traffic cannot show: the flow's start and the
+ * client's refusals, the PKCE state and its validation, RFC 9207 `iss` in the callback, ownership.
  *
  *   probe the MCP server (401 + WWW-Authenticate resource_metadata)      discovery www-authenticate
  *   → RFC 9728 protected-resource metadata (resource checked)             discovery rfc9728
@@ -22,18 +24,11 @@ import {
   pkceDowngradeDetected,
   pkceStateCreated,
   pkceStateValidated,
-  refreshTokenReuseDetected,
-  tokenEndpointError,
   tokenRefreshed,
-  tokenRotated,
-  tokensRevoked,
-  trackClientRegistration,
-  trackDiscovery,
   type FlowFailureReason,
   type PkceValidationReason,
   continueOAuthFlow,
   oauthTraceHeaders,
-  trackCodeExchange,
 } from 'oauth-otel';
 import { config, server, type ServerConfig, type ServerId } from './config';
 import type { Session } from './session';
@@ -111,34 +106,24 @@ async function probe(resource: URL): Promise<{ resourceMetadata: URL; scope?: st
 
 async function discover(s: ServerConfig): Promise<Discovered> {
   const resource = new URL(s.resourceUrl);
-  const provider = providerOf(s);
-  const challenge = await trackDiscovery('www-authenticate', () => probe(resource), { provider });
-  const prm = await trackDiscovery(
-    'rfc9728',
-    async () => {
-      const response = await fetch(challenge.resourceMetadata, {
-        headers: { accept: 'application/json' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      // checks `resource` equals the MCP server we asked about (RFC 9728 §3.3)
-      return oauth.processResourceDiscoveryResponse(resource, response);
-    },
-    { provider },
-  );
+  // The observer records the three discoveries (the 401 challenge, RFC 9728, RFC 8414).
+  const challenge = await probe(resource);
+  const response = await fetch(challenge.resourceMetadata, {
+    headers: { accept: 'application/json' },
+    redirect: 'manual',
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  // checks `resource` equals the MCP server we asked about (RFC 9728 §3.3)
+  const prm = await oauth.processResourceDiscoveryResponse(resource, response);
   const issuerUrl = prm.authorization_servers?.[0];
   if (!issuerUrl) throw new FlowError('discovery_failed', { kind: 'warn', title: 'Discovery failed', detail: 'The protected-resource metadata lists no authorization server.' });
   const issuer = new URL(issuerUrl);
   let as: oauth.AuthorizationServer;
   try {
-    as = await trackDiscovery(
-      'rfc8414',
-      async () => oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...requestOptions(issuer) })),
-      { provider: issuer.href },
-    );
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...requestOptions(issuer) }));
   } catch (err) {
+    // The observer saw the document name another issuer (issuer_mismatch, stage metadata).
     if ((err as { code?: unknown }).code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-      issuerMismatch({ stage: 'metadata', provider: issuer.href, reason: 'metadata_issuer' });
       throw new FlowError('issuer_mismatch', {
         kind: 'alert',
         title: 'Mix-up defence: AS metadata names another issuer',
@@ -148,9 +133,9 @@ async function discover(s: ServerConfig): Promise<Discovered> {
     }
     throw err;
   }
-  // The token endpoint must be on the issuer's origin (vercel/ai #15966): codes and refresh tokens go there.
+  // The token endpoint must be on the issuer's origin (vercel/ai #15966): codes and refresh tokens
+  // go there. The observer saw it in the metadata (issuer_mismatch, stage token_endpoint).
   if (!as.token_endpoint || new URL(as.token_endpoint).origin !== issuer.origin) {
-    issuerMismatch({ stage: 'token_endpoint', provider: as.issuer, reason: 'token_endpoint_origin' });
     throw new FlowError('issuer_mismatch', { kind: 'alert', title: 'Mix-up defence: token endpoint on another origin', detail: 'Flow aborted before any code was requested.' });
   }
   const scope = challenge.scope ?? (Array.isArray(prm.scopes_supported) ? prm.scopes_supported.join(' ') : SCOPE_FALLBACK);
@@ -168,23 +153,19 @@ async function register(as: oauth.AuthorizationServer): Promise<Registration> {
     existing.as = as; // keep the freshest metadata
     return existing;
   }
-  const registered = await trackClientRegistration(
-    async () => {
-      const response = await oauth.dynamicClientRegistrationRequest(
-        as,
-        {
-          client_name: 'oauth-otel Next.js example',
-          redirect_uris: [redirectUri],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-        },
-        requestOptions(as.issuer),
-      );
-      return oauth.processDynamicClientRegistrationResponse(response);
+  // The observer records the registration (the endpoint the metadata named).
+  const response = await oauth.dynamicClientRegistrationRequest(
+    as,
+    {
+      client_name: 'oauth-otel Next.js example',
+      redirect_uris: [redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
     },
-    { provider: as.issuer },
+    requestOptions(as.issuer),
   );
+  const registered = await oauth.processDynamicClientRegistrationResponse(response);
   if (typeof registered.client_secret !== 'string') {
     throw new FlowError('registration_failed', { kind: 'warn', title: 'Registration returned no client secret' });
   }
@@ -399,19 +380,17 @@ export async function handleCallback(session: Session | undefined, params: URLSe
 
     let tokens: oauth.TokenEndpointResponse;
     try {
-      // The exchange is a span of the flow's trace; its W3C trace context goes to the AS, whose
-      // server span joins the same trace.
-      tokens = await trackCodeExchange(async () => {
-        const response = await oauth.authorizationCodeGrantRequest(reg.as, reg.client, clientAuth(reg), callbackParams, config().redirectUri, rec.codeVerifier, {
-          additionalParameters: { resource: rec.resource },
-          ...requestOptions(rec.issuer),
-          headers: oauthTraceHeaders(),
-        });
-        return oauth.processAuthorizationCodeResponse(reg.as, reg.client, response);
-      }, { flowId: rec.nonce });
+      // Inside continueOAuthFlow(): the observer records this exchange as the end of flow
+      // rec.nonce (success, or token_exchange_failed with the OAuth error) and its span in the
+      // flow's trace. Its W3C trace context goes to the AS, whose server span joins the trace.
+      const response = await oauth.authorizationCodeGrantRequest(reg.as, reg.client, clientAuth(reg), callbackParams, config().redirectUri, rec.codeVerifier, {
+        additionalParameters: { resource: rec.resource },
+        ...requestOptions(rec.issuer),
+        headers: oauthTraceHeaders(),
+      });
+      tokens = await oauth.processAuthorizationCodeResponse(reg.as, reg.client, response);
     } catch (err) {
       const error = oauthErrorCode(err);
-      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'token_exchange_failed', ...(error ? { error } : {}) });
       return { kind: 'warn', title: `Code exchange failed${error ? ` (${error})` : ''}`, signals: ['oauth_flow_failures_total{reason="token_exchange_failed"}', 'oauth_token_endpoint_errors_total'] };
     }
 
@@ -432,7 +411,6 @@ export async function handleCallback(session: Session | undefined, params: URLSe
       lock: Promise.resolve(),
     };
     s.connections.set(conn.id, conn);
-    flowCompleted({ flowId: rec.nonce, outcome: 'success' });
     return {
       kind: 'ok',
       title: `Connected to ${server(rec.serverId)?.name ?? rec.serverId}`,
@@ -520,21 +498,12 @@ function dropTokens(conn: Connection, status: Connection['status']): void {
 
 /**
  * A refresh token was rejected. If this client had already rotated that very token, the AS has
- * just seen it twice: refresh-token reuse (counted once, as status="reuse_detected"). Otherwise an
- * ordinary failed refresh.
+ * just seen it twice: refresh-token reuse. The observer records both cases from the token
+ * response (it saw the rotation too); this only tells the user and the scheduled job which.
  */
-function refreshFailed(conn: Connection, presented: string, err: unknown, durationMs: number): RefreshOutcome {
+function refreshFailed(conn: Connection, presented: string, err: unknown): RefreshOutcome {
   const error = oauthErrorCode(err);
-  const rotatedAt = conn.rotated.get(fingerprint(presented));
-  if (error === 'invalid_grant' && rotatedAt !== undefined) {
-    refreshTokenReuseDetected({
-      provider: conn.issuer,
-      token: presented,
-      classification: 'suspected_theft', // this client serializes its refreshes: not a race of its own
-      sinceFirstUseMs: Date.now() - rotatedAt,
-      side: 'client',
-    });
-    tokenEndpointError({ provider: conn.issuer, grantType: 'refresh_token', error, httpStatus: (err as { status?: number }).status ?? 400 });
+  if (error === 'invalid_grant' && conn.rotated.has(fingerprint(presented))) {
     conn.reuseDetectedAt = Date.now();
     return {
       ok: false,
@@ -548,15 +517,6 @@ function refreshFailed(conn: Connection, presented: string, err: unknown, durati
       },
     };
   }
-  const network = err instanceof TypeError && /fetch failed/.test(err.message);
-  tokenRefreshed({
-    outcome: 'failure',
-    reason: error ? 'endpoint_error' : network ? 'network_error' : 'exception',
-    durationMs,
-    provider: conn.issuer,
-    refreshToken: presented,
-    ...(error ? { error } : {}),
-  });
   if (error === 'invalid_grant' && presented === conn.refreshToken) dropTokens(conn, 'reauthorization_required');
   return {
     ok: false,
@@ -583,25 +543,23 @@ async function refreshLocked(conn: Connection): Promise<RefreshOutcome> {
     tokenRefreshed({ outcome: 'failure', reason: 'missing_config', provider: conn.issuer });
     return { ok: false, errorType: 'exception', result: { kind: 'warn', title: 'No client registration for this issuer' } };
   }
-  const t0 = performance.now();
   let tokens: oauth.TokenEndpointResponse;
   try {
     tokens = await presentRefreshToken(conn, reg, old);
   } catch (err) {
-    return refreshFailed(conn, old, err, performance.now() - t0);
+    return refreshFailed(conn, old, err);
   }
   conn.accessToken = tokens.access_token;
   conn.expiresAt = Date.now() + (tokens.expires_in ?? 3600) * 1000;
   conn.lastRefreshAt = Date.now();
   conn.generation += 1;
   if (tokens.scope) conn.scope = tokens.scope;
-  tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs: performance.now() - t0, provider: conn.issuer, refreshToken: old });
+  // The observer recorded the refresh and, when the AS sent a new refresh token, the rotation.
   const rotated = tokens.refresh_token !== undefined && tokens.refresh_token !== old;
   if (rotated) {
     conn.refreshToken = tokens.refresh_token;
     conn.rotated.set(fingerprint(old), Date.now());
     if (conn.rotated.size > 100) conn.rotated.delete(conn.rotated.keys().next().value!);
-    tokenRotated({ provider: conn.issuer, refreshToken: tokens.refresh_token, previousRefreshToken: old });
   }
   return {
     ok: true,
@@ -629,13 +587,11 @@ export function replayRotatedRefreshToken(conn: Connection): Promise<Omit<Action
     const first = await refreshLocked(conn);
     if (!first.ok) return first.result;
     const reg = registrationFor(conn.issuer)!;
-    const t0 = performance.now();
     try {
       await presentRefreshToken(conn, reg, copy);
-      tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs: performance.now() - t0, provider: conn.issuer });
       return { kind: 'warn', title: 'The AS accepted a rotated refresh token', detail: 'It does not enforce rotation (OAuth 2.1 requires it for public clients).' };
     } catch (err) {
-      return refreshFailed(conn, copy, err, performance.now() - t0).result;
+      return refreshFailed(conn, copy, err).result;
     }
   });
 }
@@ -671,7 +627,7 @@ export async function revokeConnection(conn: Connection): Promise<Omit<ActionRes
         }
       }
     }
-    if (revoked > 0) tokensRevoked({ reason: 'manual', count: revoked, provider: conn.issuer });
+    // The observer counted each revocation the AS accepted (RFC 7009 200).
     dropTokens(conn, 'revoked');
     return {
       kind: failed ? 'warn' : 'ok',
