@@ -156,7 +156,7 @@ export function continueOAuthFlow<T>(flowId: string | undefined, handler: () => 
     p = undefined;
   }
   // The observer attributes the code exchange it sees in here to this flow.
-  const inFlow = () => runInFlow(id, handler);
+  const inFlow = () => runInFlow(id, p?.ctx, handler);
   if (p === undefined) return inFlow();
   const span = p.span;
   let result: T;

@@ -10,7 +10,7 @@ export class Exchange {
    * Where the request was made, read when it starts (the channel messages that finish it run in
    * the socket's context): the flow whose callback made it, and the context its span joins.
    */
-  readonly flowId = currentFlow();
+  readonly flow = currentFlow();
   readonly ctx: Context = context.active();
   status = 0;
   contentEncoding: string | undefined;

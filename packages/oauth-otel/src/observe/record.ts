@@ -140,9 +140,9 @@ export class Recorder {
     if (grantType === 'refresh_token') return this.refresh(provider, fields, body, ok, network, error, ex.status, durationMs);
     if (grantType === 'authorization_code') {
       // Made inside continueOAuthFlow(): this exchange ends that flow (its duration and trace).
-      const flow = ex.flowId !== undefined ? { flowId: ex.flowId } : {};
+      const flow = ex.flow !== undefined ? { flowId: ex.flow.id } : {};
       const errorType = ok ? undefined : error !== undefined ? errorCodes.normalizeQuiet(error) : network ? 'network_error' : 'http_error';
-      recordPhase(SPAN_OAUTH_CODE_EXCHANGE, { [ATTR_OAUTH_PROVIDER]: providerLabel(provider), [ATTR_OAUTH_OUTCOME]: ok ? 'success' : 'failure' }, durationMs, errorType);
+      recordPhase(SPAN_OAUTH_CODE_EXCHANGE, { [ATTR_OAUTH_PROVIDER]: providerLabel(provider), [ATTR_OAUTH_OUTCOME]: ok ? 'success' : 'failure' }, durationMs, errorType, ex.flow?.ctx);
       if (ok) {
         flowCompleted({ outcome: 'success', provider, ...flow });
         this.detectors.granted(provider, fp(str(body, 'refresh_token', 16_384)), fields.resource, str(body, 'scope'));

@@ -9,7 +9,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
+import { createServer } from 'node:http';
 import * as api from '../../src';
+import { resolveObserve, startObserver, stopObserver } from '../../src/observe';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -83,6 +85,50 @@ test('login → redirect → callback → code exchange is one trace; the callba
   // The state (flow id) is never in telemetry: only its fingerprint.
   expect(JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events]))).not.toContain(flowId);
   expect(flow.attributes[api.ATTR_OAUTH_FLOW_ID]).toMatch(/^[A-Za-z0-9_-]+$/);
+});
+
+test('zero-code: the observed code exchange inside continueOAuthFlow() is the callback\'s child, ends the flow, below any HTTP client span', async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/.well-known/oauth-authorization-server') return res.end(JSON.stringify({ issuer: origin, token_endpoint: `${origin}/token` }));
+      res.end(JSON.stringify({ access_token: 'at-zero-code', token_type: 'Bearer', refresh_token: 'rt-zero-code' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  startObserver(resolveObserve(true));
+  try {
+    await (await fetch(`${origin}/.well-known/oauth-authorization-server`)).json();
+    exporter.reset();
+    const flowId = 'state-zero-code-7Qx';
+    request('GET /login', () => api.flowStarted({ flowId, provider: origin }));
+    await request('GET /callback', () =>
+      api.continueOAuthFlow(flowId, () =>
+        // the app's HTTP client instrumentation (Next.js makes one per fetch) sits between
+        app.startActiveSpan('POST (client)', {}, async (span: Span) => {
+          await (await fetch(`${origin}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c0de' }) })).json();
+          span.end();
+        }),
+      ),
+    );
+  } finally {
+    stopObserver();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  const spans = exporter.getFinishedSpans();
+  const flow = one(spans, api.SPAN_OAUTH_FLOW);
+  const callback = one(spans, api.SPAN_OAUTH_CALLBACK);
+  const exchange = one(spans, api.SPAN_OAUTH_CODE_EXCHANGE);
+  expect(parentOf(exchange)).toBe(callback.spanContext().spanId);
+  expect(exchange.spanContext().traceId).toBe(flow.spanContext().traceId);
+  // the exchange ended the flow: outcome on the flow span, no abandoned flow left
+  expect(flow.attributes[api.ATTR_OAUTH_OUTCOME]).toBe('success');
+  expect(flow.attributes[api.ATTR_OAUTH_FLOW_ABANDONED]).toBeUndefined();
+  expect(JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events]))).not.toMatch(/c0de|rt-zero-code|at-zero-code|state-zero-code/);
 });
 
 test('a callback whose flow context is not kept (another instance, expired) starts from the request, unlinked', async () => {
