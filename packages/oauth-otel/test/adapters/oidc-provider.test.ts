@@ -54,6 +54,9 @@ beforeAll(async () => {
     serviceName: 'as-adapter-test',
     metrics: { port: 0, allowUnauthenticated: true },
     logs: { level: 'debug', stdout: false, logClientId: true, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
+    // This process is also the AS's client: the traffic observer would add the client-side series
+    // of the same requests; the subject here is the server adapter alone.
+    observe: false,
   });
   as = await authServer.createAuthServer({
     // trust X-Forwarded-For, so a test can present a token "from another IP"
