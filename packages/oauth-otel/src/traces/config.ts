@@ -1,5 +1,6 @@
 import { OAuthTelemetryConfigError } from '../errors';
 import { checkKeys, checkObject, describe, optString } from '../internal/validate';
+import { resolveBatch, type BatchConfig } from './batch';
 
 export type TracesExporterName = 'otlp' | 'console';
 export type SamplerName = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
@@ -10,6 +11,8 @@ export interface TracesConfig {
   url: string | undefined;
   sampler: SamplerName;
   ratio: number;
+  /** OTEL_BSP_* for the OTLP exporter's batch processor. */
+  batch: BatchConfig;
 }
 
 export interface TracesOptions {
@@ -50,7 +53,7 @@ export function resolveTraces(v: unknown, env: NodeJS.ProcessEnv = process.env):
     ratio = Number(arg);
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new OAuthTelemetryConfigError('OTEL_TRACES_SAMPLER_ARG', 'a number between 0 and 1', describe(arg));
   }
-  return { exporters, url, sampler, ratio };
+  return { exporters, url, sampler, ratio, batch: resolveBatch(env) };
 }
 
 /** OTEL_METRICS_EXPORTER: `otlp` adds an OTLP push beside the Prometheus scrape (which is always on). */

@@ -65,7 +65,7 @@ export function startTraces(cfg: TracesConfig, resource: Resource, redactor: Red
   processors.push(...cfg.exporters.map((name) =>
     name === 'console'
       ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
-      : new BatchSpanProcessor({ exporter: new OTLPTraceExporter(cfg.url !== undefined ? { url: cfg.url } : {}) }),
+      : new BatchSpanProcessor({ ...cfg.batch, exporter: new OTLPTraceExporter(cfg.url !== undefined ? { url: cfg.url } : {}) }),
   ));
   const provider = new TracerProvider({ resource, sampler: sampler(cfg), spanProcessors: processors });
   trace.setGlobalTracerProvider(provider);
