@@ -4,6 +4,8 @@
  * from Jaeger's `/api/traces/<id>` JSON (the Jaeger binary built here has no UI assets: its `/`
  * is a placeholder page, checked below). The AS here is a small HTTP server that continues the W3C
  * trace context into a server span for each request, as an AS with HTTP instrumentation does.
+ * The same run walks docs/traces.md's "from a slow flow to its trace" over VictoriaLogs (Loki's
+ * stand-in): the flow's completion record → its trace_id → the trace → the trace's log records.
  * TRACE_PICTURE=write regenerates docs/images/traces/flow-trace.svg (scripts/screenshots/flow-trace.sh).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
 import { startCollector, type Collector } from './support/collector';
 import { startJaeger, waitForTrace, type Jaeger } from './support/jaeger';
 import { HOST } from './support/process';
+import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
 import { renderWaterfall, waterfallRows } from './support/waterfall';
 
 jest.setTimeout(120_000);
@@ -26,18 +29,24 @@ const APP = 'next-app';
 const AS = 'auth-server';
 let jaeger: Jaeger;
 let collector: Collector;
+let vl: VictoriaLogs;
 let handle: api.TelemetryHandle;
 let as: Server;
 let asProvider: TracerProvider;
 let asUrl: string;
 
 beforeAll(async () => {
-  jaeger = await startJaeger();
+  [jaeger, vl] = await Promise.all([startJaeger(), startVictoriaLogs()]);
   collector = await startCollector({
     configPath: SHIPPED_COLLECTOR_CONFIG,
-    env: { LOKI_OTLP_ENDPOINT: `http://${HOST}:9/otlp/v1/logs`, TRACES_OTLP_ENDPOINT: jaeger.otlpTracesUrl, METRICS_OTLP_ENDPOINT: `http://${HOST}:9/v1/metrics` },
+    env: { LOKI_OTLP_ENDPOINT: vl.otlpLogsUrl, TRACES_OTLP_ENDPOINT: jaeger.otlpTracesUrl, METRICS_OTLP_ENDPOINT: `http://${HOST}:9/v1/metrics` },
   });
-  handle = await api.initTelemetry({ serviceName: APP, metrics: false, logs: false, traces: { endpoint: `${collector.otlpHttpUrl}/v1/traces` } });
+  handle = await api.initTelemetry({
+    serviceName: APP,
+    metrics: false,
+    traces: { endpoint: `${collector.otlpHttpUrl}/v1/traces` },
+    logs: { stdout: false, level: 'info', otlp: { endpoint: `${collector.otlpHttpUrl}/v1/logs`, scheduledDelayMillis: 100 } },
+  });
   // The AS side: its own service (a second TracerProvider with its resource), server span per request.
   asProvider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': AS }),
@@ -65,7 +74,7 @@ afterAll(async () => {
   await handle?.shutdown();
   await asProvider?.shutdown();
   as?.close();
-  await Promise.all([collector?.stop(), jaeger?.stop()]);
+  await Promise.all([collector?.stop(), jaeger?.stop(), vl?.stop()]);
 });
 
 const call = (path: string, method = 'GET') => fetch(`${asUrl}${path}`, { method, headers: api.oauthTraceHeaders(), ...(method === 'POST' ? { body: 'x' } : {}) }).then((r) => r.json());
@@ -112,6 +121,16 @@ test('the flow trace from Jaeger renders as a waterfall of names, services and d
   const svg = renderWaterfall(t, 'One OAuth flow, from Jaeger');
   expect(svg).not.toContain(state); // the state was in a URL; the picture has no attribute values
   expect(svg).not.toContain(t.traceID);
+
+  // docs/traces.md "From a slow flow to its trace", on these servers: the flow's completion record
+  // (found by its duration, as a LogQL `duration_ms >` filter finds it) names the trace…
+  const [done] = await waitForVictoriaLogs(vl.url, `"service.name":"${APP}" AND event:oauth_flow_success AND duration_ms:>=0`, { count: 1 });
+  expect(Number(done!.duration_ms)).toBeGreaterThanOrEqual(0);
+  expect(done!.trace_id).toBe(t.traceID);
+  // …the trace store has it (above), and the trace's id finds all the flow's records.
+  const rows2 = await waitForVictoriaLogs(vl.url, `trace_id:${t.traceID}`, { count: 4 });
+  expect(rows2.map((r) => r.event).sort()).toEqual(['oauth_discovery_success', 'oauth_dynamic_registration_success', 'oauth_flow_initiated', 'oauth_flow_success']);
+
   if (process.env.TRACE_PICTURE === 'write') {
     const dir = join(REPO_ROOT, 'docs', 'images', 'traces');
     mkdirSync(dir, { recursive: true });
