@@ -50,3 +50,24 @@ test('OTEL_METRICS_EXPORTER=otlp adds a push beside the scrape; unset or prometh
   expect(resolveMetricsPush({ OTEL_METRICS_EXPORTER: 'prometheus' })).toBe(false);
   expect(resolveMetricsPush({ OTEL_METRICS_EXPORTER: 'prometheus,otlp', OTEL_METRIC_EXPORT_INTERVAL: '5000' })).toEqual({ intervalMillis: 5000 });
 });
+
+test('protocol: http/protobuf is accepted from either variable; grpc and http/json fail naming the variable that was read', () => {
+  const other = fc.constantFrom('grpc', 'http/json', 'HTTP/PROTOBUF', 'http');
+  const pad = fc.constantFrom('', ' ', '\t');
+  fc.assert(
+    fc.property(other, pad, fc.boolean(), fc.option(fc.constantFrom('http/protobuf', 'grpc'), { nil: undefined }), (bad, p, specific, general) => {
+      // The traces-specific variable wins over OTEL_EXPORTER_OTLP_PROTOCOL, as in the SDK.
+      expect(resolveTraces({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}http/protobuf${p}`, ...(general ? { OTEL_EXPORTER_OTLP_PROTOCOL: general } : {}) })).not.toBe(false);
+      const env = specific ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}${bad}${p}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } : { OTEL_EXPORTER_OTLP_PROTOCOL: `${p}${bad}${p}` };
+      let err: unknown;
+      try {
+        resolveTraces({}, env);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(OAuthTelemetryConfigError);
+      expect((err as OAuthTelemetryConfigError).option).toBe(specific ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL');
+      expect((err as OAuthTelemetryConfigError).allowed).toMatch(/^http\/protobuf\b/);
+    }),
+  );
+});
