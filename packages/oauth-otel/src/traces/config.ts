@@ -5,10 +5,14 @@ import { resolveBatch, type BatchConfig } from './batch';
 export type TracesExporterName = 'otlp' | 'console';
 export type SamplerName = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
 
+export type TracesProtocol = 'http/protobuf' | 'http/json';
+
 export interface TracesConfig {
   exporters: TracesExporterName[];
   /** Undefined: the OTLP exporter reads OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT itself. */
   url: string | undefined;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. */
+  protocol: TracesProtocol;
   sampler: SamplerName;
   ratio: number;
   /** OTEL_BSP_* for the OTLP exporter's batch processor. */
@@ -22,6 +26,7 @@ export interface TracesOptions {
 
 const SAMPLERS: readonly SamplerName[] = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
 const EXPORTERS = ['otlp', 'console', 'none'] as const;
+const PROTOCOLS: readonly TracesProtocol[] = ['http/protobuf', 'http/json'];
 
 /**
  * Tracing in initTelemetry(): on with `traces: {…}` or when OTEL_TRACES_EXPORTER names an exporter;
@@ -39,10 +44,10 @@ export function resolveTraces(v: unknown, env: NodeJS.ProcessEnv = process.env):
   if (list === undefined && v === undefined) return false; // closed by default
   if (list?.includes('none')) return false;
   const exporters = (list ?? ['otlp']).filter((x): x is TracesExporterName => x !== 'none');
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim();
-  if (protocol && protocol !== 'http/protobuf') {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || 'http/protobuf';
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-    throw new OAuthTelemetryConfigError(name, 'http/protobuf (oauth-otel exports traces over OTLP/HTTP protobuf)', describe(protocol));
+    throw new OAuthTelemetryConfigError(name, 'http/protobuf or http/json (oauth-otel exports traces over OTLP/HTTP; no grpc)', describe(protocol));
   }
   const s = env.OTEL_TRACES_SAMPLER?.trim();
   if (s && !(SAMPLERS as readonly string[]).includes(s)) throw new OAuthTelemetryConfigError('OTEL_TRACES_SAMPLER', SAMPLERS.join(', '), describe(s));
@@ -53,7 +58,7 @@ export function resolveTraces(v: unknown, env: NodeJS.ProcessEnv = process.env):
     ratio = Number(arg);
     if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new OAuthTelemetryConfigError('OTEL_TRACES_SAMPLER_ARG', 'a number between 0 and 1', describe(arg));
   }
-  return { exporters, url, sampler, ratio, batch: resolveBatch(env) };
+  return { exporters, url, protocol: protocol as TracesProtocol, sampler, ratio, batch: resolveBatch(env) };
 }
 
 /** OTEL_METRICS_EXPORTER: `otlp` adds an OTLP push beside the Prometheus scrape (which is always on). */

@@ -1,6 +1,7 @@
 import { context, diag, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -44,6 +45,11 @@ function sampler(cfg: TracesConfig): Sampler {
   }
 }
 
+function otlpExporter(cfg: TracesConfig): OTLPTraceExporter | OTLPJsonTraceExporter {
+  const opts = cfg.url !== undefined ? { url: cfg.url } : {};
+  return cfg.protocol === 'http/json' ? new OTLPJsonTraceExporter(opts) : new OTLPTraceExporter(opts);
+}
+
 /** An SDK the app started first owns the tracer, the context manager and the propagator. */
 function appOwnsTracing(): boolean {
   const p = trace.getTracerProvider();
@@ -52,7 +58,7 @@ function appOwnsTracing(): boolean {
 
 /**
  * The tracing side of initTelemetry(), built from the same SDK pieces NodeSDK composes (TracerProvider,
- * batch processor, OTLP/HTTP protobuf exporter, AsyncLocalStorage context manager, W3C trace
+ * batch processor, OTLP/HTTP protobuf or JSON exporter, AsyncLocalStorage context manager, W3C trace
  * context + baggage propagators). Each global is registered only if the app has not registered
  * its own: an app SDK that came first keeps its tracer, and oauth-otel's spans go there.
  */
@@ -65,7 +71,7 @@ export function startTraces(cfg: TracesConfig, resource: Resource, redactor: Red
   processors.push(...cfg.exporters.map((name) =>
     name === 'console'
       ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
-      : new BatchSpanProcessor({ ...cfg.batch, exporter: new OTLPTraceExporter(cfg.url !== undefined ? { url: cfg.url } : {}) }),
+      : new BatchSpanProcessor({ ...cfg.batch, exporter: otlpExporter(cfg) }),
   ));
   const provider = new TracerProvider({ resource, sampler: sampler(cfg), spanProcessors: processors });
   trace.setGlobalTracerProvider(provider);

@@ -28,7 +28,7 @@ test('any other value of the standard variables fails with a coded error naming 
   const bad = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== '' && !s.includes(','));
   fc.assert(
     fc.property(bad, fc.constantFrom('OTEL_TRACES_EXPORTER', 'OTEL_TRACES_SAMPLER', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_METRICS_EXPORTER'), (value, name) => {
-      const allowed = name === 'OTEL_TRACES_EXPORTER' ? EXPORTERS : name === 'OTEL_TRACES_SAMPLER' ? SAMPLERS : name === 'OTEL_METRICS_EXPORTER' ? ['otlp', 'prometheus', 'none'] : ['http/protobuf'];
+      const allowed = name === 'OTEL_TRACES_EXPORTER' ? EXPORTERS : name === 'OTEL_TRACES_SAMPLER' ? SAMPLERS : name === 'OTEL_METRICS_EXPORTER' ? ['otlp', 'prometheus', 'none'] : ['http/protobuf', 'http/json'];
       fc.pre(!allowed.includes(value.trim()));
       const env = { [name]: value };
       const run = () => (name === 'OTEL_METRICS_EXPORTER' ? resolveMetricsPush(env) : resolveTraces({}, env));
@@ -51,23 +51,26 @@ test('OTEL_METRICS_EXPORTER=otlp adds a push beside the scrape; unset or prometh
   expect(resolveMetricsPush({ OTEL_METRICS_EXPORTER: 'prometheus,otlp', OTEL_METRIC_EXPORT_INTERVAL: '5000' })).toEqual({ intervalMillis: 5000 });
 });
 
-test('protocol: http/protobuf is accepted from either variable; grpc and http/json fail naming the variable that was read', () => {
-  const other = fc.constantFrom('grpc', 'http/json', 'HTTP/PROTOBUF', 'http');
+test('protocol: http/protobuf and http/json are accepted from either variable; anything else (grpc) fails naming the variable that was read', () => {
+  const other = fc.constantFrom('grpc', 'HTTP/PROTOBUF', 'http', 'json');
   const pad = fc.constantFrom('', ' ', '\t');
   fc.assert(
-    fc.property(other, pad, fc.boolean(), fc.option(fc.constantFrom('http/protobuf', 'grpc'), { nil: undefined }), (bad, p, specific, general) => {
+    fc.property(fc.constantFrom('http/protobuf', 'http/json'), other, pad, fc.boolean(), fc.option(fc.constantFrom('http/protobuf', 'http/json', 'grpc'), { nil: undefined }), (ok, bad, p, specific, general) => {
       // The traces-specific variable wins over OTEL_EXPORTER_OTLP_PROTOCOL, as in the SDK.
-      expect(resolveTraces({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}http/protobuf${p}`, ...(general ? { OTEL_EXPORTER_OTLP_PROTOCOL: general } : {}) })).not.toBe(false);
-      const env = specific ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}${bad}${p}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } : { OTEL_EXPORTER_OTLP_PROTOCOL: `${p}${bad}${p}` };
+      const env = { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}${ok}${p}`, ...(general ? { OTEL_EXPORTER_OTLP_PROTOCOL: general } : {}) };
+      expect(resolveTraces({}, env)).toMatchObject({ protocol: ok });
+      expect(resolveTraces({}, { OTEL_EXPORTER_OTLP_PROTOCOL: `${p}${ok}${p}` })).toMatchObject({ protocol: ok });
+      const badEnv = specific ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: `${p}${bad}${p}`, OTEL_EXPORTER_OTLP_PROTOCOL: ok } : { OTEL_EXPORTER_OTLP_PROTOCOL: `${p}${bad}${p}` };
       let err: unknown;
       try {
-        resolveTraces({}, env);
+        resolveTraces({}, badEnv);
       } catch (e) {
         err = e;
       }
       expect(err).toBeInstanceOf(OAuthTelemetryConfigError);
       expect((err as OAuthTelemetryConfigError).option).toBe(specific ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL');
-      expect((err as OAuthTelemetryConfigError).allowed).toMatch(/^http\/protobuf\b/);
+      expect((err as OAuthTelemetryConfigError).allowed).toMatch(/^http\/protobuf or http\/json\b/);
     }),
   );
+  expect(resolveTraces({}, {})).toMatchObject({ protocol: 'http/protobuf' });
 });
