@@ -44,6 +44,8 @@ beforeAll(async () => {
   handle = await api.initTelemetry({
     serviceName: APP,
     metrics: false,
+    // The flow is recorded by the manual calls below; the traffic observer would record discovery again.
+    observe: false,
     traces: { endpoint: `${collector.otlpHttpUrl}/v1/traces` },
     logs: { stdout: false, level: 'info', otlp: { endpoint: `${collector.otlpHttpUrl}/v1/logs`, scheduledDelayMillis: 100 } },
   });
