@@ -49,7 +49,7 @@ const ORDERS = [
   ['plain', 'plain2', 'instrumented'],
   ['instrumented', 'plain2', 'plain'],
 ];
-const POOL = 64;
+const POOL = 200;
 
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
