@@ -144,8 +144,8 @@ function resourcePart(r: ResourceFields): string {
 
 /**
  * Whether the line jsonLine() built last holds anything it did not write itself from a string,
- * number or boolean of the record's own keys: an object (serialized by JSON.stringify, which runs
- * `toJSON` hooks the redaction walk may not have seen) or an inherited key. Only such a line can
+ * number or boolean: an object (serialized by JSON.stringify, which runs `toJSON` hooks the
+ * redaction walk may not have seen). Only such a line can
  * print bytes the walk did not inspect, so only such a line needs the egress guard (a string is
  * immutable: what the walk returned is what is printed). A module flag, not a return value: the
  * per-record path allocates nothing for it.
@@ -172,11 +172,12 @@ export function jsonLine(resource: ResourceFields, level: LogLevel, message: unk
     // The OTel EventName, as Loki names the record field: the same query works on both paths.
     if (eventName !== undefined) out += ',"event_name":' + jsonValue(eventName);
     out += resourcePart(resource);
-    for (const k in fields) {
+    // Own keys only, as JSON.stringify: an inherited (e.g. polluted prototype) key is never printed.
+    for (const k of Object.keys(fields)) {
       if (SKIP.has(k)) continue;
       const v = fields[k];
       if (v === undefined) continue;
-      if (opaqueValue(v) || !Object.hasOwn(fields, k)) opaque = true;
+      if (opaqueValue(v)) opaque = true;
       const j = jsonValue(v);
       if (j !== undefined) out += keyPrefix(k) + j;
     }

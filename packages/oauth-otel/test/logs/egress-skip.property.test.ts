@@ -1,6 +1,6 @@
 /**
  * The egress guard runs only on a stdout line that holds a value the redaction walk could not
- * have seen (an object, an inherited key; src/logs/format.ts `lastJsonLineOpaque`). For every
+ * have seen (an object whose JSON may run hooks; src/logs/format.ts `lastJsonLineOpaque`). For every
  * other line, skipping it must change nothing: for generated flat records (secret-named keys,
  * secrets in free-text carriers, harmless keys, OAuth siblings), the line createLogger() writes
  * equals what the guard would make of it, and no planted secret survives.
