@@ -255,3 +255,94 @@ export const median = (xs) => {
   if (!s.length) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/**
+ * Open-loop load on POST /token: requests are sent on a fixed schedule (`rate` per second),
+ * whatever the answers, over a keep-alive pool, and each latency is measured from the request's
+ * scheduled time (so a stall shows as latency, not as fewer requests: no coordinated omission).
+ * Below saturation the throughput equals the offered rate on every server; what differs is the
+ * server's CPU per request (process.cpuUsage() over IPC) and the latency.
+ * grant 'client_credentials' or 'refresh_token' (takes from `pool`, puts the rotated token back;
+ * a due request with an empty pool is counted as `starved`).
+ */
+export async function openLoad(server, { grant, rate, seconds, pool, maxSockets = 64 }) {
+  const { request: httpRequest, Agent } = await import('node:http');
+  const u = new URL('/token', server.url);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const cc = grant === 'client_credentials';
+  const auth = cc ? basic(CC_CLIENT.client_id, CC_CLIENT.client_secret) : basic(REFRESH_CLIENT.client_id, REFRESH_CLIENT.client_secret);
+  const latencies = [];
+  const res = { ok: 0, non2xx: 0, errors: 0, starved: 0, lost: 0, sent: 0 };
+  let inFlight = 0;
+  const send = (due) => {
+    let body;
+    if (cc) body = 'grant_type=client_credentials';
+    else {
+      const rt = pool.shift();
+      if (rt === undefined) return void res.starved++;
+      body = refreshBody(rt, server.resource);
+    }
+    res.sent++;
+    inFlight++;
+    const req = httpRequest({ agent, host: u.hostname, port: u.port, path: '/token', method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (r) => {
+      const chunks = [];
+      r.on('data', (c) => chunks.push(c));
+      r.on('end', () => {
+        inFlight--;
+        const ms = Number(process.hrtime.bigint() - due) / 1e6;
+        if (r.statusCode >= 200 && r.statusCode < 300) {
+          res.ok++;
+          latencies.push(ms);
+          if (!cc) {
+            try {
+              pool.push(JSON.parse(Buffer.concat(chunks).toString()).refresh_token);
+            } catch {
+              res.lost++;
+            }
+          }
+        } else res.non2xx++;
+      });
+    });
+    req.on('error', () => {
+      inFlight--;
+      res.errors++;
+    });
+    req.end(body);
+  };
+  const cpu0 = await server.stats();
+  const start = process.hrtime.bigint();
+  const intervalNs = BigInt(Math.round(1e9 / rate));
+  const total = Math.round(rate * seconds);
+  let next = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = process.hrtime.bigint();
+      while (next < total && start + BigInt(next) * intervalNs <= now) send(start + BigInt(next++) * intervalNs);
+      if (next < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  // let the last answers arrive (bounded)
+  for (let i = 0; i < 200 && inFlight > 0; i++) await sleep(10);
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu1 = await server.stats();
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const cpuOf = (st) => st.cpu.user + st.cpu.system;
+  const cpuUs = cpu0 && cpu1 ? cpuOf(cpu1) - cpuOf(cpu0) : NaN;
+  return {
+    mode: server.mode,
+    grant,
+    rate,
+    seconds,
+    wall,
+    ...res,
+    inFlightAtEnd: inFlight,
+    rps: res.ok / seconds,
+    latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) },
+    cpuUsPerRequest: cpuUs / Math.max(1, res.ok),
+    cpuCores: cpuUs / 1e6 / wall,
+    load1: load1(),
+  };
+}

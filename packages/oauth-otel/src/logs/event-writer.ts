@@ -5,7 +5,7 @@ import { ATTR_EVENT, ATTR_EXCEPTION_MESSAGE, ATTR_OAUTH_CLIENT_ID } from '../cat
 import type { Redactor } from '../redaction';
 import type { LogLevel } from '../types';
 import { guardLine } from './egress';
-import { addException, jsonLine, type ResourceFields } from './format';
+import { addException, jsonLine, lastJsonLineOpaque, type ResourceFields } from './format';
 import { LEVELS, SEVERITY_NUMBER } from './levels';
 
 /**
@@ -67,7 +67,9 @@ export function directEventWriter(o: EventWriterOptions): (e: OAuthEvent) => voi
         const sc = span.spanContext();
         if (!/^0+$/.test(sc.traceId)) fields = { ...attrs, trace_id: sc.traceId, span_id: sc.spanId };
       }
-      o.stdout.write(guardLine(jsonLine(o.resource, e.level, e.message, e.event, fields, e.eventName), o.redactor, e.level) + '\n');
+      const line = jsonLine(o.resource, e.level, e.message, e.event, fields, e.eventName);
+      // Only a line with an object in it can hold what the redaction did not see (see jsonLine).
+      o.stdout.write((lastJsonLineOpaque() ? guardLine(line, o.redactor, e.level) : line) + '\n');
     }
     o.otel?.emit({ eventName: e.eventName, severityNumber: SEVERITY_NUMBER[e.level], severityText: e.level, body: e.message, attributes: attrs as never });
   };

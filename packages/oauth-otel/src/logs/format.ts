@@ -143,39 +143,63 @@ function resourcePart(r: ResourceFields): string {
 }
 
 /**
+ * Whether the line jsonLine() built last holds anything it did not write itself from a string,
+ * number or boolean: an object (serialized by JSON.stringify, which runs `toJSON` hooks the
+ * redaction walk may not have seen). Only such a line can
+ * print bytes the walk did not inspect, so only such a line needs the egress guard (a string is
+ * immutable: what the walk returned is what is printed). A module flag, not a return value: the
+ * per-record path allocates nothing for it.
+ */
+let lastLineOpaque = false;
+export function lastJsonLineOpaque(): boolean {
+  return lastLineOpaque;
+}
+
+const opaqueValue = (v: unknown) => v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean';
+
+/**
  * One flat JSON object per line: the schema of docs/logs.md. The single implementation of the
  * stdout shape, used by the winston transport and by the OAuth event writer alike. Built by
  * concatenation (the resource part is precomputed), as pino does: this is the per-event hot path.
  */
 export function jsonLine(resource: ResourceFields, level: LogLevel, message: unknown, event: unknown, fields: Record<string, unknown>, eventName?: unknown): string {
+  lastLineOpaque = true;
   try {
+    let opaque = opaqueValue(message) || opaqueValue(event) || opaqueValue(eventName);
     let out = '{"time":"' + isoNow() + '","level":"' + level + '","severity_text":"' + level + '","severity_number":' + (SEVERITY_NUMBER[level] ?? 0);
     out += ',"message":' + (jsonValue(message) ?? '""');
     if (event !== undefined) out += ',"event":' + jsonValue(event);
     // The OTel EventName, as Loki names the record field: the same query works on both paths.
     if (eventName !== undefined) out += ',"event_name":' + jsonValue(eventName);
     out += resourcePart(resource);
-    for (const k in fields) {
+    // Own keys only, as JSON.stringify: an inherited (e.g. polluted prototype) key is never printed.
+    for (const k of Object.keys(fields)) {
       if (SKIP.has(k)) continue;
       const v = fields[k];
       if (v === undefined) continue;
+      if (opaqueValue(v)) opaque = true;
       const j = jsonValue(v);
       if (j !== undefined) out += keyPrefix(k) + j;
     }
+    lastLineOpaque = opaque;
     return out + '}';
   } catch {
     return JSON.stringify({ time: isoNow(), level, message: '[unserializable log record]' });
   }
 }
 
-/** The stdout transport's format: builds a new line (the record is shared with the OTel transport)
- *  and passes it through the egress guard when a redactor is given. */
-export function jsonLineFormat(resource: ResourceFields, redactor?: Redactor): Logform.Format {
+/**
+ * The stdout transport's format: builds a new line (the record is shared with the OTel transport)
+ * and passes it through the egress guard when a redactor is given. `guardAll`: guard every line,
+ * for a logger whose own format runs after the redaction (it may add anything); otherwise only
+ * a line with a value the walk could not have seen (lastJsonLineOpaque()) is guarded.
+ */
+export function jsonLineFormat(resource: ResourceFields, redactor?: Redactor, guardAll = true): Logform.Format {
   return format((info) => {
     const rec = info as Record<string | symbol, unknown>;
     const level = (rec[LEVEL] ?? rec.level) as LogLevel;
     const line = jsonLine(resource, level, rec.message, rec.event, rec as Record<string, unknown>, rec['otel.event.name']);
-    rec[MESSAGE] = redactor ? guardLine(line, redactor, level) : line;
+    rec[MESSAGE] = redactor && (guardAll || lastLineOpaque) ? guardLine(line, redactor, level) : line;
     return info;
   })();
 }

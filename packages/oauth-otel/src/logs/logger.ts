@@ -37,7 +37,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const resource = options.resource ?? resourceFields();
   const outputs = [];
   if (options.stdout !== false) {
-    outputs.push(new transports.Stream({ stream: options.destination ?? process.stdout, format: jsonLineFormat(resource, redactor) }));
+    outputs.push(new transports.Stream({ stream: options.destination ?? process.stdout, format: jsonLineFormat(resource, redactor, options.format !== undefined) }));
   }
   if (options.otel !== false) {
     bridgeLegacyLogsApi();

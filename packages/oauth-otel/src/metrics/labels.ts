@@ -77,14 +77,15 @@ export class ProviderNormalizer {
     }
     const hit = this.memo.get(input);
     if (hit !== undefined) return hit;
-    const label = this.classify(input);
+    const name = clean(input);
+    // Not memoized: an input refused for carrying a secret (the memo must not hold it as a key).
+    if (name === '') return OTHER;
+    const label = this.classify(name);
     if (input.length <= MAX_MEMO_KEY && this.memo.size < this.options.cap * 4) this.memo.set(input, label);
     return label;
   }
 
-  private classify(input: string): string {
-    const name = clean(input);
-    if (name === '') return OTHER;
+  private classify(name: string): string {
     if (this.allow) return this.allow.has(name) ? name : OTHER;
     if (this.seen.has(name)) return name;
     if (this.seen.size >= this.options.cap) {

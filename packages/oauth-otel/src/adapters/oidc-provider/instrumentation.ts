@@ -16,9 +16,9 @@ import { audienceInjection, tokenInUrl } from '../../api/threats';
 import { secretQueryParameters } from '../../redaction/query-names';
 import { RegistrationChecks, type ResolvedRegistrationPolicy } from './registration';
 import { serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssued } from '../../api/server';
-import { fingerprint } from '../../internal/fingerprint';
 import type { GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
 import type { OidcProviderLike } from './types';
+import { RotationLedger } from './rotations';
 import { DETAIL_REASON, PKCE_MISSING_CHALLENGE, PKCE_UNSUPPORTED_METHOD, ROUTE_ENDPOINT } from './tables';
 
 export interface ResolvedOptions {
@@ -29,15 +29,8 @@ export interface ResolvedOptions {
   registration: ResolvedRegistrationPolicy;
 }
 
-/** When (and from which client IP) a refresh token was rotated. */
-interface Rotation {
-  at: number;
-  ip: string | undefined;
-}
-
 export class Instrumentation {
-  /** fingerprint(refresh token jti) → its rotation, oldest first (Map insertion order). */
-  private readonly rotations = new Map<string, Rotation>();
+  private readonly rotations: RotationLedger;
   /** Requests whose grant was revoked on the token endpoint, waiting for their grant.error. */
   private pendingRevocation = new WeakSet<object>();
   private readonly registrations: RegistrationChecks;
@@ -47,6 +40,7 @@ export class Instrumentation {
     private readonly cfg: ResolvedOptions,
   ) {
     this.registrations = new RegistrationChecks(cfg.registration);
+    this.rotations = new RotationLedger(cfg.raceWindowMs, cfg.maxTracked);
   }
 
   clear(): void {
@@ -64,19 +58,10 @@ export class Instrumentation {
   refreshTokenConsumed(model: unknown): void {
     const jti = str(prop(model, 'jti'));
     if (jti === undefined) return;
-    const now = Date.now();
     // The client IP is read only when the race rule compares it, and kept as is: it never leaves
     // the process from here, so hashing it on every rotation would buy nothing.
     const ip = this.cfg.raceRequiresSameIp ? clientIp(currentCtx(this.provider)) : undefined;
-    const key = fingerprint(jti);
-    const map = this.rotations;
-    // Expired entries are at the head (insertion order is time order); keep the map bounded.
-    for (const [k, r] of map) {
-      if (now - r.at <= this.cfg.raceWindowMs && map.size < this.cfg.maxTracked) break;
-      map.delete(k);
-    }
-    map.delete(key);
-    map.set(key, { at: now, ip });
+    this.rotations.record(jti, ip, Date.now());
   }
 
   grantSuccess(ctx: unknown): void {
@@ -212,7 +197,7 @@ export class Instrumentation {
     const jti = str(prop(token, 'jti'));
     const consumed = num(prop(token, 'consumed'));
     const now = Date.now();
-    const seen = jti === undefined ? undefined : this.rotations.get(fingerprint(jti));
+    const seen = jti === undefined ? undefined : this.rotations.get(jti);
     const window = this.cfg.raceWindowMs;
     let classification: ReuseClassification = 'suspected_theft';
     let reason: string;
