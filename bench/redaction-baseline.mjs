@@ -31,7 +31,7 @@ const base = require(basePath);
 const baseCommit = readFileSync(join(here, 'lib/baseline-redaction/COMMIT'), 'utf8').trim();
 
 const SMOKE = process.argv.includes('--smoke');
-const ROUNDS = SMOKE ? 2 : 15;
+const ROUNDS = SMOKE ? 5 : 15;
 const ROUND_MS = SMOKE ? 2 : 30;
 
 const rnd = (n) => {
