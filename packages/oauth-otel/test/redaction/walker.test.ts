@@ -145,7 +145,7 @@ describe('purity', () => {
     expect(out).not.toBe(input);
   });
 
-  it('returns clean plain data as an equal fresh copy, never the caller's objects', () => {
+  it('returns clean plain data as an equal fresh copy, never the caller objects', () => {
     const clean = { event: 'oauth.token.refresh', status: 'success', nested: { a: [1, 2, { b: 'c' }] } };
     // Often enough that the shape's compiled constructor builds the copy, then once more.
     for (let i = 0; i < 8; i++) {
@@ -282,6 +282,20 @@ describe('totality', () => {
     expect(redact(() => 1)).toBe('[Function]');
     expect(redact(Object.create(null))).toEqual({});
     expect(redact({ n: NaN })).toEqual({ n: NaN });
+  });
+
+  it('a polluted Object.prototype: inherited keys of plain objects are walked, never passed through', () => {
+    const P = Object.prototype as Record<string, unknown>;
+    P.pollutedAuth = `Bearer ${TOKEN}`;
+    try {
+      for (let i = 0; i < 8; i++) {
+        const out = JSON.stringify(redact({ own: 'x', nested: { token: 't' } }));
+        expect(out).not.toContain(TOKEN);
+        expect(out).toContain('"own":"x"');
+      }
+    } finally {
+      delete P.pollutedAuth;
+    }
   });
 
   it('inherited enumerable properties (polluted prototypes) are not copied into the output', () => {
