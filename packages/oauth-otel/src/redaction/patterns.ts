@@ -41,7 +41,7 @@ const LOOK = 256;
 
 /** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
  *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
-const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE, 'iy');
+const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE, 'gi');
 // Sticky detectors, run only at a candidate position.
 const PEM = new RegExp(PEM_SOURCE, 'y');
 const JWT = new RegExp(JWT_SOURCE, 'y');
@@ -300,26 +300,6 @@ function pairAt(s: string, p: number): boolean {
   const c = s.charCodeAt(p - 1);
   if (c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9)) return true;
   return s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47;
-}
-
-/**
- * The next position at or after `from` where an OTHER_SOURCE match may start: a cheap necessary
- * condition on one or two characters, checked in one loop; the sticky regex then decides there.
- * (The alternation as a global regex tried every alternative at every position: ~40 ns per
- * character, and once per candidate on dense text.)
- */
-function otherAt(s: string, from: number): number {
-  const n = s.length - 1;
-  for (let i = from; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const d = s.charCodeAt(i + 1);
-    const l = c | 32;
-    if (c === 37 || c === 60) return i; // `%3D`, `<tag`
-    if (l === 101 ? (d | 32) === 121 : l === 98 ? (d | 32) === 101 || (d | 32) === 97 : l === 100 ? (d | 32) === 112 : false) return i; // eyJ, bearer/basic, dpop
-    if (d === 45 && (c <= 32 || c === 34 || c === 39 || c === 45 || c === 0xa0 || c >= 0x1680)) return i; // ` -flag`, `-----BEGIN`
-    if (i === 0 && c === 45) return 0; // a flag opening the text
-  }
-  return -1;
 }
 
 /** The next `=` / `:` at or after `from` that can be a pair's separator, or -1. One character
@@ -873,17 +853,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let io = -1;
     let ioLen = 0;
     const seekOther = (from: number): void => {
-      io = -1;
-      ioLen = 0;
-      for (let i = otherAt(s, from); i >= 0; i = otherAt(s, i + 1)) {
-        OTHER_CANDIDATES.lastIndex = i;
-        const m = OTHER_CANDIDATES.exec(s);
-        if (m !== null) {
-          io = i;
-          ioLen = m[0].length;
-          return;
-        }
-      }
+      OTHER_CANDIDATES.lastIndex = from;
+      const m = OTHER_CANDIDATES.exec(s);
+      io = m === null ? -1 : m.index;
+      ioLen = m === null ? 0 : m[0].length;
     };
     seekOther(start);
     for (;;) {
