@@ -119,7 +119,7 @@ const fmt = (ns) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${Math.ro
 const pct = (a, b) => `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(0)} %`;
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`# Redaction now vs before issue 15 (${baseCommit.slice(0, 7)})${SMOKE ? ' (smoke)' : ''}\n`);
-console.log(`${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, load ${load()}; ${ROUNDS} rotating rounds × ~${ROUND_MS} ms, medians.\n`);
+console.log(`${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, load ${load()}; ${ROUNDS} rotating rounds × ~${ROUND_MS} ms CPU, medians of CPU time.\n`);
 console.log('| record | bytes | before #15 | now | now / before | A/A noise (before, now) |');
 console.log('|---|---:|---:|---:|---:|---|');
 const rows = [];

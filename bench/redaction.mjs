@@ -9,7 +9,8 @@
  *   node bench/redaction.mjs --smoke                   # tiny iteration counts (CI), writes nothing
  *
  * Only ratios within one run are comparable: the development VMs are noisy (about ±30 %, see
- * performance-anchors.md), so every round measures all approaches in turn and medians are reported.
+ * performance-anchors.md), so every round measures all approaches in turn and medians are reported,
+ * in CPU time of this process (process.cpuUsage: wall time also counts other processes' turns).
  */
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
@@ -161,18 +162,23 @@ const serializedBy = {
 
 // ---- harness -------------------------------------------------------------------------------
 let sink;
+/** CPU time of this process, in ns. */
+const cpuNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
 function timeBlock(fn, inputs, iters) {
   const mask = inputs.length - 1;
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuNs();
   for (let i = 0; i < iters; i++) sink = fn(inputs[i & mask]);
-  return Number(process.hrtime.bigint() - t0) / iters;
+  return (cpuNs() - t0) / iters;
 }
 function calibrate(fn, inputs) {
   let iters = 64;
   for (;;) {
-    const t0 = process.hrtime.bigint();
+    const t0 = cpuNs();
     timeBlock(fn, inputs, iters);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const ms = (cpuNs() - t0) / 1e6;
     if (ms > 5 || iters > 1 << 22) return Math.max(16, Math.round((iters * ROUND_MS) / Math.max(ms, 0.01)));
     iters *= 4;
   }

@@ -51,7 +51,7 @@ interface Ctx {
 }
 const newCtx = (slotDepths: number): Ctx => ({
   stack: [], nodes: 0, ctxObj: [], ctxVal: [], claims: -1,
-  valBuf: slotDepths > 0 ? new Array<unknown>(SLOTS).fill(undefined) : [], slotDepths, compiled: false,
+  valBuf: slotDepths > 0 ? Array.from({ length: SLOTS }, () => undefined as unknown) : [], slotDepths, compiled: false,
 });
 /** The key an object truncated by the node budget gets in place of its remaining entries. */
 export const TRUNCATED_KEY = '[Truncated]';
