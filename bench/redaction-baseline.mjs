@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { calibrate, median, observed, timeBlock } from './lib/cpu-timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -68,36 +69,10 @@ const corpus = [
   ['typical failure ~330 B (markers, no secret)', pow2(typicalFailure, 1)],
 ];
 
-let sink;
-/** CPU time of this process, in ns. */
-const cpuNs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-};
-function timeBlock(fn, inputs, iters) {
-  const mask = inputs.length - 1;
-  const t0 = cpuNs();
-  for (let i = 0; i < iters; i++) sink = fn(inputs[i & mask]);
-  return (cpuNs() - t0) / iters;
-}
-function calibrate(fn, inputs) {
-  let iters = 64;
-  for (;;) {
-    const t0 = cpuNs();
-    timeBlock(fn, inputs, iters);
-    const ms = (cpuNs() - t0) / 1e6;
-    if (ms > 5 || iters > 1 << 22) return Math.max(16, Math.round((iters * ROUND_MS) / Math.max(ms, 0.01)));
-    iters *= 4;
-  }
-}
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 /** Each contender once per round, the order rotated every round; medians in ns/op. */
 function measure(fns, inputs) {
   const names = Object.keys(fns);
-  const iters = Object.fromEntries(names.map((n) => [n, calibrate(fns[n], inputs)]));
+  const iters = Object.fromEntries(names.map((n) => [n, calibrate(fns[n], inputs, ROUND_MS)]));
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < names.length; k++) {
@@ -142,4 +117,4 @@ if (!SMOKE) {
   }, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }
-if (sink === Symbol.for('never')) console.log(sink);
+if (observed()) console.log('unreachable');

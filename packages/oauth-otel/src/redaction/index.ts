@@ -42,6 +42,19 @@ export interface Redactor {
   redactString(s: string): string;
 }
 
+/** Redactors made here, with their walker's clean-JSON check (for the egress guard). */
+const cleanJsonChecks = new WeakMap<Redactor, (data: unknown) => boolean>();
+
+/**
+ * Whether `redactor.redact(data)` would give back data equal to `data`, for JSON.parse output,
+ * without building the copy. False when unsure, and for a redactor not made by createRedactor.
+ * Internal (the egress guard's clean-line path); never throws.
+ */
+export function isCleanJson(redactor: Redactor, data: unknown): boolean {
+  const check = cleanJsonChecks.get(redactor);
+  return check !== undefined && check(data);
+}
+
 export function createRedactor(options?: RedactionOptions): Redactor {
   const o = resolveOptions(options);
   let mask: (secret: string) => string = () => MARKER_REDACTED;
@@ -71,7 +84,14 @@ export function createRedactor(options?: RedactionOptions): Redactor {
       memo.clear();
     }
   };
-  return {
+  const cleanJson = o.fingerprintKey === undefined ? walker.isCleanJson : (data: unknown): boolean => {
+    try {
+      return walker.isCleanJson(data);
+    } finally {
+      memo.clear();
+    }
+  };
+  const redactor: Redactor = {
     redact: walk,
     redactString(s: string): string {
       try {
@@ -83,6 +103,8 @@ export function createRedactor(options?: RedactionOptions): Redactor {
       }
     },
   };
+  cleanJsonChecks.set(redactor, cleanJson);
+  return redactor;
 }
 
 const defaultRedactor = createRedactor();

@@ -117,7 +117,19 @@ function sameKeys(keys: readonly string[], buf: readonly (string | undefined)[],
 
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
-export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
+/** The walk, and a read-only question about parsed JSON: would the walk change anything? */
+export interface Walker {
+  (value: unknown): unknown;
+  /**
+   * True only when walking `data` (JSON.parse output: plain objects, arrays, strings, numbers,
+   * booleans, null) would give back equal data. Reads and allocates nothing else: the egress
+   * guard's clean-line path. False whenever unsure (a secret-like key over an object, a
+   * header/argv list, a budget reached): the caller then walks.
+   */
+  isCleanJson(data: unknown): boolean;
+}
+
+export function createWalker(opts: WalkerOptions): Walker {
   const { keys: table, text, maxDepth, maxNodes } = opts;
   const { classify, entry } = table;
   const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
@@ -609,9 +621,43 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     return instance(o, depth, ctx);
   };
 
+  /** isCleanJson's walk: the same verdicts as value()/field(), no output built. */
+  const cleanJson = (v: unknown, depth: number, ctx: Ctx): boolean => {
+    if (typeof v !== 'object') return typeof v !== 'string' || text.scan(v) === v;
+    if (v === null) return true;
+    if (depth >= maxDepth) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (++ctx.nodes > maxNodes) return false;
+        const x: unknown = v[i];
+        // An element after a header name or credential flag is judged by the pair rule: walk.
+        if (typeof x === 'string' && (pairKind(x) !== 0 || text.scan(x) !== x)) return false;
+        if (typeof x === 'object' && !cleanJson(x, depth + 1, ctx)) return false;
+      }
+      return true;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (++ctx.nodes > maxNodes) return false;
+      const e = entry(k);
+      const x = o[k];
+      if ((e.kind & K_DIRTY) !== 0) return false;
+      if ((e.kind & SECRETISH) !== 0) {
+        if (typeof x === 'object' && x !== null) return false;
+        if (changed(field(x, e.kind, o, depth + 1, ctx), x)) return false;
+      } else if (typeof x === 'string') {
+        if (x !== e.m0 && x !== e.m1 && x !== e.m2 && x !== e.m3) {
+          if (text.scan(x) !== x) return false;
+          if (x.length <= MEMO_MAX) remember(e, x);
+        }
+      } else if (typeof x === 'object' && !cleanJson(x, depth + 1, ctx)) return false;
+    }
+    return true;
+  };
+
   // One context reused across calls; a re-entrant call (from a getter) gets its own.
   let idle: Ctx | undefined = newCtx(SLOT_DEPTHS);
-  return (input: unknown): unknown => {
+  const enter = (): Ctx => {
     let ctx = idle;
     idle = undefined;
     if (ctx === undefined) ctx = newCtx(0);
@@ -620,6 +666,10 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     if (ctx.ctxObj.length !== 0) ctx.ctxObj.length = 0;
     ctx.claims = -1;
     ctx.compiled = false;
+    return ctx;
+  };
+  const walk = (input: unknown): unknown => {
+    const ctx = enter();
     try {
       return value(input, 0, ctx);
     } catch {
@@ -629,4 +679,16 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
       idle = ctx;
     }
   };
+  return Object.assign(walk, {
+    isCleanJson(data: unknown): boolean {
+      const ctx = enter();
+      try {
+        return cleanJson(data, 0, ctx);
+      } catch {
+        return false;
+      } finally {
+        idle = ctx;
+      }
+    },
+  });
 }
