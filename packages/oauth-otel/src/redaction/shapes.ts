@@ -6,7 +6,8 @@
  * compiled once per key list costs about what a spread clone does, and less than the
  * `Object.getOwnPropertySymbols` check that by-reference returns needed (bench/redaction-baseline.mjs).
  *
- * Bounded: at most MAX_SHAPES key lists are remembered, a list is compiled only after
+ * Bounded: at most MAX_SHAPES key lists of at most MAX_SHAPE_CHARS characters in all are
+ * remembered (so at most 512 KB of key text is kept), a list is compiled only after
  * COMPILE_AFTER sightings, and the walker compiles at most one per call. Where code generation is
  * disabled (`--disallow-code-generation-from-strings`) nothing is compiled and the walker builds
  * objects key by key.
@@ -22,13 +23,15 @@ export interface Shape {
 }
 
 export interface ShapeTable {
-  /** The shape of `keys[base, base + n)`, with one more sighting; undefined once the table is full. */
+  /** The shape of `keys[base, base + n)`, with one more sighting; undefined once the table is
+   *  full or when the keys are too long to keep. */
   lookup(keys: readonly unknown[], base: number, n: number): Shape | undefined;
   /** Compiles `shape` when it has been seen often enough; true when it now has a constructor. */
   compile(shape: Shape): boolean;
 }
 
 export const MAX_SHAPES = 512;
+export const MAX_SHAPE_CHARS = 1024;
 export const COMPILE_AFTER = 4;
 
 /** A property name as an object-literal key: a JSON string is a JS string literal, and
@@ -40,6 +43,9 @@ export function createShapeTable(): ShapeTable {
   let codegen = true;
   return {
     lookup(keys, base, n) {
+      let chars = 0;
+      for (let j = base; j < base + n; j++) chars += (keys[j] as string).length;
+      if (chars > MAX_SHAPE_CHARS) return undefined;
       const list = keys.slice(base, base + n) as string[];
       // JSON of the list: collision-free, unlike a join on any separator a key may contain.
       const id = JSON.stringify(list);
