@@ -13,8 +13,9 @@
  * objects key by key.
  */
 
-/** Builds `{ [keys[j]]: vals[base + j] }` for the shape's keys, in order. */
-export type Build = (vals: readonly unknown[], base: number) => Record<string, unknown>;
+/** Builds `{ [keys[j]]: vals[base + j] }` for the shape's keys, in order, and clears those
+ *  slots of `vals` (the walker's buffer must not keep the caller's values alive). */
+export type Build = (vals: unknown[], base: number) => Record<string, unknown>;
 
 export interface Shape {
   readonly keys: readonly string[];
@@ -62,9 +63,11 @@ export function createShapeTable(): ShapeTable {
       if (shape.build !== undefined) return true;
       if (!codegen || shape.seen < COMPILE_AFTER) return false;
       const body = shape.keys.map((k, j) => `${literalKey(k)}:v[b+${j}]`).join(',');
+      // The buffer slots are cleared as they are read (straight-line code, no loop).
+      const clear = shape.keys.map((_, j) => `v[b+${j}]=undefined;`).join('');
       try {
         // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are JSON-quoted literals
-        shape.build = new Function('v', 'b', `return {${body}};`) as Build;
+        shape.build = new Function('v', 'b', `const o={${body}};${clear}return o;`) as Build;
         return true;
       } catch {
         codegen = false;

@@ -300,7 +300,6 @@ export function createWalker(opts: WalkerOptions): Walker {
       }
       shapeAt[depth] = shape;
       out = shape.build(vb, base);
-      for (let j = base; j < base + n; j++) vb[j] = undefined;
     } else out = spill(base, n, ctx);
     return out;
   };
@@ -390,7 +389,6 @@ export function createWalker(opts: WalkerOptions): Walker {
       const s = shapeAt[depth];
       if (s !== undefined && s.keys.length === i) {
         out = s.build!(vb, base);
-        for (let j = base; j < base + i; j++) vb[j] = undefined;
       } else out = fromBuffers(depth, base, i, ctx);
     }
     // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.

@@ -14,7 +14,10 @@ describe('shape table', () => {
         for (let i = 0; i < COMPILE_AFTER; i++) shape = t.lookup(keys, 0, keys.length);
         expect(t.compile(shape!)).toBe(true);
         const vals = keys.map((_, i) => `v${i}`);
-        const out = shape!.build!(['pad', ...vals], 1);
+        const buf: unknown[] = ['pad', ...vals];
+        const out = shape!.build!(buf, 1);
+        // The buffer must not keep the values alive: the slots read are cleared, the rest kept.
+        expect(buf).toEqual(['pad', ...keys.map(() => undefined)]);
         expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
         expect(Object.keys(out).sort()).toEqual([...keys].sort());
         keys.forEach((k, i) => expect(Object.getOwnPropertyDescriptor(out, k)?.value).toBe(`v${i}`));
