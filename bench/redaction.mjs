@@ -9,7 +9,8 @@
  *   node bench/redaction.mjs --smoke                   # tiny iteration counts (CI), writes nothing
  *
  * Only ratios within one run are comparable: the development VMs are noisy (about ±30 %, see
- * performance-anchors.md), so every round measures all approaches in turn and medians are reported.
+ * performance-anchors.md), so every round measures all approaches in turn and medians are reported,
+ * in CPU time of this process (process.cpuUsage: wall time also counts other processes' turns).
  */
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
@@ -17,6 +18,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { calibrate, median, observed, timeBlock } from './lib/cpu-timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -160,31 +162,10 @@ const serializedBy = {
 };
 
 // ---- harness -------------------------------------------------------------------------------
-let sink;
-function timeBlock(fn, inputs, iters) {
-  const mask = inputs.length - 1;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < iters; i++) sink = fn(inputs[i & mask]);
-  return Number(process.hrtime.bigint() - t0) / iters;
-}
-function calibrate(fn, inputs) {
-  let iters = 64;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    timeBlock(fn, inputs, iters);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms > 5 || iters > 1 << 22) return Math.max(16, Math.round((iters * ROUND_MS) / Math.max(ms, 0.01)));
-    iters *= 4;
-  }
-}
-const median = (a) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 /** Measures every approach on `inputs`, round-robin, and returns medians in ns/op. */
 function measureAll(fns, inputs) {
   const names = Object.keys(fns);
-  const iters = Object.fromEntries(names.map((n) => [n, calibrate(fns[n], inputs)]));
+  const iters = Object.fromEntries(names.map((n) => [n, calibrate(fns[n], inputs, ROUND_MS)]));
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) for (const n of names) samples[n].push(timeBlock(fns[n], inputs, iters[n]));
   return Object.fromEntries(names.map((n) => [n, { median: median(samples[n]), rounds: samples[n].map((x) => Math.round(x)) }]));
@@ -292,4 +273,4 @@ if (!SMOKE) {
   }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }
-if (sink === Symbol.for('never')) console.log(sink);
+if (observed()) console.log('unreachable');

@@ -8,7 +8,7 @@
  */
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { Redactor } from '../redaction';
+import { isCleanJson, type Redactor } from '../redaction';
 
 /** What stands in for a line whose redaction could not keep it valid JSON. */
 const UNSAFE_LINE = (level: string) => `{"level":${JSON.stringify(level)},"message":"[REDACTED: log line could not be checked]"}`;
@@ -16,10 +16,11 @@ const UNSAFE_LINE = (level: string) => `{"level":${JSON.stringify(level)},"messa
 /**
  * The stdout JSON line as it leaves. The line is parsed back and walked as pure data (what a
  * `toJSON` or a by-reference path put there is now plain JSON, so the structural pass sees all
- * of it): a clean line is left as it is, at the cost of one JSON.parse and a copy-on-write walk
- * instead of a text scan of every `"name":` pair. A line the walk changed is serialized again
- * (always valid JSON). A line that does not parse (not ours) falls back to the text scan, and a
- * scanned line must still be one JSON object or it is replaced by a marker line.
+ * of it): a clean line is left as it is, at the cost of one JSON.parse and a read-only walk
+ * that builds nothing (isCleanJson), instead of a text scan of every `"name":` pair (4× the
+ * cost). Otherwise the line is walked; when the walk's copy differs from the parsed data, it is
+ * serialized again (always valid JSON). A line that does not parse (not ours) falls back to the text scan, and a scanned line
+ * must still be one JSON object or it is replaced by a marker line.
  */
 export function guardLine(line: string, redactor: Redactor, level: string): string {
   let data: unknown;
@@ -29,14 +30,39 @@ export function guardLine(line: string, redactor: Redactor, level: string): stri
     return scanLine(line, redactor, level);
   }
   if (typeof data !== 'object' || data === null) return scanLine(line, redactor, level);
+  // The common case: nothing in the line would change. Answered by a read-only walk (no copy).
+  if (isCleanJson(redactor, data)) return line;
   const out = redactor.redact(data);
-  if (out === data) return line;
+  if (sameJson(data, out, 0)) return line;
   if (typeof out !== 'object' || out === null) return UNSAFE_LINE(level);
   try {
     return JSON.stringify(out);
   } catch {
     return UNSAFE_LINE(level);
   }
+}
+
+/** Whether the walk's copy `b` of parsed JSON `a` holds the same data (key order aside). Parsed
+ *  JSON nests at most as deep as the line; the walk marks anything deeper, so the depth bound
+ *  only stops a hostile nesting from using the stack. */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > MAX_DEPTH) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k], depth + 1)) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
 }
 
 function scanLine(line: string, redactor: Redactor, level: string): string {

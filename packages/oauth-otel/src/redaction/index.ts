@@ -1,8 +1,8 @@
 /**
  * Redaction engine: `redact(value)` with the default policy, `createRedactor(options)` for others.
  *
- * Pure (the input is never mutated; unchanged plain objects and arrays are returned as the same
- * reference), total (never throws: failures inside become markers, and a failure of the engine
+ * Pure (the input is never mutated; plain objects and arrays always come back as fresh copies of
+ * what the walk read, never the caller's objects), total (never throws: failures inside become markers, and a failure of the engine
  * itself returns `[Unredactable]`, never the input), and cheap on clean records (see patterns.ts).
  *
  * Policy (docs/logs.md, "Redaction"):
@@ -18,9 +18,9 @@
  * - Values whatever the key (detectors.ts): JWT/JWE, whole PEM/PGP private key blocks, provider
  *   credentials by prefix (gitleaks' rule set); plus the text formats of patterns.ts.
  * - Output shapes: Errors and class instances become plain objects, Dates ISO strings, bigint
- *   decimal strings, binary `[Buffer n bytes]`; Maps and Sets stay Maps and Sets. A clean plain
- *   object or array is returned by reference only when no toJSON, foreign symbol, subclass or
- *   extra property could print what the walk did not see.
+ *   decimal strings, binary `[Buffer n bytes]`; Maps and Sets stay Maps and Sets. Plain
+ *   objects and arrays are rebuilt from the entries walked, so no toJSON, symbol key, subclass or
+ *   extra property can print what the walk did not see (walker.ts, shapes.ts).
  * - Limits: containers deeper than maxDepth become `[MaxDepth]`; strings longer than
  *   maxStringLength are scanned, then cut with `…[TRUNCATED n chars]`; past maxNodes entries an
  *   object/Map/Set keeps the walked entries plus one `[Truncated]` entry, an array the walked
@@ -35,10 +35,24 @@ import { createTextScanner } from './patterns';
 import { MARKER_FAILED, MARKER_REDACTED, createWalker } from './walker';
 
 export interface Redactor {
-  /** Redacted copy of `value` (or `value` itself when nothing needed redaction). Never throws. */
+  /** Redacted copy of `value` (primitives and clean plain Maps/Sets as they are; plain objects and
+   *  arrays always as fresh copies). Never throws. */
   redact(value: unknown): unknown;
   /** Redacted form of one free-text string. Never throws. */
   redactString(s: string): string;
+}
+
+/** Redactors made here, with their walker's clean-JSON check (for the egress guard). */
+const cleanJsonChecks = new WeakMap<Redactor, (data: unknown) => boolean>();
+
+/**
+ * Whether `redactor.redact(data)` would give back data equal to `data`, for JSON.parse output,
+ * without building the copy. False when unsure, and for a redactor not made by createRedactor.
+ * Internal (the egress guard's clean-line path); never throws.
+ */
+export function isCleanJson(redactor: Redactor, data: unknown): boolean {
+  const check = cleanJsonChecks.get(redactor);
+  return check !== undefined && check(data);
 }
 
 export function createRedactor(options?: RedactionOptions): Redactor {
@@ -70,7 +84,14 @@ export function createRedactor(options?: RedactionOptions): Redactor {
       memo.clear();
     }
   };
-  return {
+  const cleanJson = o.fingerprintKey === undefined ? walker.isCleanJson : (data: unknown): boolean => {
+    try {
+      return walker.isCleanJson(data);
+    } finally {
+      memo.clear();
+    }
+  };
+  const redactor: Redactor = {
     redact: walk,
     redactString(s: string): string {
       try {
@@ -82,6 +103,8 @@ export function createRedactor(options?: RedactionOptions): Redactor {
       }
     },
   };
+  cleanJsonChecks.set(redactor, cleanJson);
+  return redactor;
 }
 
 const defaultRedactor = createRedactor();

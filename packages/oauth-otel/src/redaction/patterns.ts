@@ -294,6 +294,25 @@ function startOfName(s: string, e: number): number {
   return b;
 }
 
+/** Whether a `=` / `:` at p can be a pair's separator: a name character, a quote or a blank
+ *  before it, or `://` (userinfo). Dense separators (`::::`, `=,=,`) are skipped without a call. */
+function pairAt(s: string, p: number): boolean {
+  const c = s.charCodeAt(p - 1);
+  if (c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9)) return true;
+  return s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47;
+}
+
+/** The next `=` / `:` at or after `from` that can be a pair's separator, or -1. One character
+ *  loop: on separator-dense text an indexOf call per candidate cost more than the pair itself. */
+function nextPair(s: string, from: number): number {
+  const n = s.length;
+  for (let i = from; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 61 || c === 58) && pairAt(s, i)) return i;
+  }
+  return -1;
+}
+
 /** A Bearer/Basic/DPoP credential rather than prose ("Basic auth", "Bearer tokens"). */
 function looksLikeCredential(c: string): boolean {
   if (c.length < 6) return false;
@@ -416,9 +435,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     nextGt = -1;
   };
   let hasNl = -1;
+  /** The last unquoted name seen and its verdict; the last quoted name, raw and unescaped. */
+  let lastName = '';
+  let lastKind = 0;
+  let lastQuoted = '';
+  let lastQuotedName = '';
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
-    if (hasNl < 0) hasNl = /\n|\\n/.test(cur) ? 1 : 0;
+    if (hasNl < 0) hasNl = cur.indexOf('\n') >= 0 || cur.indexOf('\\n') >= 0 ? 1 : 0;
     return hasNl === 1;
   };
   const noWhitespace = (): boolean => {
@@ -560,13 +584,18 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const q = s.charCodeAt(e - 1);
     let b: number;
     let name: string;
+    let kind = -1;
     if (q === 34 || q === 39) {
       let ce = e - 1;
       while (ce > 0 && s.charCodeAt(ce - 1) === 92) ce--;
       const open = openingQuote(s, ce, q);
       if (open < 0) return p + 1;
       b = open + 1;
-      name = unescapeName(s.slice(b, ce));
+      if (ce - b === lastQuoted.length && s.startsWith(lastQuoted, b)) name = lastQuotedName;
+      else {
+        lastQuoted = s.slice(b, ce);
+        name = lastQuotedName = unescapeName(lastQuoted);
+      }
       // Escaped JSON: backslashes before the opening quote are not part of the name.
       while (name.endsWith('\\')) name = name.slice(0, -1);
       let bb = open;
@@ -577,17 +606,23 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       b = startOfName(s, e);
       // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
       if (b === e) return p + 1;
-      name = s.slice(b, e);
+      // Dense text repeats one name (`code=a,code=a,…`): no slice, no lookup for a repeat.
+      const same = e - b === lastName.length && s.startsWith(lastName, b);
+      name = same ? lastName : s.slice(b, e);
       // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
       if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
         name = name.slice(4);
         b += 4;
-      }
+      } else if (same) kind = lastKind;
       const c0 = s.charCodeAt(b);
       if (c0 >= 48 && c0 <= 57) return p + 1;
       if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
+      else if (kind < 0) {
+        kind = lastKind = classify(name);
+        lastName = name;
+      }
     }
-    const kind = classify(name);
+    if (kind < 0) kind = classify(name);
     if ((kind & K_ALLOW) !== 0) return p + 1;
 
     // The value: quoted (any level of backslash escaping), bracketed, a block, to end of line, or a token.
@@ -814,8 +849,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   const scanFull = (s: string, start: number): string => {
     reset(s);
     const r: number[] = [];
-    let ie = s.indexOf('=', start);
-    let ic = s.indexOf(':', start);
+    let ip = nextPair(s, start);
     let io = -1;
     let ioLen = 0;
     const seekOther = (from: number): void => {
@@ -826,21 +860,16 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     };
     seekOther(start);
     for (;;) {
-      let p = ie;
-      let which = 0;
-      if (ic >= 0 && (p < 0 || ic < p)) {
-        p = ic;
-        which = 1;
-      }
+      let p = ip;
+      let other = false;
       if (io >= 0 && (p < 0 || io < p)) {
         p = io;
-        which = 2;
+        other = true;
       }
       if (p < 0) break;
-      const next = which === 0 ? pair(s, p, 1, false, r) : which === 1 ? pair(s, p, 1, true, r) : candidate(s, p, ioLen, r);
+      const next = other ? candidate(s, p, ioLen, r) : pair(s, p, 1, s.charCodeAt(p) === 58, r);
       const from = next > p ? next : p + 1;
-      if (ie >= 0 && ie < from) ie = s.indexOf('=', from);
-      if (ic >= 0 && ic < from) ic = s.indexOf(':', from);
+      if (ip >= 0 && ip < from) ip = nextPair(s, from);
       if (io >= 0 && io < from) seekOther(from);
     }
     // Provider credentials (gitleaks prefixes), wherever they stand.

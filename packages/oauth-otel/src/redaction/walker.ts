@@ -1,9 +1,9 @@
 /**
- * The structural walk. Copy-on-write: a container is copied only when one of its entries changes,
- * so a clean plain object or array comes back as the same reference (the input is never mutated,
- * which makes that safe). Everything that is not plain data (Errors, class instances, Dates,
- * binary) is always converted, because its own serializers (`toJSON`, inspect hooks) could print
- * what the walk did not see.
+ * The structural walk. Plain objects and arrays come back as fresh copies built from what the
+ * walk read (never the caller's object, so a symbol key, an inspect hook, a `toJSON` or an extra
+ * array property that the walk did not see cannot be printed from the result); the input is never
+ * mutated. Everything that is not plain data (Errors, class instances, Dates, binary) is converted.
+ * Maps and Sets come back by reference only when plain and unchanged.
  */
 import { types } from 'node:util';
 import {
@@ -12,6 +12,7 @@ import {
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
+import { COMPILE_AFTER, createShapeTable, type Shape } from './shapes';
 
 export const MARKER_REDACTED = '[REDACTED]';
 export const MARKER_CIRCULAR = '[Circular]';
@@ -39,8 +40,19 @@ interface Ctx {
   ctxVal: boolean[];
   /** Depth of the innermost OIDC `claims` object being walked, or -1. */
   claims: number;
+  /** Walked values of the plain objects being built, SLOT_WIDTH slots per depth (their keys
+   *  are the way-1 entries of the key inline cache). */
+  valBuf: unknown[];
+  /** Depths that use the inline cache and buffers: none in a re-entrant call (a getter calling
+   *  redact), which must not move the outer walk's keys. */
+  slotDepths: number;
+  /** A shape was compiled during this call (at most one per call: compiling costs ~20 µs). */
+  compiled: boolean;
 }
-const newCtx = (): Ctx => ({ stack: [], nodes: 0, ctxObj: [], ctxVal: [], claims: -1 });
+const newCtx = (slotDepths: number): Ctx => ({
+  stack: [], nodes: 0, ctxObj: [], ctxVal: [], claims: -1,
+  valBuf: slotDepths > 0 ? Array.from({ length: SLOTS }, () => undefined as unknown) : [], slotDepths, compiled: false,
+});
 /** The key an object truncated by the node budget gets in place of its remaining entries. */
 export const TRUNCATED_KEY = '[Truncated]';
 
@@ -53,7 +65,7 @@ const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A
 /** The next argv element is another flag, not a value (a secret may start with `-`). */
 const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
 const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIMS | K_CLAIMS_MEMBER;
-/** Key inline-cache geometry: depths × keys per object. */
+/** Key inline-cache and build-buffer geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
 const SLOTS = SLOT_DEPTHS * SLOT_WIDTH;
@@ -92,25 +104,44 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
   else out[k] = v;
 }
 
-/** winston's `MESSAGE` (finalized line) and `SPLAT` (raw extra arguments). */
-const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat')];
-/** Symbols on a winston info object that are walked (MESSAGE, SPLAT) or carry a level name. */
-const KNOWN_SYMBOLS = new Set([...WINSTON_SYMBOLS, Symbol.for('level')]);
+/** winston's `MESSAGE` (finalized line), `SPLAT` (raw extra arguments) and `LEVEL`: the only
+ *  symbol-keyed properties an output object gets. */
+const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat'), Symbol.for('level')];
 
-/** Own symbol-keyed properties other than winston's (`util.inspect.custom`, anything else). */
-function foreignSymbols(o: object): boolean {
-  const syms = Object.getOwnPropertySymbols(o);
-  for (const s of syms) if (!KNOWN_SYMBOLS.has(s)) return true;
-  return false;
+/** Whether `keys` is exactly `buf[base, base + n)`. */
+function sameKeys(keys: readonly string[], buf: readonly (string | undefined)[], base: number, n: number): boolean {
+  if (keys.length !== n) return false;
+  for (let j = 0; j < n; j++) if (keys[j] !== buf[base + j]) return false;
+  return true;
 }
 
 const changed = (a: unknown, b: unknown): boolean => a !== b && (a === a || b === b);
 
-export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
+/** The walk, and a read-only question about parsed JSON: would the walk change anything? */
+export interface Walker {
+  (value: unknown): unknown;
+  /**
+   * True only when walking `data` (JSON.parse output: plain objects, arrays, strings, numbers,
+   * booleans, null) would give back equal data. Reads and allocates nothing else: the egress
+   * guard's clean-line path. False whenever unsure (a secret-like key over an object, a
+   * header/argv list, a budget reached): the caller then walks.
+   */
+  isCleanJson(data: unknown): boolean;
+}
+
+export function createWalker(opts: WalkerOptions): Walker {
   const { keys: table, text, maxDepth, maxNodes } = opts;
   const { classify, entry } = table;
   const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
   const slotEntries = new Array<KeyEntry | undefined>(2 * SLOTS).fill(undefined);
+  const shapes = createShapeTable();
+  /** Per depth, the constructor whose keys are the way-1 inline-cache keys there (cleared when
+   *  one of those moves): an object whose keys all hit way 1 and as many is built by it with no
+   *  key comparison. */
+  const shapeAt = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  /** Per depth, the two constructors last used (a batch alternating two record shapes). */
+  const shapeA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  const shapeB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
 
   const secret = (v: unknown): unknown => {
     switch (typeof v) {
@@ -245,146 +276,140 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     }
   };
 
-  /** Copy of a plain object's own enumerable properties; spread is V8's fastest clone. */
-  const copyOwn = (src: Record<string, unknown>): Record<string, unknown> => {
-    try {
-      const out = { ...src };
-      // Spread copies enumerable symbol-keyed properties too; only winston's walked ones stay.
-      for (const sym of Object.getOwnPropertySymbols(out)) if (!KNOWN_SYMBOLS.has(sym)) delete (out as Record<symbol, unknown>)[sym];
-      return out;
-    } catch {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(src)) {
-        let v: unknown;
-        try {
-          v = src[k];
-        } catch {
-          v = MARKER_UNREADABLE;
+  /** The object walked at `depth` (keys in way 1 of the inline cache, values in the buffer),
+   *  as a fresh object: a compiled constructor when its key list is common, else key by key.
+   *  The buffer is cleared: it must not keep the caller's values alive between calls. */
+  const fromBuffers = (depth: number, base: number, n: number, ctx: Ctx): Record<string, unknown> => {
+    const vb = ctx.valBuf;
+    let shape: Shape | undefined = shapeA[depth];
+    if (shape === undefined || !sameKeys(shape.keys, slotKeys, base, n)) {
+      shape = shapeB[depth];
+      if (shape === undefined || !sameKeys(shape.keys, slotKeys, base, n)) {
+        shape = shapes.lookup(slotKeys, base, n);
+        if (shape !== undefined && shape.build === undefined && !ctx.compiled && shape.seen >= COMPILE_AFTER) {
+          ctx.compiled = true;
+          shapes.compile(shape);
         }
-        put(out, k, v, false);
       }
-      return out;
     }
+    let out: Record<string, unknown>;
+    if (shape?.build !== undefined) {
+      if (shapeA[depth] !== shape) {
+        shapeB[depth] = shapeA[depth];
+        shapeA[depth] = shape;
+      }
+      shapeAt[depth] = shape;
+      out = shape.build(vb, base);
+    } else out = spill(base, n, ctx);
+    return out;
   };
 
-  /** Plain objects: copy-on-write. `for…in` is V8's fastest own-property walk; inherited
-   *  enumerable keys (a polluted prototype) are filtered on the rare path that writes. */
+  /** Entries `[base, base + n)` of the buffer, put one by one into a fresh object. */
+  const spill = (base: number, n: number, ctx: Ctx): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (let j = base; j < base + n; j++) {
+      put(out, slotKeys[j]!, ctx.valBuf[j], false);
+      ctx.valBuf[j] = undefined;
+    }
+    return out;
+  };
+
+  /**
+   * Plain objects become a fresh plain object of the walked entries, never the caller's object:
+   * what the walk does not read (symbol keys, a non-enumerable `toJSON`) cannot pass by
+   * construction. Entries go to per-depth buffers and a compiled constructor for the key list
+   * builds the object (shapes.ts); a renamed key, more than SLOT_WIDTH keys or a deep level
+   * builds it key by key. `for…in` is V8's fastest own-property walk. Under a polluted
+   * Object.prototype it also yields the inherited enumerable keys: those are walked and copied
+   * like own ones (redacted, never passed through); filtering them costs 20–50 ns per call.
+   */
   const plain = (o: object, depth: number, ctx: Ctx): unknown => {
     const src = o as Record<string, unknown>;
-    let out: Record<string, unknown> | undefined;
-    const base = depth < SLOT_DEPTHS ? depth * SLOT_WIDTH : -1;
+    const vb = ctx.valBuf;
+    const base = depth < ctx.slotDepths ? depth * SLOT_WIDTH : -1;
+    let out: Record<string, unknown> | undefined = base < 0 ? {} : undefined;
     let i = 0;
     for (const k in src) {
-      if (++ctx.nodes > maxNodes) return truncatedPlain(src, out, i);
+      if (++ctx.nodes > maxNodes) {
+        // Out of budget: the walked entries and one marker; the rest is neither read nor copied.
+        if (out === undefined) out = spill(base, i, ctx);
+        put(out, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+        break;
+      }
       // Inline cache: the same record shape puts the same key at the same (depth, index).
-      // Two ways, so two shapes alternating at one depth (a batch of mixed records) both hit.
+      // Two ways, so two shapes alternating at one depth (a batch of mixed records) both hit;
+      // the key always ends in way 1, which is where the object's key list is read from.
       let e: KeyEntry;
       if (base >= 0 && i < SLOT_WIDTH) {
         const j = base + i;
-        const j2 = j + SLOTS;
         if (slotKeys[j] === k) e = slotEntries[j]!;
-        else if (slotKeys[j2] === k) e = slotEntries[j2]!;
         else {
-          e = entry(k);
+          const j2 = j + SLOTS;
+          e = slotKeys[j2] === k ? slotEntries[j2]! : entry(k);
           slotKeys[j2] = slotKeys[j];
           slotEntries[j2] = slotEntries[j];
           slotKeys[j] = k;
           slotEntries[j] = e;
+          shapeAt[depth] = undefined;
         }
       } else e = entry(k);
-      i++;
       const kind = e.kind;
       let nv: unknown;
+      let nk = k;
       try {
         const v = src[k];
         if ((kind & (SECRETISH | K_DIRTY)) === 0) {
           if (typeof v === 'string') {
-            if (v === e.m0 || v === e.m1 || v === e.m2 || v === e.m3) continue;
-            nv = text.scan(v);
-            if (nv === v) {
-              if (v.length <= MEMO_MAX) remember(e, v);
-              continue;
+            if (v === e.m0 || v === e.m1 || v === e.m2 || v === e.m3) nv = v;
+            else {
+              nv = text.scan(v);
+              if (nv === v && v.length <= MEMO_MAX) remember(e, v);
             }
-          } else {
-            nv = value(v, depth + 1, ctx);
-            if (!changed(nv, v)) continue;
-          }
+          } else nv = value(v, depth + 1, ctx);
         } else {
           nv = field(v, kind, o, depth + 1, ctx);
-          if (!changed(nv, v) && ((kind & K_DIRTY) === 0 || text.scan(k) === k)) continue;
+          if ((kind & K_DIRTY) !== 0) nk = text.scan(k);
         }
       } catch {
         nv = MARKER_UNREADABLE;
       }
-      if (!Object.hasOwn(src, k)) continue;
-      if (out === undefined) out = copyOwn(src);
-      const nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
-      if (nk !== k) {
-        delete out[k];
-        put(out, nk, nv, true);
-      } else put(out, k, nv, false);
+      if (out === undefined) {
+        if (nk === k && i < SLOT_WIDTH) {
+          vb[base + i] = nv;
+          i++;
+          continue;
+        }
+        out = spill(base, i, ctx);
+      }
+      put(out, nk, nv, nk !== k);
+      i++;
+    }
+    if (out === undefined) {
+      // Every key hit way 1 and none moved since shapeAt was set: its keys are these keys.
+      const s = shapeAt[depth];
+      if (s !== undefined && s.keys.length === i) {
+        out = s.build!(vb, base);
+      } else out = fromBuffers(depth, base, i, ctx);
     }
     // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.
-    if (depth === 0 && typeof src.level === 'string') out = winstonSymbols(src, out, ctx);
-    // Handed back by reference only when nothing else could print it: a `toJSON` (even
-    // non-enumerable) or symbol-keyed properties (`util.inspect.custom`) would show what the
-    // walk did not see, so such an object is copied (the copy has only walked entries).
-    if (out === undefined && (src.toJSON !== undefined || foreignSymbols(src))) {
-      out = copyOwn(src);
-      if (Object.hasOwn(out, 'toJSON')) out.toJSON = MARKER_FUNCTION;
-    }
-    return out ?? o;
-  };
-
-  /** A plain object whose walk ran out of node budget after `walked` entries: those entries (as
-   *  redacted so far) and one marker; the rest is neither read nor copied. */
-  const truncatedPlain = (src: Record<string, unknown>, out: Record<string, unknown> | undefined, walked: number): unknown => {
-    const t: Record<string, unknown> = {};
-    let i = 0;
-    for (const k in src) {
-      if (i++ >= walked) break;
-      if (!Object.hasOwn(src, k)) continue;
-      let v: unknown;
-      if (out !== undefined && Object.hasOwn(out, k)) v = out[k];
-      else {
-        try {
-          v = src[k];
-          // Only entries the walk kept unchanged are read again; anything else is not trusted.
-          if (typeof v === 'object' && v !== null) v = MARKER_TRUNCATED;
-          else if (typeof v === 'string' && text.scan(v) !== v) v = MARKER_TRUNCATED;
-          else if (typeof v === 'function' || typeof v === 'symbol') v = MARKER_TRUNCATED;
-        } catch {
-          v = MARKER_UNREADABLE;
-        }
-        if ((classify(k) & (SECRETISH | K_DIRTY)) !== 0) v = MARKER_TRUNCATED;
-      }
-      put(t, k, v, false);
-    }
-    put(t, TRUNCATED_KEY, MARKER_TRUNCATED, false);
-    return t;
+    if (depth === 0 && typeof src.level === 'string') winstonSymbols(src, out, ctx);
+    return out;
   };
 
   /**
    * Symbol-keyed properties are not walked (Object.getOwnPropertySymbols costs more than the
-   * whole fast path), except winston's two that carry text: the finalized line and the raw
-   * splat arguments of a root info object. A direct property read is cheap.
+   * whole fast path) and so never reach the output, except winston's: the finalized line and the
+   * raw splat arguments of a root info object (walked as text and data) and its level name.
    */
-  const winstonSymbols = (src: Record<string | symbol, unknown>, out: Record<string | symbol, unknown> | undefined, ctx: Ctx) => {
+  const winstonSymbols = (src: Record<string | symbol, unknown>, out: Record<string | symbol, unknown>, ctx: Ctx): void => {
     for (const sym of WINSTON_SYMBOLS) {
-      let v: unknown;
       try {
-        v = src[sym];
-        if (v === undefined) continue;
-        const nv = value(v, 1, ctx);
-        if (!changed(nv, v)) continue;
-        if (out === undefined) out = copyOwn(src as Record<string, unknown>);
-        out[sym] = nv;
+        const v = src[sym];
+        if (v !== undefined) out[sym] = value(v, 1, ctx);
       } catch {
-        if (out === undefined) out = copyOwn(src as Record<string, unknown>);
         out[sym] = MARKER_UNREADABLE;
       }
     }
-    return out as Record<string, unknown> | undefined;
   };
 
   /** Class instances: always a fresh plain object of their own enumerable properties. */
@@ -421,51 +446,35 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     return 0;
   };
 
+  /** Arrays: always a fresh array of the walked elements (a subclass, a `toJSON` or extra own
+   *  properties of the input cannot pass by construction). */
   const array = (a: unknown[], depth: number, ctx: Ctx): unknown => {
     const n = a.length;
-    // A subclass, a toJSON, or extra own properties (`arr.secret = …`) would print what the walk
-    // does not see: such an array is always rebuilt from its walked elements.
-    let out: unknown[] | undefined = exoticArray(a, n) ? [] : undefined;
+    const out: unknown[] = [];
     let pending = 0;
     for (let i = 0; i < n; i++) {
-      let v: unknown;
-      let nv: unknown;
-      let differs = false;
       if (++ctx.nodes > maxNodes) {
-        // Out of budget: keep the walked prefix and one marker (a sparse `new Array(1e9)` or a
-        // lying Proxy length must not be iterated, let alone copied).
-        out = copyPrefix(a, out, i);
+        // Out of budget: the walked prefix and one marker (a sparse `new Array(1e9)` or a lying
+        // Proxy length must not be iterated, let alone copied).
         out.push(MARKER_TRUNCATED);
         return out;
       }
+      let nv: unknown;
       try {
-        v = a[i];
+        const v = a[i];
         const t = typeof v;
         if (pending !== 0 && (t === 'number' || (t === 'string' &&
             ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : !FLAG_VALUE.test(v as string))))) {
           nv = secret(v);
         } else nv = value(v, depth + 1, ctx);
         pending = t === 'string' ? pairKind(v as string) : 0;
-        differs = changed(nv, v);
       } catch {
         nv = MARKER_UNREADABLE;
-        differs = true;
         pending = 0;
       }
-      if (out === undefined && differs) out = copyPrefix(a, undefined, i);
-      if (out !== undefined) out.push(nv);
+      out.push(nv);
     }
-    return out ?? a;
-  };
-
-  const exoticArray = (a: unknown[], n: number): boolean => {
-    try {
-      if (Object.getPrototypeOf(a) !== Array.prototype || (a as { toJSON?: unknown }).toJSON !== undefined) return true;
-      if (n > maxNodes) return false; // truncated anyway, and never enumerated past the budget
-      return Object.keys(a).length !== n || Object.getOwnPropertySymbols(a).length !== 0;
-    } catch {
-      return true;
-    }
+    return out;
   };
 
   /** Maps and Sets are handed back by reference only when they are plain (no subclass, no own
@@ -476,20 +485,6 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     } catch {
       return true;
     }
-  };
-
-  /** The first `len` entries of `a` (or `out` when already copied), re-read defensively. */
-  const copyPrefix = (a: unknown[], out: unknown[] | undefined, len: number): unknown[] => {
-    if (out !== undefined) return out;
-    const copy: unknown[] = [];
-    for (let j = 0; j < len; j++) {
-      try {
-        copy.push(a[j]);
-      } catch {
-        copy.push(MARKER_UNREADABLE);
-      }
-    }
-    return copy;
   };
 
   const map = (m: Map<unknown, unknown>, depth: number, ctx: Ctx): unknown => {
@@ -624,15 +619,55 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
     return instance(o, depth, ctx);
   };
 
+  /** isCleanJson's walk: the same verdicts as value()/field(), no output built. */
+  const cleanJson = (v: unknown, depth: number, ctx: Ctx): boolean => {
+    if (typeof v !== 'object') return typeof v !== 'string' || text.scan(v) === v;
+    if (v === null) return true;
+    if (depth >= maxDepth) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (++ctx.nodes > maxNodes) return false;
+        const x: unknown = v[i];
+        // An element after a header name or credential flag is judged by the pair rule: walk.
+        if (typeof x === 'string' && (pairKind(x) !== 0 || text.scan(x) !== x)) return false;
+        if (typeof x === 'object' && !cleanJson(x, depth + 1, ctx)) return false;
+      }
+      return true;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (++ctx.nodes > maxNodes) return false;
+      const e = entry(k);
+      const x = o[k];
+      if ((e.kind & K_DIRTY) !== 0) return false;
+      if ((e.kind & SECRETISH) !== 0) {
+        if (typeof x === 'object' && x !== null) return false;
+        if (changed(field(x, e.kind, o, depth + 1, ctx), x)) return false;
+      } else if (typeof x === 'string') {
+        if (x !== e.m0 && x !== e.m1 && x !== e.m2 && x !== e.m3) {
+          if (text.scan(x) !== x) return false;
+          if (x.length <= MEMO_MAX) remember(e, x);
+        }
+      } else if (typeof x === 'object' && !cleanJson(x, depth + 1, ctx)) return false;
+    }
+    return true;
+  };
+
   // One context reused across calls; a re-entrant call (from a getter) gets its own.
-  let idle: Ctx | undefined = newCtx();
-  return (input: unknown): unknown => {
+  let idle: Ctx | undefined = newCtx(SLOT_DEPTHS);
+  const enter = (): Ctx => {
     let ctx = idle;
     idle = undefined;
-    if (ctx === undefined) ctx = newCtx();
+    if (ctx === undefined) ctx = newCtx(0);
     ctx.nodes = 0;
-    ctx.ctxObj.length = 0;
+    // Setting an array's length is a runtime call (15 % of the fast path): only when used.
+    if (ctx.ctxObj.length !== 0) ctx.ctxObj.length = 0;
     ctx.claims = -1;
+    ctx.compiled = false;
+    return ctx;
+  };
+  const walk = (input: unknown): unknown => {
+    const ctx = enter();
     try {
       return value(input, 0, ctx);
     } catch {
@@ -642,4 +677,16 @@ export function createWalker(opts: WalkerOptions): (value: unknown) => unknown {
       idle = ctx;
     }
   };
+  return Object.assign(walk, {
+    isCleanJson(data: unknown): boolean {
+      const ctx = enter();
+      try {
+        return cleanJson(data, 0, ctx);
+      } catch {
+        return false;
+      } finally {
+        idle = ctx;
+      }
+    },
+  });
 }

@@ -86,7 +86,7 @@ describe('containers', () => {
     expect(redact(['--token', '--verbose'])).toEqual(['--token', '--verbose']);
     // A list of header names is not a header block.
     const names = ['authorization', 'content-type', 'cookie', 'set-cookie'];
-    expect(redact(names)).toBe(names);
+    expect(redact(names)).toEqual(names);
   });
 });
 
@@ -145,12 +145,20 @@ describe('purity', () => {
     expect(out).not.toBe(input);
   });
 
-  it('returns clean plain data as the same reference and shares clean subtrees', () => {
+  it('returns clean plain data as an equal fresh copy, never the caller objects', () => {
     const clean = { event: 'oauth.token.refresh', status: 'success', nested: { a: [1, 2, { b: 'c' }] } };
-    expect(redact(clean)).toBe(clean);
+    // Often enough that the shape's compiled constructor builds the copy, then once more.
+    for (let i = 0; i < 8; i++) {
+      const out = redact(clean) as typeof clean;
+      expect(out).toEqual(clean);
+      expect(out).not.toBe(clean);
+      expect(out.nested).not.toBe(clean.nested);
+      expect(out.nested.a).not.toBe(clean.nested.a);
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    }
     const mixed = { clean: clean.nested, dirty: { token: 'x' } };
     const out = redact(mixed) as typeof mixed;
-    expect(out.clean).toBe(clean.nested);
+    expect(out.clean).toEqual(clean.nested);
     expect(out.dirty).toEqual({ token: R });
   });
 
@@ -266,7 +274,7 @@ describe('totality', () => {
     expect(out[LEVEL]).toBe('info');
     expect(info[MESSAGE]).toContain(TOKEN);
     const clean = { level: 'info', message: 'ok', [MESSAGE]: '{"level":"info","message":"ok"}' };
-    expect(redact(clean)).toBe(clean);
+    expect(redact(clean)).toEqual(clean);
   });
 
   it('primitives and odd values pass through or become strings', () => {
@@ -274,6 +282,20 @@ describe('totality', () => {
     expect(redact(() => 1)).toBe('[Function]');
     expect(redact(Object.create(null))).toEqual({});
     expect(redact({ n: NaN })).toEqual({ n: NaN });
+  });
+
+  it('a polluted Object.prototype: inherited keys of plain objects are walked, never passed through', () => {
+    const P = Object.prototype as Record<string, unknown>;
+    P.pollutedAuth = `Bearer ${TOKEN}`;
+    try {
+      for (let i = 0; i < 8; i++) {
+        const out = JSON.stringify(redact({ own: 'x', nested: { token: 't' } }));
+        expect(out).not.toContain(TOKEN);
+        expect(out).toContain('"own":"x"');
+      }
+    } finally {
+      delete P.pollutedAuth;
+    }
   });
 
   it('inherited enumerable properties (polluted prototypes) are not copied into the output', () => {
