@@ -7,7 +7,8 @@
 //      METRICS_PORT (default OTEL_EXPORTER_PROMETHEUS_PORT, else 9464; 0 when PORT=0),
 //      METRICS_HOST (default OTEL_EXPORTER_PROMETHEUS_HOST, else 127.0.0.1),
 //      OTLP/HTTP logs when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set
-//      (else JSON lines on stdout only), LOG_LEVEL, RACE_WINDOW_MS (refresh-token race window, 2000).
+//      (else JSON lines on stdout only), LOG_LEVEL, RACE_WINDOW_MS (refresh-token race window, 2000),
+//      OTEL_TRACES_EXPORTER=otlp: HTTP server spans (instrumentation-http) joining the client's trace.
 import { createAuthServer, PROVIDER_EVENTS } from './index.mjs';
 import { startTelemetry } from './telemetry.mjs';
 

@@ -7,6 +7,11 @@
 // token; without it /metrics is open only when bound to loopback, for local development); OTLP/HTTP logs when OTEL_EXPORTER_OTLP_ENDPOINT or
 // OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set (else JSON lines on stdout only), the standard OTEL_* and
 // LOG_LEVEL; RACE_WINDOW_MS (refresh-token race window of the adapter, default 2000).
+// Traces when OTEL_TRACES_EXPORTER is set (otlp|console; OTEL_EXPORTER_OTLP_* as usual): the HTTP
+// server instrumentation opens one server span per request, continuing the client's W3C trace
+// context, and the adapter adds the OAuth events to that span (it opens none of its own).
+
+import { createRequire } from 'node:module';
 
 const set = (v) => v !== undefined && v.trim() !== '';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -27,6 +32,26 @@ function metricsAccess(env) {
  * instrumentation. Returns `{ telemetry, instrument(provider), shutdown() }`: call instrument()
  * from createAuthServer's `onProvider`, shutdown() when the process stops (bounded, 5 s).
  */
+/** Tracing is on when OTEL_TRACES_EXPORTER names an exporter (as initTelemetry() reads it). */
+const tracingWanted = (env) => set(env.OTEL_TRACES_EXPORTER) && env.OTEL_TRACES_EXPORTER.trim() !== 'none' && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
+
+/**
+ * What a user adds for server spans: @opentelemetry/instrumentation-http, registered after
+ * initTelemetry() registered the TracerProvider (an instrumentation loaded as ESM holds the ESM
+ * copy of the API, whose own proxy provider never gets a delegate if it asks before) and before
+ * the first request. It patches http.Server.prototype when `http` is next required, so require it
+ * once here: servers created from an earlier `import 'node:http'` share that prototype.
+ * /metrics scrapes get no span (they are not OAuth traffic).
+ */
+async function instrumentHttp() {
+  const [{ registerInstrumentations }, { HttpInstrumentation }] = await Promise.all([import('@opentelemetry/instrumentation'), import('@opentelemetry/instrumentation-http')]);
+  const unregister = registerInstrumentations({
+    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => (req.url ?? '').split('?')[0] === '/metrics' })],
+  });
+  createRequire(import.meta.url)('node:http');
+  return unregister;
+}
+
 export async function startTelemetry({ env = process.env, metricsPort, adapter = true } = {}) {
   const { initTelemetry } = await import('oauth-otel');
   const instrumentOidcProvider = adapter ? (await import('oauth-otel/oidc-provider')).instrumentOidcProvider : undefined;
@@ -44,6 +69,7 @@ export async function startTelemetry({ env = process.env, metricsPort, adapter =
       flushOnExit: false,
     },
   });
+  const unregisterHttp = tracingWanted(env) ? await instrumentHttp() : undefined;
   let instrumentation;
   return {
     telemetry,
@@ -53,6 +79,7 @@ export async function startTelemetry({ env = process.env, metricsPort, adapter =
     },
     async shutdown() {
       instrumentation?.detach();
+      unregisterHttp?.();
       await telemetry.shutdown({ timeoutMillis: 5000 });
     },
   };
