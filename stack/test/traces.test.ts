@@ -6,17 +6,23 @@
  * the server API, which only adds events to that server span. Asserted through Jaeger's query API:
  * one trace, the expected spans in parent/child order, the AS span joined, the state absent; and
  * through LogsQL: the flow's log records carry that trace id.
+ *
+ * The second part runs the examples themselves: the example AS (instrumentation-http) and the built
+ * Next.js client, a real flow between them, everything through the shipped collector.
  */
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import * as api from '../../packages/oauth-otel/src';
-import { SHIPPED_COLLECTOR_CONFIG } from './support/backends';
+import { authorize, CookieJar } from '../../examples/auth-server/test/helpers';
+import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
 import { startCollector, type Collector } from './support/collector';
 import { startJaeger, waitForTrace, type Jaeger, type JaegerSpan } from './support/jaeger';
-import { HOST } from './support/process';
+import { buildNextAppIfStale, NEXT_APP_DIR, NEXT_BIN } from './support/next-app';
+import { freePort, HOST, spawnServer, waitFor, type ServerProcess } from './support/process';
 import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const SERVICE = `oauth-trace-${process.pid}`;
 let jaeger: Jaeger;
@@ -123,3 +129,141 @@ async function waitForTraceOf(service: string, op: string): Promise<string> {
   }
   throw new Error(`no trace with ${op} for ${service} in Jaeger`);
 }
+
+/**
+ * The examples as users run them: the example AS (`node src/main.mjs`, instrumentation-http through
+ * its telemetry.mjs, OTEL_TRACES_EXPORTER=otlp) and the built Next.js client (`next start`), both
+ * exporting traces and logs over OTLP to the same shipped collector. A script plays the browser
+ * (cookies, the AS's login and consent forms). One flow must be one trace in Jaeger holding the
+ * client's phase spans and, under the phase that made each request, the AS's server spans.
+ */
+describe('the example client against the example AS, through the shipped collector', () => {
+  const AS_SERVICE = `auth-server-${process.pid}`;
+  const APP_SERVICE = `next-app-${process.pid}`;
+  let as: ServerProcess;
+  let app: ServerProcess;
+  let issuer: string;
+  let appUrl: string;
+
+  beforeAll(async () => {
+    buildNextAppIfStale();
+    const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, OTEL_TRACES_EXPORTER: 'otlp', OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BLRP_SCHEDULE_DELAY: '200', LOG_LEVEL: 'debug', NODE_OPTIONS: '' };
+    const [asPort, appPort] = [await freePort(), await freePort()];
+    issuer = `http://${HOST}:${asPort}`;
+    appUrl = `http://${HOST}:${appPort}`;
+    as = await spawnServer({
+      name: 'example-as',
+      command: process.execPath,
+      args: [join(REPO_ROOT, 'examples', 'auth-server', 'src', 'main.mjs')],
+      env: { ...otlp, PORT: String(asPort), HOST, METRICS_PORT: '0', OTEL_SERVICE_NAME: AS_SERVICE },
+      readyUrl: `${issuer}/.well-known/oauth-authorization-server`,
+    });
+    app = await spawnServer({
+      name: 'example-next-app',
+      command: process.execPath,
+      args: [NEXT_BIN, 'start', NEXT_APP_DIR, '-p', String(appPort), '-H', HOST],
+      cwd: NEXT_APP_DIR,
+      env: { ...otlp, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', APP_URL: appUrl, AUTH_SERVER_ISSUER: issuer, OTEL_SERVICE_NAME: APP_SERVICE, SCHEDULED_REFRESH_INTERVAL_SECONDS: '3600' },
+      readyUrl: `${appUrl}/api/state`,
+      readyTimeoutMs: 60_000,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([app?.stop(), as?.stop()]);
+  });
+
+  test('one flow is one trace: client phases in order, the AS server spans joined under them, its logs (both services) carry the trace id', async () => {
+    // The browser: sign in to the client app, connect, log in and consent at the AS, come back.
+    const jar = new CookieJar();
+    const post = async (path: string, form: Record<string, string>) => {
+      const url = new URL(path, appUrl);
+      const cookie = jar.header(url);
+      const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) }, body: new URLSearchParams(form) });
+      jar.store(url, res);
+      return { status: res.status, body: (await res.json()) as { ok: boolean; authorizationUrl?: string; result?: { title?: string } } };
+    };
+    expect((await post('/api/session', { user: 'alice' })).status).toBe(200);
+    const connect = await post('/api/connect', { server: 'main' });
+    expect(connect.body).toMatchObject({ ok: true });
+    const { callback } = await authorize(new URL(connect.body.authorizationUrl!));
+    expect(callback.origin).toBe(appUrl);
+    const cb = await fetch(callback, { headers: { accept: 'application/json', cookie: jar.header(callback) ?? '' } });
+    const cbBody = (await cb.json()) as { ok: boolean; result: { kind: string; title: string } };
+    expect([cb.status, cbBody.result.kind]).toEqual([200, 'ok']);
+    const secrets = ['code', 'state'].map((k) => callback.searchParams.get(k)!);
+
+    // Jaeger: the client's flow trace holds the AS's spans (another service) as well.
+    const traceId = await waitForTraceOf(APP_SERVICE, 'oauth.code_exchange');
+    const t = await waitFor(`the AS's token span joined trace ${traceId}`, async () => {
+      const tr = await jaeger.trace(traceId);
+      return tr && tr.spans.some((s) => s.logs.some((l) => l.fields.some((f) => f.value === 'oauth.server.token.issued'))) ? tr : undefined;
+    });
+    const service = (s: JaegerSpan) => t.processes[s.processID]!.serviceName;
+    const byId = new Map(t.spans.map((s) => [s.spanID, s]));
+    const parentOf = (s: JaegerSpan) => byId.get(s.references.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '');
+    const ancestors = (s: JaegerSpan): JaegerSpan[] => {
+      const out: JaegerSpan[] = [];
+      for (let p = parentOf(s); p !== undefined && out.length < 50; p = parentOf(p)) out.push(p);
+      return out;
+    };
+    const client = t.spans.filter((s) => service(s) === APP_SERVICE);
+    const server = t.spans.filter((s) => service(s) === AS_SERVICE);
+    const one = (name: string, method?: string) => {
+      const hits = client.filter((s) => s.operationName === name && (method === undefined || tag(s, 'oauth.discovery_method') === method));
+      expect(hits.map((s) => s.operationName)).toEqual([name]);
+      return hits[0]!;
+    };
+    const flow = one('oauth.flow');
+    const phases = [
+      one('oauth.discovery', 'www-authenticate'),
+      one('oauth.discovery', 'rfc9728'),
+      one('oauth.discovery', 'rfc8414'),
+      one('oauth.client_registration'),
+      one('oauth.authorize'),
+      one('oauth.callback'),
+      one('oauth.code_exchange'),
+    ];
+    // All in this one trace (the /connect request's): discovery and registration take no flow id,
+    // so they are siblings of the flow span under the app's request span; the flow's own phases
+    // (the redirect, and the callback request after it) descend from the flow span.
+    for (const p of phases.slice(4)) expect(ancestors(p)).toContain(flow);
+    for (const p of phases.slice(0, 4)) expect(ancestors(p)).toContain(ancestors(flow).at(-1));
+    // In order: each phase starts no earlier than the one before it (oauth.authorize is the instant
+    // span flowStarted() opens with the flow, so it comes first of the flow's phases, not after registration).
+    const starts = phases.filter((p) => p.operationName !== 'oauth.authorize').map((p) => p.startTime);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    expect(phases[4]!.startTime).toBeGreaterThanOrEqual(flow.startTime);
+    expect(phases[4]!.startTime).toBeLessThanOrEqual(phases[5]!.startTime);
+    expect(tag(flow, 'oauth.outcome')).toBe('success');
+
+    // The AS side: one server span per request the client made for the flow, each under the phase
+    // that made it; the AS opened no span of its own (oauth.server.* are events on those spans).
+    const requestingPhases = [phases[0], phases[1], phases[2], phases[3], phases[6]] as JaegerSpan[];
+    for (const p of requestingPhases) {
+      const joined = server.filter((s) => ancestors(s).includes(p));
+      expect(joined.map((s) => tag(s, 'span.kind'))).toEqual(['server']);
+    }
+    expect(server).toHaveLength(requestingPhases.length);
+    expect(t.spans.filter((s) => s.operationName.startsWith('oauth.server'))).toEqual([]);
+    const tokenSpan = server.find((s) => ancestors(s).includes(phases[6]!))!;
+    expect(tokenSpan.logs.flatMap((l) => l.fields.map((f) => f.value))).toContain('oauth.server.token.issued');
+    const registrationSpan = server.find((s) => ancestors(s).includes(phases[3]!))!;
+    expect(registrationSpan.logs.flatMap((l) => l.fields.map((f) => f.value))).toContain('oauth.server.client.registered');
+    // Neither the code nor the state reaches the trace store (the span processor and the collector scrub URLs).
+    const stored = JSON.stringify(t);
+    for (const v of secrets) expect(stored).not.toContain(v);
+
+    // VictoriaLogs: the flow's records from both processes carry the trace id.
+    const rows = await waitFor(`the flow's records of both services with trace_id ${traceId}`, async () => {
+      const r = await vl.query(`trace_id:${traceId}`);
+      const events = new Set(r.map((x) => x.event));
+      return events.has('oauth_server_token_issued') && events.has('oauth_flow_success') ? r : undefined;
+    });
+    const services = new Set(rows.map((r) => r['service.name']));
+    expect([...services].sort()).toEqual([APP_SERVICE, AS_SERVICE].sort());
+    expect(rows.map((r) => r.event)).toEqual(expect.arrayContaining(['oauth_flow_initiated', 'pkce_validation_success', 'oauth_server_token_issued', 'oauth_flow_success']));
+    const logs = JSON.stringify(rows);
+    for (const v of secrets) expect(logs).not.toContain(v);
+  });
+});

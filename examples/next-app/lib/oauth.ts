@@ -12,6 +12,9 @@
  *   → authorization request: PKCE S256, HMAC-bound state, RFC 8707 resource, prompt=login
  *   → callback: state (integrity, owner, expiry, replay), RFC 9207 iss, error
  *   → code exchange (with resource) → call the resource → refresh with rotation → revocation
+ *
+ * Every request to the AS and the MCP server carries W3C trace context (oauthTraceHeaders()), so
+ * the AS's server spans join the flow's trace under the span active when the request was made.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
@@ -87,6 +90,7 @@ async function probe(resource: URL): Promise<{ resourceMetadata: URL; scope?: st
       [oauth.customFetch]: (url, init) => {
         const headers = new Headers(init.headers);
         headers.delete('authorization');
+        for (const [k, v] of Object.entries(oauthTraceHeaders())) headers.set(k, v);
         return fetch(url, { method: init.method, headers, redirect: init.redirect, ...(init.signal ? { signal: init.signal } : {}) });
       },
     });
@@ -109,7 +113,7 @@ async function discover(s: ServerConfig): Promise<Discovered> {
   // The observer records the three discoveries (the 401 challenge, RFC 9728, RFC 8414).
   const challenge = await probe(resource);
   const response = await fetch(challenge.resourceMetadata, {
-    headers: { accept: 'application/json' },
+    headers: { accept: 'application/json', ...oauthTraceHeaders() },
     redirect: 'manual',
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
@@ -120,7 +124,7 @@ async function discover(s: ServerConfig): Promise<Discovered> {
   const issuer = new URL(issuerUrl);
   let as: oauth.AuthorizationServer;
   try {
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...requestOptions(issuer) }));
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...requestOptions(issuer), headers: oauthTraceHeaders() }));
   } catch (err) {
     // The observer saw the document name another issuer (issuer_mismatch, stage metadata).
     if ((err as { code?: unknown }).code === oauth.JSON_ATTRIBUTE_COMPARISON) {
@@ -163,7 +167,7 @@ async function register(as: oauth.AuthorizationServer): Promise<Registration> {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     },
-    requestOptions(as.issuer),
+    { ...requestOptions(as.issuer), headers: oauthTraceHeaders() },
   );
   const registered = await oauth.processDynamicClientRegistrationResponse(response);
   if (typeof registered.client_secret !== 'string') {

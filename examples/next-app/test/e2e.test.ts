@@ -7,9 +7,9 @@
  *
  * The app is built first when its .next output is missing or older than its sources.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,10 +20,10 @@ import { OtlpLogsEndpoint, type ReceivedLog } from '../../../packages/oauth-otel
 import { parseExposition, valueOf, type Family } from '../../../packages/oauth-otel/test/support/prom';
 import { backendPath } from '../../../stack/test/support/backends';
 import { startJaeger, type Jaeger, type JaegerSpan, type JaegerTrace } from '../../../stack/test/support/jaeger';
+import { buildNextAppIfStale, NEXT_BIN } from '../../../stack/test/support/next-app';
 
 const APP_DIR = resolve(__dirname, '..');
 const REPO = resolve(APP_DIR, '..', '..');
-const NEXT_BIN = join(REPO, 'node_modules', 'next', 'dist', 'bin', 'next');
 const AS_MAIN = join(REPO, 'examples', 'auth-server', 'src', 'main.mjs');
 const WIRETAP = join(__dirname, 'support', 'wiretap.mjs');
 
@@ -118,22 +118,6 @@ async function startAuthServer(name: string, variant: string, wiretapFile: strin
   return { ...(JSON.parse(line) as { issuer: string; metrics?: string; variant: string }), proc };
 }
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((m, e) => Math.max(m, newestMtime(join(path, e))), st.mtimeMs);
-}
-
-function buildIfStale(): number {
-  const id = join(APP_DIR, '.next', 'BUILD_ID');
-  const sources = ['app', 'lib', 'instrumentation.ts', 'next.config.mjs', 'package.json', 'tsconfig.json'].map((p) => join(APP_DIR, p));
-  if (existsSync(id) && !sources.some((p) => existsSync(p) && newestMtime(p) > statSync(id).mtimeMs)) return 0;
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [NEXT_BIN, 'build', APP_DIR], { cwd: APP_DIR, env: { ...process.env, NODE_OPTIONS: '', NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
-  return Date.now() - t0;
-}
-
 // ---- state shared by the tests ------------------------------------------------------------------
 
 let tmp: string;
@@ -157,7 +141,7 @@ async function scrapeApp(token: string | null = METRICS_TOKEN): Promise<{ status
 
 beforeAll(async () => {
   const t0 = Date.now();
-  timings.buildMs = buildIfStale();
+  timings.buildMs = buildNextAppIfStale();
   tmp = mkdtempSync(join(tmpdir(), 'next-app-e2e-'));
   otlp = await new OtlpLogsEndpoint().start();
   jaeger = await startJaeger();
