@@ -20,6 +20,7 @@ import { startCollector, type Collector } from './support/collector';
 import { startJaeger, waitForTrace, type Jaeger, type JaegerSpan } from './support/jaeger';
 import { buildNextAppIfStale, NEXT_APP_DIR, NEXT_BIN } from './support/next-app';
 import { freePort, HOST, spawnServer, waitFor, type ServerProcess } from './support/process';
+import { startPrometheus, type Prometheus } from './support/prometheus';
 import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
 
 jest.setTimeout(180_000);
@@ -140,8 +141,10 @@ async function waitForTraceOf(service: string, op: string): Promise<string> {
 describe('the example client against the example AS, through the shipped collector', () => {
   const AS_SERVICE = `auth-server-${process.pid}`;
   const APP_SERVICE = `next-app-${process.pid}`;
+  const METRICS_TOKEN = `tok-${process.pid}-${Date.now()}-exemplars`;
   let as: ServerProcess;
   let app: ServerProcess;
+  let prom: Prometheus;
   let issuer: string;
   let appUrl: string;
 
@@ -163,14 +166,16 @@ describe('the example client against the example AS, through the shipped collect
       command: process.execPath,
       args: [NEXT_BIN, 'start', NEXT_APP_DIR, '-p', String(appPort), '-H', HOST],
       cwd: NEXT_APP_DIR,
-      env: { ...otlp, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', APP_URL: appUrl, AUTH_SERVER_ISSUER: issuer, OTEL_SERVICE_NAME: APP_SERVICE, SCHEDULED_REFRESH_INTERVAL_SECONDS: '3600' },
+      env: { ...otlp, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', APP_URL: appUrl, AUTH_SERVER_ISSUER: issuer, OTEL_SERVICE_NAME: APP_SERVICE, METRICS_TOKEN, SCHEDULED_REFRESH_INTERVAL_SECONDS: '3600' },
       readyUrl: `${appUrl}/api/state`,
       readyTimeoutMs: 60_000,
     });
+    // Prometheus 3 asks for OpenMetrics first; with exemplar storage it keeps the buckets' exemplars.
+    prom = await startPrometheus({ exemplars: true, scrapeTargets: [{ target: `${HOST}:${appPort}`, job: 'next-app', metricsPath: '/api/metrics', bearerToken: METRICS_TOKEN }] });
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([app?.stop(), as?.stop()]);
+    await Promise.all([app?.stop(), as?.stop(), prom?.stop()]);
   });
 
   test('one flow is one trace: client phases in order, the AS server spans joined under them, its logs (both services) carry the trace id', async () => {
@@ -265,5 +270,23 @@ describe('the example client against the example AS, through the shipped collect
     expect(rows.map((r) => r.event)).toEqual(expect.arrayContaining(['oauth_flow_initiated', 'pkce_validation_success', 'oauth_server_token_issued', 'oauth_flow_success']));
     const logs = JSON.stringify(rows);
     for (const v of secrets) expect(logs).not.toContain(v);
+
+    // Prometheus (OpenMetrics scrape, exemplar storage): the flow's duration bucket and the discovery
+    // buckets lead to this trace.
+    type Exemplars = { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string }[] }[];
+    const exemplarsOf = async (metric: string) => {
+      const q = new URLSearchParams({ query: metric, start: String(Date.now() / 1000 - 600), end: String(Date.now() / 1000 + 60) });
+      const body = (await (await fetch(`${prom.url}/api/v1/query_exemplars?${q}`)).json()) as { status: string; data: Exemplars };
+      return body.data.flatMap((d) => d.exemplars.map((e) => ({ trace_id: e.labels.trace_id, span_id: e.labels.span_id, le: d.seriesLabels.le, value: Number(e.value) })));
+    };
+    const flowExemplars = await waitFor('the flow duration exemplar in Prometheus', async () => {
+      const ex = await exemplarsOf('oauth_flow_duration_seconds_bucket');
+      return ex.some((e) => e.trace_id === traceId) ? ex : undefined;
+    });
+    const ours = flowExemplars.find((e) => e.trace_id === traceId)!;
+    expect(ours.span_id).toBe(phases[5]!.spanID); // recorded by flowCompleted() inside the callback span
+    expect(ours.value).toBeLessThanOrEqual(ours.le === '+Inf' ? Infinity : Number(ours.le));
+    const discovery = await exemplarsOf('oauth_discovery_duration_seconds_bucket');
+    expect(discovery.filter((e) => e.trace_id === traceId).map((e) => e.span_id).sort()).toEqual(phases.slice(0, 3).map((p) => p.spanID).sort());
   });
 });

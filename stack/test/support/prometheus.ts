@@ -14,6 +14,8 @@ export interface ScrapeTarget {
   job?: string;
   metricsPath?: string;
   labels?: Record<string, string>;
+  /** Bearer token the scrapes send (`authorization.credentials`). */
+  bearerToken?: string;
 }
 
 export interface StartPrometheusOptions {
@@ -57,14 +59,15 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   const byJob = new Map<string, ScrapeTarget[]>();
   for (const t of opts.scrapeTargets ?? []) {
     const target = typeof t === 'string' ? { target: t } : t;
-    const key = `${target.job ?? 'test'}\u0000${target.metricsPath ?? '/metrics'}`;
+    const key = `${target.job ?? 'test'}\u0000${target.metricsPath ?? '/metrics'}\u0000${target.bearerToken ?? ''}`;
     byJob.set(key, [...(byJob.get(key) ?? []), target]);
   }
   const scrapeConfigs = [...byJob.entries()].map(([key, targets]) => {
-    const [job, metricsPath] = key.split('\u0000') as [string, string];
+    const [job, metricsPath, token] = key.split('\u0000') as [string, string, string];
     return {
       job_name: job,
       metrics_path: metricsPath,
+      ...(token ? { authorization: { credentials: token } } : {}),
       static_configs: targets.map((t) => ({ targets: [t.target], labels: t.labels ?? {} })),
     };
   });

@@ -5,6 +5,7 @@ import { OAuthTelemetryConfigError } from '../errors';
 import { peekShared, setShared } from '../internal/registry';
 import { noticeOnce } from '../internal/diag';
 import { describe } from '../internal/validate';
+import { OPENMETRICS_CONTENT_TYPE, serializeOpenMetrics, wantsOpenMetrics } from './openmetrics';
 
 /** Prometheus text exposition 0.0.4, the format every Prometheus (and promtool) reads. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -31,6 +32,8 @@ type Exposition = { status: number; body: string; headers: Record<string, string
 export interface MetricsEndpoint {
   exporter: PrometheusExporter;
   serializer: PrometheusSerializer;
+  /** target_info off (the OpenMetrics serializer follows the same choice). */
+  withoutTargetInfo: boolean;
 }
 
 export function setMetricsEndpoint(e: MetricsEndpoint | undefined): void {
@@ -91,31 +94,35 @@ function authorized(header: unknown, access: Access): boolean {
 }
 
 /**
- * Collections in flight, by exporter: concurrent scrapes share one collection and one
+ * Collections in flight, by exporter and format: concurrent scrapes share one collection and one
  * serialization, so a scrape storm costs the app one collection at a time, not one per request.
  */
-const inflight = new WeakMap<PrometheusExporter, Promise<Exposition>>();
+const inflight = [new WeakMap<PrometheusExporter, Promise<Exposition>>(), new WeakMap<PrometheusExporter, Promise<Exposition>>()] as const;
 
-function collectShared(e: MetricsEndpoint): Promise<Exposition> {
-  let p = inflight.get(e.exporter);
+function collectShared(e: MetricsEndpoint, openMetrics: boolean): Promise<Exposition> {
+  const pending = inflight[openMetrics ? 1 : 0];
+  let p = pending.get(e.exporter);
   if (p === undefined) {
-    p = collect(e).finally(() => inflight.delete(e.exporter));
-    inflight.set(e.exporter, p);
+    p = collect(e, openMetrics).finally(() => pending.delete(e.exporter));
+    pending.set(e.exporter, p);
   }
   return p;
 }
 
-async function collect(e: MetricsEndpoint): Promise<Exposition> {
+async function collect(e: MetricsEndpoint, openMetrics: boolean): Promise<Exposition> {
   try {
     const { resourceMetrics, errors } = await e.exporter.collect();
-    const body = e.serializer.serialize(resourceMetrics) + (errors.length ? `# oauth-otel: ${errors.length} collection error(s)\n` : '');
-    return { status: 200, body, headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } };
+    // OpenMetrics has no free comments: collection errors are told in the text format only.
+    const body = openMetrics
+      ? serializeOpenMetrics(resourceMetrics, e.withoutTargetInfo)
+      : e.serializer.serialize(resourceMetrics) + (errors.length ? `# oauth-otel: ${errors.length} collection error(s)\n` : '');
+    return { status: 200, body, headers: { 'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } };
   } catch {
     return { status: 500, body: '# oauth-otel: metrics collection failed\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
   }
 }
 
-async function expose(method: unknown, authHeader: unknown, access: Access): Promise<Exposition> {
+async function expose(method: unknown, authHeader: unknown, access: Access, accept: unknown): Promise<Exposition> {
   if (method !== 'GET' && method !== 'HEAD') return NOT_ALLOWED;
   if (access.kind === 'closed') return CLOSED;
   if (!authorized(authHeader, access)) return UNAUTHORIZED;
@@ -123,7 +130,7 @@ async function expose(method: unknown, authHeader: unknown, access: Access): Pro
   if (e === undefined) {
     return { status: 503, body: '# oauth-otel: initTelemetry() has not started metrics in this process\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
   }
-  return collectShared(e);
+  return collectShared(e, wantsOpenMetrics(accept));
 }
 
 const FAILED: Exposition = { status: 500, body: '', headers: {} };
@@ -132,7 +139,9 @@ const FAILED: Exposition = { status: 500, body: '', headers: {} };
  * A Web-standard route handler (`Request` → `Response`) for frameworks without Node response
  * objects, e.g. a Next.js App Router `app/api/metrics/route.ts`:
  * `export const GET = createMetricsHandler({ token: process.env.METRICS_TOKEN })`. GET and
- * HEAD only; closed (403) without a token unless `allowUnauthenticated: true`.
+ * HEAD only; closed (403) without a token unless `allowUnauthenticated: true`. A scraper whose
+ * Accept prefers `application/openmetrics-text` (Prometheus does) gets OpenMetrics 1.0, with the
+ * duration histograms' exemplars (trace and span ids); any other gets the 0.0.4 text format.
  */
 export function createMetricsHandler(options: MetricsHandlerOptions = {}): (request: Request) => Promise<Response> {
   const access = resolveAccess(options);
@@ -141,7 +150,7 @@ export function createMetricsHandler(options: MetricsHandlerOptions = {}): (requ
     let r: Exposition;
     try {
       method = request.method;
-      r = await expose(method, request.headers.get('authorization'), access);
+      r = await expose(method, request.headers.get('authorization'), access, request.headers.get('accept'));
     } catch {
       r = FAILED;
     }
@@ -157,7 +166,7 @@ export function metricsRequestListener(options: MetricsHandlerOptions = {}): (re
     let answer: Promise<Exposition>;
     try {
       method = req.method;
-      answer = expose(method, req.headers.authorization, access);
+      answer = expose(method, req.headers.authorization, access, req.headers.accept);
     } catch {
       answer = Promise.resolve(FAILED);
     }

@@ -1,4 +1,4 @@
-import type { Attributes, Histogram, MeterProvider, ObservableResult } from '@opentelemetry/api';
+import { trace, TraceFlags, type Attributes, type Histogram, type MeterProvider, type ObservableResult } from '@opentelemetry/api';
 import {
   METER_NAME,
   METRICS,
@@ -130,8 +130,12 @@ export class OAuthMetrics {
     const s = (attrs as { [SERIES]?: HistogramSeries })[SERIES];
     if (s === undefined || !(value >= 0) || value === Infinity) return;
     const mode = this.mode;
-    if (mode === PRODUCER) s.record(value);
-    else if (mode === SDK) this.histograms.get(key)?.record(value, s.attributes);
+    if (mode === PRODUCER) {
+      const i = s.record(value);
+      // The exemplar: the active span's ids, when it is sampled (no span active: one context lookup).
+      const sc = trace.getActiveSpan()?.spanContext();
+      if (sc !== undefined && (sc.traceFlags & TraceFlags.SAMPLED) !== 0) s.keepExemplar(i, value, sc.traceId, sc.spanId);
+    } else if (mode === SDK) this.histograms.get(key)?.record(value, s.attributes);
     else if (this.admit()) {
       s.record(value);
       this.queue?.push({ key, value, series: s });

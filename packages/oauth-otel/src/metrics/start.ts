@@ -69,7 +69,7 @@ export async function startMetrics(cfg: MetricsConfig, resource: Resource, extra
     noticeOnce('global-meter', 'a global MeterProvider was already registered; OAuth metrics use oauth-otel\'s own provider');
   }
   bindOAuthInstruments(meterProvider);
-  setMetricsEndpoint({ exporter, serializer: newSerializer(cfg.withoutTargetInfo) });
+  setMetricsEndpoint({ exporter, serializer: newSerializer(cfg.withoutTargetInfo), withoutTargetInfo: cfg.withoutTargetInfo });
 
   return {
     meterProvider,

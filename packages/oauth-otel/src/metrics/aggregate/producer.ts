@@ -17,7 +17,7 @@ import { OAuthTelemetryConfigError } from '../../errors';
 import { describe } from '../../internal/validate';
 import { oauthMetrics } from '../bind';
 import { cardinalityLimitOf } from '../views';
-import type { HistogramSeries } from './series';
+import { EXEMPLARS, type Exemplar, type HistogramSeries } from './series';
 
 /** Where a producer learns its reader's temporality: a fixed value, a selector, or the exporter. */
 export type TemporalityOption =
@@ -114,7 +114,11 @@ class OAuthMetricProducer implements MetricProducer {
       }
       // min/max are lifetime values: only a cumulative point can carry them truthfully.
       const value: Histogram = delta ? { buckets: { boundaries, counts }, sum, count } : { buckets: { boundaries, counts }, sum, count, min: s.min, max: s.max };
-      points.push({ attributes: s.attributes, startTime, endTime, value });
+      const point: DataPoint<Histogram> & { [EXEMPLARS]?: (Exemplar | undefined)[] } = { attributes: s.attributes, startTime, endTime, value };
+      // sdk-metrics 3.1 has no exemplar field (opentelemetry-js #5147): a snapshot rides on the
+      // point under a symbol, for the OpenMetrics exposition (metrics/openmetrics.ts).
+      if (s.exemplars !== undefined) point[EXEMPLARS] = s.exemplars.map((e) => (e === undefined ? undefined : { ...e }));
+      points.push(point);
     }
     if (overflow !== undefined) points.push({ attributes: OVERFLOW, startTime, endTime, value: overflow });
     return points;

@@ -17,8 +17,28 @@ export class CounterSeries {
 }
 
 /**
+ * The last measurement of one bucket made while a sampled span was active: what OpenMetrics
+ * calls an exemplar (the trace a slow bucket leads to). Overwritten in place, never reallocated.
+ */
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  /** Epoch milliseconds of the measurement. */
+  timeMs: number;
+}
+
+/**
+ * Where a collected histogram data point carries its exemplars (one slot per bucket). A registered
+ * symbol: invisible to Object.keys/entries (no exporter or serializer that does not ask sees it),
+ * and the same key in every copy of the package a bundler loads.
+ */
+export const EXEMPLARS: unique symbol = Symbol.for('oauth-otel.exemplars.v1') as never;
+
+/**
  * One histogram series: bucket counts in a typed array plus sum, count, min and max, all
  * cumulative since the process started. Readers derive deltas themselves (producer.ts).
+ * Exemplars, one per bucket, are allocated on the first sampled measurement only.
  */
 export class HistogramSeries {
   readonly counts: Float64Array;
@@ -26,6 +46,7 @@ export class HistogramSeries {
   count = 0;
   min = Infinity;
   max = -Infinity;
+  exemplars: (Exemplar | undefined)[] | undefined;
   constructor(
     readonly attributes: Attributes,
     readonly slot: number,
@@ -34,8 +55,11 @@ export class HistogramSeries {
     this.counts = new Float64Array(bounds.length + 1);
   }
 
-  /** Straight-line: a linear bucket scan (≤ 7 bounds in the catalog beats a binary search). */
-  record(value: number): void {
+  /**
+   * Straight-line: a linear bucket scan (≤ 7 bounds in the catalog beats a binary search).
+   * Returns the bucket's index, for keepExemplar().
+   */
+  record(value: number): number {
     const b = this.bounds;
     const n = b.length;
     let i = 0;
@@ -45,6 +69,20 @@ export class HistogramSeries {
     this.count += 1;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    return i;
+  }
+
+  /** Bucket `i`'s exemplar becomes this measurement (the ids are the span context's own strings). */
+  keepExemplar(i: number, value: number, traceId: string, spanId: string): void {
+    const all = (this.exemplars ??= new Array<Exemplar | undefined>(this.counts.length));
+    const e = all[i];
+    if (e === undefined) all[i] = { traceId, spanId, value, timeMs: Date.now() };
+    else {
+      e.traceId = traceId;
+      e.spanId = spanId;
+      e.value = value;
+      e.timeMs = Date.now();
+    }
   }
 }
 
