@@ -166,7 +166,12 @@ let nextId = 1;
 let refIdx = 0;
 const refId = () => String.fromCharCode(65 + refIdx++);
 
-function promTarget(expr, legendFormat = '', { instant = false } = {}) {
+/**
+ * `exemplar: true` shows the buckets' exemplars (trace ids, from oauth-otel's OpenMetrics exposition)
+ * as points on the panel; the Prometheus datasource links their trace_id to the trace store. One
+ * target per panel asks for them (each such target fetches the same exemplars).
+ */
+function promTarget(expr, legendFormat = '', { instant = false, exemplar = false } = {}) {
   return {
     refId: refId(),
     datasource: PROM,
@@ -175,6 +180,7 @@ function promTarget(expr, legendFormat = '', { instant = false } = {}) {
     legendFormat: legendFormat || '__auto',
     range: !instant,
     instant,
+    ...(exemplar ? { exemplar: true } : {}),
   };
 }
 
@@ -660,13 +666,13 @@ function performance() {
   nextId = 1;
   const q3 = (metric, by, sel, what) => [
     () => promTarget(quantile(0.5, metric, by, sel), `p50 ${what}`),
-    () => promTarget(quantile(0.95, metric, by, sel), `p95 ${what}`),
+    () => promTarget(quantile(0.95, metric, by, sel), `p95 ${what}`, { exemplar: true }),
     () => promTarget(quantile(0.99, metric, by, sel), `p99 ${what}`),
   ];
   const panels = [
     timeseries(
       'Flow duration by provider (p50, p95, p99)',
-      'Authorization flow duration, start to tokens or failure, from oauth_flow_duration_seconds. p95 target: under 5 s.',
+      'Authorization flow duration, start to tokens or failure, from oauth_flow_duration_seconds. p95 target: under 5 s. The points on the p95 line are exemplars: each is the last flow of its bucket recorded in a sampled trace; its trace_id opens that flow\'s trace.',
       g(0, 0, 12, 9),
       q3(N.flowDuration, 'provider', SP, '{{provider}}'),
       { unit: 's', steps: [[null, 'green'], [5, 'yellow'], [10, 'red']] },
@@ -733,7 +739,7 @@ function performance() {
       'Scheduled refresh batch duration (p95)',
       'Background refresh batches, by status.',
       g(12, 25, 12, 8),
-      [() => promTarget(quantile(0.95, N.scheduledRefreshDuration, 'status', S), 'p95 {{status}}')],
+      [() => promTarget(quantile(0.95, N.scheduledRefreshDuration, 'status', S), 'p95 {{status}}', { exemplar: true })],
       { unit: 's' },
     ),
   ];

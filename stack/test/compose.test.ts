@@ -478,6 +478,9 @@ describe('Prometheus config (promtool, and a real Prometheus with the rendered w
     }
     // Retention of the TSDB: the same 30 days as Loki.
     expect(hours(flagValue(project.services.prometheus!.command, '--storage.tsdb.retention.time')!)).toBe(720);
+    // Exemplars from the OpenMetrics scrapes are kept (the duration panels and the datasource's
+    // exemplarTraceIdDestinations read them; stack/test/traces.test.ts proves the scrape carries them).
+    expect(project.services.prometheus!.command).toContain('--enable-feature=exemplar-storage');
   });
 });
 

@@ -118,6 +118,20 @@ describe('dashboard details', () => {
     for (const name of used) expect({ name, onDashboard: promql.some((q) => q.expr.includes(name)) }).toEqual({ name, onDashboard: true });
   });
 
+  it('every panel of a duration histogram\'s quantiles shows its exemplars, from one target; no other target asks for them', () => {
+    const panels = files.flatMap((f) => (readDashboard(f).panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]));
+    const durations = Object.values(METRICS).filter((m) => m.kind === 'histogram').map((m) => `${m.name}_bucket`);
+    const onHistogram = (expr = '') => /histogram_quantile\(/.test(expr) && durations.some((b) => expr.includes(b));
+    const withQuantiles = panels.filter((p) => (p.targets ?? []).some((t) => onHistogram(t.expr)));
+    expect(withQuantiles.length).toBeGreaterThanOrEqual(durations.length);
+    for (const p of withQuantiles) {
+      const asking = (p.targets ?? []).filter((t) => t.exemplar === true);
+      expect({ panel: p.title, asking: asking.length, onHistogram: asking.every((t) => onHistogram(t.expr)) }).toEqual({ panel: p.title, asking: 1, onHistogram: true });
+    }
+    const elsewhere = panels.filter((p) => !withQuantiles.includes(p)).flatMap((p) => (p.targets ?? []).filter((t) => t.exemplar === true));
+    expect(elsewhere).toEqual([]);
+  });
+
   it("every authorization-server metric (oauth_server_*) is on a dashboard and read by an alert", () => {
     const server = Object.values(METRICS).map((m) => m.name).filter((n) => n.startsWith('oauth_server_'));
     expect(server.length).toBeGreaterThan(0);

@@ -83,6 +83,7 @@ interface RawTarget {
   refId?: string;
   expr?: string;
   instant?: boolean;
+  exemplar?: boolean;
   datasource?: { type?: string; uid?: string };
 }
 interface RawPanel {
