@@ -44,9 +44,16 @@ const tracingWanted = (env) => set(env.OTEL_TRACES_EXPORTER) && env.OTEL_TRACES_
  * /metrics scrapes get no span (they are not OAuth traffic).
  */
 async function instrumentHttp() {
-  const [{ registerInstrumentations }, { HttpInstrumentation }] = await Promise.all([import('@opentelemetry/instrumentation'), import('@opentelemetry/instrumentation-http')]);
+  const [{ createNoopMeter }, { registerInstrumentations }, { HttpInstrumentation }] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+  ]);
   const unregister = registerInstrumentations({
     instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => (req.url ?? '').split('?')[0] === '/metrics' })],
+    // Spans only: its http.server.request.duration histogram would otherwise join the OAuth
+    // metrics on /metrics (the global MeterProvider is oauth-otel's), an open-ended family there.
+    meterProvider: { getMeter: () => createNoopMeter() },
   });
   createRequire(import.meta.url)('node:http');
   return unregister;
