@@ -463,7 +463,7 @@ function withLock<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
 export async function callResource(conn: Connection): Promise<Omit<ActionResult, 'at'>> {
   if (conn.status !== 'active' || !conn.accessToken) return { kind: 'warn', title: `Connection is ${conn.status.replace(/_/g, ' ')}` };
   try {
-    const response = await oauth.protectedResourceRequest(conn.accessToken, 'GET', new URL(conn.resource), undefined, undefined, requestOptions(conn.resource));
+    const response = await oauth.protectedResourceRequest(conn.accessToken, 'GET', new URL(conn.resource), new Headers(oauthTraceHeaders()), undefined, requestOptions(conn.resource));
     const body = (await response.json().catch(() => ({}))) as { token?: { sub?: string; aud?: unknown; scope?: string; client_id?: string } };
     return {
       kind: response.ok ? 'ok' : 'warn',
@@ -490,6 +490,7 @@ async function presentRefreshToken(conn: Connection, reg: Registration, refreshT
   const response = await oauth.refreshTokenGrantRequest(reg.as, reg.client, clientAuth(reg), refreshToken, {
     additionalParameters: { resource: conn.resource },
     ...requestOptions(conn.issuer),
+    headers: oauthTraceHeaders(),
   });
   return oauth.processRefreshTokenResponse(reg.as, reg.client, response);
 }
@@ -617,6 +618,7 @@ export async function revokeConnection(conn: Connection): Promise<Omit<ActionRes
         const response = await oauth.revocationRequest(reg.as, reg.client, clientAuth(reg), token, {
           additionalParameters: { token_type_hint: hint },
           ...requestOptions(conn.issuer),
+          headers: oauthTraceHeaders(),
         });
         await oauth.processRevocationResponse(response);
         revoked += 1;
