@@ -190,9 +190,13 @@ export async function runDpopAttacks({ issuer, resourceUrl = `${issuer}/mcp` }) 
   return { ok: honest.tokenType === 'dpop' && honest.resourceStatus === 200 && refused, honest, replay, stolen, misdirected };
 }
 
+// No top-level await: the jest test loads this module with require().
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const issuer = process.argv[2] ?? 'http://127.0.0.1:4000';
-  const result = await runDpopAttacks({ issuer });
-  for (const [step, value] of Object.entries(result)) console.log(JSON.stringify({ step, ...(typeof value === 'object' ? value : { value }) }));
-  process.exitCode = result.ok ? 0 : 1;
+  runDpopAttacks({ issuer: process.argv[2] ?? 'http://127.0.0.1:4000' }).then((result) => {
+    for (const [step, value] of Object.entries(result)) console.log(JSON.stringify({ step, ...(typeof value === 'object' ? value : { value }) }));
+    process.exitCode = result.ok ? 0 : 1;
+  }, (err) => {
+    console.error(err);
+    process.exitCode = 2;
+  });
 }
