@@ -12,7 +12,8 @@
 //     and the captured resource request sent again (resource, proof_replay);
 //   - stolen token without the key: the access token as a plain Bearer token (resource,
 //     bearer_downgrade), with a proof of the attacker's own key (resource, key_mismatch), and the
-//     DPoP-bound refresh token without a proof (AS, bearer_downgrade);
+//     DPoP-bound refresh token without a proof (AS, bearer_downgrade) and with the attacker's
+//     proof (AS, key_mismatch);
 //   - a proof made for another URL (AS, htu_mismatch).
 // Prints one JSON line per step; exits non-zero when an attack was not refused.
 // packages/oauth-otel/test/adapters/dpop-attacks.test.ts runs it against the real AS.
@@ -86,6 +87,19 @@ async function outcome(response) {
 }
 
 /**
+ * What a DPoP client does with `use_dpop_nonce` (RFC 9449 §8): oauth4webapi's handle keeps the
+ * nonce of the answer's DPoP-Nonce header, and the request is sent once more.
+ */
+async function nonceRetry(request) {
+  try {
+    return await request();
+  } catch (err) {
+    if (!oauth.isDPoPNonceError(err)) throw err;
+    return request();
+  }
+}
+
+/**
  * The honest DPoP client: DCR (public client), code flow with PKCE and a DPoP key, a resource call
  * and a refresh, all through oauth4webapi. Returns what an attacker would capture on the wire.
  */
@@ -110,8 +124,8 @@ export async function honestDpopClient({ issuer, resourceUrl }) {
     code_challenge_method: 'S256',
   }).toString();
   const params = oauth.validateAuthResponse(as, client, await authorize(url), state);
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client,
-    await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, client.redirect_uris[0], verifier, { DPoP, additionalParameters: { resource: resourceUrl }, ...insecure }));
+  const tokens = await nonceRetry(async () => oauth.processAuthorizationCodeResponse(as, client,
+    await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, client.redirect_uris[0], verifier, { DPoP, additionalParameters: { resource: resourceUrl }, ...insecure })));
 
   // The resource call and the refresh, each captured as an attacker on the wire would see it.
   let resourceRequest;
@@ -124,7 +138,7 @@ export async function honestDpopClient({ issuer, resourceUrl }) {
     },
   });
   let refreshRequest;
-  const refreshed = await oauth.processRefreshTokenResponse(as, client,
+  const refreshed = await nonceRetry(async () => oauth.processRefreshTokenResponse(as, client,
     await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token, {
       DPoP,
       additionalParameters: { resource: resourceUrl },
@@ -133,7 +147,7 @@ export async function honestDpopClient({ issuer, resourceUrl }) {
         refreshRequest = { url: String(u), headers: Object.fromEntries(new Headers(init.headers)), body: String(init.body) };
         return fetch(u, init);
       },
-    }));
+    })));
   return {
     as,
     client,
@@ -164,7 +178,12 @@ export async function stolenTokenWithoutKey(captured, { resourceUrl }) {
   }));
   const form = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.client_id, resource: resourceUrl };
   const refreshWithoutProof = await outcome(await fetch(as.token_endpoint, { method: 'POST', body: new URLSearchParams(form) }));
-  return { asBearer, otherKey, refreshWithoutProof };
+  const refreshWithOtherKey = await outcome(await fetch(as.token_endpoint, {
+    method: 'POST',
+    headers: { dpop: await proof(attackerKey, 'POST', as.token_endpoint) },
+    body: new URLSearchParams(form),
+  }));
+  return { asBearer, otherKey, refreshWithoutProof, refreshWithOtherKey };
 }
 
 /** A proof made for another URL (wrong `htu`), presented at the token endpoint. */
@@ -179,6 +198,21 @@ export async function misdirectedProof(captured, { resourceUrl }) {
   }));
 }
 
+/**
+ * Nonce churn (RFC 9449 §8): a client that ignores the DPoP-Nonce header and sends `times` fresh
+ * proofs without a nonce to an AS that requires one. Each is answered `use_dpop_nonce`.
+ */
+export async function ignoringNonces(captured, { resourceUrl, times = 5 }) {
+  const { refreshToken, client, as } = captured;
+  const key = await generateKeyPair('ES256');
+  const form = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.client_id, resource: resourceUrl };
+  const out = [];
+  for (let i = 0; i < times; i++) {
+    out.push(await outcome(await fetch(as.token_endpoint, { method: 'POST', headers: { dpop: await proof(key, 'POST', as.token_endpoint) }, body: new URLSearchParams(form) })));
+  }
+  return out;
+}
+
 /** Runs every step; `ok` is true when the honest client worked and every attack was refused. */
 export async function runDpopAttacks({ issuer, resourceUrl = `${issuer}/mcp` }) {
   const captured = await honestDpopClient({ issuer, resourceUrl });
@@ -186,7 +220,7 @@ export async function runDpopAttacks({ issuer, resourceUrl = `${issuer}/mcp` }) 
   const replay = await replayedProof(captured);
   const stolen = await stolenTokenWithoutKey(captured, { resourceUrl });
   const misdirected = await misdirectedProof(captured, { resourceUrl });
-  const refused = [replay.tokenEndpoint, replay.resource, stolen.asBearer, stolen.otherKey, stolen.refreshWithoutProof, misdirected].every((o) => o.status >= 400);
+  const refused = [replay.tokenEndpoint, replay.resource, stolen.asBearer, stolen.otherKey, stolen.refreshWithoutProof, stolen.refreshWithOtherKey, misdirected].every((o) => o.status >= 400);
   return { ok: honest.tokenType === 'dpop' && honest.resourceStatus === 200 && refused, honest, replay, stolen, misdirected };
 }
 

@@ -115,6 +115,8 @@ function listen(server, port, host) {
  * @param {object[]} [options.clients] extra static client metadata
  * @param {object} [options.jwks] signing keys (private JWK Set); generated when omitted
  * @param {boolean} [options.proxy=false] trust X-Forwarded-* headers
+ * @param {boolean} [options.dpopNonces=false] require server-provided DPoP nonces at the token
+ *   endpoint (RFC 9449 §8): a proof without the current nonce is answered `use_dpop_nonce`
  * @param {(check: string, info: { clientId?: string, token?: string }) => void} [options.onResourceDpopRejected]
  *   called when the protected resource rejects a DPoP (RFC 9449) request; `check` is one of
  *   oauth-otel's DPOP_CHECK values (wire it to `oauth.dpopRejected({ side: 'resource_server', … })`)
@@ -134,6 +136,7 @@ export async function createAuthServer(options = {}) {
     jwks = generateJwks(),
     proxy = false,
     onResourceDpopRejected,
+    dpopNonces = false,
   } = options;
 
   if (!VARIANTS.includes(variant)) {
@@ -255,7 +258,9 @@ export async function createAuthServer(options = {}) {
         clientCredentials: { enabled: true },
         // RFC 9449: a client that sends a DPoP proof gets DPoP-bound tokens (cnf.jkt); public
         // clients also get DPoP-bound refresh tokens. Bearer clients are unchanged.
-        dPoP: { enabled: true },
+        dPoP: dpopNonces
+          ? { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true }
+          : { enabled: true },
         userinfo: { enabled: true },
         resourceIndicators: {
           enabled: true,

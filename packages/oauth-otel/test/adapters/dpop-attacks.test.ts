@@ -25,8 +25,9 @@ type Captured = {
 type Demo = {
   honestDpopClient(o: { issuer: string; resourceUrl: string }): Promise<Captured>;
   replayedProof(c: Captured): Promise<{ tokenEndpoint: Outcome; resource: Outcome }>;
-  stolenTokenWithoutKey(c: Captured, o: { resourceUrl: string }): Promise<{ asBearer: Outcome; otherKey: Outcome; refreshWithoutProof: Outcome }>;
+  stolenTokenWithoutKey(c: Captured, o: { resourceUrl: string }): Promise<{ asBearer: Outcome; otherKey: Outcome; refreshWithoutProof: Outcome; refreshWithOtherKey: Outcome }>;
   misdirectedProof(c: Captured, o: { resourceUrl: string }): Promise<Outcome>;
+  ignoringNonces(c: Captured, o: { resourceUrl: string; times: number }): Promise<Outcome[]>;
 };
 const demo = nativeRequire('../../../scripts/attacks/dpop.mjs') as Demo;
 
@@ -120,6 +121,7 @@ test('attack demo: replayed proofs, a stolen token without its key, a misdirecte
     asBearer: { status: 401, error: 'invalid_token' },
     otherKey: { status: 401, error: 'invalid_dpop_proof' },
     refreshWithoutProof: { status: 400, error: 'invalid_grant' },
+    refreshWithOtherKey: { status: 400, error: 'invalid_grant' },
   });
   expect(misdirected).toEqual({ status: 400, error: 'invalid_dpop_proof' });
 
@@ -129,10 +131,11 @@ test('attack demo: replayed proofs, a stolen token without its key, a misdirecte
     [F('resource_server', 'bearer_downgrade')]: 1,
     [F('authorization_server', 'bearer_downgrade')]: 1,
     [F('resource_server', 'key_mismatch')]: 1,
+    [F('authorization_server', 'key_mismatch')]: 1,
     [F('authorization_server', 'htu_mismatch')]: 1,
     [SEC('dpop_proof_replay', 'high')]: 2,
     [SEC('dpop_token_as_bearer', 'high')]: 2,
-    [SEC('dpop_key_mismatch', 'high')]: 1,
+    [SEC('dpop_key_mismatch', 'high')]: 2,
     [SEC('dpop_proof_invalid', 'medium')]: 1,
   });
 
@@ -141,6 +144,7 @@ test('attack demo: replayed proofs, a stolen token without its key, a misdirecte
     'oauth_dpop_bound_token_as_bearer:bearer_downgrade:resource',
     'oauth_dpop_bound_token_as_bearer:bearer_downgrade:token',
     'oauth_dpop_key_mismatch:key_mismatch:resource',
+    'oauth_dpop_key_mismatch:key_mismatch:token',
     'oauth_dpop_proof_invalid:htu_mismatch:token',
     'oauth_dpop_proof_replay:proof_replay:resource',
     'oauth_dpop_proof_replay:proof_replay:token',
@@ -166,4 +170,40 @@ test('attack demo: replayed proofs, a stolen token without its key, a misdirecte
     expect(exported.includes(s)).toBe(false);
     expect(exported.includes(s.split('.')[1] ?? s)).toBe(false);
   }
+});
+
+describe('an AS that requires DPoP nonces (RFC 9449 §8)', () => {
+  let nonceAs: AuthServer;
+  let nonceInstrumentation: OidcProviderInstrumentation;
+  beforeAll(async () => {
+    nonceAs = await authServer.createAuthServer({
+      dpopNonces: true,
+      onProvider(p: Parameters<typeof instrumentOidcProvider>[0]) {
+        nonceInstrumentation = instrumentOidcProvider(p);
+      },
+    });
+  });
+  afterAll(async () => {
+    nonceInstrumentation?.detach();
+    await nonceAs?.close();
+  });
+
+  test('a client that follows the nonce is challenged once; one that ignores it is challenged every time: counted, never a security event', async () => {
+    let captured!: Captured;
+    const honest = await observe(async () => {
+      captured = await demo.honestDpopClient({ issuer: nonceAs.issuer, resourceUrl: nonceAs.resourceUrl });
+    });
+    expect(captured.tokenType).toBe('dpop');
+    expect(captured.resourceStatus).toBe(200);
+    // the first token request (no nonce yet) is challenged; the refresh reuses the nonce it got
+    expect(honest.delta).toEqual({ [F('authorization_server', 'nonce_challenge')]: 1 });
+
+    let answers!: Outcome[];
+    const churn = await observe(async () => {
+      answers = await demo.ignoringNonces(captured, { resourceUrl: nonceAs.resourceUrl, times: 5 });
+    });
+    expect(answers).toEqual(Array(5).fill({ status: 400, error: 'use_dpop_nonce' }));
+    expect(churn.delta).toEqual({ [F('authorization_server', 'nonce_challenge')]: 5 });
+    expect(churn.records.filter((r) => String(r.attributes.event).startsWith('oauth_dpop_'))).toEqual([]);
+  });
 });
