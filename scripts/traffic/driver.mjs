@@ -118,6 +118,8 @@ function tick() {
   if (n % 7 === 0) o.tokensRevoked({ reason: pick(['manual', 'expired', 'security']), tokenIds: [`tok-${n - 3}`] });
   if (n % 11 === 0) o.pkceStatesCleaned({ reason: pick(['expired', 'manual', 'server_deleted']), count: 2 });
   if (n % 13 === 0) o.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
+  // a DPoP client's nonce challenge (RFC 9449 §8), as the traffic observer counts it
+  if (n % 12 === 0) o.tokenEndpointError({ provider, grantType: 'refresh_token', error: 'use_dpop_nonce', httpStatus: 400 });
   if (n % 10 === 0) {
     const failed = Math.random() < 0.5 ? 0 : 1;
     o.scheduledRefreshCompleted({ refreshed: 3, failed, durationMs: ms(300, 40_000) });
