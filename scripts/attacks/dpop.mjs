@@ -23,42 +23,10 @@ import { pathToFileURL } from 'node:url';
 import * as oauth from 'oauth4webapi';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
-const insecure = { [oauth.allowInsecureRequests]: true };
+// login + consent as alice, driven with plain fetch and a cookie jar
+import { authorize } from '../../bench/lib/oauth-flow.mjs';
 
-/** Signs in as a demo user through the login and consent pages; returns the callback URL. */
-async function authorize(authorizationUrl, { username = 'alice', password = 'alice-password' } = {}) {
-  const cookies = new Map();
-  const origin = authorizationUrl.origin;
-  let url = authorizationUrl;
-  let init = { method: 'GET' };
-  for (let hop = 0; hop < 20; hop++) {
-    const headers = new Headers(init.headers);
-    if (cookies.size) headers.set('cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    headers.set('accept', 'text/html');
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of response.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(c)) cookies.delete(pair.slice(0, eq));
-      else cookies.set(pair.slice(0, eq), value);
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = new URL(response.headers.get('location'), url);
-      if (location.origin !== origin) return location;
-      url = location;
-      init = { method: 'GET' };
-      continue;
-    }
-    const html = await response.text();
-    const uid = /\/interaction\/([^/"]+)\//.exec(html)?.[1];
-    if (!uid) throw new Error(`unexpected page (HTTP ${response.status}) at ${url.pathname}`);
-    const action = html.includes('id="login-form"') ? 'login' : 'confirm';
-    url = new URL(`/interaction/${uid}/${action}`, origin);
-    init = { method: 'POST', body: new URLSearchParams(action === 'login' ? { username, password } : {}) };
-  }
-  throw new Error('too many redirects');
-}
+const insecure = { [oauth.allowInsecureRequests]: true };
 
 /** A DPoP proof of `keyPair` for `method url`, with `ath` when a token is given (RFC 9449 §4.2). */
 async function proof(keyPair, method, url, accessToken) {
