@@ -84,7 +84,7 @@ export const SECURITY_EVENT_TYPE = [
 ] as const;
 
 /** `oauth_dpop_failures_total{side}`: which end rejected a DPoP (RFC 9449) request. */
-export const DPOP_SIDE = ['authorization_server', 'resource_server'] as const;
+export const DPOP_SIDE = ['authorization_server', 'resource_server', OTHER] as const;
 
 /**
  * `oauth_dpop_failures_total{check}`: the RFC 9449 check that failed. `proof_invalid` is a proof
