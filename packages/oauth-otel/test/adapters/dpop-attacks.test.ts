@@ -44,6 +44,8 @@ beforeAll(async () => {
     serviceName: 'dpop-attack-test',
     metrics: { port: 0, allowUnauthenticated: true },
     logs: { level: 'debug', stdout: false, otlp: { endpoint: ep.url, scheduledDelayMillis: 20 } },
+    // the test process is also the AS's client; the subject here is the server side
+    observe: false,
   });
   as = await authServer.createAuthServer({
     onProvider(p: Parameters<typeof instrumentOidcProvider>[0]) {
