@@ -648,6 +648,13 @@ function security() {
       g(12, 49, 12, 8),
       [() => promTarget(`sort_desc(sum by (side, parameter) (${countOver(`${N.tokenInUrl}{${S}}`)}))`, '{{side}} {{parameter}}', { instant: true })],
     ),
+    timeseries(
+      'DPoP refusals per minute by side and check',
+      'Sender-constrained tokens (RFC 9449): DPoP requests refused by the authorization server (oidc-provider adapter) or a resource server (oauth.dpopRejected), by the check that failed, per minute. proof_replay, bearer_downgrade and key_mismatch are attacks (alerts OAuthDpopProofReplay, OAuthDpopBoundTokenWithoutKey); nonce_challenge is normal unless it churns (OAuthDpopNonceChurn).',
+      g(0, 57, 24, 9),
+      [() => promTarget(`sum by (side, check) (rate(${N.dpopFailures}{${S}}[$__rate_interval])) * 60`, '{{side}}: {{check}}')],
+      { unit: 'opm', bars: true, stack: true },
+    ),
   ];
   return dashboard({
     uid: 'oauth-otel-security',

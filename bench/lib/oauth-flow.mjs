@@ -33,8 +33,11 @@ class CookieJar {
   }
 }
 
-/** Follows an authorization request through login and consent to the client's redirect. */
-async function authorize(start, { username = 'alice', password = 'alice-password' } = {}) {
+/**
+ * Follows an authorization request through login and consent to the client's redirect (also used
+ * by the attack demos under scripts/attacks/).
+ */
+export async function authorize(start, { username = 'alice', password = 'alice-password' } = {}) {
   const jar = new CookieJar();
   const origin = start.origin;
   let url = start;

@@ -70,6 +70,19 @@ function serverTick() {
   // refresh-token reuse seen by the AS: a benign race and a suspected theft
   const consumedAgo = n % 2 === 0 ? 1 : 120;
   if (steadySecurityEvents && n % 17 === 0) asEvents.emit('grant.error', tokenCtx('refresh_token', { RefreshToken: { jti: `jti-${n}`, consumed: Math.floor(Date.now() / 1000) - consumedAgo } }), { name: 'InvalidGrant', error: 'invalid_grant', error_detail: 'refresh token already used', statusCode: 400 });
+  // DPoP (RFC 9449) refusals as oidc-provider 9 emits them (the adapter reads only whether a DPoP
+  // header is present); a nonce challenge is counted but is no security event.
+  const dpopCtx = (proof) => ({ ...tokenCtx('refresh_token'), headers: proof ? { dpop: 'a-proof' } : {} });
+  const dpopError = (error, description, detail) => ({ name: 'X', error, error_description: description, ...(detail ? { error_detail: detail } : {}), statusCode: 400 });
+  if (n % 10 === 0) asEvents.emit('grant.error', dpopCtx(true), dpopError('use_dpop_nonce', 'nonce is required in the DPoP proof'));
+  if (steadySecurityEvents) {
+    if (n % 14 === 0) asEvents.emit('grant.error', dpopCtx(true), dpopError('invalid_dpop_proof', 'DPoP proof htu mismatch'));
+    if (n % 38 === 0) asEvents.emit('grant.error', dpopCtx(true), dpopError('invalid_grant', 'grant request is invalid', 'DPoP proof JWT Replay detected'));
+    if (n % 39 === 0) asEvents.emit('grant.error', dpopCtx(false), dpopError('invalid_grant', 'grant request is invalid', 'failed jkt verification'));
+    if (n % 46 === 0) asEvents.emit('grant.error', dpopCtx(true), dpopError('invalid_grant', 'grant request is invalid', 'failed jkt verification'));
+    // a resource server's own refusals (oauth.dpopRejected)
+    if (n % 26 === 0) o.dpopRejected({ side: 'resource_server', check: pick(['proof_invalid', 'ath_mismatch', 'proof_replay', 'bearer_downgrade', 'key_mismatch']), endpoint: 'resource' });
+  }
 }
 
 let n = 0;
@@ -105,6 +118,8 @@ function tick() {
   if (n % 7 === 0) o.tokensRevoked({ reason: pick(['manual', 'expired', 'security']), tokenIds: [`tok-${n - 3}`] });
   if (n % 11 === 0) o.pkceStatesCleaned({ reason: pick(['expired', 'manual', 'server_deleted']), count: 2 });
   if (n % 13 === 0) o.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
+  // a DPoP client's nonce challenge (RFC 9449 §8), as the traffic observer counts it
+  if (n % 12 === 0) o.tokenEndpointError({ provider, grantType: 'refresh_token', error: 'use_dpop_nonce', httpStatus: 400 });
   if (n % 10 === 0) {
     const failed = Math.random() < 0.5 ? 0 : 1;
     o.scheduledRefreshCompleted({ refreshed: 3, failed, durationMs: ms(300, 40_000) });

@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, EmbeddedJWK, jwtVerify } from 'jose';
 
 import { createMemoryAdapterFactory } from './adapter.mjs';
 import { consentPage, errorPage, loginPage, simplePage } from './views.mjs';
@@ -115,6 +115,11 @@ function listen(server, port, host) {
  * @param {object[]} [options.clients] extra static client metadata
  * @param {object} [options.jwks] signing keys (private JWK Set); generated when omitted
  * @param {boolean} [options.proxy=false] trust X-Forwarded-* headers
+ * @param {boolean} [options.dpopNonces=false] require server-provided DPoP nonces at the token
+ *   endpoint (RFC 9449 §8): a proof without the current nonce is answered `use_dpop_nonce`
+ * @param {(check: string, info: { clientId?: string, token?: string }) => void} [options.onResourceDpopRejected]
+ *   called when the protected resource rejects a DPoP (RFC 9449) request; `check` is one of
+ *   oauth-otel's DPOP_CHECK values (wire it to `oauth.dpopRejected({ side: 'resource_server', … })`)
  */
 export async function createAuthServer(options = {}) {
   const {
@@ -130,6 +135,8 @@ export async function createAuthServer(options = {}) {
     clients: extraClients = [],
     jwks = generateJwks(),
     proxy = false,
+    onResourceDpopRejected,
+    dpopNonces = false,
   } = options;
 
   if (!VARIANTS.includes(variant)) {
@@ -249,6 +256,11 @@ export async function createAuthServer(options = {}) {
           },
         },
         clientCredentials: { enabled: true },
+        // RFC 9449: a client that sends a DPoP proof gets DPoP-bound tokens (cnf.jkt); public
+        // clients also get DPoP-bound refresh tokens. Bearer clients are unchanged.
+        dPoP: dpopNonces
+          ? { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true }
+          : { enabled: true },
         userinfo: { enabled: true },
         resourceIndicators: {
           enabled: true,
@@ -319,6 +331,8 @@ export async function createAuthServer(options = {}) {
       resourceMetadataUrl,
       resourceScopes,
       introspectionClient: resourceServerClient,
+      publicOrigin,
+      onDpopRejected: onResourceDpopRejected,
     });
     const interactions = createInteractions({ provider, users });
 
@@ -416,9 +430,59 @@ function misbehave({ variant, issuer, wrongIssuer }) {
   };
 }
 
+/** DPoP proof algorithms the resource accepts (those oidc-provider accepts by default). */
+const DPOP_ALGS = ['ES256', 'Ed25519', 'EdDSA'];
+/** Seconds a proof's `iat` may differ from now (RFC 9449 §11.1: a short window). */
+const DPOP_IAT_WINDOW = 60;
+
+/**
+ * The resource's DPoP proof check (RFC 9449 §4.3, §7.1): returns the failed check's name (the
+ * DPOP_CHECK vocabulary of oauth-otel) or undefined when the proof is good. Replay protection is a
+ * jti cache bounded by the iat window (only proofs that verified are remembered).
+ */
+function createDpopVerifier({ publicOrigin }) {
+  const seen = new Map();
+  return async function check(req, pathname, token, jkt) {
+    const proof = req.headers.dpop;
+    if (typeof proof !== 'string' || proof.length === 0 || proof.includes(',')) return 'proof_invalid';
+    let payload;
+    let protectedHeader;
+    try {
+      ({ payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS }));
+    } catch {
+      return 'proof_invalid';
+    }
+    if (typeof payload.jti !== 'string' || payload.jti === '' || typeof payload.iat !== 'number') return 'proof_invalid';
+    const now = Math.floor(Date.now() / 1000);
+    if (Math.abs(now - payload.iat) > DPOP_IAT_WINDOW) return 'stale_proof';
+    if (payload.htm !== req.method) return 'htm_mismatch';
+    const htu = typeof payload.htu === 'string' ? URL.parse(payload.htu) : null;
+    if (htu) htu.search = htu.hash = '';
+    if (!htu || htu.href !== new URL(pathname, publicOrigin).href) return 'htu_mismatch';
+    if (payload.ath !== crypto.hash('sha256', token, 'base64url')) return 'ath_mismatch';
+    if ((await calculateJwkThumbprint(protectedHeader.jwk)) !== jkt) return 'key_mismatch';
+    for (const [k, exp] of seen) {
+      if (exp > now && seen.size < 100_000) break;
+      seen.delete(k);
+    }
+    const key = `${jkt}:${payload.jti}`;
+    if (seen.has(key)) return 'proof_replay';
+    seen.set(key, now + 2 * DPOP_IAT_WINDOW);
+    return undefined;
+  };
+}
+
 function createProtectedResource({
-  issuer, internalOrigin, resourceUrl, resourceMetadataUrl, resourceScopes, introspectionClient,
+  issuer, internalOrigin, resourceUrl, resourceMetadataUrl, resourceScopes, introspectionClient, publicOrigin, onDpopRejected,
 }) {
+  const checkDpop = createDpopVerifier({ publicOrigin });
+  const rejected = (check, claims, token) => {
+    try {
+      onDpopRejected?.(check, { clientId: claims.client_id, token });
+    } catch {
+      // telemetry never changes the resource's answer
+    }
+  };
   const jwks = createRemoteJWKSet(new URL('/jwks', internalOrigin));
   const introspectionUrl = new URL('/token/introspection', internalOrigin);
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(introspectionClient.client_id)}:${encodeURIComponent(introspectionClient.client_secret)}`).toString('base64')}`;
@@ -451,7 +515,7 @@ function createProtectedResource({
     if (!response.ok) throw new Error(`introspection failed with status ${response.status}`);
     const result = await response.json();
     if (!result.active) throw new Error('token is not active');
-    if (result.token_type && result.token_type !== 'Bearer') throw new Error('not an access token');
+    if (result.token_type && result.token_type !== 'Bearer' && result.token_type !== 'DPoP') throw new Error('not an access token');
     const aud = Array.isArray(result.aud) ? result.aud : [result.aud];
     if (!aud.includes(resourceUrl)) throw new Error('token audience does not include this resource');
     return { format: 'opaque', ...result };
@@ -464,6 +528,7 @@ function createProtectedResource({
         authorization_servers: [issuer],
         scopes_supported: resourceScopes,
         bearer_methods_supported: ['header'],
+        dpop_signing_alg_values_supported: DPOP_ALGS,
         resource_name: 'oauth-otel example protected resource',
       }, { 'access-control-allow-origin': '*' });
     },
@@ -476,22 +541,44 @@ function createProtectedResource({
         return;
       }
       const authorization = req.headers.authorization;
-      const match = authorization && /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
+      const match = authorization && /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
       if (!match) {
         send(res, 401, { error: 'unauthorized', error_description: 'a Bearer access token is required' }, {
           'www-authenticate': challenge(),
         });
         return;
       }
+      const scheme = match[1].toLowerCase();
+      const token = match[2];
       let claims;
       try {
-        claims = await validate(match[1]);
+        claims = await validate(token);
       } catch (err) {
         const description = err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && err.claim === 'aud'
           ? 'token audience does not include this resource'
           : err.message;
         send(res, 401, { error: 'invalid_token', error_description: description }, {
           'www-authenticate': challenge({ error: 'invalid_token', error_description: description }),
+        });
+        return;
+      }
+      // RFC 9449 §7: a DPoP-bound token (cnf.jkt) only with the DPoP scheme and a valid proof
+      // of its key; an unbound token only as a Bearer token.
+      const jkt = claims.cnf?.jkt;
+      if (typeof jkt === 'string') {
+        const check = scheme === 'bearer' ? 'bearer_downgrade' : await checkDpop(req, url.pathname, token, jkt);
+        if (check !== undefined) {
+          rejected(check, claims, token);
+          const error = check === 'bearer_downgrade' ? 'invalid_token' : 'invalid_dpop_proof';
+          const description = check === 'bearer_downgrade' ? 'a DPoP-bound access token requires the DPoP scheme and a proof' : `DPoP proof rejected (${check})`;
+          send(res, 401, { error, error_description: description }, {
+            'www-authenticate': `DPoP error="${error}", error_description="${description}", algs="${DPOP_ALGS.join(' ')}"`,
+          });
+          return;
+        }
+      } else if (scheme === 'dpop') {
+        send(res, 401, { error: 'invalid_token', error_description: 'the access token is not DPoP-bound' }, {
+          'www-authenticate': challenge({ error: 'invalid_token', error_description: 'the access token is not DPoP-bound' }),
         });
         return;
       }

@@ -18,7 +18,7 @@ const set = (v) => v !== undefined && v.trim() !== '';
 const metricsPort = set(env.METRICS_PORT)
   ? Number(env.METRICS_PORT)
   : set(env.OTEL_EXPORTER_PROMETHEUS_PORT) ? undefined : env.PORT === '0' ? 0 : 9464;
-const { telemetry, instrument, shutdown } = await startTelemetry({ env, metricsPort });
+const { telemetry, instrument, onResourceDpopRejected, shutdown } = await startTelemetry({ env, metricsPort });
 
 const as = await createAuthServer({
   port: env.PORT === undefined ? 4000 : Number(env.PORT),
@@ -27,6 +27,7 @@ const as = await createAuthServer({
   variant: env.VARIANT || 'honest',
   accessTokenFormat: env.ACCESS_TOKEN_FORMAT || 'jwt',
   proxy: env.TRUST_PROXY === '1',
+  onResourceDpopRejected,
   onProvider(provider) {
     instrument(provider);
     if (env.LOG_EVENTS === '1') {

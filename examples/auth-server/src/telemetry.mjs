@@ -60,7 +60,7 @@ async function instrumentHttp() {
 }
 
 export async function startTelemetry({ env = process.env, metricsPort, adapter = true } = {}) {
-  const { initTelemetry } = await import('oauth-otel');
+  const { initTelemetry, dpopRejected } = await import('oauth-otel');
   const instrumentOidcProvider = adapter ? (await import('oauth-otel/oidc-provider')).instrumentOidcProvider : undefined;
   const telemetry = await initTelemetry({
     ...(set(env.OTEL_SERVICE_NAME) ? {} : { serviceName: 'auth-server' }),
@@ -83,6 +83,10 @@ export async function startTelemetry({ env = process.env, metricsPort, adapter =
     /** AS metrics (oauth_server_*), security events and server_error records (redacted). */
     instrument(provider) {
       if (instrumentOidcProvider) instrumentation = instrumentOidcProvider(provider, set(env.RACE_WINDOW_MS) ? { raceWindowMs: Number(env.RACE_WINDOW_MS) } : {});
+    },
+    /** The protected resource's DPoP refusals (createAuthServer's onResourceDpopRejected). */
+    onResourceDpopRejected(check, info) {
+      dpopRejected({ side: 'resource_server', check, endpoint: 'resource', ...info });
     },
     async shutdown() {
       instrumentation?.detach();

@@ -13,7 +13,8 @@ type HostProcess = { getBuiltinModule(id: string): unknown };
 const HostFunction = Buffer.constructor as FunctionConstructor;
 const hostProcess = new HostFunction('return process')() as HostProcess;
 const { createRequire } = hostProcess.getBuiltinModule('node:module') as NodeModule;
-const nativeRequire = createRequire(__filename);
+/** Node's own require() (host realm): loads ES modules of the repo by path relative to this file. */
+export const nativeRequire = createRequire(__filename);
 
 export type AuthServerModule = {
   createAuthServer(options?: Record<string, unknown>): Promise<AuthServer>;

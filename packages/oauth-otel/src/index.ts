@@ -76,6 +76,7 @@ import * as operations from './api/operations';
 import * as security from './api/security';
 import * as track from './api/track';
 import * as server from './api/server';
+import * as dpop from './api/dpop';
 import * as apiErrors from './api/errors';
 export type * from './api/flows';
 export type * from './api/tokens';
@@ -84,6 +85,7 @@ export type * from './api/operations';
 export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput, ConnectionContextMismatchInput } from './api/security';
 export type * from './api/track';
 export type * from './api/server';
+export type * from './api/dpop';
 export type { OAuthEvent, EventAttributes } from './api/events';
 
 /** The whole recording API in one object: `oauth.flowStarted(...)`, `oauth.trackTokenRefresh(...)`. */
@@ -107,6 +109,7 @@ export const oauth = Object.freeze(
     connectionContextMismatch: security.connectionContextMismatch,
     ...track,
     ...server,
+    ...dpop,
   }),
   // Total by construction, and it must rethrow the handler's own errors (the app's), which a
   // total() wrapper would swallow.
@@ -124,5 +127,6 @@ export const {
   pkceVerificationFailed, connectionContextMismatch,
   trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh, trackCodeExchange, trackRevocation,
   serverTokenIssued, serverClientRegistered, serverError, serverGrantRevoked,
+  dpopRejected,
 } = oauth;
 export const oauthErrorCode = total('oauthErrorCode', apiErrors.oauthErrorCode);

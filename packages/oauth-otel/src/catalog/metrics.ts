@@ -10,6 +10,8 @@
  */
 import {
   DISCOVERY_METHOD,
+  DPOP_CHECK,
+  DPOP_SIDE,
   FLOW_FAILURE_REASON,
   GRANT_REVOCATION_REASON,
   GRANT_TYPE,
@@ -332,6 +334,15 @@ export const METRICS = {
     kind: 'counter',
     help: 'Total number of dynamic client registration anomalies (bursts per source, suspicious redirect URIs, abandoned clients) by reason',
     labels: [['reason', REGISTRATION_ANOMALY]],
+    origin: 'added',
+  }),
+
+  // ---- added: sender-constrained tokens (DPoP, RFC 9449) -------------------------------------
+  dpopFailures: def({
+    name: 'oauth_dpop_failures_total',
+    kind: 'counter',
+    help: 'Total number of DPoP (RFC 9449) requests rejected, by the side that rejected them and the check that failed',
+    labels: [['side', DPOP_SIDE], ['check', DPOP_CHECK]],
     origin: 'added',
   }),
 } as const satisfies Record<string, MetricDefinition>;

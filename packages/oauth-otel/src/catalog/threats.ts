@@ -28,6 +28,7 @@ const ADAPTER_TEST = 'packages/oauth-otel/test/adapters/oidc-provider.test.ts';
 const E2E_TEST = 'examples/next-app/test/e2e.test.ts';
 const OBSERVER_TEST = 'packages/oauth-otel/test/observe/observer.test.ts';
 const THREATS_TEST = 'packages/oauth-otel/test/adapters/threats.test.ts';
+const DPOP_TEST = 'packages/oauth-otel/test/adapters/dpop-attacks.test.ts';
 
 export const THREATS = {
   // ---- signalled by the manual API and the authorization-server adapter --------------------
@@ -168,6 +169,31 @@ export const THREATS = {
     metric: 'oauth_security_events_total',
     alerts: ['OAuthConnectionContextMismatch', 'OAuthLogConnectionContextMismatch'],
     demo: THREATS_TEST,
+  },
+  // ---- sender-constrained tokens (DPoP, RFC 9449): the adapter and dpopRejected() ------------
+  dpopProofReplay: {
+    title: 'DPoP proof replay',
+    reference: 'RFC 9449 §11.1',
+    events: ['dpopProofReplay'],
+    metric: 'oauth_dpop_failures_total',
+    alerts: ['OAuthDpopProofReplay'],
+    demo: DPOP_TEST,
+  },
+  dpopStolenToken: {
+    title: 'Stolen DPoP-bound token used without its key',
+    reference: 'RFC 9449 §7.2',
+    events: ['dpopBoundTokenAsBearer', 'dpopKeyMismatch'],
+    metric: 'oauth_dpop_failures_total',
+    alerts: ['OAuthDpopBoundTokenWithoutKey'],
+    demo: DPOP_TEST,
+  },
+  dpopProofForgery: {
+    title: 'Forged or misdirected DPoP proof (signature, htm, htu, ath, iat)',
+    reference: 'RFC 9449 §4.3',
+    events: ['dpopProofInvalid'],
+    metric: 'oauth_dpop_failures_total',
+    alerts: ['OAuthDpopProofFailures'],
+    demo: DPOP_TEST,
   },
 } as const satisfies Record<string, OAuthThreat>;
 

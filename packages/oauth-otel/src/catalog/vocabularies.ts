@@ -76,6 +76,36 @@ export const SECURITY_EVENT_TYPE = [
   'registration_abuse',
   'audience_injection',
   'connection_context_mismatch',
+  // ---- added: sender-constrained tokens (DPoP, RFC 9449) ----
+  'dpop_proof_invalid',
+  'dpop_proof_replay',
+  'dpop_key_mismatch',
+  'dpop_token_as_bearer',
+] as const;
+
+/** `oauth_dpop_failures_total{side}`: which end rejected a DPoP (RFC 9449) request. */
+export const DPOP_SIDE = ['authorization_server', 'resource_server', OTHER] as const;
+
+/**
+ * `oauth_dpop_failures_total{check}`: the RFC 9449 check that failed. `proof_invalid` is a proof
+ * that does not verify or is malformed (§4.3 steps 1-8); `stale_proof` an `iat` outside the
+ * window; `proof_replay` a `jti` seen before (§11.1); `key_mismatch` a proof signed by another key
+ * than the token's `cnf.jkt` (§6.1); `bearer_downgrade` a DPoP-bound token presented without a
+ * proof, as a plain Bearer token (§7.2); `proof_missing` a client that must use DPoP sent no
+ * proof; `nonce_challenge` a `use_dpop_nonce` answer (§8, §9: normal once, a loop when it repeats).
+ */
+export const DPOP_CHECK = [
+  'proof_invalid',
+  'htm_mismatch',
+  'htu_mismatch',
+  'ath_mismatch',
+  'stale_proof',
+  'proof_replay',
+  'key_mismatch',
+  'bearer_downgrade',
+  'proof_missing',
+  'nonce_challenge',
+  OTHER,
 ] as const;
 
 /** `oauth_security_events_total{severity}`. */
@@ -261,6 +291,8 @@ export type RevocationReason = (typeof REVOCATION_REASON)[number];
 export type PkceValidationReason = (typeof PKCE_VALIDATION_REASON)[number];
 export type PkceCleanupReason = (typeof PKCE_CLEANUP_REASON)[number];
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPE)[number];
+export type DpopSide = (typeof DPOP_SIDE)[number];
+export type DpopCheck = (typeof DPOP_CHECK)[number];
 export type Severity = (typeof SEVERITY)[number];
 export type ViolationType = (typeof VIOLATION_TYPE)[number];
 export type DiscoveryMethod = (typeof DISCOVERY_METHOD)[number];
@@ -311,6 +343,10 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   registration_abuse: 'medium',
   audience_injection: 'high',
   connection_context_mismatch: 'critical',
+  dpop_proof_invalid: 'medium',
+  dpop_proof_replay: 'high',
+  dpop_key_mismatch: 'high',
+  dpop_token_as_bearer: 'high',
 });
 
 export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({

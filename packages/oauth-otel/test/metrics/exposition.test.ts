@@ -38,6 +38,7 @@ beforeAll(async () => {
   api.scheduledRefreshError({ errorType: 'endpoint_error' });
   api.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
   api.flowCompleted({ outcome: 'success', provider: 42 as unknown as string }); // coerced: counted as a drop
+  api.dpopRejected({ side: 'resource_server', check: 'nonce_challenge' }); // counted, no security event
   exerciseServer(); // one server-side reuse: token_reuse security events are 2 below
   ({ families, text } = await scrape(handle.metricsUrl!));
 });
@@ -107,6 +108,7 @@ test('values land in the right series', () => {
   expect(valueOf(f, 'oauth_server_grant_revocations_total', { reason: 'refresh_token_reuse' })).toBe(1);
   expect(valueOf(f, 'oauth_server_tokens_issued_total', { grant_type: 'authorization_code' })).toBe(1);
   expect(valueOf(f, 'oauth_security_events_total', { event_type: 'integrity_violation', severity: 'high' })).toBe(1);
+  expect(valueOf(f, 'oauth_dpop_failures_total', { side: 'resource_server', check: 'nonce_challenge' })).toBe(1);
   expect(valueOf(f, 'oauth_integrity_violations_total', { violation_type: 'user_mismatch' })).toBe(1);
   expect(valueOf(f, 'oauth_discovery_attempts_total', { method: 'rfc9728', status: 'success' })).toBe(1);
   expect(valueOf(f, 'oauth_discovery_duration_seconds_count', { method: 'rfc8414', status: 'failure' })).toBe(1);

@@ -36,6 +36,9 @@ export function exerciseAll(): void {
   api.redirectUriMismatch({ provider });
   api.clientMismatch({ provider });
   api.pkceVerificationFailed({ provider });
+  for (const check of ['htu_mismatch', 'proof_replay', 'key_mismatch', 'bearer_downgrade', 'nonce_challenge'] as const) {
+    api.dpopRejected({ provider, side: 'resource_server', check, endpoint: 'resource', token: 'at-stolen' });
+  }
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
   api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
   api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });

@@ -15,11 +15,12 @@ import {
 import { audienceInjection, tokenInUrl } from '../../api/threats';
 import { secretQueryParameters } from '../../redaction/query-names';
 import { RegistrationChecks, type ResolvedRegistrationPolicy } from './registration';
+import { dpopRejected } from '../../api/dpop';
 import { serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssued } from '../../api/server';
-import type { GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
+import type { DpopCheck, GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
 import type { OidcProviderLike } from './types';
 import { RotationLedger } from './rotations';
-import { DETAIL_REASON, PKCE_MISSING_CHALLENGE, PKCE_UNSUPPORTED_METHOD, ROUTE_ENDPOINT } from './tables';
+import { DETAIL_REASON, DPOP_DESCRIPTION_CHECK, DPOP_DETAIL_CHECK, PKCE_MISSING_CHALLENGE, PKCE_UNSUPPORTED_METHOD, ROUTE_ENDPOINT } from './tables';
 
 export interface ResolvedOptions {
   raceWindowMs: number;
@@ -176,6 +177,13 @@ export class Instrumentation {
       }
     }
 
+    if (!serverError && (endpoint === 'token' || endpoint === 'userinfo')) {
+      const check = dpopCheck(code, detail, description, ctx);
+      if (check !== undefined) {
+        dpopRejected({ ...sec, side: 'authorization_server', check, endpoint, token: endpoint === 'token' ? str(prop(params, 'refresh_token')) : undefined });
+      }
+    }
+
     const status = num(prop(err, 'statusCode')) ?? num(prop(err, 'status'));
     recordServerError({
       provider: this.providerName(),
@@ -258,6 +266,17 @@ function assertionAudience(jwt: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The RFC 9449 check behind a token or userinfo error, or undefined when it is not a DPoP refusal. */
+function dpopCheck(code: string, detail: string | undefined, description: string | undefined, ctx: unknown): DpopCheck | undefined {
+  if (code === 'use_dpop_nonce') return 'nonce_challenge';
+  if (code === 'invalid_dpop_proof') return (description !== undefined && Object.hasOwn(DPOP_DESCRIPTION_CHECK, description) ? DPOP_DESCRIPTION_CHECK[description] : undefined) ?? 'proof_invalid';
+  if (detail === undefined || !Object.hasOwn(DPOP_DETAIL_CHECK, detail)) return undefined;
+  const check = DPOP_DETAIL_CHECK[detail]!;
+  if (check !== 'jkt') return check;
+  // A bound token with a proof of another key, or with no proof at all (used as a Bearer token).
+  return prop(prop(ctx, 'headers'), 'dpop') !== undefined ? 'key_mismatch' : 'bearer_downgrade';
 }
 
 // ---- tolerant readers: any shape, getters that throw, proxies ------------------------------

@@ -3,7 +3,7 @@
  * route a `server_error` came from, and the closed reason of each internal `error_detail`.
  * Observed on 9.13.3 (examples/auth-server/EVENTS.md).
  */
-import type { ServerEndpoint } from '../../catalog/vocabularies';
+import type { DpopCheck, ServerEndpoint } from '../../catalog/vocabularies';
 
 /** Endpoint error events (`(ctx, err)`) and the endpoint each stands for. */
 export const ERROR_EVENTS: Readonly<Record<string, ServerEndpoint>> = Object.freeze({
@@ -82,6 +82,29 @@ export const DETAIL_REASON: Readonly<Record<string, string>> = Object.freeze({
   'failed jkt verification': 'sender_constraint_failed',
   'missing DPoP proof JWT': 'sender_constraint_failed',
   'DPoP proof key thumbprint does not match dpop_jkt': 'sender_constraint_failed',
+  'DPoP proof JWT Replay detected': 'dpop_proof_replay',
+  'DPoP proof JWT not provided': 'sender_constraint_failed',
+});
+
+/**
+ * DPoP (RFC 9449) refusals, by `error_detail` of `invalid_grant` (token endpoint) and
+ * `invalid_token` (userinfo). `failed jkt verification` is a key mismatch when the request carried
+ * a proof and a bound token used as a Bearer token when it did not (the adapter reads only whether
+ * the `DPoP` header is present, never its value).
+ */
+export const DPOP_DETAIL_CHECK: Readonly<Record<string, DpopCheck | 'jkt'>> = Object.freeze({
+  'DPoP proof JWT Replay detected': 'proof_replay',
+  'failed jkt verification': 'jkt',
+  'DPoP proof key thumbprint does not match dpop_jkt': 'key_mismatch',
+  'DPoP proof JWT not provided': 'proof_missing',
+});
+
+/** `error_description` of `invalid_dpop_proof` (exposed, so stable text; lib/helpers/validate_dpop.js). */
+export const DPOP_DESCRIPTION_CHECK: Readonly<Record<string, DpopCheck>> = Object.freeze({
+  'DPoP proof htm mismatch': 'htm_mismatch',
+  'DPoP proof htu mismatch': 'htu_mismatch',
+  'DPoP proof ath mismatch': 'ath_mismatch',
+  'DPoP proof iat is not recent enough': 'stale_proof',
 });
 
 /** `error_description` of the authorization endpoint's PKCE refusals (exposed, so stable text). */
