@@ -20,6 +20,8 @@ const { recordSecurityEvent } = require('../../packages/oauth-otel/dist/api/secu
 const { EVENTS } = require('../../packages/oauth-otel/dist/catalog/index.js');
 // Issue 14's observer detectors (a secret in a URL, spoofed resource metadata), likewise.
 const { SpoofingChecks } = require('../../packages/oauth-otel/dist/observe/spoofing.js');
+const { Detectors } = require('../../packages/oauth-otel/dist/observe/detectors.js');
+const observed = new Detectors();
 
 const port = Number(process.env.METRICS_PORT ?? 9464);
 const intervalMs = Number(process.env.DRIVER_INTERVAL_MS ?? 100);
@@ -102,7 +104,8 @@ function tick() {
   o.clientRegistered({ outcome: Math.random() < 0.95 ? 'success' : 'failure', durationMs: ms(100, 3000), provider, error: 'invalid_client_metadata' });
   if (Math.random() < 0.9) {
     o.pkceStateValidated({ reason: 'valid', flowId, provider });
-    o.flowCompleted({ flowId, outcome: 'success', durationMs: ms(500, 20_000) });
+    // DCR (deprecated by MCP 2026-07-28) is an info alert: steady mode only
+    o.flowCompleted({ flowId, outcome: 'success', durationMs: ms(500, 20_000), registrationRoute: pick(steadySecurityEvents ? ['pre_registered', 'cimd', 'dcr', 'manual'] : ['pre_registered', 'cimd']) });
     o.tokenIssued({ tokenId: `tok-${n}`, expiresIn: Math.random() < 0.3 ? 120 : 3600 });
     liveTokens++;
   } else {
@@ -117,6 +120,8 @@ function tick() {
   if (n % 5 === 0) o.tokenRotated({ provider, refreshToken: `rt-${n}` });
   if (n % 7 === 0) o.tokensRevoked({ reason: pick(['manual', 'expired', 'security']), tokenIds: [`tok-${n - 3}`] });
   if (n % 11 === 0) o.pkceStatesCleaned({ reason: pick(['expired', 'manual', 'server_deleted']), count: 2 });
+  // a 403 insufficient_scope from an MCP server, each on its own tool URL (a loop needs repeats)
+  if (n % 3 === 0) observed.stepUp('https://mcp.notion.com', `/mcp/tools/${n % 200}-${Math.floor(n / 600)}`, 'mcp:read mcp:write');
   if (n % 13 === 0) o.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
   // a DPoP client's nonce challenge (RFC 9449 §8), as the traffic observer counts it
   if (n % 12 === 0) o.tokenEndpointError({ provider, grantType: 'refresh_token', error: 'use_dpop_nonce', httpStatus: 400 });
@@ -143,6 +148,8 @@ function tick() {
     if (n % 71 === 0) spoofing.url('https://mcp.notion.com', '/mcp?access_token=at-driver', 4);
     if (n % 73 === 0) spoofing.challenge('https://mcp.notion.com', 'https://attacker.example/.well-known/oauth-protected-resource');
     if (n % 79 === 0) o.connectionContextMismatch({ provider, userId: 'user-1', mismatch: 'tool' });
+    if (n % 71 === 0) o.checkAuthorizationResponse({ response: `code=c${n}&state=s${n}`, expectedIssuer: provider, provider });
+    if (n % 73 === 0) recordSecurityEvent(EVENTS.stepUpLoop, { provider, reason: 'union_not_granted' });
   }
   // Input the package must bound: a fourth provider past the cap, a reason outside the vocabulary.
   if (n % 61 === 0) o.flowStarted({ provider: 'https://unlisted.example.net' });

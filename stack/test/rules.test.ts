@@ -91,6 +91,10 @@ describe('rule files', () => {
         'OAuthServerRegistrationAbuse',
         'OAuthServerAudienceInjection',
         'OAuthServerRegistrationRateHigh',
+        // MCP authorization 2026-07-28
+        'OAuthIssuerMissing',
+        'OAuthStepUpLoop',
+        'OAuthDynamicClientRegistrationInUse',
         // meta-monitoring (oauth-meta.yml)
         'OAuthTargetDown',
         'OAuthTargetMissing',

@@ -39,6 +39,8 @@ export const VARIANTS = Object.freeze([
   'wrong-iss',
   // the metadata document's `issuer` differs from the issuer it was discovered from (RFC 8414 §3.3)
   'wrong-metadata-issuer',
+  // the authorization response carries no `iss` although the metadata says it does (RFC 9207 §2.4)
+  'no-iss',
 ]);
 
 export const DEFAULT_WRONG_ISSUER = 'https://attacker.example';
@@ -120,6 +122,19 @@ function listen(server, port, host) {
  * @param {(check: string, info: { clientId?: string, token?: string }) => void} [options.onResourceDpopRejected]
  *   called when the protected resource rejects a DPoP (RFC 9449) request; `check` is one of
  *   oauth-otel's DPOP_CHECK values (wire it to `oauth.dpopRejected({ side: 'resource_server', … })`)
+ * @param {Record<string, string>} [options.clientMetadataDocumentOrigins={}] Client ID Metadata
+ *   Documents (CIMD) whose https origin is served elsewhere: `{ 'https://app.example': 'http://127.0.0.1:3000' }`
+ *   makes the AS fetch `https://app.example/x` from `http://127.0.0.1:3000/x` (tests and the demo run
+ *   on loopback, which oidc-provider's SSRF guard refuses for real client ids). Other client ids are
+ *   fetched as oidc-provider does by default.
+ * @param {boolean} [options.resourceScopesInRegistration=false] also list the resource scopes in
+ *   oidc-provider's `scopes`, so a dynamic registration that names them (the MCP SDK's DCR sends the
+ *   protected resource's `scopes_supported`) is accepted. Side effect: they then also count as OP
+ *   scopes (the consent prompt adds the reason `op_scopes_missing`).
+ * @param {Record<string, string[]>} [options.scopedPaths] protected-resource paths that need more
+ *   scopes than a plain call: a token without them gets `403 insufficient_scope` (RFC 6750 §3.1),
+ *   the MCP step-up challenge. Default: `/mcp/write` needs mcp:write, `/mcp/admin` needs mcp:admin
+ *   (a scope this AS never grants: the step-up loop).
  */
 export async function createAuthServer(options = {}) {
   const {
@@ -137,6 +152,8 @@ export async function createAuthServer(options = {}) {
     proxy = false,
     onResourceDpopRejected,
     dpopNonces = false,
+    clientMetadataDocumentOrigins = {},
+    resourceScopesInRegistration = false,
   } = options;
 
   if (!VARIANTS.includes(variant)) {
@@ -169,6 +186,7 @@ export async function createAuthServer(options = {}) {
       throw new TypeError('issuer must be an origin without a path or trailing slash, e.g. http://localhost:4000');
     }
     const resourceUrl = `${publicOrigin}${resourcePath}`;
+    const scopedPaths = options.scopedPaths ?? { [`${resourcePath}/write`]: ['mcp:write'], [`${resourcePath}/admin`]: ['mcp:admin'] };
     const resourceMetadataUrl = `${publicOrigin}${PRM_PATH}${resourcePath}`;
 
     const memory = createMemoryAdapterFactory();
@@ -215,7 +233,9 @@ export async function createAuthServer(options = {}) {
         email: ['email', 'email_verified'],
         profile: ['name'],
       },
-      scopes: ['openid', 'offline_access', 'email', 'profile'],
+      // resourceScopesInRegistration: RFC 7591 clients (the MCP SDK's DCR) register the scopes they
+      // will request, and oidc-provider accepts only scope values listed here in client metadata
+      scopes: ['openid', 'offline_access', 'email', 'profile', ...(resourceScopesInRegistration ? resourceScopes : [])],
       responseTypes: ['code'],
       pkce: { required: () => true },
       rotateRefreshToken: true,
@@ -235,6 +255,9 @@ export async function createAuthServer(options = {}) {
         id_token_signed_response_alg: 'RS256',
       },
       clientBasedCORS: () => true,
+      // oidc-provider's documented outgoing-request hook: only CIMD origins mapped by the caller are
+      // redirected to loopback (without the SSRF-guarding dispatcher, which refuses loopback).
+      fetch: cimdFetch(clientMetadataDocumentOrigins),
       features: {
         devInteractions: { enabled: false },
         registration: { enabled: true },
@@ -261,6 +284,10 @@ export async function createAuthServer(options = {}) {
         dPoP: dpopNonces
           ? { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true }
           : { enabled: true },
+        // Client ID Metadata Documents (MCP authorization 2026-07-28): oidc-provider's own
+        // implementation (experimental, draft-02); a client_id that is an https URL is resolved by
+        // fetching that document. No secret-based auth for such clients (oidc-provider enforces it).
+        clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
         userinfo: { enabled: true },
         resourceIndicators: {
           enabled: true,
@@ -328,6 +355,7 @@ export async function createAuthServer(options = {}) {
       issuer,
       internalOrigin,
       resourceUrl,
+      scopedPaths,
       resourceMetadataUrl,
       resourceScopes,
       introspectionClient: resourceServerClient,
@@ -406,6 +434,21 @@ function misbehave({ variant, issuer, wrongIssuer }) {
       return;
     }
 
+    if (variant === 'no-iss') {
+      const location = ctx.response.get('location');
+      if (ctx.status >= 300 && ctx.status < 400 && location) {
+        const url = new URL(location, issuer);
+        const fragment = new URLSearchParams(url.hash.slice(1));
+        if (url.searchParams.has('iss')) url.searchParams.delete('iss');
+        if (fragment.has('iss')) {
+          fragment.delete('iss');
+          url.hash = fragment.toString();
+        }
+        if (url.href !== new URL(location, issuer).href) ctx.set('location', url.href);
+      }
+      return;
+    }
+
     if (variant === 'wrong-iss') {
       const location = ctx.response.get('location');
       if (ctx.status >= 300 && ctx.status < 400 && location) {
@@ -472,8 +515,21 @@ function createDpopVerifier({ publicOrigin }) {
   };
 }
 
+/** oidc-provider's `fetch` with the caller's CIMD origin map applied (see createAuthServer). */
+function cimdFetch(origins) {
+  const map = new Map(Object.entries(origins).map(([from, to]) => [new URL(from).origin, new URL(to).origin]));
+  return (url, init) => {
+    const target = new URL(url);
+    const to = map.get(target.origin);
+    if (to === undefined) return globalThis.fetch(url, init);
+    const { dispatcher, ...rest } = init ?? {};
+    void dispatcher;
+    return globalThis.fetch(`${to}${target.pathname}${target.search}`, rest);
+  };
+}
+
 function createProtectedResource({
-  issuer, internalOrigin, resourceUrl, resourceMetadataUrl, resourceScopes, introspectionClient, publicOrigin, onDpopRejected,
+  issuer, internalOrigin, resourceUrl, resourceMetadataUrl, resourceScopes, introspectionClient, publicOrigin, onDpopRejected, scopedPaths,
 }) {
   const checkDpop = createDpopVerifier({ publicOrigin });
   const rejected = (check, claims, token) => {
@@ -584,6 +640,19 @@ function createProtectedResource({
       }
       // drain any request body (MCP clients POST JSON-RPC here)
       for await (const chunk of req) void chunk;
+      // step-up (RFC 6750 §3.1, MCP authorization): the scopes this path needs beyond the token's;
+      // the challenge names the union the client must re-request.
+      const needed = scopedPaths[url.pathname];
+      if (needed) {
+        const held = new Set(String(claims.scope ?? '').split(' ').filter(Boolean));
+        if (!needed.every((s) => held.has(s))) {
+          const union = [...new Set([...held, ...needed])].join(' ');
+          send(res, 403, { error: 'insufficient_scope', error_description: `this call needs ${needed.join(' ')}` }, {
+            'www-authenticate': `Bearer error="insufficient_scope", scope="${union}", resource_metadata="${resourceMetadataUrl}", error_description="additional scope required"`,
+          });
+          return;
+        }
+      }
       send(res, 200, {
         ok: true,
         resource: resourceUrl,

@@ -82,7 +82,7 @@ export type * from './api/flows';
 export type * from './api/tokens';
 export type * from './api/pkce';
 export type * from './api/operations';
-export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput, ConnectionContextMismatchInput } from './api/security';
+export type { SecurityContext, RefreshTokenReuseInput, IntegrityViolationInput, IssuerMismatchInput, ConnectionContextMismatchInput, AuthorizationResponseInput, AuthorizationResponseVerdict } from './api/security';
 export type * from './api/track';
 export type * from './api/server';
 export type * from './api/dpop';
@@ -107,6 +107,7 @@ export const oauth = Object.freeze(
     clientMismatch: security.clientMismatch,
     pkceVerificationFailed: security.pkceVerificationFailed,
     connectionContextMismatch: security.connectionContextMismatch,
+    checkAuthorizationResponse: security.checkAuthorizationResponse,
     ...track,
     ...server,
     ...dpop,
@@ -124,7 +125,7 @@ export const {
   discoveryCompleted, clientRegistered, scheduledRefreshCompleted, scheduledRefreshError,
   refreshTokenReuseDetected, codeInjectionAttempt, integrityViolation, ownershipViolation, pkceReplayDetected,
   issuerMismatch, pkceDowngradeDetected, authorizationCodeReplayDetected, redirectUriMismatch, clientMismatch,
-  pkceVerificationFailed, connectionContextMismatch,
+  pkceVerificationFailed, connectionContextMismatch, checkAuthorizationResponse,
   trackTokenRefresh, trackDiscovery, trackClientRegistration, trackScheduledRefresh, trackCodeExchange, trackRevocation,
   serverTokenIssued, serverClientRegistered, serverError, serverGrantRevoked,
   dpopRejected,

@@ -13,12 +13,23 @@ import {
   ATTR_OAUTH_OUTCOME,
   ATTR_OAUTH_PROVIDER,
   ATTR_OAUTH_REASON,
+  ATTR_OAUTH_REGISTRATION_ROUTE,
 } from '../catalog/attributes';
 import { flowTraceCompleted, flowTraceStarted } from '../traces/flows';
 import { defined } from '../traces/tracer';
-import { FLOW_FAILURE_REASON, GRANT_TYPE, type FlowFailureReason, type GrantType, type OAuthErrorCode, type Outcome } from '../catalog/vocabularies';
+import {
+  FLOW_FAILURE_REASON,
+  GRANT_TYPE,
+  REGISTRATION_ROUTE,
+  type FlowFailureReason,
+  type GrantType,
+  type OAuthErrorCode,
+  type Outcome,
+  type RegistrationRoute,
+} from '../catalog/vocabularies';
 
 const failureReasons = new Vocabulary<FlowFailureReason>('reason', FLOW_FAILURE_REASON);
+const registrationRoutes = new Vocabulary<RegistrationRoute>('route', REGISTRATION_ROUTE);
 const grantTypes = new Vocabulary<GrantType>('grant_type', GRANT_TYPE);
 
 /** Flows in progress: start time and provider by flow id, bounded and expiring (1 h). */
@@ -50,6 +61,11 @@ export interface FlowCompletedInput {
   error?: OAuthErrorCode | string;
   /** End-to-end duration; defaults to now minus the matching flowStarted(). */
   durationMs?: number;
+  /**
+   * How the client got its client_id (MCP authorization 2026-07-28): counted in
+   * `oauth_flow_registration_routes_total` when given. `manual` is a client_id a user entered.
+   */
+  registrationRoute?: RegistrationRoute;
 }
 
 /** An authorization flow started: `oauth_flows_started_total`, event `oauth_flow_initiated`. */
@@ -97,6 +113,8 @@ export const flowCompleted = recording<FlowCompletedInput>('flowCompleted', (a) 
       m.add('tokenEndpointErrors', 1, m.attrs('tokenEndpointErrors', p, 'authorization_code', error));
     }
   }
+  const route = a.registrationRoute === undefined ? undefined : registrationRoutes.normalize(a.registrationRoute);
+  if (route !== undefined) m.add('flowRegistrationRoutes', 1, m.attrs('flowRegistrationRoutes', p, route, status));
   flowTraceCompleted(
     id,
     defined({ [ATTR_OAUTH_PROVIDER]: p, [ATTR_OAUTH_OUTCOME]: status, [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_ERROR]: error }),
@@ -109,6 +127,7 @@ export const flowCompleted = recording<FlowCompletedInput>('flowCompleted', (a) 
       [ATTR_OAUTH_OUTCOME]: status,
       [ATTR_OAUTH_REASON]: reason,
       [ATTR_OAUTH_ERROR]: error,
+      [ATTR_OAUTH_REGISTRATION_ROUTE]: route,
       [ATTR_DURATION_MS]: ms,
     });
   }

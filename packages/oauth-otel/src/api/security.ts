@@ -1,5 +1,5 @@
 import { emit, type EventAttributes } from './events';
-import { flowRef, ident, metrics, provider, recording, tokenRef } from './common';
+import { args, flowRef, ident, internalError, metrics, provider, recording, tokenRef } from './common';
 import { fingerprint } from '../internal/fingerprint';
 import { Vocabulary } from '../metrics/labels';
 import { EVENTS, type SecurityEventDefinition } from '../catalog/events';
@@ -179,3 +179,84 @@ export const connectionContextMismatch = recording<ConnectionContextMismatchInpu
   const which = typeof a.mismatch === 'string' && CONTEXT_MISMATCH.has(a.mismatch) ? a.mismatch : 'other';
   recordSecurityEvent(EVENTS.connectionContextMismatch, { ...a, reason: `${which}_mismatch` });
 });
+export interface AuthorizationResponseInput extends SecurityContext {
+  /** The callback's query (or form_post body): a URL, a URLSearchParams, or the raw query string. */
+  response: URL | URLSearchParams | string;
+  /** The issuer the authorization request was sent to. */
+  expectedIssuer: string;
+  /**
+   * Whether this issuer must send `iss` (RFC 9207 §2.4). Default true: the MCP authorization spec
+   * (2026-07-28) requires it; pass the AS metadata's `authorization_response_iss_parameter_supported`
+   * for plain OAuth clients.
+   */
+  issRequired?: boolean;
+}
+
+/**
+ * What checkAuthorizationResponse() found; anything but `valid` and `not_sent` means reject the
+ * response. `unreadable`: not a URL, URLSearchParams or query string (or longer than 16 KiB), or an
+ * `iss` that is not valid percent-encoding.
+ */
+export type AuthorizationResponseVerdict = 'valid' | 'not_sent' | 'missing' | 'mismatch' | 'unreadable';
+
+/** Longest callback query read: a real authorization response is far shorter. */
+const MAX_RESPONSE_QUERY = 16 * 1024;
+
+/**
+ * RFC 9207 mix-up defence for a callback: a wrong `iss` records `oauth_issuer_mismatch`
+ * (stage authorization_response), a missing one where it is required records
+ * `oauth_issuer_missing`. Returns the verdict so the app rejects with the same decision.
+ */
+export function checkAuthorizationResponse(input: AuthorizationResponseInput): AuthorizationResponseVerdict {
+  try {
+    const a = args<AuthorizationResponseInput>(input, 'checkAuthorizationResponse');
+    const iss = responseIss(a.response);
+    if (iss === null) return 'unreadable';
+    const expected = typeof a.expectedIssuer === 'string' ? a.expectedIssuer : undefined;
+    const ctx = { ...pickContext(a), provider: typeof a.provider === 'string' ? a.provider : expected };
+    if (iss === undefined) {
+      if (a.issRequired === false) return 'not_sent';
+      recordSecurityEvent(EVENTS.issuerMissing, { ...ctx, reason: 'iss_missing' }, { [ATTR_OAUTH_STAGE]: 'authorization_response' });
+      return 'missing';
+    }
+    if (expected !== undefined && iss === expected) return 'valid';
+    recordSecurityEvent(EVENTS.issuerMismatch, { ...ctx, reason: 'iss_mismatch' }, { [ATTR_OAUTH_STAGE]: 'authorization_response' });
+    return 'mismatch';
+  } catch (err) {
+    internalError('checkAuthorizationResponse', err);
+    return 'unreadable';
+  }
+}
+
+/** The `iss` of a response: undefined when absent, null when the input is not a response at all. */
+function responseIss(response: unknown): string | undefined | null {
+  if (response instanceof URLSearchParams) return response.get('iss') ?? undefined;
+  const query = response instanceof URL ? response.search : typeof response === 'string' ? response : undefined;
+  if (query === undefined || query.length > MAX_RESPONSE_QUERY) return null;
+  return queryParam(query, 'iss');
+}
+
+/**
+ * The first value of `name` in a query string: one forward scan, nothing allocated for the other
+ * parameters (a callback query is attacker-shaped). null when its value is not valid percent-encoding.
+ */
+function queryParam(query: string, name: string): string | undefined | null {
+  const key = `${name}=`;
+  for (let at = query.indexOf(key); at !== -1; at = query.indexOf(key, at + 1)) {
+    const before = at === 0 ? 38 : query.charCodeAt(at - 1);
+    if (before !== 38 /* & */ && before !== 63 /* ? */) continue;
+    const end = query.indexOf('&', at);
+    const raw = query.slice(at + key.length, end === -1 ? undefined : end);
+    try {
+      return decodeURIComponent(raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' '));
+    } catch {
+      return null;
+    }
+  }
+  return undefined;
+}
+
+/** The SecurityContext fields of a wider input, read once (getters run once, values are kept as given). */
+function pickContext(a: Partial<AuthorizationResponseInput>): SecurityContext {
+  return { flowId: a.flowId, clientId: a.clientId, userId: a.userId };
+}

@@ -39,6 +39,7 @@ export const ATTR_OAUTH_COUNT = 'oauth.count' as const;
 export const ATTR_OAUTH_REFRESHED = 'oauth.refreshed' as const;
 export const ATTR_OAUTH_FAILED = 'oauth.failed' as const;
 export const ATTR_OAUTH_ENDPOINT = 'oauth.endpoint' as const;
+export const ATTR_OAUTH_REGISTRATION_ROUTE = 'oauth.registration_route' as const;
 export const ATTR_DURATION_MS = 'duration_ms' as const;
 // OpenTelemetry semantic conventions (registry names).
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code' as const;
@@ -76,6 +77,7 @@ export type EventAttributeKey =
   | typeof ATTR_OAUTH_REFRESHED
   | typeof ATTR_OAUTH_FAILED
   | typeof ATTR_OAUTH_ENDPOINT
+  | typeof ATTR_OAUTH_REGISTRATION_ROUTE
   | typeof ATTR_DURATION_MS
   | typeof ATTR_HTTP_RESPONSE_STATUS_CODE
   | typeof ATTR_SECURITY_RULE_NAME
@@ -146,6 +148,7 @@ export const LOG_FIELDS: readonly LogField[] = Object.freeze([
   f(ATTR_OAUTH_REFRESHED, 'attribute', 'number', 'Scheduled refresh: tokens refreshed in the run.'),
   f(ATTR_OAUTH_FAILED, 'attribute', 'number', 'Scheduled refresh: tokens that failed in the run.'),
   f(ATTR_OAUTH_ENDPOINT, 'attribute', 'string', 'Authorization server: the endpoint that handled the request (adapter).'),
+  f(ATTR_OAUTH_REGISTRATION_ROUTE, 'attribute', 'string', 'How the client got its client_id: pre_registered, cimd, dcr, manual (flows, DCR warning).'),
   f(ATTR_SECURITY_RULE_NAME, 'attribute', 'string', 'Security events only: OWASP Logging Vocabulary id (authn_token_reuse, sequence_fail, …).'),
   f(ATTR_SECURITY_RULE_RULESET_NAME, 'attribute', 'string', 'Security events only: `OWASP Logging Vocabulary`.'),
   f(ATTR_SECURITY_RULE_REFERENCE, 'attribute', 'string', 'Security events only: URL of the RFC section the check implements.'),

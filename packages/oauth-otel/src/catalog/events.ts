@@ -98,6 +98,7 @@ export const EVENTS = Object.freeze({
   pkceCleanupCompleted: op('pkce_cleanup_completed', 'oauth.pkce.cleanup.completed', 'info', 'PKCE states cleaned up', 'pkceStatesCleaned().'),
   scheduledRefreshCompleted: op('scheduled_refresh_completed', 'oauth.scheduled_refresh.completed', 'info', 'Scheduled token refresh run completed', 'scheduledRefreshCompleted() (warn when a token failed).'),
   scheduledRefreshFailed: op('scheduled_token_refresh_failed', 'oauth.scheduled_refresh.failed', 'warn', 'Scheduled refresh of a token failed', 'scheduledRefreshError().'),
+  dcrDeprecated: op('oauth_dynamic_registration_deprecated', 'oauth.registration.dcr_deprecated', 'warn', 'Client still uses dynamic client registration', 'Once per issuer and process: a client registered with DCR (RFC 7591), which the MCP authorization spec 2026-07-28 deprecates for Client ID Metadata Documents.'),
   // ---- authorization server (oauth-otel/oidc-provider) -------------------------------------
   serverTokenIssued: op('oauth_server_token_issued', 'oauth.server.token.issued', 'debug', 'Token issued', 'AS adapter: grant.success, a successful token response (grant_type).'),
   serverClientRegistered: op('oauth_server_client_registered', 'oauth.server.client.registered', 'info', 'OAuth client registered', 'AS adapter: registration_create.success (RFC 7591).'),
@@ -119,7 +120,7 @@ export const EVENTS = Object.freeze({
   pkceVerificationFailed: sec('oauth_pkce_verification_failed', 'oauth.security.pkce.verification_failed', 'pkce_verification_failed', 'authn_fail', RFC(7636, '4.6'), 'PKCE verification failed', 'code_verifier did not match the challenge (AS).'),
   pkceStateExpired: sec('pkce_state_expired', 'oauth.security.pkce_state.expired', 'state_expired', 'session_use_after_expire', RFC(9700, '4.7.1'), 'PKCE state expired', 'The callback state had expired.'),
   // ---- traffic observer (observe/) --------------------------------------------------------
-  grantDrift: sec('oauth_grant_drift', 'oauth.security.grant.drift', 'grant_drift', 'sequence_fail', RFC(8707, '2.2'), 'Refresh outside the original grant', 'Observed traffic: a refresh asked for another resource, or was granted scopes, outside the original grant.'),
+  grantDrift: sec('oauth_grant_drift', 'oauth.security.grant.drift', 'grant_drift', 'sequence_fail', RFC(8707, '2.2'), 'Refresh outside the original grant', 'Observed traffic: a refresh asked for another resource, or was granted scopes, outside the original grant; or a code exchange named another resource than its authorization request (or none).'),
   asCapabilityDrift: sec('oauth_as_capability_drift', 'oauth.security.authorization_server.capability_drift', 'as_capability_drift', 'sequence_fail', RFC(9207, '3'), 'Authorization server dropped a security capability', 'Observed traffic: AS metadata changed and dropped a security capability (iss parameter, registration route).'),
   credentialIssuerMismatch: sec('oauth_credential_issuer_mismatch', 'oauth.security.client.issuer_mismatch', 'credential_issuer_mismatch', 'authn_fail', RFC(9700, '4.4'), 'Client credentials of one issuer presented to another', "Observed traffic: a client_id registered at (or first used with) one issuer was presented to another issuer's token endpoint."),
   reauthorizationLoop: sec('oauth_reauthorization_loop', 'oauth.security.reauthorization_loop', 'reauthorization_loop', 'authn_fail', RFC(6749, '5.2'), 'invalid_grant loop', 'Observed traffic: repeated invalid_grant answers from one issuer within minutes (refresh / re-authorization loop).'),
@@ -136,6 +137,9 @@ export const EVENTS = Object.freeze({
   dpopProofReplay: sec('oauth_dpop_proof_replay', 'oauth.security.dpop.proof_replay', 'dpop_proof_replay', 'authn_token_reuse', RFC(9449, '11.1'), 'DPoP proof replayed', 'A DPoP proof whose jti was already seen was presented again.'),
   dpopKeyMismatch: sec('oauth_dpop_key_mismatch', 'oauth.security.dpop.key_mismatch', 'dpop_key_mismatch', 'authn_fail', RFC(9449, '6.1'), 'DPoP proof key does not match the token binding', "A DPoP-bound token was presented with a proof signed by another key than its cnf.jkt."),
   dpopBoundTokenAsBearer: sec('oauth_dpop_bound_token_as_bearer', 'oauth.security.dpop.token_as_bearer', 'dpop_token_as_bearer', 'authz_fail', RFC(9449, '7.2'), 'DPoP-bound token presented without a proof', 'A DPoP-bound token was presented as a plain Bearer token, without a proof (a stolen token used without its key).'),
+  // ---- MCP authorization 2026-07-28 ------------------------------------------------------
+  issuerMissing: sec('oauth_issuer_missing', 'oauth.security.issuer_missing', 'issuer_missing', 'sequence_fail', RFC(9207, '2.4'), 'Authorization response without iss (possible mix-up attack)', 'checkAuthorizationResponse(): the authorization response carried no iss although the issuer must send it (RFC 9207, required by MCP 2026-07-28).'),
+  stepUpLoop: sec('oauth_step_up_loop', 'oauth.security.step_up_loop', 'step_up_loop', 'authz_fail', RFC(6750, '3.1'), 'Step-up authorization loop', 'Observed traffic: a protected resource kept answering 403 insufficient_scope past the retry limit (reason: union_not_granted or granted_still_refused).'),
 });
 
 export type EventKey = keyof typeof EVENTS;

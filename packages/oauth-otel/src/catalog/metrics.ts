@@ -23,6 +23,7 @@ import {
   REGISTRATION_ANOMALY,
   REGISTRATION_SOURCE,
   REFRESH_STATUS,
+  REGISTRATION_ROUTE,
   REUSE_CLASSIFICATION,
   REVOCATION_REASON,
   SCHEDULED_REFRESH_ERROR,
@@ -267,6 +268,20 @@ export const METRICS = {
     kind: 'counter',
     help: 'Total number of non-2xx token endpoint responses by grant type and OAuth error code',
     labels: [['provider', 'provider'], ['grant_type', GRANT_TYPE], ['error', OAUTH_ERROR_CODE]],
+    origin: 'added',
+  }),
+  flowRegistrationRoutes: def({
+    name: 'oauth_flow_registration_routes_total',
+    kind: 'counter',
+    help: 'Total number of completed OAuth authorization flows by how the client got its client_id (pre_registered, cimd, dcr, manual)',
+    labels: [['provider', 'provider'], ['route', REGISTRATION_ROUTE], ['status', OUTCOME]],
+    origin: 'added',
+  }),
+  stepUpChallenges: def({
+    name: 'oauth_step_up_challenges_total',
+    kind: 'counter',
+    help: 'Total number of 403 insufficient_scope challenges (step-up authorization) received from protected resources',
+    labels: [['provider', 'provider']],
     origin: 'added',
   }),
   telemetryDropped: def({

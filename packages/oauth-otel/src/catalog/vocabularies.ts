@@ -81,6 +81,9 @@ export const SECURITY_EVENT_TYPE = [
   'dpop_proof_replay',
   'dpop_key_mismatch',
   'dpop_token_as_bearer',
+  // ---- added: MCP authorization 2026-07-28 ----
+  'issuer_missing',
+  'step_up_loop',
 ] as const;
 
 /** `oauth_dpop_failures_total{side}`: which end rejected a DPoP (RFC 9449) request. */
@@ -201,6 +204,15 @@ export const OAUTH_ERROR_CODE = [
   OTHER,
 ] as const;
 
+/**
+ * `oauth_flow_registration_routes_total{route}`: how the client that completed a flow got its
+ * client_id (MCP authorization 2026-07-28). `cimd`: the client_id is the https URL of a Client ID
+ * Metadata Document; `dcr`: issued by a dynamic registration (RFC 7591, deprecated by MCP);
+ * `pre_registered`: configured out of band; `manual`: entered by a user (manual API only: traffic
+ * cannot tell it from `pre_registered`).
+ */
+export const REGISTRATION_ROUTE = ['pre_registered', 'cimd', 'dcr', 'manual', OTHER] as const;
+
 /** `oauth_telemetry_dropped_total{signal}`. */
 export const TELEMETRY_SIGNAL = ['metrics', 'logs'] as const;
 
@@ -301,6 +313,7 @@ export type ScheduledRefreshError = (typeof SCHEDULED_REFRESH_ERROR)[number];
 export type FlowFailureReason = (typeof FLOW_FAILURE_REASON)[number];
 export type GrantType = (typeof GRANT_TYPE)[number];
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODE)[number];
+export type RegistrationRoute = (typeof REGISTRATION_ROUTE)[number];
 export type TelemetrySignal = (typeof TELEMETRY_SIGNAL)[number];
 export type TelemetryDropReason = (typeof TELEMETRY_DROP_REASON)[number];
 export type ServerEndpoint = (typeof SERVER_ENDPOINT)[number];
@@ -347,6 +360,8 @@ export const SECURITY_EVENT_SEVERITY: Readonly<Record<SecurityEventType, Severit
   dpop_proof_replay: 'high',
   dpop_key_mismatch: 'high',
   dpop_token_as_bearer: 'high',
+  issuer_missing: 'high',
+  step_up_loop: 'medium',
 });
 
 export const PRIORITY: Readonly<Record<Severity, Priority>> = Object.freeze({

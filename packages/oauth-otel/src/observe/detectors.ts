@@ -1,7 +1,16 @@
 import { pkceDowngradeDetected, recordSecurityEvent } from '../api/security';
+import { emit, eventsWanted } from '../api/events';
+import { provider } from '../api/common';
 import { EVENTS } from '../catalog/events';
+import { ATTR_OAUTH_PROVIDER, ATTR_OAUTH_REGISTRATION_ROUTE } from '../catalog/attributes';
+import type { RegistrationRoute } from '../catalog/vocabularies';
+import { createHash } from 'node:crypto';
 import { BoundedMap } from './bounded';
 import { fingerprint } from '../internal/fingerprint';
+import { scopeSet } from './scope';
+import { StepUps } from './step-up';
+
+export { STEP_UP_RETRY_LIMIT } from './step-up';
 
 /**
  * What traffic alone can show about a client's grants and its authorization servers. State is
@@ -38,10 +47,37 @@ export class Detectors {
   private readonly capabilities = new BoundedMap<string, Capabilities>(ISSUERS_CAP);
   /** Fingerprint of a client_id → the issuer it was registered at or first used with. */
   private readonly clients = new BoundedMap<string, string>(TOKENS_CAP);
+  /** Fingerprints of client_ids this process saw issued by a dynamic registration. */
+  private readonly dcrClients = new BoundedMap<string, true>(TOKENS_CAP);
+  /** Issuers the one-time DCR deprecation warning was written for. */
+  private readonly dcrWarned = new BoundedMap<string, true>(ISSUERS_CAP);
+  /** Step-up challenges and what was granted (step-up.ts). */
+  readonly stepUps = new StepUps();
+  /** S256 code_challenge of an authorization request this process redirected to → issuer and resource. */
+  private readonly authorizations = new BoundedMap<string, { issuer: string; resource: string | undefined }>(TOKENS_CAP);
 
   /** A registration at `issuer` returned this client_id: the credentials belong to that issuer. */
   registered(issuer: string, clientId: string | undefined): void {
-    if (clientId !== undefined && clientId !== '') this.clients.set(fingerprint(clientId), issuer);
+    if (clientId === undefined || clientId === '') return;
+    const key = fingerprint(clientId);
+    this.clients.set(key, issuer);
+    this.dcrClients.set(key, true);
+    // MCP authorization 2026-07-28 deprecates DCR for Client ID Metadata Documents: say so once.
+    if (this.dcrWarned.has(issuer)) return;
+    this.dcrWarned.set(issuer, true);
+    if (eventsWanted(EVENTS.dcrDeprecated.level)) {
+      emit(EVENTS.dcrDeprecated, { [ATTR_OAUTH_PROVIDER]: provider(issuer), [ATTR_OAUTH_REGISTRATION_ROUTE]: 'dcr' });
+    }
+  }
+
+  /**
+   * How a client got the client_id it presents: an https URL is a Client ID Metadata Document,
+   * an id this process saw registered is DCR, anything else was configured out of band.
+   */
+  routeOf(clientId: string | undefined): RegistrationRoute | undefined {
+    if (clientId === undefined || clientId === '') return undefined;
+    if (clientId.startsWith('https://')) return 'cimd';
+    return this.dcrClients.has(fingerprint(clientId)) ? 'dcr' : 'pre_registered';
   }
 
   /**
@@ -61,12 +97,14 @@ export class Detectors {
 
   /** A code exchange succeeded: remember what was granted, under the new refresh token. */
   granted(issuer: string, refreshFp: string | undefined, resource: string | undefined, scope: string | undefined): void {
+    this.stepUps.granted(issuer, scope);
     if (refreshFp === undefined) return;
     this.grants.set(refreshFp, { issuer, resource, scopes: scope === undefined ? undefined : scopeSet(scope) });
   }
 
   /** A refresh succeeded: compare with the original grant, then carry it over to the new token. */
   refreshed(issuer: string, oldFp: string | undefined, newFp: string | undefined, resource: string | undefined, scope: string | undefined): void {
+    this.stepUps.granted(issuer, scope);
     if (oldFp === undefined) return;
     if (newFp !== undefined && newFp !== oldFp) this.rotated.set(oldFp, Date.now());
     const grant = this.grants.get(oldFp);
@@ -111,10 +149,39 @@ export class Detectors {
       recordSecurityEvent(EVENTS.asCapabilityDrift, { provider: issuer, reason: 'registration_removed' });
     }
   }
-}
 
-function scopeSet(scope: string): Set<string> {
-  const out = new Set<string>();
-  for (const s of scope.split(' ')) if (s !== '' && out.size < 256) out.add(s);
-  return out;
+  /** An authorization request left this process (a redirect): remember what resource it asked for. */
+  authorizationRequested(issuer: string, challenge: string | undefined, resource: string | undefined): void {
+    if (challenge === undefined || challenge.length < 43 || challenge.length > 128) return;
+    this.authorizations.set(challenge, { issuer, resource });
+  }
+
+  /**
+   * A code exchange: find its authorization request by the verifier's S256 challenge (RFC 7636
+   * §4.2) and compare the `resource` both named (RFC 8707; MCP requires the same canonical one).
+   * Returns the authorization request's resource, which the grant keeps when the exchange omits it.
+   */
+  codeExchanged(issuer: string, verifier: string | undefined, resource: string | undefined): string | undefined {
+    if (verifier === undefined || verifier.length < 43 || verifier.length > 128 || this.authorizations.size === 0) return undefined;
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const auth = this.authorizations.get(challenge);
+    if (auth === undefined) return undefined;
+    this.authorizations.delete(challenge);
+    if (auth.resource !== undefined && resource !== undefined && auth.resource !== resource) {
+      recordSecurityEvent(EVENTS.grantDrift, { provider: issuer, reason: 'authorization_resource_drift' });
+    } else if (auth.resource !== undefined && resource === undefined) {
+      recordSecurityEvent(EVENTS.grantDrift, { provider: issuer, reason: 'authorization_resource_omitted' });
+    }
+    return auth.resource;
+  }
+
+  /** RFC 9728 metadata of a protected resource named its authorization server. */
+  resourceMetadata(origin: string, issuer: string | undefined): void {
+    this.stepUps.resourceMetadata(origin, issuer);
+  }
+
+  /** A 403 insufficient_scope from a protected resource (step-up.ts). */
+  stepUp(origin: string, path: string, scope: string | undefined): void {
+    this.stepUps.challenge(origin, path, scope);
+  }
 }

@@ -10,9 +10,11 @@ export interface TokenRequestFields {
   resource?: string;
   /** Not a secret (RFC 6749 §2.2); sent in the body by public and client_secret_post clients. */
   client_id?: string;
+  /** PKCE verifier: only hashed to its S256 challenge (public) to find the authorization request. */
+  code_verifier?: string;
 }
 
-const WANTED: ReadonlySet<string> = new Set(['grant_type', 'refresh_token', 'scope', 'resource', 'client_id']);
+const WANTED: ReadonlySet<string> = new Set(['grant_type', 'refresh_token', 'scope', 'resource', 'client_id', 'code_verifier']);
 
 export function parseTokenRequest(text: string): TokenRequestFields {
   const out: Record<string, string> = {};

@@ -43,7 +43,8 @@ export function subscribeHttp(observer: Observer): () => void {
         if (status === 401 || status === 403) {
           const www = m.response?.headers?.['www-authenticate'];
           const origin = originOf(m.request as Req);
-          if (typeof www === 'string' && origin !== undefined) observer.challenge(origin, www, performance.now() - start);
+          const path = (m.request as Req).path;
+          if (typeof www === 'string' && origin !== undefined) observer.challenge(origin, typeof path === 'string' ? path : '', www, performance.now() - start, status);
         }
         return;
       }

@@ -3,16 +3,19 @@ import { noticeOnce } from '../internal/diag';
 import { Observer } from './observer';
 import { subscribeUndici } from './undici';
 import { subscribeHttp } from './http';
+import { subscribeServer } from './server';
 import type { ResolvedObserve } from './types';
 
 /**
  * Zero-code client telemetry: watches the process's outgoing HTTP and records OAuth exchanges.
  *
  *   undici.ts / http.ts   diagnostics_channel subscriptions (never throw)
+ *   server.ts             the app server's redirects to an authorization endpoint
  *   routes.ts             is this request OAuth? (origin + path, before any parsing)
  *   body.ts form.ts json.ts challenge.ts   bounded, linear parsers of the few fields needed
  *   record.ts             finished exchange → the manual API's recording calls
- *   detectors.ts          reuse, loops, drift, capability drift (bounded state)
+ *   detectors.ts          reuse, loops, drift, capability drift, registration route (bounded state)
+ *   step-up.ts            403 insufficient_scope challenges and step-up loops
  */
 type Slot = { observer: Observer; stop: () => void };
 
@@ -24,7 +27,7 @@ export function startObserver(cfg: ResolvedObserve): (() => void) | undefined {
     return undefined;
   }
   const observer = new Observer(cfg);
-  const stops = [subscribeUndici(observer), subscribeHttp(observer)];
+  const stops = [subscribeUndici(observer), subscribeHttp(observer), subscribeServer(observer)];
   const slot: Slot = {
     observer,
     stop: () => {

@@ -4,7 +4,7 @@ import { Detectors } from './detectors';
 import { Recorder } from './record';
 import { RouteTable } from './routes';
 import { SpoofingChecks } from './spoofing';
-import type { ResolvedObserve } from './types';
+import { LIMITS, type ResolvedObserve } from './types';
 
 /** The observer's state: which requests are OAuth, what they recorded, what the detectors keep. */
 export class Observer {
@@ -24,12 +24,31 @@ export class Observer {
   }
 
   /**
+   * A redirect of the app's server to a learned authorization endpoint: the authorization request.
+   * Its S256 challenge (public: it travelled in the front channel) keys the resource it asked for.
+   */
+  authorizationRedirect(location: string): void {
+    // Only PKCE S256 requests are matched later: any other redirect (logins, pages) stops at this indexOf.
+    if (location.length > LIMITS.urlLength * 4 || location.indexOf('code_challenge=') === -1) return;
+    const u = URL.parse(location);
+    if (u === null) return;
+    const issuer = this.routes.authorizationIssuer(u);
+    if (issuer === undefined) return;
+    const q = u.searchParams;
+    if (q.get('code_challenge_method') !== 'S256') return;
+    this.detectors.authorizationRequested(issuer, q.get('code_challenge') ?? undefined, q.get('resource') ?? undefined);
+  }
+
+  /**
    * A 401/403 from any origin: a Bearer challenge naming protected-resource metadata (RFC 9728
    * §5.1) is a discovery by challenge. Other challenges are not discovery and record nothing.
    */
-  challenge(origin: string, header: string, durationMs: number | undefined): void {
+  challenge(origin: string, path: string, header: string, durationMs: number | undefined, status: number): void {
     const c = parseBearerChallenge(header);
-    if (c?.resource_metadata === undefined) return;
+    if (c === undefined) return;
+    // RFC 6750 §3.1: a 403 insufficient_scope is a step-up challenge, not discovery.
+    if (status === 403 && c.error === 'insufficient_scope') return this.detectors.stepUp(origin, path, c.scope);
+    if (c.resource_metadata === undefined) return;
     this.spoofing.challenge(origin, c.resource_metadata);
     discoveryCompleted({ method: 'www-authenticate', outcome: 'success', provider: origin, ...(durationMs !== undefined ? { durationMs } : {}) });
   }

@@ -62,7 +62,11 @@ export class Recorder {
       const doc = parseJsonObject(ex.response?.take(ex.contentEncoding));
       const resource = str(doc, 'resource');
       ok = resource !== undefined;
-      if (ok) this.spoofing.metadata(ex.origin, ex.path, resource, strList(doc, 'authorization_servers'));
+      const servers = ok ? strList(doc, 'authorization_servers') : undefined;
+      if (ok) this.spoofing.metadata(ex.origin, ex.path, resource, servers);
+      // Which AS a step-up challenge of this resource sends the client back to.
+      const as = servers?.[0];
+      if (as !== undefined && as.length <= 2048) this.detectors.resourceMetadata(ex.origin, issuerKey(as));
     }
     discoveryCompleted({ method: 'rfc9728', outcome: ok ? 'success' : 'failure', durationMs: ex.elapsedMs(), provider: ex.origin });
   }
@@ -96,6 +100,8 @@ export class Recorder {
       issuerMismatch({ stage: 'token_endpoint', provider: issuer, reason: 'token_endpoint_origin' });
     }
     const registration = str(doc, 'registration_endpoint');
+    const authorization = str(doc, 'authorization_endpoint');
+    if (authorization !== undefined) this.routes.learnAuthorization(expected, authorization);
     this.routes.learn(expected, {
       ...(token !== undefined ? { token } : {}),
       ...(registration !== undefined ? { registration } : {}),
@@ -131,7 +137,8 @@ export class Recorder {
     const req = ex.request?.take(undefined);
     const fields: TokenRequestFields = req !== undefined ? parseTokenRequest(req.toString('utf8')) : {};
     const grantType = fields.grant_type ?? 'other';
-    this.detectors.clientUsed(provider, ex.clientId ?? fields.client_id);
+    const clientId = ex.clientId ?? fields.client_id;
+    this.detectors.clientUsed(provider, clientId);
     const durationMs = ex.elapsedMs();
     const ok = !network && ok2xx(ex.status);
     // Success bodies carry tokens: only the refresh token's fingerprint and the scope are read.
@@ -143,11 +150,15 @@ export class Recorder {
       const flow = ex.flow !== undefined ? { flowId: ex.flow.id } : {};
       const errorType = ok ? undefined : error !== undefined ? errorCodes.normalizeQuiet(error) : network ? 'network_error' : 'http_error';
       recordPhase(SPAN_OAUTH_CODE_EXCHANGE, { [ATTR_OAUTH_PROVIDER]: providerLabel(provider), [ATTR_OAUTH_OUTCOME]: ok ? 'success' : 'failure' }, durationMs, errorType, ex.flow?.ctx);
+      // RFC 8707 / MCP: the exchange must name the resource its authorization request named.
+      const authorized = this.detectors.codeExchanged(provider, fields.code_verifier, fields.resource);
+      const registrationRoute = this.detectors.routeOf(clientId);
+      const route = registrationRoute !== undefined ? { registrationRoute } : {};
       if (ok) {
-        flowCompleted({ outcome: 'success', provider, ...flow });
-        this.detectors.granted(provider, fp(str(body, 'refresh_token', 16_384)), fields.resource, str(body, 'scope'));
+        flowCompleted({ outcome: 'success', provider, ...flow, ...route });
+        this.detectors.granted(provider, fp(str(body, 'refresh_token', 16_384)), fields.resource ?? authorized, str(body, 'scope'));
       } else {
-        flowCompleted({ outcome: 'failure', reason: 'token_exchange_failed', provider, ...flow, ...(error !== undefined ? { error } : {}) });
+        flowCompleted({ outcome: 'failure', reason: 'token_exchange_failed', provider, ...flow, ...route, ...(error !== undefined ? { error } : {}) });
         if (error === 'invalid_grant') this.detectors.invalidGrant(provider);
       }
       return;

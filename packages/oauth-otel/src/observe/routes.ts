@@ -19,6 +19,8 @@ export function issuerKey(url: string): string {
 export class RouteTable {
   /** origin → path → route; both levels capped. */
   private readonly byOrigin = new Map<string, Map<string, Route>>();
+  /** Authorization endpoint (origin + path) → its issuer: where a redirect sends a browser. */
+  private readonly authorization = new Map<string, string>();
 
   constructor(private readonly issuers: ReadonlySet<string> | undefined) {}
 
@@ -76,6 +78,25 @@ export class RouteTable {
       if (!paths.has(u.pathname) && paths.size >= LIMITS.routesPerOrigin) continue;
       paths.set(u.pathname, { kind, issuer });
     }
+  }
+
+  /** Learns an issuer's authorization endpoint (absolute http(s) URL, bounded like the routes). */
+  learnAuthorization(issuer: string, raw: string): void {
+    if (raw.length > LIMITS.urlLength) return;
+    const u = URL.parse(raw);
+    if (u === null || (u.protocol !== 'https:' && u.protocol !== 'http:')) return;
+    const key = u.origin + u.pathname;
+    if (!this.authorization.has(key) && this.authorization.size >= LIMITS.origins) return;
+    this.authorization.set(key, issuer);
+  }
+
+  hasAuthorizationEndpoints(): boolean {
+    return this.authorization.size !== 0;
+  }
+
+  /** The issuer whose authorization endpoint `u` is, if any. */
+  authorizationIssuer(u: URL): string | undefined {
+    return this.authorization.get(u.origin + u.pathname);
   }
 
   /** Number of learned routes (tests, bounds). */

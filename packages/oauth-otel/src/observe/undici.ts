@@ -57,7 +57,7 @@ export function subscribeUndici(observer: Observer): () => void {
         const status = typeof m.response?.statusCode === 'number' ? m.response.statusCode : 0;
         if (status === 401 || status === 403) {
           const www = headerValue(m.response?.headers, 'www-authenticate');
-          if (www !== undefined) observer.challenge(String(r.origin), www, performance.now() - start);
+          if (www !== undefined) observer.challenge(String(r.origin), typeof r.path === 'string' ? r.path : '', www, performance.now() - start, status);
         }
         return;
       }

@@ -24,6 +24,7 @@ const CASES: { call: () => void; event: string; type: string; severity: string; 
   { call: () => api.clientMismatch({}), event: 'oauth_client_mismatch', type: 'client_mismatch', severity: 'medium', priority: 'P2', level: 'warn', sev: 13 },
   { call: () => api.pkceVerificationFailed({}), event: 'oauth_pkce_verification_failed', type: 'pkce_verification_failed', severity: 'medium', priority: 'P2', level: 'warn', sev: 13 },
   { call: () => api.connectionContextMismatch({ mismatch: 'user' }), event: 'oauth_connection_context_mismatch', type: 'connection_context_mismatch', severity: 'critical', priority: 'P0', level: 'fatal', sev: 21 },
+  { call: () => void api.checkAuthorizationResponse({ response: 'code=c&state=s', expectedIssuer: 'https://as.example' }), event: 'oauth_issuer_missing', type: 'issuer_missing', severity: 'high', priority: 'P1', level: 'error', sev: 17 },
 ];
 
 let ep: OtlpLogsEndpoint;

@@ -6,6 +6,7 @@ import { initTelemetry, METRIC_DEFINITIONS, SEED_METRIC_NAMES, type TelemetryHan
 import * as api from '../../src';
 import { scrape, valueOf, type Family } from '../support/prom';
 import { exerciseServer } from '../support/exercise';
+import { Detectors } from '../../src/observe/detectors';
 
 let handle: TelemetryHandle;
 let families: Map<string, Family>;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   handle = await initTelemetry({ serviceName: 'exposition-test', metrics: { port: 0, allowUnauthenticated: true }, logs: false });
   const provider = 'https://as.example.com/tenant';
   api.flowStarted({ provider, flowId: 'f1' });
-  api.flowCompleted({ flowId: 'f1', outcome: 'success', durationMs: 1500 });
+  api.flowCompleted({ flowId: 'f1', outcome: 'success', durationMs: 1500, registrationRoute: 'cimd' });
   api.flowStarted({ provider, flowId: 'f2' });
   api.flowCompleted({ flowId: 'f2', outcome: 'failure', reason: 'provider_error', error: 'access_denied', durationMs: 700 });
   api.tokenRefreshed({ outcome: 'success', durationMs: 300 });
@@ -39,6 +40,7 @@ beforeAll(async () => {
   api.tokenEndpointError({ provider, grantType: 'client_credentials', error: 'invalid_client', httpStatus: 401 });
   api.flowCompleted({ outcome: 'success', provider: 42 as unknown as string }); // coerced: counted as a drop
   api.dpopRejected({ side: 'resource_server', check: 'nonce_challenge' }); // counted, no security event
+  new Detectors().stepUp('https://mcp.example.com', '/mcp', 'tools:write'); // observer-only: a step-up challenge
   exerciseServer(); // one server-side reuse: token_reuse security events are 2 below
   ({ families, text } = await scrape(handle.metricsUrl!));
 });
@@ -81,6 +83,8 @@ test('values land in the right series', () => {
   expect(valueOf(f, 'oauth_flows_started_total', { provider: 'as.example.com' })).toBe(2);
   expect(valueOf(f, 'oauth_flows_total', { provider: 'as.example.com', status: 'success' })).toBe(1);
   expect(valueOf(f, 'oauth_flows_total', { provider: 'as.example.com', status: 'failure' })).toBe(1);
+  expect(valueOf(f, 'oauth_flow_registration_routes_total', { provider: 'as.example.com', route: 'cimd', status: 'success' })).toBe(1);
+  expect(valueOf(f, 'oauth_step_up_challenges_total', { provider: 'mcp.example.com' })).toBe(1);
   expect(valueOf(f, 'oauth_flow_duration_seconds_bucket', { provider: 'as.example.com', status: 'success', le: '1' })).toBe(0);
   expect(valueOf(f, 'oauth_flow_duration_seconds_bucket', { provider: 'as.example.com', status: 'success', le: '2' })).toBe(1);
   expect(valueOf(f, 'oauth_flow_duration_seconds_sum', { provider: 'as.example.com', status: 'success' })).toBeCloseTo(1.5);

@@ -5,18 +5,17 @@
  * (auth() drops the tokens and asks for a new authorization). No recording call; the same steps recorded by hand
  * must give the same series. (The SDK has no revocation call.)
  *
- * The client is pre-registered: the SDK's DCR sends the protected resource's scopes
- * (`scope: "mcp:read mcp:write"`), which the example AS refuses (its `scopes` list only has the
- * OIDC scopes; resource scopes come from resource indicators), so registration is the one step
- * this test cannot show with the SDK. The oauth4webapi and openid-client proofs cover DCR.
+ * The client is pre-registered (route `pre_registered`). The SDK's DCR, which sends the protected
+ * resource's scopes (`scope: "mcp:read mcp:write"`), runs in mcp-sdk-dcr.test.ts against the AS with
+ * `resourceScopesInRegistration`; its CIMD path in mcp2026-cimd.test.ts.
  */
 import type * as McpAuth from '@modelcontextprotocol/sdk/client/auth.js';
 import { authorize } from '../../../../examples/auth-server/test/helpers';
 import { hostClone, nativeRequire } from './native';
 import { leaks, runParity, sorted, type ParityResult, type Scenario } from './parity';
+import { memoryProvider, REDIRECT } from './mcp-provider';
 
 const sdk = nativeRequire('@modelcontextprotocol/sdk/client/auth.js') as typeof McpAuth;
-const REDIRECT = 'http://127.0.0.1:9999/callback';
 const CLIENT = {
   client_id: 'zero-code-mcp',
   client_secret: 'zero-code-mcp-client-secret-0123456789',
@@ -25,46 +24,6 @@ const CLIENT = {
   response_types: ['code'],
   token_endpoint_auth_method: 'client_secret_basic',
 };
-
-type Tokens = { access_token: string; refresh_token?: string };
-
-/** A plain in-memory OAuthClientProvider, as an MCP client app writes one. */
-function memoryProvider(keep: (s: unknown) => void) {
-  const state: { client?: Record<string, unknown> | undefined; tokens?: Tokens | undefined; verifier?: string; redirect?: URL } = {};
-  const provider = {
-    get redirectUrl() {
-      return REDIRECT;
-    },
-    get clientMetadata() {
-      return { redirect_uris: [REDIRECT], client_name: 'zero-code mcp', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' };
-    },
-    clientInformation: () => state.client as never,
-    saveClientInformation: (c: Record<string, unknown>) => {
-      keep(c.client_secret);
-      keep(c.registration_access_token);
-      state.client = c;
-    },
-    tokens: () => state.tokens as never,
-    saveTokens: (t: Tokens) => {
-      keep(t.access_token);
-      keep(t.refresh_token);
-      state.tokens = t;
-    },
-    redirectToAuthorization: (url: URL) => {
-      state.redirect = url;
-    },
-    saveCodeVerifier: (v: string) => {
-      keep(v);
-      state.verifier = v;
-    },
-    codeVerifier: () => state.verifier!,
-    invalidateCredentials: (scope: string) => {
-      if (scope === 'all' || scope === 'tokens') state.tokens = undefined;
-      if (scope === 'all' || scope === 'client') state.client = undefined;
-    },
-  };
-  return { provider, state };
-}
 
 const scenario: Scenario = async (as, rec, keep) => {
   const serverUrl = new URL(as.resourceUrl);
@@ -116,6 +75,7 @@ test('zero-code MCP SDK auth(): the same OAuth series as the manual API, step fo
     ['oauth_discovery_attempts_total{method="rfc9728",status="success"}', 5],
     ['oauth_discovery_attempts_total{method="rfc8414",status="success"}', 5],
     ['oauth_flows_total{provider="127.0.0.1",status="success"}', 1],
+    ['oauth_flow_registration_routes_total{provider="127.0.0.1",route="pre_registered",status="success"}', 1],
     ['oauth_token_refresh_total{reason="normal",status="success"}', 1],
     ['oauth_token_refresh_total{reason="reuse_detected",status="reuse_detected"}', 1],
     ['oauth_security_events_total{event_type="token_reuse",severity="critical"}', 1],

@@ -93,6 +93,7 @@ test('zero-code oauth4webapi: the same OAuth series as the manual API, step for 
   expect(result.observed.get('oauth_discovery_attempts_total{method="rfc8414",status="success"}')).toBe(1);
   expect(result.observed.get('oauth_client_registrations_total{status="success"}')).toBe(1);
   expect(result.observed.get('oauth_flows_total{provider="127.0.0.1",status="success"}')).toBe(1);
+  expect(result.observed.get('oauth_flow_registration_routes_total{provider="127.0.0.1",route="dcr",status="success"}')).toBe(1);
   expect(result.observed.get('oauth_token_refresh_total{reason="normal",status="success"}')).toBe(1);
   expect(result.observed.get('oauth_token_refresh_total{reason="reuse_detected",status="reuse_detected"}')).toBe(1);
   expect(result.observed.get('oauth_security_events_total{event_type="token_reuse",severity="critical"}')).toBe(1);

@@ -83,6 +83,7 @@ test('zero-code openid-client: the same OAuth series as the manual API, step for
     'oauth_discovery_attempts_total{method="rfc8414",status="success"}',
     'oauth_client_registrations_total{status="success"}',
     'oauth_flows_total{provider="127.0.0.1",status="success"}',
+    'oauth_flow_registration_routes_total{provider="127.0.0.1",route="dcr",status="success"}',
     'oauth_token_refresh_total{reason="normal",status="success"}',
     'oauth_token_refresh_total{reason="reuse_detected",status="reuse_detected"}',
     'oauth_security_events_total{event_type="token_reuse",severity="critical"}',

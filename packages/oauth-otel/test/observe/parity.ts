@@ -5,6 +5,7 @@
  * and no secret the test saw may reach the exposition or an OTLP log record.
  */
 import * as api from '../../src';
+import type { RegistrationRoute } from '../../src/catalog/vocabularies';
 import { startObserver, stopObserver, resolveObserve } from '../../src/observe';
 import { forms } from '../support/leak-arbitraries';
 import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
@@ -17,7 +18,8 @@ export interface Recording {
   readonly manual: boolean;
   discovery<T>(method: 'www-authenticate' | 'rfc9728' | 'rfc8414', provider: string, step: () => Promise<T>): Promise<T>;
   registration<T>(provider: string, step: () => Promise<T>): Promise<T>;
-  codeExchange<T>(provider: string, step: () => Promise<T>): Promise<T>;
+  /** `route`: how the client got its client_id; default dcr after registration() in this run, else pre_registered. */
+  codeExchange<T>(provider: string, step: () => Promise<T>, route?: RegistrationRoute): Promise<T>;
   refresh<T>(provider: string, presented: string, step: () => Promise<T>): Promise<T>;
   /** A refresh expected to fail with invalid_grant because `presented` was already rotated. */
   reuse(provider: string, presented: string, step: () => Promise<unknown>): Promise<void>;
@@ -36,31 +38,37 @@ const bare: Recording = {
   revocation: (_p, step) => step(),
 };
 
-/** The manual calls of examples/next-app/lib/oauth.ts for the same steps. */
-const manual: Recording = {
-  manual: true,
-  discovery: (method, provider, step) => api.trackDiscovery(method, step, { provider }),
-  registration: (provider, step) => api.trackClientRegistration(step, { provider }),
-  async codeExchange(provider, step) {
-    const r = await step();
-    api.flowCompleted({ outcome: 'success', provider });
-    return r;
-  },
-  async refresh(provider, presented, step) {
-    const t0 = performance.now();
-    const r = await step();
-    api.tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs: performance.now() - t0, provider, refreshToken: presented });
-    return r;
-  },
-  async reuse(provider, presented, step) {
-    expect(invalidGrant(await step().then(() => undefined, (e: unknown) => e))).toBe(true);
-    api.refreshTokenReuseDetected({ provider, token: presented, classification: 'suspected_theft', sinceFirstUseMs: 1, side: 'client' });
-    api.tokenEndpointError({ provider, grantType: 'refresh_token', error: 'invalid_grant', httpStatus: 400 });
-  },
-  async revocation(provider, step) {
-    await step();
-    api.tokensRevoked({ reason: 'manual', count: 1, provider });
-  },
+/** The manual calls of examples/next-app/lib/oauth.ts for the same steps (one per run: it keeps whether DCR ran). */
+const manualRecording = (): Recording => {
+  let registered = false;
+  return {
+    manual: true,
+    discovery: (method, provider, step) => api.trackDiscovery(method, step, { provider }),
+    registration: (provider, step) => {
+      registered = true;
+      return api.trackClientRegistration(step, { provider });
+    },
+    async codeExchange(provider, step, route) {
+      const r = await step();
+      api.flowCompleted({ outcome: 'success', provider, registrationRoute: route ?? (registered ? 'dcr' : 'pre_registered') });
+      return r;
+    },
+    async refresh(provider, presented, step) {
+      const t0 = performance.now();
+      const r = await step();
+      api.tokenRefreshed({ outcome: 'success', reason: 'normal', durationMs: performance.now() - t0, provider, refreshToken: presented });
+      return r;
+    },
+    async reuse(provider, presented, step) {
+      expect(invalidGrant(await step().then(() => undefined, (e: unknown) => e))).toBe(true);
+      api.refreshTokenReuseDetected({ provider, token: presented, classification: 'suspected_theft', sinceFirstUseMs: 1, side: 'client' });
+      api.tokenEndpointError({ provider, grantType: 'refresh_token', error: 'invalid_grant', httpStatus: 400 });
+    },
+    async revocation(provider, step) {
+      await step();
+      api.tokensRevoked({ reason: 'manual', count: 1, provider });
+    },
+  };
 };
 
 /** oauth4webapi / openid-client errors carry `error`; the MCP SDK throws an InvalidGrantError. */
@@ -102,7 +110,7 @@ export async function runParity(scenario: Scenario, asOptions: Record<string, un
     await scenario(as, bare, keep);
     const s1 = await scrape(handle.metricsUrl!);
     stopObserver();
-    await scenario(as, manual, keep);
+    await scenario(as, manualRecording(), keep);
     const s2 = await scrape(handle.metricsUrl!);
     await handle.forceFlush();
     const exposition = (await (await fetch(handle.metricsUrl!)).text());

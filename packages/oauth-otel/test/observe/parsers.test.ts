@@ -10,6 +10,9 @@ import { parseJsonObject, str, strList } from '../../src/observe/json';
 import { RouteTable } from '../../src/observe/routes';
 import { CappedBytes } from '../../src/observe/body';
 import { LIMITS } from '../../src/observe/types';
+import { Detectors } from '../../src/observe/detectors';
+import { Observer } from '../../src/observe/observer';
+import { checkAuthorizationResponse } from '../../src/api/security';
 import { gzipSync } from 'node:zlib';
 
 const RUNS = 2000;
@@ -187,6 +190,9 @@ function relative(make: (n: number) => string, parse: (s: string) => unknown, n:
   return timeOf(() => parse(input)) / timeOf(() => JSON.stringify(input));
 }
 
+const redirectObserver = new Observer({ enabled: true, issuers: undefined });
+redirectObserver.routes.learnAuthorization('https://as.example', 'https://as.example/auth');
+
 const HOSTILE: Array<[string, (n: number) => string, (s: string) => unknown, number, number]> = [
   ['challenge: escapes in a quoted value', (n) => `Bearer resource_metadata="${'\\a'.repeat(n / 2)}"`, parseBearerChallenge, 512, 8000],
   ['challenge: separators', (n) => `Bearer ${', '.repeat(n / 2)}`, parseBearerChallenge, 512, 8000],
@@ -196,6 +202,9 @@ const HOSTILE: Array<[string, (n: number) => string, (s: string) => unknown, num
   ['form: no equals then one', (n) => `${'a&'.repeat(n / 2)}=`, parseTokenRequest, 4096, 65536],
   ['form: percent runs in a read field', (n) => `grant_type=${'%'.repeat(n)}`, parseTokenRequest, 4096, 65536],
   ['form: pluses in a read field', (n) => `scope=${'+'.repeat(n)}`, parseTokenRequest, 4096, 65536],
+  ['step-up: a long scope list', (n) => 'a '.repeat(n / 2), (s) => new Detectors().stepUp('https://rs.example', '/mcp', s), 512, 8000],
+  ['authorization response: many parameters', (n) => 'a=b&'.repeat(n / 4), (s) => checkAuthorizationResponse({ response: s, expectedIssuer: 'https://as.example', issRequired: false }), 512, 8000],
+  ['authorization redirect: a long query', (n) => `https://as.example/auth?${'a=b&'.repeat(n / 4)}code_challenge_method=S256`, (s) => redirectObserver.authorizationRedirect(s), 512, 8000],
   ['route: long path', (n) => `/${'a/'.repeat(n / 2)}.well-known/openid-configuration`, (s) => new RouteTable(undefined).classify('https://a', s), 4096, 65536],
 ];
 

@@ -39,6 +39,8 @@ export function exerciseAll(): void {
   for (const check of ['htu_mismatch', 'proof_replay', 'key_mismatch', 'bearer_downgrade', 'nonce_challenge'] as const) {
     api.dpopRejected({ provider, side: 'resource_server', check, endpoint: 'resource', token: 'at-stolen' });
   }
+  api.checkAuthorizationResponse({ response: 'code=c&state=s', expectedIssuer: provider, provider });
+  api.flowCompleted({ provider, outcome: 'success', registrationRoute: 'cimd' });
   api.pkceStateValidated({ reason: 'expired', flowId: 'flow-d' });
   api.pkceStateValidated({ reason: 'user_mismatch', flowId: 'flow-e' });
   api.pkceStateValidated({ reason: 'invalid_hash', flowId: 'flow-f' });
@@ -60,6 +62,7 @@ function exerciseObserverDetectors(provider: string): void {
   sp.url('https://rs.example', '/mcp?access_token=at-1', 3);
   sp.challenge('https://rs.example', 'https://elsewhere.example/.well-known/oauth-protected-resource');
   sp.metadata('https://rs.example', '/.well-known/oauth-protected-resource/mcp', 'https://other.example/mcp', [provider]);
+  for (let i = 0; i <= 3; i++) d.stepUp('https://rs.example', '/mcp', 'read write');
 }
 
 /**
