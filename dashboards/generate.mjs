@@ -647,6 +647,7 @@ function security() {
       'oauth_token_in_url_total over the dashboard range by side (client, server) and parameter name; the values are never recorded.',
       g(12, 49, 12, 8),
       [() => promTarget(`sort_desc(sum by (side, parameter) (${countOver(`${N.tokenInUrl}{${S}}`)}))`, '{{side}} {{parameter}}', { instant: true })],
+    ),
     // ---- MCP authorization 2026-07-28 (alerts OAuthIssuerMissing, OAuthStepUpLoop, OAuthDynamicClientRegistrationInUse)
     stat('Responses without iss', 'issuer_missing security events (P1): authorization responses without the RFC 9207 iss their issuer must send, over the dashboard range.', g(0, 57, 6, 4), [() => promTarget(ev('issuer_missing'), 'Missing iss', { instant: true })], {
       steps: [[null, 'green'], [1, 'red']],
