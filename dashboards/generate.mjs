@@ -649,24 +649,24 @@ function security() {
       [() => promTarget(`sort_desc(sum by (side, parameter) (${countOver(`${N.tokenInUrl}{${S}}`)}))`, '{{side}} {{parameter}}', { instant: true })],
     ),
     // ---- MCP authorization 2026-07-28 (alerts OAuthIssuerMissing, OAuthStepUpLoop, OAuthDynamicClientRegistrationInUse)
-    stat('Responses without iss', 'issuer_missing security events (P1): authorization responses without the RFC 9207 iss their issuer must send, over the dashboard range.', g(0, 57, 6, 4), [() => promTarget(ev('issuer_missing'), 'Missing iss', { instant: true })], {
+    stat('Responses without iss', 'issuer_missing security events (P1): authorization responses without the RFC 9207 iss their issuer must send, over the dashboard range.', g(0, 66, 6, 4), [() => promTarget(ev('issuer_missing'), 'Missing iss', { instant: true })], {
       steps: [[null, 'green'], [1, 'red']],
       decimals: 0,
     }),
-    stat('Step-up loops', 'step_up_loop security events (P2): a protected resource kept answering 403 insufficient_scope past the retry limit, over the dashboard range.', g(6, 57, 6, 4), [() => promTarget(ev('step_up_loop'), 'Step-up loops', { instant: true })], {
+    stat('Step-up loops', 'step_up_loop security events (P2): a protected resource kept answering 403 insufficient_scope past the retry limit, over the dashboard range.', g(6, 66, 6, 4), [() => promTarget(ev('step_up_loop'), 'Step-up loops', { instant: true })], {
       steps: [[null, 'green'], [1, 'yellow']],
       decimals: 0,
     }),
     bargauge(
       'Completed flows by registration route',
       'oauth_flow_registration_routes_total over the dashboard range: how clients got their client_id (cimd, dcr, pre_registered, manual). DCR is deprecated by the MCP authorization spec (2026-07-28).',
-      g(12, 57, 12, 8),
+      g(12, 66, 12, 8),
       [() => promTarget(`sort_desc(sum by (route) (${countOver(`${N.flowRegistrationRoutes}{${S}}`)}))`, '{{route}}', { instant: true })],
     ),
     timeseries(
       'Step-up challenges per minute by resource',
       'oauth_step_up_challenges_total: 403 insufficient_scope challenges received from protected resources (provider = the resource host), per minute.',
-      g(0, 61, 12, 8),
+      g(0, 70, 12, 8),
       [() => promTarget(`sum by (provider) (rate(${N.stepUpChallenges}{${S}}[$__rate_interval])) * 60`, '{{provider}}')],
       { unit: 'opm' },
     ),
