@@ -25,7 +25,7 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   { id: 'github-pat/oauth/app/refresh', prefix: 'gh[pousr]_', source: 'gh[pousr]_[0-9A-Za-z]{20,255}' },
   { id: 'github-fine-grained-pat', prefix: 'github_pat_', source: 'github_pat_[0-9A-Za-z_]{20,255}' },
   { id: 'gitlab-pat/deploy/feed/runner/oauth-app', prefix: 'gl(?:pat|dt|ft|rt|soat|oas|cbt|ptt|imt|ffct|agent)-', source: 'gl(?:pat|dt|ft|rt|soat|oas|cbt|ptt|imt|ffct|agent)-[0-9A-Za-z_.-]{20,300}' },
-  { id: 'slack-bot/user/app/legacy-token', prefix: 'xox[abposer]-', source: 'xox[abposer]-[0-9A-Za-z-]{10,255}' },
+  { id: 'slack-bot/user/app/legacy/client-token', prefix: 'xox[abcdposer]-', source: 'xox[abcdposer]-[0-9A-Za-z%-]{10,255}' },
   { id: 'slack-app-token', prefix: 'xapp-', source: 'xapp-[0-9]-[0-9A-Za-z-]{10,255}' },
   { id: 'slack-webhook-url', prefix: 'hooks\\.slack\\.com/', source: 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[0-9A-Za-z+/]{20,}' },
   { id: 'stripe-access-token', prefix: '[rs]k_(?:test|live|prod)_', source: '[rs]k_(?:test|live|prod)_[0-9A-Za-z]{10,255}' },
@@ -65,6 +65,23 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   { id: 'clojars-api-token', prefix: 'CLOJARS_', source: 'CLOJARS_[0-9a-z]{60}' },
   { id: 'easypost-api-token', prefix: 'EZ[AT]K', source: 'EZ[AT]K[0-9A-Za-z]{54}' },
   { id: 'artifactory-api-key', prefix: 'AKCp', source: 'AKCp[0-9A-Za-z]{69}' },
+  // Beyond gitleaks: secretlint's recommended preset and trufflehog detectors (prefix-anchored
+  // rules only; bodies relaxed to a minimum length, as above).
+  { id: 'dockerhub-pat (trufflehog)', prefix: 'dckr_pat_', source: 'dckr_pat_[0-9A-Za-z_-]{20,}' },
+  { id: 'atlassian-api-token', prefix: 'ATATT3', source: 'ATATT3[0-9A-Za-z_=-]{20,}' },
+  { id: 'groq-api-key (trufflehog)', prefix: 'gsk_', source: 'gsk_[0-9A-Za-z]{32,}' },
+  { id: 'replicate-api-token (trufflehog)', prefix: 'r8_', source: 'r8_[0-9A-Za-z]{30,}' },
+  { id: 'tailscale-key (trufflehog)', prefix: 'tskey-', source: 'tskey-(?:api|auth|client|webhook|scim)-[0-9A-Za-z_-]{16,}' },
+  { id: 'new-relic-user-api-key', prefix: 'NRAK-', source: 'NRAK-[0-9A-Za-z]{20,}' },
+  { id: 'figma-pat (trufflehog)', prefix: 'figd_', source: 'figd_[0-9A-Za-z_-]{30,}' },
+  { id: 'supabase-service-key (trufflehog)', prefix: 'sbp_', source: 'sbp_[0-9A-Za-z]{32,}' },
+  { id: 'sendinblue-api-token', prefix: 'xkeysib-', source: 'xkeysib-[0-9a-f]{32,}(?:-[0-9A-Za-z]{16})?' },
+  { id: 'contentful-delivery-api-token', prefix: 'CFPAT-', source: 'CFPAT-[0-9A-Za-z_-]{32,}' },
+  { id: 'flyio-access-token', prefix: 'fo1_', source: 'fo1_[0-9A-Za-z_-]{32,}' },
+  { id: 'dynatrace-api-token', prefix: 'dt0c01\\.', source: 'dt0c01\\.[0-9A-Za-z]{24}\\.[0-9A-Za-z]{64}' },
+  { id: 'adafruit-io-key (trufflehog)', prefix: 'aio_', source: 'aio_[0-9A-Za-z]{28}' },
+  { id: 'shippo-api-token', prefix: 'shippo_(?:live|test)_', source: 'shippo_(?:live|test)_[0-9a-f]{40}' },
+  { id: 'mailgun-private-api-token', prefix: 'key-', source: 'key-[0-9a-f]{32}' },
 ]);
 
 /** PEM and PGP private key blocks, whole: marker, body and end marker (a body left behind is

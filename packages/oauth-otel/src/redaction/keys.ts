@@ -32,7 +32,7 @@ export const SECRET_KEYS: readonly string[] = Object.freeze([
 export const EXTRA_SECRET_KEYS: readonly string[] = Object.freeze([
   'id_token_hint', 'passphrase', 'client_credentials', 'authorization_code', 'auth_code',
   'oauth_state', 'pkce_state', 'pkce_verifier', 'signature', 'sig', 'AWSAccessKeyId',
-  'X-Amz-Credential',
+  'X-Amz-Credential', 'SAMLResponse', 'SAMLart',
 ]);
 
 /** Secret when the value is a string or number (`http.request({ auth: 'user:pass' })`); an

@@ -20,14 +20,20 @@ import { JWT_SOURCE, PEM_SOURCE, PROVIDER_LEADS, PROVIDER_SOURCE } from './detec
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
 const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
+/** A password keyword and its value separated by blanks only: .netrc (`login u password p`),
+ *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
+const KEYWORD_SOURCE = '(?:^|\\s)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by)[ \\t]+\\S';
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
  * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, an auth scheme followed by a separator,
  * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
  * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S`;
-const MARKER_SOURCE = `[=:]|${OTHER_SOURCE}`;
+const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}`;
+/** Percent-encoded structure: a quote, `:`, `<`, `{` or a line break behind `%XX` (or `%25XX`). */
+const ENCODED_SOURCE = '%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
+const ENCODED_STRUCTURE = new RegExp(ENCODED_SOURCE, 'i');
+const MARKER_SOURCE = `[=:]|${OTHER_SOURCE}|${ENCODED_SOURCE}`;
 export const MARKERS = new RegExp(MARKER_SOURCE, 'i');
 /** Global copy: its first match is where a full scan can start. */
 const FIRST_MARKER = new RegExp(MARKER_SOURCE, 'gi');
@@ -69,6 +75,8 @@ function providerAt(s: string, from: number): [number, number] | null {
 /** Sentry Relay's bearer shape, extended to Basic and DPoP, with the separators above. */
 const SCHEME = /(?:bearer|basic|dpop)(?:[\s\u00a0]+|%20|\+|:[ \t\u00a0]*|(?:\\[nrt])+[ \t]*)([A-Za-z0-9\-._~+/%]+=*)/iy;
 const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
+const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
+const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
 export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
@@ -725,7 +733,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     if (ve <= vs) return p + 1;
     // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
     if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
-    if (ve - vs <= 9 && LITERALS.has(s.slice(vs, ve))) return p + 1;
+    // `null`, `true` (also as the last token of a pretty-printed JSON line: `true,`).
+    if (ve - vs <= 10 && (LITERALS.has(s.slice(vs, ve)) || (s.charCodeAt(ve - 1) === 44 && LITERALS.has(s.slice(vs, ve - 1))))) return p + 1;
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
       // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
@@ -804,6 +813,33 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return ve;
   };
 
+  /** A KEYWORD_SOURCE match at i: pushes the value when it is a credential by its form — a
+   *  quoted string (SQL), the token after `login <user>` (.netrc on one line), or the only token
+   *  after the keyword opening its line (.netrc, redis.conf). A lower-case word alone is prose
+   *  (`password reset`). Returns where scanning resumes, or -1 when no keyword opens at i. */
+  const keyword = (s: string, i: number, r: number[]): number => {
+    KEYWORD.lastIndex = i;
+    const m = KEYWORD.exec(s);
+    if (m === null) return -1;
+    const b = isSpace(s.charCodeAt(i)) ? i + 1 : i;
+    const v = KEYWORD.lastIndex;
+    const n = s.length;
+    const q = s.charCodeAt(v);
+    if (q === 34 || q === 39) {
+      const ve = endOfQuoted(s, v + 1, q);
+      if (ve > v + 1) r.push(v + 1, ve);
+      return ve;
+    }
+    let ve = v;
+    while (ve < n && !isSpace(s.charCodeAt(ve)) && !(s.charCodeAt(ve) === 92 && s.charCodeAt(ve + 1) === 110)) ve++;
+    const value = s.slice(v, ve);
+    if (/^[a-z]{1,14}[.,:;!?]?$/.test(value) || /^identified/i.test(m[0].trim())) return ve;
+    const lineEnd = endOfLine(s, ve);
+    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, Math.min(lineEnd, ve + LOOK)));
+    if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(Math.max(0, b - 128), b))) r.push(v, ve);
+    return ve;
+  };
+
   /** One OTHER_CANDIDATES match at i; returns where scanning resumes. */
   const candidate = (s: string, i: number, len: number, r: number[]): number => {
     const c = s.charCodeAt(i);
@@ -814,6 +850,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (pe < 0) return i + len;
       r.push(i, pe);
       return pe;
+    }
+    if (isSpace(c) || i === 0) {
+      const k = keyword(s, i, r);
+      if (k >= 0) return k;
     }
     if (isSpace(c) || c === 34 || c === 39 || (c === 45 && i === 0)) return flag(s, i, r);
     if (c === 101) {
@@ -837,6 +877,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const m = SCHEME.exec(s);
     if (m === null) return i + 1;
     let cred = m[1]!;
+    const end = i + m[0].length;
+    // `DPoP expires_in=3600`: a parameter (`name=value`), not a token68 (whose `=` only pads).
+    if (cred.endsWith('=') && end < s.length && isB64Url(s.charCodeAt(end))) return i + 1;
+    // Form-encoded prose (`DPoP+proof+JWT+is+missing`): three or more short letter-only words
+    // joined by `+` / `%20`. A base64 credential split by its `+` never has that shape.
+    const sep = s.charCodeAt(end - cred.length - 1);
+    if ((sep === 43 || (sep === 48 && s.charCodeAt(end - cred.length - 3) === 37)) && FORM_PROSE.test(cred)) return end;
     while (cred.endsWith('.')) cred = cred.slice(0, -1);
     if (!looksLikeCredential(cred)) return i + 1;
     const start = i + m[0].length - m[1]!.length;
@@ -845,8 +892,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   };
 
   /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
-   *  each detector resuming after what it redacted. */
-  const scanFull = (s: string, start: number): string => {
+   *  each detector resuming after what it redacted. Returns the secret ranges, unmerged. */
+  const collect = (s: string, start: number, depth: number): number[] => {
     reset(s);
     const r: number[] = [];
     let ip = nextPair(s, start);
@@ -888,6 +935,41 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         } else r.push(x.index, x.index + x[0].length);
       }
     }
+    // A document percent-encoded inside a form field or query parameter (JSON, XML, header
+    // lines): every format above, one decoding layer down (two for double encoding).
+    if (depth < 2 && ENCODED_STRUCTURE.test(s)) decodedLayer(s, r, depth);
+    return r;
+  };
+
+  /** Scans s with its `%XX` escapes (ASCII bytes) decoded and pushes what was found there as
+   *  ranges of s: each decoded character keeps the index of the text it came from. */
+  const decodedLayer = (s: string, r: number[], depth: number): void => {
+    const n = s.length;
+    const from = new Int32Array(n + 1);
+    const parts: string[] = [];
+    let j = 0;
+    let last = 0;
+    for (let i = 0; i < n; ) {
+      const b = s.charCodeAt(i) === 37 ? byteAt(s, i + 1) : -1;
+      if (b < 0 || b >= 128) {
+        from[j++] = i++;
+        continue;
+      }
+      if (i > last) parts.push(s.slice(last, i));
+      parts.push(String.fromCharCode(b));
+      from[j++] = i;
+      i += 3;
+      last = i;
+    }
+    if (last === 0) return;
+    parts.push(s.slice(last));
+    from[j] = n;
+    const inner = collect(parts.join(''), 0, depth + 1);
+    for (let k = 0; k < inner.length; k += 2) r.push(from[inner[k]!]!, from[inner[k + 1]!]!);
+  };
+
+  const scanFull = (s: string, start: number): string => {
+    const r = collect(s, start, 0);
     if (r.length === 0) return s;
     const merged = sortAndMerge(r);
     let out = '';

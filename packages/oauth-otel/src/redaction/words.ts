@@ -15,6 +15,8 @@ export const SECRET_WORDS: readonly string[] = Object.freeze([
   'session', 'sid', 'sessid', 'assertion', 'verifier', 'otp', 'totp', 'hotp', 'bearer', 'authorization',
   'csrf', 'xsrf', 'signature', 'sig', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'jsessionid',
   'phpsessid', 'sessionid', 'dpop', 'auth',
+  // SAML bearer carriers (the Response holds the signed assertion; an artifact redeems it).
+  'samlresponse', 'samlart',
 ]);
 
 /** Long secret words that also count at the end of a run-together word (`accesstoken`, `dbpassword`).
