@@ -4,12 +4,17 @@
  * are sent into VictoriaLogs through the shipped otel-collector.yaml two ways — through the
  * package (its redaction, then the collector's), and straight to the collector as an app without
  * oauth-otel would (the collector's generated rules alone) — and the store must hold none of them.
+ * The attack corpus (test/support/attack-arbitraries.ts) goes both ways too; and harmless
+ * OAuth/OIDC fields sent straight to the collector are stored unchanged.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
+import { attackArb, harmlessArb } from '../../packages/oauth-otel/test/support/attack-arbitraries';
 import { carrierArb, forms, nameArb, secretArb } from '../../packages/oauth-otel/test/support/leak-arbitraries';
 import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
 import { startCollector, type Collector } from './support/collector';
@@ -19,11 +24,25 @@ import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './sup
 jest.setTimeout(240_000);
 const run = promisify(execFile);
 const tag = randomBytes(4).toString('hex');
-const CASES = 150;
-const cases = fc.sample(fc.tuple(secretArb, nameArb, carrierArb), { numRuns: CASES, seed: 15 }).map(([secret, name, carrier], i) => {
-  const c = carrier(secret);
-  return { id: `${tag}-${i}`, name, secret, text: c.text, forms: forms(secret, c.extra).filter((f) => f.length >= 12) };
-});
+/** Structured values as an app would serialize them into a log line (Headers, URL and Error
+ *  objects as their JSON-visible content). */
+const toText = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { name: x.name, message: x.message, ...x } : x)) ?? '';
+const CARRIERS = 150;
+const ATTACKS = 150;
+const cases = [
+  ...fc.sample(fc.tuple(secretArb, nameArb, carrierArb), { numRuns: CARRIERS, seed: 15 }).map(([secret, name, carrier], i) => {
+    const c = carrier(secret);
+    return { id: `${tag}-${i}`, name, secret, text: c.text, forms: forms(secret, c.extra).filter((f) => f.length >= 12) };
+  }),
+  // The attack corpus (issue 15): HTTP client errors, env/config dumps, connection strings,
+  // OAuth wire shapes, encoded layers, secretlint/trufflehog prefixes.
+  ...fc.sample(fc.tuple(secretArb, nameArb, attackArb), { numRuns: ATTACKS, seed: 16 }).map(([secret, name, shape], i) => {
+    const p = shape(secret);
+    return { id: `${tag}-a${i}`, name, secret, text: toText(p.value), forms: forms(secret, p.extra).filter((f) => f.length >= 12) };
+  }),
+];
+const CASES = cases.length;
 
 let vl: VictoriaLogs | undefined;
 let collector: Collector | undefined;
@@ -47,11 +66,18 @@ function leaks(text: string): string[] {
 
 test('through the package: the store holds none of the planted secrets', async () => {
   const service = `leak-pkg-${tag}`;
-  await run(process.execPath, [join(__dirname, 'fixtures/leak-app.cjs')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${collector!.otlpHttpUrl}/v1/logs`, CASES_JSON: JSON.stringify(cases) },
-    timeout: 120_000,
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'leak-store-'));
+  const file = join(dir, 'cases.json');
+  writeFileSync(file, JSON.stringify(cases));
+  try {
+    await run(process.execPath, [join(__dirname, 'fixtures/leak-app.cjs')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_OPTIONS: '', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${collector!.otlpHttpUrl}/v1/logs`, CASES_FILE: file },
+      timeout: 120_000,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const text = await stored(service);
   expect(text).toContain(tag);
   expect(leaks(text)).toEqual([]);
@@ -66,10 +92,20 @@ test('straight to the collector (an app without oauth-otel): the generated rules
   });
   const text = await stored(service);
   expect(text).toContain(tag);
-  // KNOWN GAPS of the collector layer alone (the package closes them; issue 15 follow-up):
-  // unicode-escaped JSON names, private JWK members (no `kty` context in RE2), and JSON
-  // `{name, value}` cookie-jar entries. Every other generated case must be clean.
-  const gap = /\\u00[0-9a-f]{2}|"kty"|"name":"/;
-  const rest = leaks(text).filter((l) => !gap.test(l));
-  expect(rest).toEqual([]);
+  expect(leaks(text)).toEqual([]);
+});
+
+test('straight to the collector: harmless OAuth/OIDC fields are stored unchanged', async () => {
+  const service = `leak-keep-${tag}`;
+  const kept = fc.sample(harmlessArb, { numRuns: CASES, seed: 17 }).map((r, i) => ({ id: `${tag}-k${i}`, text: JSON.stringify(r) }));
+  await sendOtlpLogs({
+    url: `${collector!.otlpHttpUrl}/v1/logs`,
+    resource: { 'service.name': service },
+    records: kept.map((k) => ({ severityText: 'info', severityNumber: 9, body: k.text, attributes: { caseId: k.id, note: k.text } })),
+  });
+  await waitForVictoriaLogs(vl!.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
+  const rows = (await vl!.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+  expect(rows).toHaveLength(kept.length);
+  const changed = rows.filter((r) => r._msg !== kept.find((k) => k.id === r.caseId)?.text || r.note !== r._msg).map((r) => r._msg);
+  expect(changed).toEqual([]);
 });

@@ -5,7 +5,9 @@
  * Every pattern is RE2 (the collector's regex engine). Not exported from the package index.
  */
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_SOURCE } from './detectors';
-import { CODE_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
+import { JWK_PRIVATE_MEMBERS } from './keys';
+import { CREDENTIAL_FLAGS } from './patterns';
+import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 const alt = (xs: readonly string[]) => [...new Set(xs)].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((x) => x.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
 
@@ -17,8 +19,9 @@ export function secretNameSource(): string {
   const key = `(?:${alt(KEY_QUALIFIERS)})${sep}keys?`;
   const code = `(?:${alt(CODE_QUALIFIERS)})${sep}codes?`;
   const state = `(?:${alt(STATE_QUALIFIERS)})${sep}state`;
+  const id = `(?:${alt(ID_SECRET_QUALIFIERS)})${sep}ids?`;
   const wrappers = `(?:${sep}(?:${alt(WRAPPER_WORDS.filter((w) => w !== 'key'))}))*`;
-  return `(?:${words}|${key}|${code}|${state})${wrappers}`;
+  return `(?:${words}|${key}|${code}|${state}|${id})${wrappers}`;
 }
 
 export interface CollectorRules {
@@ -34,29 +37,78 @@ export interface CollectorRules {
  *  expansion. */
 const ottl = (re: string) => `"${re.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '$$$$')}"`;
 
+/** Text shapes every rule below accepts (RE2 sources). A quote, possibly escaped at any depth
+ *  (`"`, `\"`, `\\\"`) or percent-encoded (`%22`, `%2522`). */
+const QUOTE = String.raw`(?:\\*["']|%(?:25)?22)`;
+/** `=`, `:`, `=>`, percent-encoded `=` / `:`. */
+const SEP = String.raw`(?:=>|=|:|%(?:25)?3[DdAa])`;
+/** A line break: raw, or a literal `\n` / `\r\n` escape inside an encoded string. */
+const NL = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
+/** An opaque value: token characters with both a digit and a lower-case letter (error codes
+ *  such as `invalid_grant`, `ERR_BAD_REQUEST` or `1` have not both). */
+const OPAQUE = String.raw`[A-Za-z0-9._~+/%=-]*(?:[0-9][A-Za-z0-9._~+/%=-]*[a-z]|[a-z][A-Za-z0-9._~+/%=-]*[0-9])[A-Za-z0-9._~+/%=-]*`;
+/** One character of a line (an escape counts as one, except `\n` / `\r`). */
+const LINE_CHAR = String.raw`(?:[^\r\n\\]|\\[^nr])`;
+
 export function collectorRules(): CollectorRules {
   const name = secretNameSource();
+  const member = String.raw`\\*"(?:` + JWK_PRIVATE_MEMBERS.join('|') + String.raw`)\\*"\s*:`;
+  const kty = String.raw`\\*"kty\\*"\s*:`;
+  // ASCII letters, digits and `_` written as `\u00XX`: no serializer escapes those, only evasion does.
+  const asciiEscape = String.raw`\\+u00(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|5[Ff])`;
+  const nameChar = String.raw`(?:[^"\\]|\\+u[0-9A-Fa-f]{4})`;
+  // A value character; a value of five lower-case letters or fewer is a JSON literal or a word
+  // (`true`, `null`, `false`), not a credential.
+  const V = String.raw`[^\s&"',;<>\[\]{}\\]`;
+  const flags = [...CREDENTIAL_FLAGS].sort((a, b) => b.length - a.length).join('|');
   const valueRules: [string, string][] = [
     // Whole PEM / PGP private key blocks first: a key rule must never leave a body behind.
     [PEM_SOURCE, '[REDACTED]'],
     [JWT_SOURCE, '[REDACTED]'],
     [`\\b(?:${PROVIDER_SOURCE})`, '[REDACTED]'],
-    // Header lines (raw dumps): the rest of the line.
-    [`(?im)^(\\s*[\\w-]*(?:${alt(LINE_WORDS)})\\s*:[ \\t]*)\\S[^\\r\\n]*`, '${1}[REDACTED]'],
-    // Auth schemes, with `:` / NBSP / `+` / `%20` separators.
-    ['(?i)\\b(Bearer|Basic|DPoP)(?:\\s|\u00a0|:|\\+|%20)+[A-Za-z0-9._~+/=-]{8,}', '${1} [REDACTED]'],
+    // A private JWK (an object with `kty` and a private member, either order), whole: RE2 has no
+    // look-around to redact its members one by one only next to `kty`.
+    [String.raw`\{[^{}]*` + kty + String.raw`[^{}]*` + member + String.raw`[^{}]*\}|\{[^{}]*` + member + String.raw`[^{}]*` + kty + String.raw`[^{}]*\}`, '[REDACTED]'],
+    // A JSON name with ASCII characters unicode-escaped (`"\u0070assword"`): fail closed.
+    [String.raw`(\\*"` + nameChar + '{0,64}' + asciiEscape + nameChar + String.raw`{0,64}\\*"\s*:\s*\\*")(?:[^"\\]|\\[^"])+`, '${1}[REDACTED]'],
+    // Auth schemes, with `:` / NBSP / `+` / `%20` / line-break separators (before header lines,
+    // so that `Authorization: Bearer` + line break + credential loses the credential).
+    [String.raw`(?i)\b(Bearer|Basic|DPoP)(?:\s|` + '\u00a0' + String.raw`|:|\+|%20|\\[nrt])+[A-Za-z0-9._~+/=-]{8,}`, '${1} [REDACTED]'],
+    // Header lines (raw dumps, escaped dumps): the rest of the line and its folded continuations.
+    [`(?im)((?:^|\\\\n)[ \\t]*[\\w-]*(?:${alt(LINE_WORDS)})[ \\t]*:[ \\t]*)${LINE_CHAR}+(?:${NL}[ \\t]+${LINE_CHAR}+)*`, '${1}[REDACTED]'],
     // YAML / config lines: the whole rest of the line (multi-word passphrases).
     [`(?im)^([ \\t-]*[\\w.-]*${name}[ \\t]*:[ \\t]*)[^\\s|>][^\\r\\n]*`, '${1}[REDACTED]'],
-    // Form fields and `{name, value}` pairs labelled with a secret name.
-    [`(?i)(name=["']?[\\w.-]*${name}["']?[^>]{0,200}?(?:value|content)=["'])[^"']+`, '${1}[REDACTED]'],
-    [`(?i)("name"\\s*:\\s*"[\\w.-]*${name}"\\s*,\\s*"value"\\s*:\\s*")[^"]+`, '${1}[REDACTED]'],
-    // name=value, name: value, "name":"value", name => value, user[name]=value, XML elements.
-    [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D)?["']?\\s*(?:=>|=|:|%3D)\\s*["']?)[^\\s&"',;<>\\[\\]{}]+`, '${1}[REDACTED]'],
+    // Form fields (form_post's hidden `code` / `state` too) and `{name, value}` pairs labelled
+    // with a secret name.
+    [`(?i)(name=${QUOTE}?(?:[\\w.-]*${name}|code|state)${QUOTE}?[^>]{0,200}?(?:value|content)=${QUOTE})[^"'\\\\]+`, '${1}[REDACTED]'],
+    [`(?i)(${QUOTE}(?:name|key)${QUOTE}\\s*:\\s*${QUOTE}[\\w.-]*${name}${QUOTE}\\s*,\\s*${QUOTE}value${QUOTE}\\s*:\\s*${QUOTE})[^"\\\\]+`, '${1}[REDACTED]'],
+    // A multipart part named like a secret: its body after the part headers and a blank line.
+    [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
+    // user[name]=value, name[]=value, an auth scheme before the value.
+    [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
-    // code / state as URL, fragment and form parameters.
-    ['(?i)([?&#](?:code|state)=)[^&\\s#"\',;\\[][^&\\s#"\',;]*', '${1}[REDACTED]'],
-    // URL userinfo.
-    ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@', '${1}REDACTED:REDACTED@'],
+    // Header name / value lists (`rawHeaders`, undici): `"x-auth-token", "<value>"` — a list item,
+    // not a member name (`"grant_type":"refresh_token","refresh_token":…` keeps its names).
+    // Its value has a character a grant or method name has not (`"refresh_token","client_credentials"`).
+    [`(?i)(${QUOTE}[\\w.-]*${name}${QUOTE}\\s*,\\s*${QUOTE})([^"\\\\]*[^a-z_ :.\\-"\\\\][^"\\\\]*)(${QUOTE}\\s*[,\\]])`, '${1}[REDACTED]${3}'],
+    // code / state as URL, fragment, form and command-line parameters (percent-encoded too).
+    ['(?i)((?:^|[?&#;]|%(?:25)?26|%(?:25)?3F|\\s--)(?:code|state)(?:=|%(?:25)?3D))[^&\\s#"\',;\\[\\\\][^&\\s#"\',;\\\\]*', '${1}[REDACTED]'],
+    // code / state after a blank (`… CODE=…`) with an opaque value: `exit code=1` keeps its own.
+    [`((?:^|\\s)(?i:code|state)=)(${OPAQUE})`, '${1}[REDACTED]'],
+    // code / state JSON members with an opaque value (a digit and a lower-case letter): error
+    // codes (`invalid_grant`, `ERR_BAD_REQUEST`) and UI states keep theirs.
+    [`(${QUOTE}(?i:code|state)${QUOTE}\\s*:\\s*${QUOTE})(${OPAQUE})`, '${1}[REDACTED]'],
+    // URL userinfo (`user:pass@`, `:pass@`, a bare token `ghp_…@`).
+    ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@?#"\'\\\\]+@', '${1}REDACTED@'],
+    // Password keywords with blank separators: .netrc (`login u password p`, or a line of its
+    // own), redis.conf (`requirepass p`), SQL (`PASSWORD 'p'`, `IDENTIFIED BY 'p'`).
+    [`(?im)((?:^|\\\\n)[ \\t]*(?:password|passwd|requirepass|masterauth)[ \\t]+|\\blogin[ \\t]+\\S+[ \\t]+(?:password|passwd)[ \\t]+)[^\\s'"\\\\]+`, '${1}[REDACTED]'],
+    [`(?i)((?:password|identified[ \\t]+by)[ \\t]+\\\\*')[^'\\\\]+`, '${1}[REDACTED]'],
+    // Command-line credential flags (curl's `-u user:pass`, `--oauth2-bearer t`, `-b 'sid=…'`)
+    // and long flags named like a secret (`--client-secret s`).
+    [`((?:^|\\s)(?:${flags})[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    [`(?i)((?:^|\\s)--[\\w-]*${name}[ \\t]+\\\\*["']?)[^\\s"'\\\\-][^\\s"'\\\\]*`, '${1}[REDACTED]'],
   ];
   const statements = ['flatten(log.attributes) where log.attributes != nil'];
   for (const [re, repl] of valueRules) {
