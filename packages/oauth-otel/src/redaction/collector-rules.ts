@@ -100,7 +100,8 @@ export function collectorRules(): CollectorRules {
     // codes (`invalid_grant`, `ERR_BAD_REQUEST`) and UI states keep theirs.
     [`(${QUOTE}(?i:code|state)${QUOTE}\\s*:\\s*${QUOTE})(${OPAQUE})`, '${1}[REDACTED]'],
     // URL userinfo (`user:pass@`, `:pass@`, a bare token `ghp_…@`).
-    ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s@?#"\'\\\\]+@', '${1}REDACTED@'],
+    ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]*:[^/\\s@]+@', '${1}REDACTED:REDACTED@'],
+    ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@?#"\'\\\\]+@', '${1}REDACTED@'],
     // Password keywords with blank separators: .netrc (`login u password p`, or a line of its
     // own), redis.conf (`requirepass p`), SQL (`PASSWORD 'p'`, `IDENTIFIED BY 'p'`).
     [`(?im)((?:^|\\\\n)[ \\t]*(?:password|passwd|requirepass|masterauth)[ \\t]+|\\blogin[ \\t]+\\S+[ \\t]+(?:password|passwd)[ \\t]+)[^\\s'"\\\\]+`, '${1}[REDACTED]'],
