@@ -22,14 +22,16 @@ import { JWT_SOURCE, PEM_SOURCE, PROVIDER_LEADS, PROVIDER_SOURCE } from './detec
 const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
 /** A password keyword and its value separated by blanks only: .netrc (`login u password p`),
  *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
-const KEYWORD_SOURCE = '(?:^|\\s)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by)[ \\t]+\\S';
+/** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
+const LIST_SOURCE = `["']\\s*,\\s*\\\\*["']`;
+const KEYWORD_SOURCE = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by)[ \\t]+\\S';
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
  * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, an auth scheme followed by a separator,
  * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
  * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}`;
+const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}|${LIST_SOURCE}`;
 /** Percent-encoded structure: a quote, `:`, `<`, `{` or a line break behind `%XX` (or `%25XX`). */
 const ENCODED_SOURCE = '%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
 const ENCODED_STRUCTURE = new RegExp(ENCODED_SOURCE, 'i');
@@ -821,7 +823,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     KEYWORD.lastIndex = i;
     const m = KEYWORD.exec(s);
     if (m === null) return -1;
-    const b = isSpace(s.charCodeAt(i)) ? i + 1 : i;
+    const b = isSpace(s.charCodeAt(i)) ? i + 1 : s.charCodeAt(i) === 92 ? i + 2 : i;
     const v = KEYWORD.lastIndex;
     const n = s.length;
     const q = s.charCodeAt(v);
@@ -840,6 +842,34 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return ve;
   };
 
+  /** A header name / value list in text (Node's `rawHeaders`, undici's flat arrays, inspect's
+   *  `'authorization', 'Bearer …'`): the quoted item after a quoted secret header name. i is the
+   *  name's closing quote, v the value's opening quote. A value that reads as a name
+   *  (`["password", "refresh_token"]`, grant types) is kept. */
+  const list = (s: string, i: number, v: number, r: number[]): number => {
+    const q = s.charCodeAt(i);
+    let e = i;
+    while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
+    let a = e - 1;
+    const min = Math.max(0, e - 42);
+    for (; a >= min; a--) {
+      const c = s.charCodeAt(a);
+      if (c === q) break;
+      if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 45)) return i + 1;
+    }
+    if (a < min || a === e - 1) return i + 1;
+    if ((classify(s.slice(a + 1, e)) & (K_SECRET | K_ALLOW | K_AMBIGUOUS)) !== K_SECRET) return i + 1;
+    const vq = s.charCodeAt(v);
+    const vs0 = v + 1;
+    const ve = endOfQuoted(s, vs0, vq);
+    let end = ve;
+    while (end > vs0 && s.charCodeAt(end - 1) === 92) end--;
+    if (/^[a-z_:.\- ]*$/.test(s.slice(vs0, Math.min(end, vs0 + 64))) && end - vs0 <= 64) return v;
+    const vs = vs0 + schemeAt(s, vs0, end);
+    if (end > vs) r.push(vs, end);
+    return ve;
+  };
+
   /** One OTHER_CANDIDATES match at i; returns where scanning resumes. */
   const candidate = (s: string, i: number, len: number, r: number[]): number => {
     const c = s.charCodeAt(i);
@@ -851,10 +881,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       r.push(i, pe);
       return pe;
     }
-    if (isSpace(c) || i === 0) {
+    if (isSpace(c) || i === 0 || c === 92) {
       const k = keyword(s, i, r);
       if (k >= 0) return k;
     }
+    // `", "`: a list item boundary (a flag candidate has `-` after its quote).
+    if ((c === 34 || c === 39) && s.charCodeAt(i + 1) !== 45 && (s.charCodeAt(i + len - 1) === 34 || s.charCodeAt(i + len - 1) === 39)) return list(s, i, i + len - 1, r);
     if (isSpace(c) || c === 34 || c === 39 || (c === 45 && i === 0)) return flag(s, i, r);
     if (c === 101) {
       if (s.charCodeAt(i + 1) !== 121 || s.charCodeAt(i + 2) !== 74 || (i > 0 && isB64Url(s.charCodeAt(i - 1)))) return i + 1;

@@ -12,7 +12,7 @@
 /** Words that make a key secret wherever they stand (after singularization). */
 export const SECRET_WORDS: readonly string[] = Object.freeze([
   'token', 'secret', 'password', 'passwd', 'pass', 'pwd', 'passphrase', 'passcode', 'credential', 'cookie',
-  'session', 'sid', 'sessid', 'assertion', 'verifier', 'otp', 'totp', 'hotp', 'bearer', 'authorization',
+  'session', 'sid', 'sess', 'sessid', 'assertion', 'verifier', 'otp', 'totp', 'hotp', 'bearer', 'authorization',
   'csrf', 'xsrf', 'signature', 'sig', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'jsessionid',
   'phpsessid', 'sessionid', 'dpop', 'auth',
   // SAML bearer carriers (the Response holds the signed assertion; an artifact redeems it).

@@ -165,7 +165,7 @@ const METADATA: Record<string, unknown> = {
   token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'tls_client_auth', 'none'],
   token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
   code_challenge_methods_supported: ['S256'],
-  grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+  grant_types_supported: ['authorization_code', 'password', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
   response_types_supported: ['code', 'id_token', 'code id_token'],
   response_modes_supported: ['query', 'fragment', 'form_post'],
   claims_parameter_supported: true,
