@@ -27,7 +27,7 @@ const tag = randomBytes(4).toString('hex');
 /** Structured values as an app would serialize them into a log line (Headers, URL and Error
  *  objects as their JSON-visible content). */
 const toText = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { name: x.name, message: x.message, ...x } : x)) ?? '';
+  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
 const CARRIERS = 150;
 const ATTACKS = 150;
 const cases = [

@@ -1,5 +1,5 @@
 import {
-  CLAIMS_KEYS, CLAIMS_MEMBERS, CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, MAX_KEY_CLASSIFIED,
+  CLAIMS_KEYS, CLAIMS_MEMBERS, CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, MAX_KEY_CLASSIFIED,
   META_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, SECRET_WORD_SUFFIXES, STATE_QUALIFIERS, WRAPPER_WORDS, singular, splitWords,
 } from './words';
 
@@ -120,6 +120,7 @@ const KEY_QUAL = new Set(KEY_QUALIFIERS);
 const CODE_QUAL = new Set(CODE_QUALIFIERS);
 const STATE_QUAL = new Set(STATE_QUALIFIERS);
 const ID_QUAL = new Set(ID_SECRET_QUALIFIERS);
+const KEY_NEUTRAL = new Set(KEY_NEUTRAL_QUALIFIERS);
 const WRAPPERS = new Set(WRAPPER_WORDS);
 const META = new Set(META_WORDS);
 const NEUTRAL = new Set(NEUTRAL_QUALIFIERS);
@@ -171,7 +172,11 @@ export function classifyWords(raw: string): number {
   switch (head) {
     case 'key':
       if (KEY_QUAL.has(prev)) return K_SECRET;
-      return i === first ? K_KEYLIKE : 0;
+      // A header named `x-…-key` is a credential header (`x-functions-key`, `x-goog-api-key`).
+      if (first === 1 && i === ws.length - 1 && seps[1] === 45) return K_SECRET;
+      // Any other qualified key (`deploy_key`, `recovery_key`) is decided by its value's shape,
+      // unless the qualifier names a lookup key (`cache_key`, `partition_key`).
+      return i === first || !KEY_NEUTRAL.has(prev) ? K_KEYLIKE : 0;
     case 'code':
       if (CODE_QUAL.has(prev)) return K_SECRET;
       return pathHead ? K_AMBIGUOUS : 0;
@@ -198,7 +203,8 @@ function kindOf(raw: string, n: string, extra: ReadonlySet<string>): number {
   if (CONTEXT_SET.has(n)) k |= K_CONTEXT;
   if (CLAIMS_SET.has(n)) k |= K_CLAIMS;
   if (CLAIMS_MEMBER_SET.has(n)) k |= K_CLAIMS_MEMBER;
-  if (n === 'value') k |= K_VALUE;
+  // `value`, and the value of a named pair (`ParameterValue`, `headerValue`).
+  if (n === 'value' || (n.length <= 24 && n.endsWith('value') && (k & K_SECRET) === 0)) k |= K_VALUE;
   return k;
 }
 

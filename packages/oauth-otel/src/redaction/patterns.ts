@@ -552,6 +552,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return qe;
   };
 
+  /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
+   *  labels UI keys). */
+  const secretLabel = (label: string): boolean => {
+    const lk = classify(label);
+    return (lk & K_ALLOW) === 0 && ((lk & (K_SECRET | K_AMBIGUOUS)) !== 0 || ((lk & K_KEYLIKE) !== 0 && label.length > 3));
+  };
+
   /** Whether a value under a name of verdict `kind` is secret (text form). */
   const secretValue = (kind: number, value: string, urlCtx: () => boolean): boolean => {
     if ((kind & K_AMBIGUOUS) !== 0) return urlCtx() || !isSafeAmbiguousString(value);
@@ -640,32 +647,34 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9 || s.charCodeAt(v) === 0xa0)) v++;
     if (v >= n) return p + 1;
 
-    // `name="password"` (HTML forms, multipart, `{name, value}` JSON): the value it labels.
-    if ((kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
-      if (name.length === 4 && (name === 'name' || name === 'Name' || name === 'NAME') && !colon) {
+    // `name="password"` (HTML forms, multipart, `{name, value}` JSON), `key="ClientSecret"`
+    // (.NET appSettings, `{key, value}` pairs): the value it labels. A `key` whose quoted value
+    // labels nothing secret is still judged as key material below.
+    const isLabel = name === 'name' || name === 'Name' || name === 'NAME' || name === 'key' || name === 'Key' || name === 'KEY';
+    if (isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK)) === 0) {
+      let le = -1;
+      if (!colon) {
         const qc = s.charCodeAt(v) === 92 ? s.charCodeAt(v + 1) : s.charCodeAt(v);
-        if (qc !== 34 && qc !== 39) return p + 1;
-        const vs = v + (s.charCodeAt(v) === 92 ? 2 : 1);
-        let ve = vs;
-        const lim = Math.min(n, vs + 128);
-        while (ve < lim && s.charCodeAt(ve) !== qc && s.charCodeAt(ve) !== 92) ve++;
-        if (ve >= lim || ve === vs) return p + 1;
-        const label = classify(s.slice(vs, ve));
-        if ((label & (K_SECRET | K_AMBIGUOUS)) === 0 || (label & K_ALLOW) !== 0) return ve;
-        return labelled(s, ve + 1, r);
-      }
-      if (name === 'name' && colon) {
+        if (qc === 34 || qc === 39) {
+          const ls = v + (s.charCodeAt(v) === 92 ? 2 : 1);
+          let ve = ls;
+          const lim = Math.min(n, ls + 128);
+          while (ve < lim && s.charCodeAt(ve) !== qc && s.charCodeAt(ve) !== 92) ve++;
+          if (ve < lim && ve > ls) le = ve;
+          if (le >= 0) {
+            if (secretLabel(s.slice(ls, le))) return labelled(s, le + 1, r);
+          }
+        }
+      } else if (s.charCodeAt(v) === 34) {
         // `{"name":"sid","value":"…"}` cookie-jar entries in JSON text.
-        const qc = s.charCodeAt(v);
-        if (qc !== 34) return p + 1;
         const ve = s.indexOf('"', v + 1);
-        if (ve < 0 || ve - v > 128) return p + 1;
-        const label = classify(s.slice(v + 1, ve));
-        if ((label & (K_SECRET | K_AMBIGUOUS)) === 0 || (label & K_ALLOW) !== 0) return ve;
-        return labelled(s, ve + 1, r);
+        if (ve >= 0 && ve - v <= 128) {
+          le = ve;
+          if (secretLabel(s.slice(v + 1, ve))) return labelled(s, ve + 1, r);
+        }
       }
-      return p + 1;
-    }
+      if ((kind & K_KEYLIKE) === 0) return le >= 0 ? le : p + 1;
+    } else if ((kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) return p + 1;
     if ((kind & K_JWK) !== 0 && !jwkText()) return p + 1;
 
     // JSON with a line break after the colon: `"password":\n  "x"` (raw or escaped).

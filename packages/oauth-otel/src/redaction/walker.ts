@@ -64,6 +64,8 @@ const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
 const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20}))*$/;
 /** The next argv element is another flag, not a value (a secret may start with `-`). */
 const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
+/** Own keys of a `{ name, value }` pair read when looking for its label. */
+const LABEL_SCAN = 8;
 const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIMS | K_CLAIMS_MEMBER;
 /** Key inline-cache and build-buffer geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
@@ -195,18 +197,34 @@ export function createWalker(opts: WalkerOptions): Walker {
     }
   };
 
-  /** The label of a `{ name | key, value }` pair names a secret (`{ key: 'sid', value }`). */
-  const labelIsSecret = (parent: object): boolean => {
+  /** A label of a `{ name | key, value }` pair names a secret (`{ key: 'sid', value }`, SSM's
+   *  `{ Name: '/prod/db/password', Value }`, CloudFormation's `{ ParameterKey, ParameterValue }`).
+   *  Labels are the first LABEL_SCAN own keys ending in `name` / `key`: pairs are small objects,
+   *  and a bounded look keeps a record of many `*Value` keys linear. */
+  const labelIsSecret = (parent: object, v: unknown): boolean => {
     try {
-      let label: unknown;
-      if (types.isMap(parent)) label = (parent as Map<unknown, unknown>).get('name') ?? (parent as Map<unknown, unknown>).get('key');
-      else label = (parent as Record<string, unknown>).name ?? (parent as Record<string, unknown>).key;
-      if (typeof label !== 'string' || label.length > 128) return false;
-      const k = classify(label);
-      return (k & (K_SECRET | K_AMBIGUOUS)) !== 0 && (k & K_ALLOW) === 0;
+      if (types.isMap(parent)) {
+        const m = parent as Map<unknown, unknown>;
+        return isSecretLabel(m.get('name') ?? m.get('key') ?? m.get('Name') ?? m.get('Key'), v);
+      }
+      let seen = 0;
+      for (const k in parent) {
+        if (++seen > LABEL_SCAN) break;
+        if (!Object.hasOwn(parent, k)) continue;
+        const n = k.length <= 32 ? k.toLowerCase() : '';
+        if ((n.endsWith('name') || n.endsWith('key')) && isSecretLabel((parent as Record<string, unknown>)[k], v)) return true;
+      }
+      return false;
     } catch {
       return true;
     }
+  };
+  const isSecretLabel = (label: unknown, v?: unknown): boolean => {
+    if (typeof label !== 'string' || label.length > 128) return false;
+    const k = classify(label);
+    if ((k & K_ALLOW) !== 0) return false;
+    // A qualified key label (`deploy_key`) when the value is key material; bare `key` is a UI key.
+    return (k & (K_SECRET | K_AMBIGUOUS)) !== 0 || ((k & K_KEYLIKE) !== 0 && label.length > 3 && looksLikeKeyMaterial(v));
   };
 
   /** A value under a key with verdict `kind`; `parent` answers the sibling questions. */
@@ -226,7 +244,7 @@ export function createWalker(opts: WalkerOptions): Walker {
     if ((kind & K_CLAIMS_MEMBER) !== 0 && isObj && ctx.claims === depth - 1) return value(v, depth, ctx);
     if ((kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
       // Only K_VALUE (or a claims bit that did not apply) is left.
-      if ((kind & K_VALUE) !== 0 && labelIsSecret(parent)) return secret(v);
+      if ((kind & K_VALUE) !== 0 && labelIsSecret(parent, v)) return secret(v);
       return value(v, depth, ctx);
     }
     if ((kind & K_SCALAR) !== 0 && isObj) return value(v, depth, ctx);

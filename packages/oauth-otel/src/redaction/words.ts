@@ -17,6 +17,8 @@ export const SECRET_WORDS: readonly string[] = Object.freeze([
   'phpsessid', 'sessionid', 'dpop', 'auth',
   // SAML bearer carriers (the Response holds the signed assertion; an artifact redeems it).
   'samlresponse', 'samlart',
+  // Wallet recovery phrases.
+  'mnemonic',
 ]);
 
 /** Long secret words that also count at the end of a run-together word (`accesstoken`, `dbpassword`).
@@ -32,6 +34,15 @@ export const KEY_QUALIFIERS: readonly string[] = Object.freeze([
   'api', 'private', 'secret', 'access', 'client', 'signing', 'sign', 'encryption', 'decryption', 'master',
   'auth', 'license', 'hmac', 'webhook', 'shared', 'session', 'priv', 'app', 'ssh', 'gpg', 'pgp', 'root',
   'admin', 'write', 'service', 'account', 'jwt', 'subscription', 'consumer', 'cookie', 'crypto', 'sk',
+]);
+
+/** `key` after these names a lookup key, not key material (`cache_key`, `partition_key`,
+ *  `idempotency_key`); after any other word it is decided by its value (looksLikeKeyMaterial). */
+export const KEY_NEUTRAL_QUALIFIERS: readonly string[] = Object.freeze([
+  'cache', 'idempotency', 'partition', 'sort', 'primary', 'foreign', 'unique', 'composite', 'routing', 'dedup', 'dedupe',
+  'object', 'lookup', 'map', 'group', 'cursor', 'index', 'row', 'column', 'hash', 'translation', 'i18n', 'message',
+  'public', 'react', 'list', 'item', 'storage_path', 'bucket', 's3', 'file', 'path', 'search', 'sequence', 'shard',
+  'entity', 'resource', 'record', 'range', 'host', 'cluster', 'query', 'request', 'event', 'job', 'task', 'queue',
 ]);
 
 /** `code` is secret after these (`auth_code`, `device_code`, `recoveryCodes`); `statusCode`,

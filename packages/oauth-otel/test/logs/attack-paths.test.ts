@@ -24,7 +24,7 @@ let logger: ReturnType<typeof api.createLogger>;
 
 /** How an app would print the value (Headers, URL and Error objects by their visible content). */
 const toText = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { name: x.name, message: x.message, ...x } : x)) ?? '';
+  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
 
 beforeAll(async () => {
   ep = await new OtlpLogsEndpoint().start();

@@ -60,7 +60,7 @@ describe('attack corpus (fast-check)', () => {
       const flat = Object.entries(rec).filter(([, v]) => typeof v !== 'object' || v === null);
       const text = as === 'json' ? `metadata: ${JSON.stringify(rec)}`
         : as === 'json-pretty' ? JSON.stringify(rec, null, 2)
-        : as === 'form' ? new URLSearchParams(flat.map(([k, v]) => [k, String(v)])).toString()
+        : as === 'form' ? new URLSearchParams(flat.map(([k, v]): [string, string] => [k, String(v)])).toString()
         : flat.map(([k, v]) => `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : String(v)}`).join(' ');
       const out = redactString(text);
       return out === text ? null : { cls, example: `${text.slice(0, 200)} => ${out.slice(0, 200)}` };

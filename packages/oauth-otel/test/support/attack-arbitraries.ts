@@ -149,7 +149,35 @@ export const providerProseArb: fc.Arbitrary<Shape> = fc
     return { value, extra: [tok, body.slice(0, 24)] };
   }));
 
-export const attackArb: fc.Arbitrary<Shape> = fc.oneof(httpClientErrorArb, envDumpArb, connectionStringArb, oauthWireArb, providerProseArb);
+/** Credential header and setting names of real services and proxies (Azure Functions and APIM,
+ *  Google, GitLab, Vault, Hasura, Shopify, OAuth 1, oauth2-proxy, AWS ALB, Cloudflare Access, IAP). */
+export const CREDENTIAL_NAMES = [
+  'x-functions-key', 'Ocp-Apim-Subscription-Key', 'x-goog-api-key', 'PRIVATE-TOKEN', 'X-Vault-Token', 'x-hasura-admin-secret',
+  'X-Shopify-Access-Token', 'oauth_token_secret', 'oauth_signature', 'consumer_secret', 'deploy_key', 'recovery_key', 'encryptionKey',
+  'masterKey', 'AWS_SESSION_TOKEN', 'aws_secret_access_key', 'authKey', 'appSecret', 'app_password', 'smtpPass', 'jwtSecret',
+  'sessionSecret', 'webhookSigningSecret', 'apiSecret', 'accountKey', 'sasToken', 'mfaCode', 'totpSecret', 'mnemonic',
+  'X-XSRF-TOKEN', 'x-amz-security-token', 'X-Goog-IAP-JWT-Assertion', 'Cf-Access-Jwt-Assertion', 'cf-access-token',
+  'x-forwarded-access-token', 'x-auth-request-access-token', 'x-ms-token-aad-id-token', 'x-amzn-oidc-accesstoken', 'storageKey', 'licenseKey',
+];
+
+/** Secrets under credential names, as object keys and as `{ key | name, value }` pairs (Postman
+ *  environments, HAR headers, SSM parameters, CloudFormation parameters, .NET appSettings). */
+export const namedPairArb: fc.Arbitrary<Shape> = fc
+  .tuple(fc.constantFrom(...CREDENTIAL_NAMES), fc.constantFrom('object', 'header-text', 'postman', 'har', 'ssm', 'cfn', 'dotnet-xml', 'properties'))
+  .map(([name, how]) => named(`pair:${how}`, (s: string): Planted => {
+    switch (how) {
+      case 'object': return { value: { headers: { accept: 'application/json', [name]: s } }, extra: [] };
+      case 'header-text': return { value: { raw: `GET /v1 HTTP/1.1\r\nHost: api.example\r\n${name}: ${s}\r\n\r\n` }, extra: [] };
+      case 'postman': return { value: { values: [{ key: 'baseUrl', value: 'https://api.example', enabled: true }, { key: name, value: s, enabled: true }] }, extra: [] };
+      case 'har': return { value: { request: { method: 'GET', headers: [{ name: 'accept', value: '*/*' }, { name, value: s }] } }, extra: [] };
+      case 'ssm': return { value: { Parameters: [{ Name: `/prod/app/${name}`, Type: 'SecureString', Value: s }] }, extra: [] };
+      case 'cfn': return { value: { Parameters: [{ ParameterKey: name, ParameterValue: s }] }, extra: [] };
+      case 'dotnet-xml': return { value: { config: `<appSettings><add key="Environment" value="prod" /><add key="${name}" value="${s}" /></appSettings>` }, extra: [] };
+      default: return { value: { file: `app.name=demo\n${name}=${s}\nserver.port=8080` }, extra: [] };
+    }
+  }));
+
+export const attackArb: fc.Arbitrary<Shape> = fc.oneof(httpClientErrorArb, envDumpArb, connectionStringArb, oauthWireArb, providerProseArb, namedPairArb);
 
 // ---- over-redaction ------------------------------------------------------------------------
 
@@ -208,6 +236,12 @@ export const harmlessArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
     integrity: fc.uint8Array({ minLength: 48, maxLength: 48 }).map((b) => `sha384-${Buffer.from(b).toString('base64')}`),
     commit_sha: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => Buffer.from(b).toString('hex')),
     checksum: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex')),
+    // Lookup keys, not key material.
+    cacheKey: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+    idempotency_key: fc.uuid(),
+    partitionKey: fc.constantFrom('tenant-42', 'user#8f3a2c'),
+    objectKey: fc.constantFrom('uploads/2026/01/avatar.png', 'exports/report-7.csv'),
+    public_key: fc.constant('MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE'),
   }, { requiredKeys: ['sha256'] }),
   fc.record({
     response_type: fc.constantFrom('code', 'code id_token', 'none'),
