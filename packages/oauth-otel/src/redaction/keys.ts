@@ -331,22 +331,31 @@ export function looksLikeKeyMaterial(v: unknown): boolean {
   if (n > 4096) return true;
   let letters = 0;
   let digits = 0;
+  // Case flips between letters: random base64 flips about every other letter, camelCase words
+  // every six or more (a letters-only key is key material when it flips often).
+  let flips = 0;
+  let lastUpper = -1;
   let seps = 0;
   let slashes = 0;
   for (let i = 0; i < n; i++) {
     const c = v.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      letters++;
+      const up = c <= 90 ? 1 : 0;
+      if (lastUpper >= 0 && up !== lastUpper) flips++;
+      lastUpper = up;
+    }
     else if (c >= 48 && c <= 57) digits++;
     else if (c === 43 || c === 61) seps++;
     else if (c === 47) {
-      if (++slashes > 2 && slashes * 16 > n) return false;
+      if (++slashes > 2 && slashes * 8 > n) return false;
     }
     else if (c === 45 || c === 95) {
       if (++seps > 4) return false;
     } else return false;
   }
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
-  return letters > 0 && digits > 0;
+  return letters > 0 && (digits > 0 || (n >= 24 && flips * 4 >= letters));
 }
 
 /** A sibling that marks an OAuth request/response object (OAUTH_CONTEXT_KEYS, any style). */

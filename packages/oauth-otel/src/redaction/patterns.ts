@@ -77,6 +77,8 @@ function providerAt(s: string, from: number): [number, number] | null {
 /** Sentry Relay's bearer shape, extended to Basic and DPoP, with the separators above. */
 const SCHEME = /(?:bearer|basic|dpop)(?:[\s\u00a0]+|%20|\+|:[ \t\u00a0]*|(?:\\[nrt])+[ \t]*)([A-Za-z0-9\-._~+/%]+=*)/iy;
 const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
+/** What a label (`name="…"`, `key="…"`) looks like: a setting, header or path name. */
+const LABEL_TEXT = /^[A-Za-z_.$/][\w.$/ :\[\]-]*$/;
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
@@ -555,6 +557,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
    *  labels UI keys). */
   const secretLabel = (label: string): boolean => {
+    // A name, not content (`key: "-----BEGIN …"` is a value for the detectors).
+    if (label.length > 64 || !LABEL_TEXT.test(label)) return false;
     const lk = classify(label);
     return (lk & K_ALLOW) === 0 && ((lk & (K_SECRET | K_AMBIGUOUS)) !== 0 || ((lk & K_KEYLIKE) !== 0 && label.length > 3));
   };
