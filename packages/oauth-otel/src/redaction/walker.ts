@@ -64,8 +64,9 @@ const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
 const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20}))*$/;
 /** The next argv element is another flag, not a value (a secret may start with `-`). */
 const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
-/** Own keys of a `{ name, value }` pair read when looking for its label. */
-const LABEL_SCAN = 8;
+/** Label members of a `{ name | key, value }` pair, in the spellings of the shapes seen in logs
+ *  (cookie jars, HAR, Postman, SSM `Name`, tags `Key`, CloudFormation `ParameterKey`). */
+const LABEL_KEYS = ['name', 'key', 'Name', 'Key', 'NAME', 'KEY', 'ParameterKey', 'ParameterName', 'parameterKey', 'parameterName', 'headerName', 'OptionName'];
 const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIMS | K_CLAIMS_MEMBER;
 /** Key inline-cache and build-buffer geometry: depths × keys per object. */
 const SLOT_DEPTHS = 16;
@@ -199,20 +200,16 @@ export function createWalker(opts: WalkerOptions): Walker {
 
   /** A label of a `{ name | key, value }` pair names a secret (`{ key: 'sid', value }`, SSM's
    *  `{ Name: '/prod/db/password', Value }`, CloudFormation's `{ ParameterKey, ParameterValue }`).
-   *  Labels are the first LABEL_SCAN own keys ending in `name` / `key`: pairs are small objects,
-   *  and a bounded look keeps a record of many `*Value` keys linear. */
+   *  Labels are looked up among LABEL_KEYS only, so a record of many `*Value` keys stays linear. */
   const labelIsSecret = (parent: object, v: unknown): boolean => {
     try {
       if (types.isMap(parent)) {
         const m = parent as Map<unknown, unknown>;
         return isSecretLabel(m.get('name') ?? m.get('key') ?? m.get('Name') ?? m.get('Key'), v);
       }
-      let seen = 0;
-      for (const k in parent) {
-        if (++seen > LABEL_SCAN) break;
-        if (!Object.hasOwn(parent, k)) continue;
-        const n = k.length <= 32 ? k.toLowerCase() : '';
-        if ((n.endsWith('name') || n.endsWith('key')) && isSecretLabel((parent as Record<string, unknown>)[k], v)) return true;
+      // A fixed set of label names (constant work per value, whatever the object's size).
+      for (const k of LABEL_KEYS) {
+        if (Object.hasOwn(parent, k) && isSecretLabel((parent as Record<string, unknown>)[k], v)) return true;
       }
       return false;
     } catch {
