@@ -79,6 +79,8 @@ const SCHEME = /(?:bearer|basic|dpop)(?:[\s\u00a0]+|%20|\+|:[ \t\u00a0]*|(?:\\[n
 const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
 /** What a label (`name="…"`, `key="…"`) looks like: a setting, header or path name. */
 const LABEL_TEXT = /^[A-Za-z_.$/][\w.$/ :\[\]-]*$/;
+/** Label members of `{ name | key, value }` pairs (walker.ts LABEL_KEYS, lower-cased). */
+const LABEL_NAMES: ReadonlySet<string> = new Set(['name', 'key', 'parameterkey', 'parametername', 'headername', 'optionname']);
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
@@ -536,8 +538,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     for (let i = qe; i < lim; i++) {
       const c = s.charCodeAt(i);
       if (c === 62 || c === 125 || c === 60) break; // `>` `}` `<`
-      if ((c === 118 || c === 99) && (s.startsWith('value', i) || s.startsWith('content', i))) {
-        let j = i + (c === 118 ? 5 : 7);
+      // `value` / `Value` / `ParameterValue`, `content`.
+      const lc = c | 32;
+      if ((lc === 118 || lc === 99) && (lc === 118 ? /^value/i.test(s.slice(i, i + 5)) : s.startsWith('content', i))) {
+        let j = i + (lc === 118 ? 5 : 7);
         while (j < lim && (s.charCodeAt(j) === 34 || s.charCodeAt(j) === 39 || s.charCodeAt(j) === 92 || s.charCodeAt(j) === 32)) j++;
         if (s.charCodeAt(j) !== 61 && s.charCodeAt(j) !== 58) continue;
         j++;
@@ -654,7 +658,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `name="password"` (HTML forms, multipart, `{name, value}` JSON), `key="ClientSecret"`
     // (.NET appSettings, `{key, value}` pairs): the value it labels. A `key` whose quoted value
     // labels nothing secret is still judged as key material below.
-    const isLabel = name === 'name' || name === 'Name' || name === 'NAME' || name === 'key' || name === 'Key' || name === 'KEY';
+    const isLabel = name.length <= 13 && LABEL_NAMES.has(name.toLowerCase());
     if (isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK)) === 0) {
       let le = -1;
       if (!colon) {
