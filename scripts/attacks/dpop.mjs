@@ -25,8 +25,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 // login + consent as alice, driven with plain fetch and a cookie jar
 import { authorize } from '../../bench/lib/oauth-flow.mjs';
-
-const insecure = { [oauth.allowInsecureRequests]: true };
+import { insecure, outcome } from './lib.mjs';
 
 /** A DPoP proof of `keyPair` for `method url`, with `ath` when a token is given (RFC 9449 §4.2). */
 async function proof(keyPair, method, url, accessToken) {
@@ -40,18 +39,6 @@ async function proof(keyPair, method, url, accessToken) {
     .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk })
     .setIssuedAt()
     .sign(keyPair.privateKey);
-}
-
-/** The parts of a response a test or a reader needs (never a token). */
-async function outcome(response) {
-  const body = await response.text();
-  let error;
-  try {
-    error = JSON.parse(body).error;
-  } catch {
-    error = undefined;
-  }
-  return { status: response.status, error };
 }
 
 /**

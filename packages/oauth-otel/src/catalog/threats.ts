@@ -27,7 +27,8 @@ export interface OAuthThreat {
 const ADAPTER_TEST = 'packages/oauth-otel/test/adapters/oidc-provider.test.ts';
 const E2E_TEST = 'examples/next-app/test/e2e.test.ts';
 const OBSERVER_TEST = 'packages/oauth-otel/test/observe/observer.test.ts';
-const THREATS_TEST = 'packages/oauth-otel/test/adapters/threats.test.ts';
+/** The issue-14 attack scripts; test/adapters/threats.test.ts runs each against the real AS. */
+const ATTACKS = 'scripts/attacks';
 const DPOP_TEST = 'packages/oauth-otel/test/adapters/dpop-attacks.test.ts';
 
 export const THREATS = {
@@ -136,7 +137,7 @@ export const THREATS = {
     events: ['tokenInUrl'],
     metric: 'oauth_token_in_url_total',
     alerts: ['OAuthTokenInUrl'],
-    demo: THREATS_TEST,
+    demo: `${ATTACKS}/token-in-url.mjs`,
   },
   resourceMetadataSpoofing: {
     title: 'Protected-resource metadata spoofing',
@@ -144,7 +145,7 @@ export const THREATS = {
     events: ['resourceMetadataSpoofing'],
     metric: 'oauth_security_events_total',
     alerts: ['OAuthResourceMetadataSpoofing'],
-    demo: THREATS_TEST,
+    demo: `${ATTACKS}/resource-metadata-spoofing.mjs`,
   },
   registrationAbuse: {
     title: 'Dynamic client registration abuse (bursts, suspicious redirect URIs, abandoned clients)',
@@ -152,7 +153,7 @@ export const THREATS = {
     events: ['registrationRateExceeded', 'registrationSuspiciousRedirect', 'registrationAbandoned'],
     metric: 'oauth_server_registration_anomalies_total',
     alerts: ['OAuthServerRegistrationAbuse', 'OAuthServerRegistrationRateHigh'],
-    demo: THREATS_TEST,
+    demo: `${ATTACKS}/registration-abuse.mjs`,
   },
   audienceInjection: {
     title: 'Audience injection (client assertion aud is not the issuer)',
@@ -160,7 +161,7 @@ export const THREATS = {
     events: ['audienceInjection'],
     metric: 'oauth_security_events_total',
     alerts: ['OAuthServerAudienceInjection'],
-    demo: THREATS_TEST,
+    demo: `${ATTACKS}/audience-injection.mjs`,
   },
   connectionContextMismatch: {
     title: 'Cross-tool account takeover / session fixation across users',
@@ -168,7 +169,7 @@ export const THREATS = {
     events: ['connectionContextMismatch'],
     metric: 'oauth_security_events_total',
     alerts: ['OAuthConnectionContextMismatch', 'OAuthLogConnectionContextMismatch'],
-    demo: THREATS_TEST,
+    demo: `${ATTACKS}/connection-context.mjs`,
   },
   // ---- sender-constrained tokens (DPoP, RFC 9449): the adapter and dpopRejected() ------------
   dpopProofReplay: {
