@@ -81,7 +81,9 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
       <td>
         <code>{c.id}</code>
       </td>
-      <td>{c.serverId}</td>
+      <td>
+        {c.serverId} <span className="muted small" data-testid="connection-route">{c.route}</span>
+      </td>
       <td>
         <span className={`status ${c.status}`}>{c.status.replace(/_/g, ' ')}</span>
         {c.reuseDetected ? <span className="status alert">reuse detected</span> : null}
@@ -98,6 +100,13 @@ function ConnectionRow({ c }: { c: ConnectionView }) {
         </Button>
         <Button action={`${base}/revoke`} testId="revoke" disabled={!active} kind="secondary">
           Revoke
+        </Button>
+        {/* step-up: /mcp/write needs mcp:write (granted), /mcp/admin needs mcp:admin (never granted: the loop) */}
+        <Button action={`${base}/step-up`} testId="step-up-write" fields={{ path: 'write' }} disabled={!active} kind="secondary">
+          Step-up: write
+        </Button>
+        <Button action={`${base}/step-up`} testId="step-up-admin" fields={{ path: 'admin' }} disabled={!active} kind="secondary">
+          Step-up: admin
         </Button>
         </div>
       </td>
@@ -175,9 +184,20 @@ export default async function Page() {
               <Button action="/api/connect" testId={`connect-${s.id}`} fields={{ server: s.id }} disabled={!signedIn || Boolean(s.missing)}>
                 Connect
               </Button>
+              {s.id === 'main' ? (
+                <Button action="/api/connect" testId="connect-main-cimd" fields={{ server: s.id, route: 'cimd' }} disabled={!signedIn || Boolean(s.missing) || !vm.cimdClientId} kind="secondary">
+                  Connect with CIMD
+                </Button>
+              ) : null}
             </div>
           ))}
         </div>
+        <p className="muted small">
+          Connect with CIMD = the same flow without registration: the client_id is the URL of this app&apos;s client ID metadata document (
+          <code>{vm.cimdClientId ?? 'not configured: set CIMD_CLIENT_ID'}</code>), which the AS fetches (MCP authorization 2026-07-28; DCR is deprecated). Step-up = call a scoped
+          path; on 403 insufficient_scope re-authorize for the challenge&apos;s scope, at most 3 times. Grafana: OAuth Security → &quot;Completed flows by registration
+          route&quot;, &quot;Step-up challenges per minute by resource&quot;, &quot;Step-up loops&quot;.
+        </p>
         <p className="muted small">
           Connect = 401 from the MCP server → RFC 9728 resource metadata → RFC 8414 AS metadata (issuer checked, S256 required) → RFC 7591 registration → authorization request
           with PKCE S256, HMAC-bound state and RFC 8707 resource → callback (state, RFC 9207 iss) → code exchange. Grafana: OAuth Overview → &quot;Flow success&quot;, OAuth

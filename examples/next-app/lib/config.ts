@@ -22,6 +22,12 @@ export interface AppConfig {
   /** Public origin of this app (redirect_uri, redirects after actions). */
   appUrl: string;
   redirectUri: string;
+  /**
+   * The CIMD client_id: the https URL of this app's client ID metadata document (served by
+   * /api/oauth/client-metadata). CIMD_CLIENT_ID, else `${APP_URL}/api/oauth/client-metadata` when
+   * APP_URL is https; unset otherwise (the AS only fetches https documents).
+   */
+  cimdClientId?: string;
   servers: ServerConfig[];
   scheduledRefreshIntervalMs: number;
   /** Tokens expiring within this window are refreshed by the scheduled job (and counted as expiring soon). */
@@ -58,6 +64,22 @@ function resourceFor(issuerEnv: string, resourceEnv?: string): string | undefine
   return issuer ? `${origin(issuerEnv, issuer)}/mcp` : undefined;
 }
 
+export const CIMD_DOCUMENT_PATH = '/api/oauth/client-metadata';
+
+function cimdId(appUrl: string): string | undefined {
+  const raw = process.env.CIMD_CLIENT_ID;
+  if (raw === undefined || raw.trim() === '') return appUrl.startsWith('https:') ? `${appUrl}${CIMD_DOCUMENT_PATH}` : undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error('CIMD_CLIENT_ID must be an absolute https URL');
+  }
+  // draft-ietf-oauth-client-id-metadata-document: https, with a path, no fragment
+  if (u.protocol !== 'https:' || u.pathname === '/' || u.hash) throw new Error('CIMD_CLIENT_ID must be an https URL with a path and no fragment');
+  return u.href;
+}
+
 let cached: AppConfig | undefined;
 
 export function config(): AppConfig {
@@ -66,9 +88,11 @@ export function config(): AppConfig {
   const main = resourceFor('AUTH_SERVER_ISSUER', 'MCP_RESOURCE_URL') ?? 'http://127.0.0.1:4000/mcp';
   const mixup = resourceFor('WRONG_ISS_AUTH_SERVER_ISSUER');
   const downgrade = resourceFor('NO_S256_AUTH_SERVER_ISSUER');
+  const cimdClientId = cimdId(appUrl);
   cached = Object.freeze({
     appUrl,
     redirectUri: `${appUrl}/api/oauth/callback`,
+    ...(cimdClientId ? { cimdClientId } : {}),
     servers: [
       {
         id: 'main',

@@ -76,14 +76,24 @@ export function action<C = unknown>(fn: Handler<C>, { requireSession = true } = 
 }
 
 export async function formField(request: NextRequest, name: string): Promise<string | undefined> {
+  return (await formFields(request, [name]))[name];
+}
+
+/** Several string fields of a form or JSON body (the body can be read once). */
+export async function formFields<K extends string>(request: NextRequest, names: readonly K[]): Promise<Partial<Record<K, string>>> {
   const type = request.headers.get('content-type') ?? '';
+  const out: Partial<Record<K, string>> = {};
+  let get: ((name: K) => unknown) | undefined;
   if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    const v = (await request.formData()).get(name);
-    return typeof v === 'string' ? v : undefined;
-  }
-  if (type.includes('application/json')) {
+    const form = await request.formData();
+    get = (name) => form.get(name);
+  } else if (type.includes('application/json')) {
     const o = (await request.json().catch(() => ({}))) as Record<string, unknown>;
-    return typeof o[name] === 'string' ? (o[name] as string) : undefined;
+    get = (name) => (o !== null && typeof o === 'object' ? o[name] : undefined);
   }
-  return undefined;
+  if (get) for (const name of names) {
+    const v = get(name);
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
 }

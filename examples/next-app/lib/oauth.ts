@@ -8,10 +8,13 @@
  *   probe the MCP server (401 + WWW-Authenticate resource_metadata)      discovery www-authenticate
  *   → RFC 9728 protected-resource metadata (resource checked)             discovery rfc9728
  *   → RFC 8414 AS metadata (issuer checked, S256 required)                discovery rfc8414
- *   → RFC 7591 dynamic client registration (once per AS)                  client registration
+ *   → RFC 7591 dynamic client registration (once per AS), or the client ID metadata document's
+ *     URL as client_id (CIMD, MCP 2026-07-28: no registration)           registration route label
  *   → authorization request: PKCE S256, HMAC-bound state, RFC 8707 resource, prompt=login
  *   → callback: state (integrity, owner, expiry, replay), RFC 9207 iss, error
  *   → code exchange (with resource) → call the resource → refresh with rotation → revocation
+ *   → step-up: a scoped path answers 403 insufficient_scope; re-authorize for the challenge's
+ *     scope, at most STEP_UP_RETRIES times                               step-up challenges, loop
  *
  * Every request to the AS and the MCP server carries W3C trace context (oauthTraceHeaders()), so
  * the AS's server spans join the flow's trace under the span active when the request was made.
@@ -19,9 +22,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import {
+  checkAuthorizationResponse,
   flowCompleted,
   flowStarted,
-  issuerMismatch,
   oauthErrorCode,
   ownershipViolation,
   pkceDowngradeDetected,
@@ -36,7 +39,8 @@ import {
 import { config, server, type ServerConfig, type ServerId } from './config';
 import type { Session } from './session';
 import { macEquals, newNonce, newState, parseState, stateMac } from './state';
-import { store, type ActionResult, type Connection, type PendingState, type Registration } from './store';
+import { callScoped, scopedUrl, scopeUnion, STEP_UP_RETRIES, type StepUpPath } from './step-up';
+import { store, type ActionResult, type Connection, type PendingState, type Registration, type RegistrationRoute, type StepUpContinuation } from './store';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const SCOPE_FALLBACK = 'mcp:read';
@@ -148,14 +152,26 @@ async function discover(s: ServerConfig): Promise<Discovered> {
 
 // ---- registration ---------------------------------------------------------------------------
 
-async function register(as: oauth.AuthorizationServer): Promise<Registration> {
-  const { redirectUri } = config();
-  const key = `${as.issuer}\n${redirectUri}`;
+const registrationKey = (issuer: string, route: RegistrationRoute) => `${issuer}\n${config().redirectUri}\n${route}`;
+
+async function register(as: oauth.AuthorizationServer, route: RegistrationRoute): Promise<Registration> {
+  const { redirectUri, cimdClientId } = config();
+  const key = registrationKey(as.issuer, route);
   const s = store();
   const existing = s.registrations.get(key);
   if (existing) {
     existing.as = as; // keep the freshest metadata
     return existing;
+  }
+  if (route === 'cimd') {
+    // No registration request: the AS fetches the document at client_id (a public client).
+    if (!cimdClientId) throw new FlowError('missing_config', { kind: 'warn', title: 'CIMD is not configured', detail: 'Set CIMD_CLIENT_ID (an https URL the AS can fetch /api/oauth/client-metadata from).' });
+    if ((as as Record<string, unknown>).client_id_metadata_document_supported !== true) {
+      throw new FlowError('registration_failed', { kind: 'warn', title: 'The AS does not support Client ID Metadata Documents', detail: 'Its metadata lacks client_id_metadata_document_supported: true.' });
+    }
+    const reg: Registration = { as, client: { client_id: cimdClientId, token_endpoint_auth_method: 'none' }, route, registeredAt: Date.now() };
+    s.registrations.set(key, reg);
+    return reg;
   }
   // The observer records the registration (the endpoint the metadata named).
   const response = await oauth.dynamicClientRegistrationRequest(
@@ -177,23 +193,29 @@ async function register(as: oauth.AuthorizationServer): Promise<Registration> {
     as,
     client: { client_id: registered.client_id, token_endpoint_auth_method: 'client_secret_basic' },
     clientSecret: registered.client_secret,
+    route,
     registeredAt: Date.now(),
   };
   s.registrations.set(key, reg);
   return reg;
 }
 
-function registrationFor(issuer: string): Registration | undefined {
-  return store().registrations.get(`${issuer}\n${config().redirectUri}`);
+function registrationFor(issuer: string, route: RegistrationRoute): Registration | undefined {
+  return store().registrations.get(registrationKey(issuer, route));
 }
 
-const clientAuth = (reg: Registration) => oauth.ClientSecretBasic(reg.clientSecret);
+const clientAuth = (reg: Registration) => (reg.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(reg.clientSecret));
 
 // ---- authorization request ------------------------------------------------------------------
 
 export interface StartOptions {
   /** State lifetime (default PKCE_STATE_TTL_SECONDS). */
   ttlMs?: number;
+  /** How to get a client_id (default dcr). */
+  route?: RegistrationRoute;
+  /** Scope to request instead of the discovered one (a step-up's union). */
+  scope?: string;
+  stepUp?: StepUpContinuation;
 }
 
 /**
@@ -215,7 +237,9 @@ export async function startAuthorization(session: Session, serverId: ServerId, o
       if (err instanceof FlowError) throw err;
       throw new FlowError('discovery_failed', { kind: 'warn', title: 'Discovery failed', detail: `${errName(err)}: ${safeMessage(err)}` });
     }
-    const { as, resource, scope } = discovered;
+    const { as, resource } = discovered;
+    const scope = options.scope ?? discovered.scope;
+    const route = options.route ?? 'dcr';
 
     // RFC 9700 §4.8, MCP 2025-11-25: S256 must be advertised, else refuse to proceed.
     const methods = as.code_challenge_methods_supported;
@@ -231,10 +255,10 @@ export async function startAuthorization(session: Session, serverId: ServerId, o
 
     let reg: Registration;
     try {
-      reg = await register(as);
+      reg = await register(as, route);
     } catch (err) {
       if (err instanceof FlowError) throw err;
-      throw new FlowError('registration_failed', { kind: 'warn', title: 'Dynamic client registration failed', detail: errName(err) });
+      throw new FlowError('registration_failed', { kind: 'warn', title: route === 'cimd' ? 'Client ID Metadata Document setup failed' : 'Dynamic client registration failed', detail: errName(err) });
     }
 
     if (store().pending.size >= MAX_PENDING_STATES) {
@@ -253,6 +277,8 @@ export async function startAuthorization(session: Session, serverId: ServerId, o
       issuer: as.issuer,
       resource: resource.href,
       codeVerifier,
+      route,
+      ...(options.stepUp ? { stepUp: options.stepUp } : {}),
       createdAt: now,
       expiresAt: now + ttlMs,
     };
@@ -317,7 +343,7 @@ function rejectState(reason: PkceValidationReason, rec: PendingState | undefined
  * not expired, its MAC (tampering), that it belongs to this user and session (code injection);
  * then oauth4webapi checks RFC 9207 `iss` before looking at `error`, and the code is exchanged.
  */
-export async function handleCallback(session: Session | undefined, params: URLSearchParams): Promise<Omit<ActionResult, 'at'>> {
+export async function handleCallback(session: Session | undefined, params: URLSearchParams): Promise<CallbackResult> {
   const s = store();
   const stateParam = params.get('state');
   if (!stateParam) return rejectState('missing_state', undefined, undefined);
@@ -340,7 +366,7 @@ export async function handleCallback(session: Session | undefined, params: URLSe
     return rejectState('expired', rec, rec.nonce);
   }
   // The rest continues the flow's trace (started at /connect, before the browser redirect).
-  return continueOAuthFlow(rec.nonce, async (): Promise<Omit<ActionResult, 'at'>> => {
+  return continueOAuthFlow(rec.nonce, async (): Promise<CallbackResult> => {
     // Single use from here on, whatever the outcome.
     s.pending.delete(rec.nonce);
     s.consumed.set(rec.nonce, Date.now());
@@ -352,28 +378,38 @@ export async function handleCallback(session: Session | undefined, params: URLSe
     if (!session || session.sid !== rec.sessionId) return rejectState('other', rec, rec.nonce);
     pkceStateValidated({ reason: 'valid', flowId: rec.nonce, provider: rec.issuer });
 
-    const reg = registrationFor(rec.issuer);
+    const reg = registrationFor(rec.issuer, rec.route);
     if (!reg) {
       flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'missing_config' });
       return { kind: 'warn', title: 'No client registration for this issuer (restarted?)' };
     }
 
+    // RFC 9207 §2.4, required by MCP 2026-07-28: `iss` is compared with the issuer recorded for this
+    // flow before `error` is read. oauth-otel records a mismatch or a missing iss as a security event.
+    const iss = checkAuthorizationResponse({ response: params, expectedIssuer: rec.issuer, flowId: rec.nonce });
+    if (iss !== 'valid') {
+      flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'issuer_mismatch' });
+      return iss === 'missing'
+        ? {
+            kind: 'alert',
+            title: 'Mix-up defence: the authorization response carries no iss',
+            detail: 'RFC 9207 (required by the MCP authorization spec 2026-07-28): without iss the client cannot tell which AS answered. The code is not sent anywhere.',
+            signals: ['oauth_security_events_total{event_type="issuer_missing"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'oauth_issuer_missing'],
+          }
+        : {
+            kind: 'alert',
+            title: 'Mix-up attack blocked: iss does not match the issuer of this flow',
+            detail: 'RFC 9207: the authorization response names another issuer. The code is not sent anywhere and any error in the response is ignored.',
+            signals: ['oauth_security_events_total{event_type="issuer_mismatch",severity="high"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'oauth_issuer_mismatch (P1)'],
+          };
+    }
+
     let callbackParams: URLSearchParams;
     try {
-      // RFC 9207 §2.4: `iss` is compared with the issuer recorded for this flow before `error` is read.
+      // oauth4webapi checks iss again (and state), then reads `error`.
       callbackParams = oauth.validateAuthResponse(reg.as, reg.client, params, stateParam);
     } catch (err) {
       const e = err as { code?: string; message?: string; error?: string };
-      if (e.code === oauth.INVALID_RESPONSE && /"iss"/.test(e.message ?? '')) {
-        issuerMismatch({ stage: 'authorization_response', provider: rec.issuer, flowId: rec.nonce, reason: params.has('iss') ? 'iss_mismatch' : 'iss_missing' });
-        flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'issuer_mismatch' });
-        return {
-          kind: 'alert',
-          title: 'Mix-up attack blocked: iss does not match the issuer of this flow',
-          detail: 'RFC 9207: the authorization response names another issuer. The code is not sent anywhere and any error in the response is ignored.',
-          signals: ['oauth_security_events_total{event_type="issuer_mismatch",severity="high"}', 'oauth_flow_failures_total{reason="issuer_mismatch"}', 'oauth_issuer_mismatch (P1)'],
-        };
-      }
       if (e.code === oauth.AUTHORIZATION_RESPONSE_ERROR) {
         flowCompleted({ flowId: rec.nonce, outcome: 'failure', reason: 'provider_error', error: e.error ?? 'other' });
         return { kind: 'warn', title: `The AS answered ${oauthErrorCode(err) ?? 'an error'}`, detail: 'No tokens were requested.', signals: ['oauth_flow_failures_total{reason="provider_error"}'] };
@@ -398,12 +434,15 @@ export async function handleCallback(session: Session | undefined, params: URLSe
       return { kind: 'warn', title: `Code exchange failed${error ? ` (${error})` : ''}`, signals: ['oauth_flow_failures_total{reason="token_exchange_failed"}', 'oauth_token_endpoint_errors_total'] };
     }
 
+    if (rec.stepUp) return continueStepUp(session, rec, rec.stepUp, tokens);
+
     const conn: Connection = {
       id: randomBytes(9).toString('base64url'),
       userId: rec.userId,
       serverId: rec.serverId,
       issuer: rec.issuer,
       resource: rec.resource,
+      route: rec.route,
       status: 'active',
       accessToken: tokens.access_token,
       ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
@@ -417,11 +456,67 @@ export async function handleCallback(session: Session | undefined, params: URLSe
     s.connections.set(conn.id, conn);
     return {
       kind: 'ok',
-      title: `Connected to ${server(rec.serverId)?.name ?? rec.serverId}`,
+      title: `Connected to ${server(rec.serverId)?.name ?? rec.serverId}${rec.route === 'cimd' ? ' (CIMD)' : ''}`,
       detail: `Access token for ${rec.resource} (scope "${conn.scope}"), expires in ${tokens.expires_in ?? '?'} s${conn.refreshToken ? ', with a refresh token' : ''}.`,
       signals: ['oauth_flows_total{status="success"}', 'oauth_flow_duration_seconds', 'oauth_pkce_validations_total{reason="valid"}', 'oauth_flow_success'],
     };
   });
+}
+
+/** A callback's outcome; `redirect` when a step-up re-authorizes again (the browser goes to the AS). */
+export type CallbackResult = Omit<ActionResult, 'at'> & { redirect?: URL };
+
+// ---- step-up (RFC 6750 §3.1, MCP authorization) --------------------------------------------
+
+/**
+ * Calls a scoped path of the connection's MCP server. On 403 insufficient_scope the client
+ * re-authorizes for the challenge's scope (held ∪ needed) and, back at the callback, calls again;
+ * after STEP_UP_RETRIES re-authorizations it gives up (the observer records the loop).
+ */
+export async function stepUp(session: Session, conn: Connection, path: StepUpPath): Promise<CallbackResult> {
+  if (conn.status !== 'active' || !conn.accessToken) return { kind: 'warn', title: `Connection is ${conn.status.replace(/_/g, ' ')}` };
+  return stepUpAttempt(session, conn, { connectionId: conn.id, path, attempt: 0 });
+}
+
+async function stepUpAttempt(session: Session, conn: Connection, next: StepUpContinuation): Promise<CallbackResult> {
+  const url = scopedUrl(conn.resource, next.path as StepUpPath);
+  const r = await callScoped(conn.accessToken!, url, REQUEST_TIMEOUT_MS);
+  if (r.kind === 'ok') {
+    return {
+      kind: 'ok',
+      title: next.attempt === 0 ? `Scoped call /${next.path} answered ${r.status} (no step-up needed)` : `Step-up succeeded: /${next.path} answered ${r.status} after ${next.attempt} re-authorization(s)`,
+      detail: `scope "${conn.scope}"`,
+      signals: next.attempt === 0 ? [] : ['oauth_step_up_challenges_total'],
+    };
+  }
+  if (r.kind === 'failed') return { kind: 'warn', title: `Scoped call /${next.path} failed${r.status ? ` (${r.status}${r.error ? ` ${r.error}` : ''})` : ''}` };
+  if (next.attempt >= STEP_UP_RETRIES) {
+    return {
+      kind: 'alert',
+      title: `Step-up loop: /${next.path} still answers 403 insufficient_scope after ${next.attempt} re-authorizations`,
+      detail: `The AS does not grant "${r.scope}" (or the resource refuses it anyway). The client stops retrying.`,
+      signals: ['oauth_step_up_challenges_total', 'oauth_security_events_total{event_type="step_up_loop"}', 'oauth_step_up_loop (P2)'],
+    };
+  }
+  const scope = scopeUnion(conn.scope, r.scope);
+  const { authorizationUrl } = await startAuthorization(session, conn.serverId, { route: conn.route, scope, stepUp: { ...next, attempt: next.attempt + 1 } });
+  return { kind: 'info', title: `Step-up: re-authorizing for "${scope}" (${next.attempt + 1} of ${STEP_UP_RETRIES})`, redirect: authorizationUrl };
+}
+
+/** Back from a step-up re-authorization: the connection takes the new tokens, then calls again. */
+async function continueStepUp(session: Session, rec: PendingState, next: StepUpContinuation, tokens: oauth.TokenEndpointResponse): Promise<CallbackResult> {
+  const conn = store().connections.get(next.connectionId);
+  if (!conn || conn.userId !== rec.userId) return { kind: 'warn', title: 'The connection of this step-up is gone' };
+  conn.status = 'active';
+  conn.accessToken = tokens.access_token;
+  if (tokens.refresh_token) conn.refreshToken = tokens.refresh_token;
+  conn.expiresAt = Date.now() + (tokens.expires_in ?? 3600) * 1000;
+  if (tokens.scope !== undefined) conn.scope = tokens.scope;
+  try {
+    return await stepUpAttempt(session, conn, next);
+  } catch (err) {
+    return err instanceof FlowError ? err.result : { kind: 'warn', title: 'Step-up failed', detail: errName(err) };
+  }
 }
 
 // ---- connections: ownership, resource call, refresh, revocation -----------------------------
@@ -543,7 +638,7 @@ async function refreshLocked(conn: Connection): Promise<RefreshOutcome> {
     tokenRefreshed({ outcome: 'failure', reason: 'no_refresh_token', provider: conn.issuer });
     return { ok: false, errorType: 'no_refresh_token', result: { kind: 'warn', title: 'No refresh token', detail: `Connection is ${conn.status.replace(/_/g, ' ')}.` } };
   }
-  const reg = registrationFor(conn.issuer);
+  const reg = registrationFor(conn.issuer, conn.route);
   if (!reg) {
     tokenRefreshed({ outcome: 'failure', reason: 'missing_config', provider: conn.issuer });
     return { ok: false, errorType: 'exception', result: { kind: 'warn', title: 'No client registration for this issuer' } };
@@ -591,7 +686,7 @@ export function replayRotatedRefreshToken(conn: Connection): Promise<Omit<Action
     if (conn.status !== 'active' || !copy) return { kind: 'warn', title: 'This connection has no refresh token to replay' };
     const first = await refreshLocked(conn);
     if (!first.ok) return first.result;
-    const reg = registrationFor(conn.issuer)!;
+    const reg = registrationFor(conn.issuer, conn.route)!;
     try {
       await presentRefreshToken(conn, reg, copy);
       return { kind: 'warn', title: 'The AS accepted a rotated refresh token', detail: 'It does not enforce rotation (OAuth 2.1 requires it for public clients).' };
@@ -603,7 +698,7 @@ export function replayRotatedRefreshToken(conn: Connection): Promise<Omit<Action
 
 export async function revokeConnection(conn: Connection): Promise<Omit<ActionResult, 'at'>> {
   return withLock(conn, async () => {
-    const reg = registrationFor(conn.issuer);
+    const reg = registrationFor(conn.issuer, conn.route);
     if (conn.status !== 'active' || !reg) return { kind: 'warn', title: 'Nothing to revoke' };
     let revoked = 0;
     const notes: string[] = [];

@@ -19,16 +19,33 @@ export interface PendingState {
   issuer: string;
   resource: string;
   codeVerifier: string;
+  /** How the client got its client_id for this flow. */
+  route: RegistrationRoute;
+  /** Set when this flow re-authorizes a connection for a step-up (403 insufficient_scope). */
+  stepUp?: StepUpContinuation;
   createdAt: number;
   expiresAt: number;
   /** The callback rejected it already (the flow was recorded as finished). */
   rejected?: boolean;
 }
 
+/** `dcr`: RFC 7591 registration (deprecated by MCP 2026-07-28); `cimd`: a Client ID Metadata Document URL. */
+export type RegistrationRoute = 'dcr' | 'cimd';
+
+export interface StepUpContinuation {
+  connectionId: string;
+  /** The scoped path of the MCP server to call again once re-authorized. */
+  path: string;
+  /** Re-authorizations made so far for this step-up (1 for the first). */
+  attempt: number;
+}
+
 export interface Registration {
   as: oauth.AuthorizationServer;
   client: oauth.Client;
-  clientSecret: string;
+  /** Absent for a CIMD client (public, token_endpoint_auth_method none). */
+  clientSecret?: string;
+  route: RegistrationRoute;
   registeredAt: number;
 }
 
@@ -40,6 +57,7 @@ export interface Connection {
   serverId: ServerId;
   issuer: string;
   resource: string;
+  route: RegistrationRoute;
   status: ConnectionStatus;
   accessToken?: string;
   refreshToken?: string;

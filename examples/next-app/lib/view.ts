@@ -10,6 +10,8 @@ export interface ConnectionView {
   serverId: string;
   issuer: string;
   resource: string;
+  /** dcr or cimd: how the client got its client_id. */
+  route: string;
   status: ConnectionStatus;
   scope: string;
   expiresInSeconds: number | null;
@@ -22,6 +24,8 @@ export interface ViewModel {
   user: string | null;
   users: string[];
   appUrl: string;
+  /** The CIMD client_id (this app's metadata document URL), when configured. */
+  cimdClientId: string | null;
   servers: { id: string; name: string; resourceUrl: string; description: string; missing?: string }[];
   connections: ConnectionView[];
   otherUsersConnections: number;
@@ -43,6 +47,7 @@ export function viewModel(session: Session | undefined): ViewModel {
     user: session?.user ?? null,
     users: Object.keys(c.demoUsers),
     appUrl: c.appUrl,
+    cimdClientId: c.cimdClientId ?? null,
     servers: c.servers.map(({ id, name, resourceUrl, description, missing }) => ({ id, name, resourceUrl, description, ...(missing ? { missing } : {}) })),
     connections: all
       .filter((x) => x.userId === session?.user)
@@ -52,6 +57,7 @@ export function viewModel(session: Session | undefined): ViewModel {
         serverId: x.serverId,
         issuer: x.issuer,
         resource: x.resource,
+        route: x.route,
         status: x.status,
         scope: x.scope,
         expiresInSeconds: x.status === 'active' ? Math.round((x.expiresAt - now) / 1000) : null,
