@@ -2,7 +2,9 @@
 // CLI: node examples/auth-server/src/main.mjs
 // Env: PORT (default 4000), HOST (default 127.0.0.1), ISSUER (default http://HOST:PORT),
 //      VARIANT (honest | no-s256 | no-pkce-metadata | wrong-iss | wrong-metadata-issuer),
-//      ACCESS_TOKEN_FORMAT (jwt | opaque), TRUST_PROXY=1, LOG_EVENTS=1 (print every provider event).
+//      ACCESS_TOKEN_FORMAT (jwt | opaque), TRUST_PROXY=1, LOG_EVENTS=1 (print every provider event),
+//      CIMD_ORIGINS=https://app.example=http://127.0.0.1:3000[,…] (clientMetadataDocumentOrigins:
+//      Client ID Metadata Documents of that https origin are fetched from the loopback origin).
 // Telemetry (oauth-otel, instrumentOidcProvider):
 //      METRICS_PORT (default OTEL_EXPORTER_PROMETHEUS_PORT, else 9464; 0 when PORT=0),
 //      METRICS_HOST (default OTEL_EXPORTER_PROMETHEUS_HOST, else 127.0.0.1),
@@ -14,6 +16,18 @@ import { startTelemetry } from './telemetry.mjs';
 
 const env = process.env;
 const set = (v) => v !== undefined && v.trim() !== '';
+
+/** `from=to[,from=to]` → { from: to }; fails at start on anything else. */
+function cimdOrigins(raw) {
+  if (!set(raw)) return {};
+  return Object.fromEntries(raw.split(',').map((pair) => {
+    const i = pair.indexOf('=');
+    const from = i > 0 ? new URL(pair.slice(0, i).trim()) : undefined;
+    const to = i > 0 ? new URL(pair.slice(i + 1).trim()) : undefined;
+    if (!from || !to || from.protocol !== 'https:') throw new Error('CIMD_ORIGINS must be https-origin=loopback-origin pairs, comma-separated');
+    return [from.origin, to.origin];
+  }));
+}
 
 const metricsPort = set(env.METRICS_PORT)
   ? Number(env.METRICS_PORT)
@@ -27,6 +41,7 @@ const as = await createAuthServer({
   variant: env.VARIANT || 'honest',
   accessTokenFormat: env.ACCESS_TOKEN_FORMAT || 'jwt',
   proxy: env.TRUST_PROXY === '1',
+  clientMetadataDocumentOrigins: cimdOrigins(env.CIMD_ORIGINS),
   onResourceDpopRejected,
   onProvider(provider) {
     instrument(provider);
