@@ -28,6 +28,7 @@ const AS_MAIN = join(REPO, 'examples', 'auth-server', 'src', 'main.mjs');
 const WIRETAP = join(__dirname, 'support', 'wiretap.mjs');
 
 const METRICS_TOKEN = randomBytes(24).toString('base64url');
+const CIMD_CLIENT_ID = 'https://next-app.example/api/oauth/client-metadata';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 jest.setTimeout(180_000);
@@ -100,7 +101,7 @@ interface AuthServerInfo {
   proc: Proc;
 }
 
-async function startAuthServer(name: string, variant: string, wiretapFile: string, otlp: OtlpLogsEndpoint): Promise<AuthServerInfo> {
+async function startAuthServer(name: string, variant: string, wiretapFile: string, otlp: OtlpLogsEndpoint, extraEnv: Record<string, string> = {}): Promise<AuthServerInfo> {
   const proc = run(name, ['--import', `file://${WIRETAP}`, AS_MAIN], {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -110,6 +111,7 @@ async function startAuthServer(name: string, variant: string, wiretapFile: strin
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url.replace(/\/v1\/logs$/, ''),
     OTEL_BLRP_SCHEDULE_DELAY: '200',
     WIRETAP_FILE: wiretapFile,
+    ...extraEnv,
   });
   const line = await until(`${name} to start`, () => {
     if (proc.child.exitCode !== null) throw new Error(`${name} exited: ${proc.out.join('')}`);
@@ -146,13 +148,14 @@ beforeAll(async () => {
   otlp = await new OtlpLogsEndpoint().start();
   jaeger = await startJaeger();
   const t1 = Date.now();
+  const port = await freePort();
+  appUrl = `http://127.0.0.1:${port}`;
   servers = await Promise.all([
-    startAuthServer('auth-server', 'honest', join(tmp, 'wiretap-honest.jsonl'), otlp),
+    // The app's client ID metadata document is https://next-app.example/…, served by the app on loopback.
+    startAuthServer('auth-server', 'honest', join(tmp, 'wiretap-honest.jsonl'), otlp, { CIMD_ORIGINS: `${new URL(CIMD_CLIENT_ID).origin}=${appUrl}` }),
     startAuthServer('auth-server-wrong-iss', 'wrong-iss', join(tmp, 'wiretap-wrong-iss.jsonl'), otlp),
     startAuthServer('auth-server-no-s256', 'no-s256', join(tmp, 'wiretap-no-s256.jsonl'), otlp),
   ]);
-  const port = await freePort();
-  appUrl = `http://127.0.0.1:${port}`;
   app = run('next-app', [NEXT_BIN, 'start', APP_DIR, '-p', String(port), '-H', '127.0.0.1'], {
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
@@ -161,6 +164,7 @@ beforeAll(async () => {
     WRONG_ISS_AUTH_SERVER_ISSUER: servers[1]!.issuer,
     NO_S256_AUTH_SERVER_ISSUER: servers[2]!.issuer,
     METRICS_TOKEN,
+    CIMD_CLIENT_ID,
     OTEL_SERVICE_NAME: 'next-app',
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url.replace(/\/v1\/logs$/, ''),
     OTEL_BLRP_SCHEDULE_DELAY: '200',
@@ -480,6 +484,70 @@ test('client traces in Jaeger: a connect flow is one trace across the browser re
   // Discovery and registration of the connect request are spans too (in the trace of /connect).
   const ops = new Set(traces.flatMap((tr) => tr.spans.map((s) => s.operationName)));
   for (const n of ['oauth.discovery', 'oauth.client_registration', 'oauth.token_refresh']) expect(ops.has(n)).toBe(true);
+});
+
+/** Sum of a counter's samples whose labels include `labels`. */
+function total(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
+  let n = 0;
+  for (const f of families.values()) for (const x of f.samples) if (x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v)) n += x.value;
+  return n;
+}
+
+// Runs after the exact-count tests above (its flows would change their counts), before the leak check.
+test('CIMD connect and the step-up demo in Chromium: route="cimd", step-up challenges and the step_up_loop event', async () => {
+  const honest = servers[0]!;
+  const before = (await scrapeApp()).families;
+  await page.goto(home());
+  await signInToApp('alice');
+
+  // Connect with CIMD: the client_id is the metadata document's URL, which the AS fetched from the app.
+  await page.locator('[data-testid="connect-main-cimd"]').click();
+  await signInAtAs('alice', honest.issuer);
+  expect(await resultTitle()).toBe('Connected to Example MCP server (CIMD)');
+  const row = page.locator('[data-testid="connection"]').first();
+  expect(await row.locator('[data-testid="connection-route"]').textContent()).toBe('cimd');
+  const id = (await row.getAttribute('data-connection-id'))!;
+  const conn = () => page.locator(`[data-connection-id="${id}"]`);
+  await press('call', conn());
+  expect(await resultTitle()).toBe('MCP server answered 200');
+  await press('refresh', conn()); // a public client: no client secret at the token endpoint
+  expect(await resultTitle()).toMatch(/^Refreshed; refresh token rotated/);
+  const cimdFlows = await until('oauth_flow_registration_routes_total{route="cimd"}', async () => {
+    const n = total((await scrapeApp()).families, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' });
+    return n > total(before, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' }) ? n : undefined;
+  });
+  expect(cimdFlows - total(before, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' })).toBe(1);
+
+  // Step-up on /mcp/write: the token already holds mcp:write.
+  await press('step-up-write', conn());
+  expect(await resultTitle()).toBe('Scoped call /write answered 200 (no step-up needed)');
+
+  // Step-up on /mcp/admin: 403 insufficient_scope, re-authorize for the union (the AS never grants
+  // mcp:admin), three times, then the client stops; the fourth challenge is the observer's loop.
+  await conn().locator('[data-testid="step-up-admin"]').click();
+  for (let i = 0; i < 3; i++) {
+    await page.waitForSelector('#login-form');
+    expect(new URL(page.url()).origin).toBe(honest.issuer);
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 'alice-password');
+    await Promise.all([page.waitForEvent('load'), page.click('#login-submit')]);
+    if (await page.locator('#consent-form').count()) await Promise.all([page.waitForEvent('load'), page.click('#consent-approve')]);
+  }
+  await page.waitForURL(home());
+  expect(await resultTitle()).toBe('Step-up loop: /admin still answers 403 insufficient_scope after 3 re-authorizations');
+  const requested = callbackUrls.length; // every re-authorization came back through the callback
+  expect(requested).toBeGreaterThanOrEqual(4);
+
+  const after = await until('the step_up_loop security event on /api/metrics', async () => {
+    const f = (await scrapeApp()).families;
+    return total(f, 'oauth_security_events_total', { event_type: 'step_up_loop' }) > total(before, 'oauth_security_events_total', { event_type: 'step_up_loop' }) ? f : undefined;
+  });
+  expect(total(after, 'oauth_security_events_total', { event_type: 'step_up_loop' }) - total(before, 'oauth_security_events_total', { event_type: 'step_up_loop' })).toBe(1);
+  expect(total(after, 'oauth_step_up_challenges_total') - total(before, 'oauth_step_up_challenges_total')).toBe(4);
+  // the three step-up flows also went through CIMD
+  expect(total(after, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' }) - total(before, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' })).toBe(4);
+  const [loop] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'next-app' && r.attributes.event === 'oauth_step_up_loop');
+  expect(loop!.attributes.priority).toBe('P2');
 });
 
 test('no token, code, verifier, state, client secret, password or cookie value in the exposition, the OTLP records or stdout', async () => {
