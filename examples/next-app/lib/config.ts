@@ -5,7 +5,7 @@
  * defaults that work with `node examples/auth-server/src/main.mjs` on its default port.
  */
 
-export type ServerId = 'main' | 'mixup' | 'downgrade';
+export type ServerId = 'main' | 'mixup' | 'noiss' | 'downgrade';
 
 export interface ServerConfig {
   id: ServerId;
@@ -88,6 +88,7 @@ export function config(): AppConfig {
   const main = resourceFor('AUTH_SERVER_ISSUER', 'MCP_RESOURCE_URL') ?? 'http://127.0.0.1:4000/mcp';
   const mixup = resourceFor('WRONG_ISS_AUTH_SERVER_ISSUER');
   const downgrade = resourceFor('NO_S256_AUTH_SERVER_ISSUER');
+  const noIss = resourceFor('NO_ISS_AUTH_SERVER_ISSUER');
   const cimdClientId = cimdId(appUrl);
   cached = Object.freeze({
     appUrl,
@@ -106,6 +107,13 @@ export function config(): AppConfig {
         resourceUrl: mixup ?? '',
         description: 'Its authorization responses carry another issuer in iss (RFC 9207): the client rejects the code.',
         ...(mixup ? {} : { missing: 'set WRONG_ISS_AUTH_SERVER_ISSUER (an auth server started with VARIANT=wrong-iss)' }),
+      },
+      {
+        id: 'noiss',
+        name: 'Mix-up server (no iss)',
+        resourceUrl: noIss ?? '',
+        description: 'Its authorization responses carry no iss, which MCP 2026-07-28 requires (RFC 9207): the client rejects the code.',
+        ...(noIss ? {} : { missing: 'set NO_ISS_AUTH_SERVER_ISSUER (an auth server started with VARIANT=no-iss)' }),
       },
       {
         id: 'downgrade',

@@ -155,6 +155,7 @@ beforeAll(async () => {
     startAuthServer('auth-server', 'honest', join(tmp, 'wiretap-honest.jsonl'), otlp, { CIMD_ORIGINS: `${new URL(CIMD_CLIENT_ID).origin}=${appUrl}` }),
     startAuthServer('auth-server-wrong-iss', 'wrong-iss', join(tmp, 'wiretap-wrong-iss.jsonl'), otlp),
     startAuthServer('auth-server-no-s256', 'no-s256', join(tmp, 'wiretap-no-s256.jsonl'), otlp),
+    startAuthServer('auth-server-no-iss', 'no-iss', join(tmp, 'wiretap-no-iss.jsonl'), otlp),
   ]);
   app = run('next-app', [NEXT_BIN, 'start', APP_DIR, '-p', String(port), '-H', '127.0.0.1'], {
     NODE_ENV: 'production',
@@ -163,6 +164,7 @@ beforeAll(async () => {
     AUTH_SERVER_ISSUER: servers[0]!.issuer,
     WRONG_ISS_AUTH_SERVER_ISSUER: servers[1]!.issuer,
     NO_S256_AUTH_SERVER_ISSUER: servers[2]!.issuer,
+    NO_ISS_AUTH_SERVER_ISSUER: servers[3]!.issuer,
     METRICS_TOKEN,
     CIMD_CLIENT_ID,
     OTEL_SERVICE_NAME: 'next-app',
@@ -548,6 +550,27 @@ test('CIMD connect and the step-up demo in Chromium: route="cimd", step-up chall
   expect(total(after, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' }) - total(before, 'oauth_flow_registration_routes_total', { route: 'cimd', status: 'success' })).toBe(4);
   const [loop] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'next-app' && r.attributes.event === 'oauth_step_up_loop');
   expect(loop!.attributes.priority).toBe('P2');
+});
+
+test('RFC 9207 in the callback: an authorization response without iss is rejected and recorded (checkAuthorizationResponse)', async () => {
+  const noIss = servers[3]!;
+  const before = (await scrapeApp()).families;
+  const seen = callbackUrls.length;
+  await page.goto(home());
+  await page.locator('[data-testid="connect-noiss"]').click();
+  await signInAtAs('alice', noIss.issuer);
+  expect(await resultTitle()).toBe('Mix-up defence: the authorization response carries no iss');
+  expect(new URL(callbackUrls[seen]!).searchParams.has('iss')).toBe(false);
+  const after = await until('the issuer_missing security event', async () => {
+    const f = (await scrapeApp()).families;
+    return total(f, 'oauth_security_events_total', { event_type: 'issuer_missing' }) > total(before, 'oauth_security_events_total', { event_type: 'issuer_missing' }) ? f : undefined;
+  });
+  expect(total(after, 'oauth_security_events_total', { event_type: 'issuer_missing' }) - total(before, 'oauth_security_events_total', { event_type: 'issuer_missing' })).toBe(1);
+  expect(total(after, 'oauth_flow_failures_total', { reason: 'issuer_mismatch' }) - total(before, 'oauth_flow_failures_total', { reason: 'issuer_mismatch' })).toBe(1);
+  // no code exchange happened: no new success
+  expect(total(after, 'oauth_flows_total', { status: 'success' })).toBe(total(before, 'oauth_flows_total', { status: 'success' }));
+  const [rec] = await otlp.waitFor(1, (r) => r.resource['service.name'] === 'next-app' && r.attributes.event === 'oauth_issuer_missing');
+  expect(rec!.attributes.priority).toBe('P1');
 });
 
 test('no token, code, verifier, state, client secret, password or cookie value in the exposition, the OTLP records or stdout', async () => {
