@@ -128,6 +128,9 @@ export async function waitForHttp(url, timeoutMs = 60_000) {
  * The whole example. Ports: app 3000, ASes 4000-4002, their /metrics 9464-9466 (all on
  * 127.0.0.1; pass 0 for free ports). Returns URLs and stop().
  */
+/** The https origin of the demo's CIMD client_id (never resolved: the AS maps it to the app). */
+const DEMO_CIMD_ORIGIN = 'https://next-app.example';
+
 export async function startExample(o = {}) {
   checkNode();
   const write = o.write ?? console.log;
@@ -156,12 +159,15 @@ export async function startExample(o = {}) {
       ['auth-server-no-s256', 'no-s256'],
     ];
     const servers = [];
+    const appUrl = `http://127.0.0.1:${appPort}`;
+    // CIMD: the honest AS fetches the app's client ID metadata document (an https client_id) from the app.
+    const cimdClientId = `${DEMO_CIMD_ORIGIN}/api/oauth/client-metadata`;
     for (const [i, [name, variant]] of variants.entries()) {
-      const s = await startAuthServer({ name, variant, port: asPorts[i], metricsPort: metricsPorts[i], env: o.asEnv ?? {}, quiet: o.quiet, write });
+      const env = { ...(variant === 'honest' ? { CIMD_ORIGINS: `${DEMO_CIMD_ORIGIN}=${appUrl}` } : {}), ...(o.asEnv ?? {}) };
+      const s = await startAuthServer({ name, variant, port: asPorts[i], metricsPort: metricsPorts[i], env, quiet: o.quiet, write });
       children.push(s.child);
       servers.push(s);
     }
-    const appUrl = `http://127.0.0.1:${appPort}`;
     const env = {
       ...process.env,
       ...DEFAULT_ENV,
@@ -171,6 +177,7 @@ export async function startExample(o = {}) {
       AUTH_SERVER_ISSUER: servers[0].issuer,
       WRONG_ISS_AUTH_SERVER_ISSUER: servers[1].issuer,
       NO_S256_AUTH_SERVER_ISSUER: servers[2].issuer,
+      CIMD_CLIENT_ID: cimdClientId,
       METRICS_TOKEN: metricsToken,
       OTEL_SERVICE_NAME: 'next-app',
       // demo pace: every token counts as "expiring soon", jobs run every 30 s
