@@ -12,6 +12,8 @@ import { initTelemetry } from './init/init';
 import type { TelemetryHandle } from './types';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** Past the logs side's own 10 s bound, so a slow but finishing flush still completes. */
+const SHUTDOWN_BOUND_MS = 12_000;
 
 /**
  * A preload cannot reject into the host: a bad environment (or a port in use) is said once on
@@ -43,9 +45,12 @@ function register(): void {
   // listener of its own, re-raises the signal so the process ends as it would have without us.
   const onSignal = (signal: NodeJS.Signals): void => {
     for (const s of SIGNALS) process.removeListener(s, onSignal);
-    void stop().finally(() => {
+    const reraise = () => {
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
+    };
+    // An exporter that hangs must not keep a process alive that was asked to end.
+    setTimeout(reraise, SHUTDOWN_BOUND_MS).unref();
+    void stop().finally(reraise);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
 }
