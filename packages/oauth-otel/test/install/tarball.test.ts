@@ -34,8 +34,8 @@ function npm(args: string[], cwd: string): string {
   return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 }
 
-function run(app: string, fixture: string, env: Record<string, string> = {}): { result: Record<string, unknown>; stdout: string } {
-  const r = spawnSync(process.execPath, [fixture], {
+function run(app: string, fixture: string, env: Record<string, string> = {}, nodeArgs: string[] = []): { result: Record<string, unknown>; stdout: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, fixture], {
     cwd: app,
     encoding: 'utf8',
     timeout: 60_000,
@@ -52,7 +52,7 @@ function run(app: string, fixture: string, env: Record<string, string> = {}): { 
 function makeApp(name: string, deps: Record<string, string>, overrides?: Record<string, string>): string {
   const app = join(root, name);
   mkdirSync(app);
-  for (const f of ['one-line.cjs', 'byo.cjs']) copyFileSync(join(__dirname, 'fixtures', f), join(app, f));
+  for (const f of ['one-line.cjs', 'byo.cjs', 'preload.cjs']) copyFileSync(join(__dirname, 'fixtures', f), join(app, f));
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({ name: `oauth-otel-${name}-app`, private: true, dependencies: { 'oauth-otel': `file:${tarball}`, ...deps }, ...(overrides ? { overrides } : {}) }, null, 2),
@@ -107,6 +107,13 @@ function checkOneLine(app: string) {
   expect(stdout).not.toContain('rt-secret-value-abcdef0123456789');
 }
 
+/** The preload entry point as installed: `node --require oauth-otel/register`, configured by the environment. */
+function checkPreload(app: string) {
+  const { stdout } = run(app, 'preload.cjs', { OTEL_EXPORTER_PROMETHEUS_PORT: '0', OAUTH_OTEL_METRICS_TOKEN: 'install-test-token-0123456789' }, ['--require', 'oauth-otel/register']);
+  expect(stdout).toMatch(/"event":"oauth_refresh_token_reuse_detected"/);
+  expect(stdout).not.toContain('rt-secret-value-abcdef0123456789');
+}
+
 function checkByo(app: string) {
   const { result, stdout } = run(app, 'byo.cjs');
   expect(result.bound).toBe(true);
@@ -142,6 +149,7 @@ describe('newest OTel releases beside the package', () => {
   });
   test('one-line initTelemetry()', () => checkOneLine(app));
   test('bring your own NodeSDK', () => checkByo(app));
+  test('node --require oauth-otel/register', () => checkPreload(app));
 });
 
 describe('the lowest versions the ranges admit', () => {
