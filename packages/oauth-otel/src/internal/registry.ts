@@ -27,6 +27,17 @@ const SHARED = {
 
 export type SharedName = keyof typeof SHARED;
 
+/**
+ * Registered symbols used as property keys on data that one module copy hands to another (a
+ * collected data point read by the /metrics serializer). Nothing is stored under them on
+ * globalThis, so the reset has nothing to clear; they live here so that every `oauth-otel.*`
+ * registered symbol is declared in one place.
+ */
+export const DATA_KEYS = {
+  /** A histogram data point's exemplars, one slot per bucket (metrics/aggregate/series.ts). */
+  exemplars: Symbol.for('oauth-otel.exemplars.v1'),
+} as const;
+
 const store = globalThis as unknown as Record<symbol, unknown>;
 /** This module copy's view of the store: recording calls skip the globalThis lookup. */
 const local: { [K in SharedName]?: unknown } = {};

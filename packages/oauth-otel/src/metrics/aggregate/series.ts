@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { DATA_KEYS } from '../../internal/registry';
 
 /**
  * The key under which an interned attribute object carries its series. A symbol: invisible to
@@ -33,7 +34,7 @@ export interface Exemplar {
  * symbol: invisible to Object.keys/entries (no exporter or serializer that does not ask sees it),
  * and the same key in every copy of the package a bundler loads.
  */
-export const EXEMPLARS: unique symbol = Symbol.for('oauth-otel.exemplars.v1') as never;
+export const EXEMPLARS: unique symbol = DATA_KEYS.exemplars as never;
 
 /**
  * One histogram series: bucket counts in a typed array plus sum, count, min and max, all
