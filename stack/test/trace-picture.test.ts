@@ -16,19 +16,19 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as api from '../../packages/oauth-otel/src';
-import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
-import { startCollector, type Collector } from './support/collector';
-import { startJaeger, waitForTrace, type Jaeger } from './support/jaeger';
+import { REPO_ROOT } from './support/backends';
+import { waitForTrace, type Jaeger } from './support/jaeger';
+import { startTraceStack, type TraceStack } from './support/trace-stack';
 import { HOST } from './support/process';
-import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
+import { waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
 import { renderWaterfall, waterfallRows } from './support/waterfall';
 
 jest.setTimeout(120_000);
 
 const APP = 'next-app';
 const AS = 'auth-server';
+let stack: TraceStack;
 let jaeger: Jaeger;
-let collector: Collector;
 let vl: VictoriaLogs;
 let handle: api.TelemetryHandle;
 let as: Server;
@@ -36,23 +36,20 @@ let asProvider: TracerProvider;
 let asUrl: string;
 
 beforeAll(async () => {
-  [jaeger, vl] = await Promise.all([startJaeger(), startVictoriaLogs()]);
-  collector = await startCollector({
-    configPath: SHIPPED_COLLECTOR_CONFIG,
-    env: { LOKI_OTLP_ENDPOINT: vl.otlpLogsUrl, TRACES_OTLP_ENDPOINT: jaeger.otlpTracesUrl, METRICS_OTLP_ENDPOINT: `http://${HOST}:9/v1/metrics` },
-  });
+  stack = await startTraceStack();
+  ({ jaeger, vl } = stack);
   handle = await api.initTelemetry({
     serviceName: APP,
     metrics: false,
     // The flow is recorded by the manual calls below; the traffic observer would record discovery again.
     observe: false,
-    traces: { endpoint: `${collector.otlpHttpUrl}/v1/traces` },
-    logs: { stdout: false, level: 'info', otlp: { endpoint: `${collector.otlpHttpUrl}/v1/logs`, scheduledDelayMillis: 100 } },
+    traces: { endpoint: stack.tracesUrl },
+    logs: { stdout: false, level: 'info', otlp: { endpoint: stack.logsUrl, scheduledDelayMillis: 100 } },
   });
   // The AS side: its own service (a second TracerProvider with its resource), server span per request.
   asProvider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': AS }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${collector.otlpHttpUrl}/v1/traces` }), scheduledDelayMillis: 100 })],
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: stack.tracesUrl }), scheduledDelayMillis: 100 })],
   });
   const tracer = asProvider.getTracer('as-http');
   as = createServer((req, res) => {
@@ -76,7 +73,7 @@ afterAll(async () => {
   await handle?.shutdown();
   await asProvider?.shutdown();
   as?.close();
-  await Promise.all([collector?.stop(), jaeger?.stop(), vl?.stop()]);
+  await stack?.stop();
 });
 
 const call = (path: string, method = 'GET') => fetch(`${asUrl}${path}`, { method, headers: api.oauthTraceHeaders(), ...(method === 'POST' ? { body: 'x' } : {}) }).then((r) => r.json());

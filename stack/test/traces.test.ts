@@ -15,17 +15,19 @@ import { join } from 'node:path';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import * as api from '../../packages/oauth-otel/src';
 import { authorize, CookieJar } from '../../examples/auth-server/test/helpers';
-import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
-import { startCollector, type Collector } from './support/collector';
-import { startJaeger, waitForTrace, type Jaeger, type JaegerSpan } from './support/jaeger';
+import { REPO_ROOT } from './support/backends';
+import type { Collector } from './support/collector';
+import { waitForTrace, type Jaeger, type JaegerSpan } from './support/jaeger';
+import { startTraceStack, type TraceStack } from './support/trace-stack';
 import { buildNextAppIfStale, NEXT_APP_DIR, NEXT_BIN } from './support/next-app';
 import { freePort, HOST, spawnServer, waitFor, type ServerProcess } from './support/process';
 import { startPrometheus, type Prometheus } from './support/prometheus';
-import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
+import { waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
 
 jest.setTimeout(180_000);
 
 const SERVICE = `oauth-trace-${process.pid}`;
+let stack: TraceStack;
 let jaeger: Jaeger;
 let vl: VictoriaLogs;
 let collector: Collector;
@@ -34,16 +36,13 @@ let tokenServer: Server;
 let tokenUrl: string;
 
 beforeAll(async () => {
-  [jaeger, vl] = await Promise.all([startJaeger(), startVictoriaLogs()]);
-  collector = await startCollector({
-    configPath: SHIPPED_COLLECTOR_CONFIG,
-    env: { LOKI_OTLP_ENDPOINT: vl.otlpLogsUrl, TRACES_OTLP_ENDPOINT: jaeger.otlpTracesUrl, METRICS_OTLP_ENDPOINT: `http://${HOST}:9/v1/metrics` },
-  });
+  stack = await startTraceStack();
+  ({ jaeger, vl, collector } = stack);
   handle = await api.initTelemetry({
     serviceName: SERVICE,
     metrics: false,
-    traces: { endpoint: `${collector.otlpHttpUrl}/v1/traces` },
-    logs: { stdout: false, level: 'debug', otlp: { endpoint: `${collector.otlpHttpUrl}/v1/logs`, scheduledDelayMillis: 100 } },
+    traces: { endpoint: stack.tracesUrl },
+    logs: { stdout: false, level: 'debug', otlp: { endpoint: stack.logsUrl, scheduledDelayMillis: 100 } },
   });
   // The AS's token endpoint: its HTTP instrumentation would extract the traceparent and open the
   // server span; oauth-otel's server API then only adds events to it.
@@ -63,7 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle?.shutdown();
   tokenServer?.close();
-  await Promise.all([collector?.stop(), jaeger?.stop(), vl?.stop()]);
+  await stack?.stop();
 });
 
 const tag = (s: JaegerSpan, k: string) => s.tags.find((t) => t.key === k)?.value;
