@@ -1,6 +1,7 @@
 import { ProtobufMetricsSerializer, type ISerializer, type IExportMetricsServiceResponse } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import Long from 'long';
+import { noticeOnce } from '../../internal/diag';
 import { EXEMPLARS, type Exemplar } from '../aggregate/series';
 import { exportMetricsServiceRequest } from './schema';
 
@@ -28,8 +29,10 @@ export const ExemplarMetricsSerializer: ISerializer<ResourceMetrics, IExportMetr
       const msg = type.decode(stock) as unknown as PbRequest;
       if (!addExemplars(arg, msg)) return stock;
       return type.encode(type.fromObject(msg as Record<string, unknown>)).finish();
-    } catch {
-      return stock; // exemplars are an extra: never lose the data points over them
+    } catch (err) {
+      // Exemplars are an extra: never lose the data points over them (e.g. a bundler left the .proto files out).
+      noticeOnce('otlp_exemplars', `OTLP metrics are sent without exemplars: ${err instanceof Error ? err.name : 'error'}`);
+      return stock;
     }
   },
   deserializeResponse: (data) => ProtobufMetricsSerializer.deserializeResponse(data),
