@@ -5,80 +5,34 @@
  * writes what it received). A duration recorded with no span active brings no exemplar of its own.
  * Backends: `bash scripts/backends/ensure-all.sh` first.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { startCollector, type Collector } from './support/collector';
-import { makeScratchDir, waitFor } from './support/process';
+import { startMetricsFileCollector, label, type MetricsFileCollector } from './support/metrics-file';
+import { waitFor } from './support/process';
 import { resetRuntimeForTests } from '../../packages/oauth-otel/src/internal/runtime';
 import * as api from '../../packages/oauth-otel/src';
 
 jest.setTimeout(120_000);
 
-const dir = makeScratchDir('metrics-otlp-exemplars');
-const out = join(dir, 'metrics.jsonl');
-const config = join(dir, 'collector.yaml');
-writeFileSync(
-  config,
-  `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: \${env:OTLP_HTTP_ENDPOINT}
-extensions:
-  health_check:
-    endpoint: \${env:OTELCOL_HEALTH_ENDPOINT}
-exporters:
-  file:
-    path: ${out}
-    flush_interval: 100ms
-service:
-  extensions: [health_check]
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [file]
-`,
-);
-
-let collector: Collector | undefined;
+let sink: MetricsFileCollector | undefined;
 const cm = new AsyncLocalStorageContextManager();
 const saved = { ...process.env };
 beforeAll(async () => {
-  collector = await startCollector({ configPath: config });
+  sink = await startMetricsFileCollector('metrics-otlp-exemplars');
   cm.enable();
   context.setGlobalContextManager(cm);
 });
 afterAll(async () => {
   process.env = saved;
   context.disable();
-  await collector?.stop();
+  await sink?.collector.stop();
 });
-
-type Exemplar = { traceId?: string; spanId?: string; asDouble?: number; timeUnixNano?: string };
-type Point = { attributes?: { key: string; value: { stringValue?: string } }[]; exemplars?: Exemplar[]; bucketCounts?: string[] };
-type Metric = { name: string; histogram?: { dataPoints: Point[] } };
-
-function received(): Metric[] {
-  if (!existsSync(out)) return [];
-  return readFileSync(out, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => (JSON.parse(line).resourceMetrics ?? []) as { scopeMetrics?: { metrics?: Metric[] }[] }[])
-    .flatMap((rm) => rm.scopeMetrics ?? [])
-    .flatMap((sm) => sm.metrics ?? []);
-}
-const label = (p: Point, key: string) => p.attributes?.find((a) => a.key === key)?.value.stringValue;
 
 test('the flow duration recorded in a sampled span reaches the Collector as an exemplar with its trace id', async () => {
   resetRuntimeForTests();
   process.env.OTEL_METRICS_EXPORTER = 'otlp,prometheus';
-  process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = `${collector!.otlpHttpUrl}/v1/metrics`;
+  process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = `${sink!.collector.otlpHttpUrl}/v1/metrics`;
   process.env.OTEL_METRIC_EXPORT_INTERVAL = '3600000';
   process.env.OTEL_TRACES_EXPORTER = 'none';
   const handle = await api.initTelemetry({ metrics: { server: false }, logs: false });
@@ -92,7 +46,8 @@ test('the flow duration recorded in a sampled span reaches the Collector as an e
     await handle.forceFlush();
 
     const point = await waitFor('oauth_flow_duration_seconds in the Collector output', async () =>
-      received()
+      sink!
+        .received()
         .filter((m) => m.name === 'oauth_flow_duration_seconds')
         .flatMap((m) => m.histogram?.dataPoints ?? [])
         .find((p) => label(p, 'status') === 'success'),
