@@ -5,77 +5,33 @@
  * each reader gets the temporality it asked for. The Collector writes what it received to a file.
  * Backends: `bash scripts/backends/ensure-all.sh` first.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { OTLPMetricExporter, AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
-import { startCollector, type Collector } from './support/collector';
-import { makeScratchDir, waitFor } from './support/process';
+import { startMetricsFileCollector, label, type MetricsFileCollector, type OtlpPoint } from './support/metrics-file';
+import { waitFor } from './support/process';
 import { resetRuntimeForTests } from '../../packages/oauth-otel/src/internal/runtime';
 import * as api from '../../packages/oauth-otel/src';
 
 jest.setTimeout(120_000);
 
-const dir = makeScratchDir('metrics-otlp');
-const out = join(dir, 'metrics.jsonl');
-const config = join(dir, 'collector.yaml');
-writeFileSync(
-  config,
-  `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: \${env:OTLP_HTTP_ENDPOINT}
-extensions:
-  health_check:
-    endpoint: \${env:OTELCOL_HEALTH_ENDPOINT}
-exporters:
-  file:
-    path: ${out}
-    flush_interval: 100ms
-service:
-  extensions: [health_check]
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [file]
-`,
-);
-
-let collector: Collector | undefined;
+let sink: MetricsFileCollector | undefined;
 beforeAll(async () => {
-  collector = await startCollector({ configPath: config });
+  sink = await startMetricsFileCollector('metrics-otlp');
 });
 afterAll(async () => {
-  await collector?.stop();
+  await sink?.collector.stop();
 });
-
-type Point = { attributes?: { key: string; value: Record<string, unknown> }[]; asInt?: string; asDouble?: number; count?: string; sum?: number; bucketCounts?: string[]; explicitBounds?: number[] };
-type Metric = { name: string; sum?: { dataPoints: Point[]; aggregationTemporality: number; isMonotonic?: boolean }; histogram?: { dataPoints: Point[]; aggregationTemporality: number } };
-
-function received(): Metric[] {
-  if (!existsSync(out)) return [];
-  return readFileSync(out, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => (JSON.parse(line).resourceMetrics ?? []) as { scopeMetrics?: { metrics?: Metric[] }[] }[])
-    .flatMap((rm) => rm.scopeMetrics ?? [])
-    .flatMap((sm) => sm.metrics ?? []);
-}
+const received = () => sink!.received();
 
 const DELTA = 1;
 const CUMULATIVE = 2;
-const label = (p: Point, key: string) => p.attributes?.find((a) => a.key === key)?.value.stringValue;
-const success = (p: Point) => label(p, 'status') === 'success';
+const success = (p: OtlpPoint) => label(p, 'status') === 'success';
 
 test('cumulative and delta OTLP readers each get their temporality; counters are monotonic sums, histograms keep the seed buckets', async () => {
   resetRuntimeForTests();
   const readers = (['cumulative', 'delta'] as const).map((t) => {
     const exporter = new OTLPMetricExporter({
-      url: `${collector!.otlpHttpUrl}/v1/metrics`,
+      url: `${sink!.collector.otlpHttpUrl}/v1/metrics`,
       temporalityPreference: t === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
     });
     // The documented BYO wiring: one producer per reader, told the reader's temporality via its exporter.

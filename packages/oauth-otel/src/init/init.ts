@@ -12,9 +12,9 @@ import { buildResource } from './resource';
 import { startObserver } from '../observe';
 import { startTraces, type TracesSide } from '../traces/start';
 import { createRedactor } from '../redaction';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { createOAuthMetricProducer } from '../metrics/aggregate/producer';
+import { OTLPExemplarMetricExporter } from '../metrics/otlp/exporter';
 
 /**
  * Starts oauth-otel once per process: Prometheus metrics for every OAuth instrument and the
@@ -48,7 +48,8 @@ function timeout(o: { timeoutMillis?: number } | undefined): number {
 
 /** The OTLP push reader, with its own OAuth producer (the histograms are pre-aggregated in the package). */
 function otlpMetricReader(intervalMillis: number, cardinalityLimit: number): PeriodicExportingMetricReader {
-  const exporter = new OTLPMetricExporter();
+  // The stock OTLP/protobuf exporter but for its serializer, which keeps the histograms' exemplars.
+  const exporter = new OTLPExemplarMetricExporter();
   const producer = createOAuthMetricProducer({ temporality: exporter, cardinalityLimit });
   return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMillis, metricProducers: [producer] });
 }

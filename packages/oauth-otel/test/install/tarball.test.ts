@@ -78,8 +78,9 @@ function versionsOf(app: string, name: string): string[] {
 beforeAll(() => {
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', root], pkgDir)) as { filename: string; files: { path: string }[] }[];
   tarball = join(root, packed[0]!.filename);
-  // Only the build and the README ship: no sources, tests or maps of the workspace.
-  expect(packed[0]!.files.every((f) => /^(dist\/|README\.md$|package\.json$|LICENSE)/.test(f.path))).toBe(true);
+  // Only the build, the README and the vendored OTLP .proto files (with their license) ship: no
+  // sources, tests or maps of the workspace.
+  expect(packed[0]!.files.every((f) => /^(dist\/|README\.md$|package\.json$|LICENSE|proto\/(LICENSE$|opentelemetry\/proto\/.*\.proto$))/.test(f.path))).toBe(true);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -112,6 +113,13 @@ function checkPreload(app: string) {
   const { stdout } = run(app, 'preload.cjs', { OTEL_EXPORTER_PROMETHEUS_PORT: '0', OAUTH_OTEL_METRICS_TOKEN: 'install-test-token-0123456789' }, ['--require', 'oauth-otel/register']);
   expect(stdout).toMatch(/"event":"oauth_refresh_token_reuse_detected"/);
   expect(stdout).not.toContain('rt-secret-value-abcdef0123456789');
+}
+
+/** The OTLP exemplar serializer finds its vendored schema inside the installed package. */
+function checkOtlpSchema(app: string) {
+  const script = "process.stdout.write(require('./node_modules/oauth-otel/dist/metrics/otlp/schema.js').exportMetricsServiceRequest().fullName)";
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' });
+  expect(r.stdout).toBe('.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
 }
 
 function checkByo(app: string) {
@@ -148,6 +156,7 @@ describe('newest OTel releases beside the package', () => {
     if (latest.startsWith('3.')) expect(versionsOf(app, '@opentelemetry/sdk-metrics')).toEqual([latest]);
   });
   test('one-line initTelemetry()', () => checkOneLine(app));
+  test('the OTLP exemplar schema ships and loads', () => checkOtlpSchema(app));
   test('bring your own NodeSDK', () => checkByo(app));
   test('node --require oauth-otel/register', () => checkPreload(app));
 });
@@ -176,5 +185,6 @@ describe('the lowest versions the ranges admit', () => {
     expect(versionsOf(app, '@opentelemetry/sdk-metrics')).toEqual([lowest(pkg.dependencies['@opentelemetry/sdk-metrics']!)]);
   });
   test('one-line initTelemetry()', () => checkOneLine(app));
+  test('the OTLP exemplar schema ships and loads', () => checkOtlpSchema(app));
   test('bring your own NodeSDK', () => checkByo(app));
 });
