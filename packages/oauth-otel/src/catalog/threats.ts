@@ -130,6 +130,23 @@ export const THREATS = {
     alerts: ['OAuthReauthorizationLoop'],
     demo: OBSERVER_TEST,
   },
+  // ---- MCP authorization 2026-07-28 (issue 11): the example app's buttons ------------------------
+  issuerMissing: {
+    title: 'Authorization response without iss (mix-up not ruled out)',
+    reference: 'RFC 9207 §2.4',
+    events: ['issuerMissing'],
+    metric: 'oauth_security_events_total',
+    alerts: ['OAuthIssuerMissing'],
+    demo: E2E_TEST,
+  },
+  stepUpLoop: {
+    title: 'Step-up authorization loop (403 insufficient_scope past the retry limit)',
+    reference: 'RFC 6750 §3.1',
+    events: ['stepUpLoop'],
+    metric: 'oauth_security_events_total',
+    alerts: ['OAuthStepUpLoop'],
+    demo: E2E_TEST,
+  },
   // ---- issue 14: the observer, the adapter and the manual API -------------------------------
   tokenInUrl: {
     title: 'Access token or other secret in a URL',
