@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,6 +18,8 @@ import { SEED_METRIC_NAMES } from '../../../packages/oauth-otel/src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../../../packages/oauth-otel/test/support/otlp-endpoint';
 import { parseExposition, valueOf, type Family } from '../../../packages/oauth-otel/test/support/prom';
 import { backendPath } from '../../../stack/test/support/backends';
+// One port allocator with Jaeger's: it never hands out the same port twice in this process.
+import { freePort } from '../../../stack/test/support/process';
 import { startJaeger, type Jaeger, type JaegerSpan, type JaegerTrace } from '../../../stack/test/support/jaeger';
 import { buildNextAppIfStale, NEXT_BIN } from '../../../stack/test/support/next-app';
 
@@ -66,17 +67,6 @@ async function stopAll(): Promise<void> {
         }),
     ),
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {

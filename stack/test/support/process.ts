@@ -12,8 +12,12 @@ import { join } from 'node:path';
 
 export const HOST = '127.0.0.1';
 
+/** Ports this process already handed out: the OS may return a just-closed port again at once, so
+ *  two calls in a row (a server needing four ports) could get the same one. */
+const issued = new Set<number>();
+
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released for the server to take). */
-export function freePort(): Promise<number> {
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -24,6 +28,17 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(addr.port));
     });
   });
+}
+
+/** A free 127.0.0.1 port that no earlier call in this process returned. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await ephemeralPort();
+    if (issued.has(port)) continue;
+    issued.add(port);
+    return port;
+  }
+  throw new Error('freePort: no port that was not handed out before');
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
