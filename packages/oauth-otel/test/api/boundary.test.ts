@@ -7,19 +7,10 @@
  */
 import fc from 'fast-check';
 import * as api from '../../src';
-import * as adapter from '../../src/adapters/oidc-provider';
-import { describeThrown, isGuarded } from '../../src/internal/safe';
+import { isGuarded } from '../../src/internal/safe';
 import { runtime } from '../../src/internal/runtime';
+import { boundarySetup, CLASSES, exported, oauthFns, recording, RUNS } from '../support/boundary';
 import { anyArgument, build, poison, trapProxy } from '../support/hostile';
-
-/** Exported classes: constructed by the OTel SDK or thrown by us, not called as functions. */
-const CLASSES = new Set(['OAuthTelemetryConfigError', 'RedactingLogRecordProcessor', 'BoundedBatchLogRecordProcessor', 'RedactingSpanProcessor']);
-/** Entry points that validate configuration: they may fail, but only with a coded config error. */
-const CONFIG = new Set([
-  'initTelemetry', 'bindOAuthInstruments', 'createOAuthViews', 'createOAuthMetricProducer', 'createMetricsHandler', 'metricsRequestListener', 'createLogger',
-  'createOAuthLogRecordProcessors', 'bridgeLegacyLogsApi', 'setOAuthEventLogger', 'enableOAuthEventLogs', 'createRedactor',
-  'fingerprintSecret', 'instrumentOidcProvider',
-]);
 
 /**
  * Functions that run a callback of the caller's (continueOAuthFlow) pass its own errors through,
@@ -35,27 +26,7 @@ const withCallback = (name: string, args: unknown[]): unknown[] => {
   return out;
 };
 
-const RUNS = Number(process.env.BOUNDARY_RUNS ?? 4000);
-type Fn = (...a: unknown[]) => unknown;
-const exported = [...Object.entries(api), ...Object.entries(adapter)].filter(([, v]) => typeof v === 'function') as [string, Fn][];
-const recording = exported.filter(([n]) => !CLASSES.has(n) && !CONFIG.has(n));
-const config = exported.filter(([n]) => CONFIG.has(n));
-const oauthFns = Object.entries(api.oauth) as [string, Fn][];
-
-let handle: api.TelemetryHandle;
-const escaped: string[] = [];
-// Strings only: printing a hostile value would throw inside the reporter.
-const onUncaught = (e: unknown) => escaped.push(describeThrown(e) + ' ' + safeStack(e));
-beforeAll(async () => {
-  handle = await api.initTelemetry({ metrics: { port: 0, server: false }, logs: false });
-  process.on('uncaughtException', onUncaught);
-  process.on('unhandledRejection', onUncaught);
-});
-afterAll(async () => {
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUncaught);
-  await handle.shutdown();
-});
+const { escaped } = boundarySetup();
 
 test('every exported function is wrapped by the boundary guard (classes aside)', () => {
   expect(recording.length).toBeGreaterThan(30);
@@ -106,22 +77,6 @@ test('recording functions never throw, whatever their arguments do when inspecte
   if (process.env.BOUNDARY_TRACE) process.stderr.write(`drops ok ${escaped.length}\n`);
   expect(escaped).toEqual([]);
 }, 120_000);
-
-function isConfigError(err: unknown): boolean {
-  try {
-    return err instanceof api.OAuthTelemetryConfigError && err.code === 'ERR_OAUTH_OTEL_CONFIG';
-  } catch {
-    return false;
-  }
-}
-
-function safeStack(e: unknown): string {
-  try {
-    return String((e as Error).stack).slice(0, 600);
-  } catch {
-    return '';
-  }
-}
 
 function throws(f: () => unknown): boolean {
   try {
