@@ -6,45 +6,21 @@
  * endpoint received (decoded, and the raw protobuf bytes). Harmless OAuth/OIDC fields logged the
  * same way arrive unchanged.
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import * as api from '../../src';
 import { attackArb, harmlessArb } from '../support/attack-arbitraries';
 import { forms, secretArb, wrap, wrapsArb } from '../support/leak-arbitraries';
-import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
+import { logGate } from '../support/log-gate';
 
 const CASES = 2000;
 const KEEP = 300;
 interface Case { id: string; kind: string; forms: string[] }
 const cases = new Map<string, Case>();
-const stdoutLines: string[] = [];
-let ep: OtlpLogsEndpoint;
-let handle: api.TelemetryHandle;
-let logger: ReturnType<typeof api.createLogger>;
+const gate = logGate('attack-gate');
+const { stdoutLines } = gate;
 
 /** How an app would print the value (Headers, URL and Error objects by their visible content). */
 const toText = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
-
-beforeAll(async () => {
-  ep = await new OtlpLogsEndpoint().start();
-  handle = await api.initTelemetry({
-    serviceName: 'attack-gate',
-    metrics: { port: 0, allowUnauthenticated: true },
-    logs: { stdout: false, level: 'debug', otlp: { endpoint: ep.url, maxQueueSize: 50_000, maxExportBatchSize: 1000, scheduledDelayMillis: 50 } },
-  });
-  const capture = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) stdoutLines.push(line);
-      cb();
-    },
-  });
-  logger = api.createLogger({ destination: capture, level: 'debug' });
-});
-afterAll(async () => {
-  await handle.shutdown();
-  await ep.stop();
-});
 
 test(`${CASES} attack cases through stdout JSON and OTLP: no byte survives; harmless fields arrive unchanged`, async () => {
   const failures = new Map<string, string>();
@@ -58,22 +34,22 @@ test(`${CASES} attack cases through stdout JSON and OTLP: no byte survives; harm
     const c: Case = { id: `attack-${n}`, kind: `${shape.kind ?? '?'}/${how}`, forms: forms(secret, p.extra) };
     cases.set(c.id, c);
     const before = stdoutLines.length;
-    if (how === 'meta') logger.warn(`attack gate ${c.id}`, { caseId: c.id, detail: wrap(p.value, wraps) });
-    else if (how === 'error') logger.error(`attack gate ${c.id}`, { caseId: c.id, err: new Error('upstream failed', { cause: p.value }) });
-    else logger.warn(`attack gate ${c.id}: ${toText(p.value)}`, { caseId: c.id });
+    if (how === 'meta') gate.logger.warn(`attack gate ${c.id}`, { caseId: c.id, detail: wrap(p.value, wraps) });
+    else if (how === 'error') gate.logger.error(`attack gate ${c.id}`, { caseId: c.id, err: new Error('upstream failed', { cause: p.value }) });
+    else gate.logger.warn(`attack gate ${c.id}: ${toText(p.value)}`, { caseId: c.id });
     for (const line of stdoutLines.slice(before)) check('stdout', line, c);
   });
 
   const kept = fc.sample(harmlessArb, { numRuns: KEEP }).map((rec, i) => ({ id: `keep-${i}`, rec }));
-  for (const k of kept) logger.info(`keep ${k.id}: ${JSON.stringify(k.rec)}`, { caseId: k.id, detail: k.rec });
+  for (const k of kept) gate.logger.info(`keep ${k.id}: ${JSON.stringify(k.rec)}`, { caseId: k.id, detail: k.rec });
 
-  await handle.forceFlush({ timeoutMillis: 30_000 });
-  const got = await ep.waitFor(CASES + KEEP, (r) => typeof r.attributes.caseId === 'string', 60_000);
+  await gate.handle.forceFlush({ timeoutMillis: 30_000 });
+  const got = await gate.ep.waitFor(CASES + KEEP, (r) => typeof r.attributes.caseId === 'string', 60_000);
   for (const r of got) {
     const c = cases.get(r.attributes.caseId as string);
     if (c !== undefined) check('OTLP record', JSON.stringify(r), c);
   }
-  const raw = Buffer.concat(ep.rawBodies).toString('latin1');
+  const raw = Buffer.concat(gate.ep.rawBodies).toString('latin1');
   for (const c of cases.values()) for (const f of c.forms) if (f.length > 10 && raw.includes(f)) failures.set(`${c.kind} OTLP bytes`, f);
   expect([...failures].map(([k, v]) => `${k}: ${v}`)).toEqual([]);
 

@@ -7,11 +7,10 @@
  * must appear nowhere: not in the stdout JSON lines, not in the OTLP records a real endpoint
  * received (decoded, and the raw protobuf bytes), not in redact()'s output.
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import * as api from '../../src';
 import { carrierArb, forms, HARMLESS_KEYS, nameArb, secretArb, wrap, wrapsArb } from '../support/leak-arbitraries';
-import { OtlpLogsEndpoint } from '../support/otlp-endpoint';
+import { logGate } from '../support/log-gate';
 
 const CASES = 10_000;
 interface Case {
@@ -21,31 +20,8 @@ interface Case {
   what?: string;
 }
 const cases = new Map<string, Case>();
-const stdoutLines: string[] = [];
-let ep: OtlpLogsEndpoint;
-let handle: api.TelemetryHandle;
-let logger: ReturnType<typeof api.createLogger>;
-
-beforeAll(async () => {
-  ep = await new OtlpLogsEndpoint().start();
-  handle = await api.initTelemetry({
-    serviceName: 'leak-gate',
-    metrics: { port: 0, allowUnauthenticated: true },
-    logs: { stdout: false, level: 'debug', logClientId: true, otlp: { endpoint: ep.url, maxQueueSize: 50_000, maxExportBatchSize: 1000, scheduledDelayMillis: 50 } },
-  });
-  // The package logger on a captured stream: the same formats and transports as stdout.
-  const capture = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) stdoutLines.push(line);
-      cb();
-    },
-  });
-  logger = api.createLogger({ destination: capture, level: 'debug' });
-});
-afterAll(async () => {
-  await handle.shutdown();
-  await ep.stop();
-});
+const gate = logGate('leak-gate', { logClientId: true });
+const { stdoutLines } = gate;
 
 test(`${CASES} planted secrets through stdout JSON, OTLP and redact(): no byte survives`, async () => {
   let n = 0;
@@ -89,7 +65,7 @@ test(`${CASES} planted secrets through stdout JSON, OTLP and redact(): no byte s
         const entry: Case = { id, forms: forms(secret, extra), what: `${shape.kind}: ${JSON.stringify(meta)?.slice(0, 300)} ${message.slice(0, 300)}` };
         cases.set(id, entry);
         const before = stdoutLines.length;
-        logger.warn(message, { caseId: id, ...(meta as object) });
+        gate.logger.warn(message, { caseId: id, ...(meta as object) });
         for (const line of stdoutLines.slice(before)) check('stdout', line, entry);
         check('redact()', JSON.stringify(api.redact({ message, meta }) ?? null), entry);
       },
@@ -98,16 +74,16 @@ test(`${CASES} planted secrets through stdout JSON, OTLP and redact(): no byte s
   );
   expect(n).toBe(CASES);
 
-  await handle.forceFlush({ timeoutMillis: 30_000 });
-  const got = await ep.waitFor(CASES, (r) => typeof r.attributes.caseId === 'string', 60_000);
+  await gate.handle.forceFlush({ timeoutMillis: 30_000 });
+  const got = await gate.ep.waitFor(CASES, (r) => typeof r.attributes.caseId === 'string', 60_000);
   for (const r of got) {
     const c = cases.get(r.attributes.caseId as string)!;
     check('OTLP record', JSON.stringify(r), c);
   }
   // The raw protobuf bytes, whole secrets only (windows across record boundaries mean nothing).
-  const raw = Buffer.concat(ep.rawBodies).toString('latin1');
+  const raw = Buffer.concat(gate.ep.rawBodies).toString('latin1');
   const inRaw = [...cases.values()].flatMap((c) => c.forms.filter((x) => x.length > 10 && raw.includes(x)).map((f) => `${c.id}: ${f} in ${c.what}`));
   expect(inRaw).toEqual([]);
   // Everything the API emitted (events with provider/flow/token/client values) is in there too.
-  expect(ep.received.some((r) => r.attributes.event === 'oauth_code_injection_attempt')).toBe(true);
+  expect(gate.ep.received.some((r) => r.attributes.event === 'oauth_code_injection_attempt')).toBe(true);
 }, 300_000);
