@@ -10,8 +10,9 @@
 //                            loaded SDKs alone, without any recording on the request path)
 // Both add one static confidential client for the refresh_token benchmark (code + refresh grants).
 // Env: PORT (required), METRICS_PORT (instrumented), the standard OTEL_* / LOG_LEVEL / NODE_ENV.
-// With an IPC channel (fork), answers {type:'stats'} with CPU time, memory, store size and the
+// With an IPC channel (fork), answers {type:'stats'} with CPU time, responses served, memory, store size and the
 // package's drop counters, and {type:'stop'} by closing and flushing like main.mjs (5 s bound).
+import { subscribe } from 'node:diagnostics_channel';
 import { createAuthServer } from '../../examples/auth-server/src/index.mjs';
 import { startTelemetry } from '../../examples/auth-server/src/telemetry.mjs';
 import { REFRESH_CLIENT } from './clients.mjs';
@@ -42,6 +43,14 @@ const as = await createAuthServer({
   },
 });
 
+// HTTP responses this process finished, read beside process.cpuUsage() in one stats answer: the
+// interleaved benchmark divides a window's CPU by the requests served in the same window, both
+// measured inside the server (same cost in every mode: one counter increment per response).
+let served = 0;
+subscribe('http.server.response.finish', () => {
+  served++;
+});
+
 const drops = () => {
   const rt = globalThis[Symbol.for('oauth-otel.runtime.v1')];
   return rt ? Object.fromEntries([...rt.drops].map(([k, v]) => [k.replace('\u0001', ':'), v])) : {};
@@ -58,7 +67,7 @@ if (process.send) {
     if (m?.type === 'stats') {
       // {gc: true} with --expose-gc: live memory after a full collection (the memory soak)
       if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
-      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
+      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), served, mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
     } else if (m?.type === 'stop') {
       void stop().then(() => {
         process.send({ type: 'stopped', drops: drops() }, () => process.exit(0));
