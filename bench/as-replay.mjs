@@ -14,7 +14,8 @@
 // The adapter's cost per request = instrumented − plain; the A/A pair is the noise floor. Beside
 // it, the AS's own CPU per request: the plain example AS (child process) under closed-loop load.
 //   npm run build && node bench/as-replay.mjs [--smoke] [--grants refresh_token]
-//       [--profile-only]   (only the instrumented replay, no AS load: run it under node --cpu-prof)
+//       [--profile-only [--span]]   (only the instrumented replay, no AS load, inside a recording
+//                                    server span with --span: run it under node --cpu-prof)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -97,7 +98,7 @@ const argv = process.argv.slice(2);
 const GRANTS = argv.includes('--grants') ? argv[argv.indexOf('--grants') + 1].split(',') : Object.keys(fixture.requests);
 if (argv.includes('--profile-only')) {
   for (const grant of GRANTS) {
-    const fn = replayer(instProvider, fixture.requests[grant]);
+    const fn = replayer(instProvider, fixture.requests[grant], { span: argv.includes('--span') });
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < 300_000; i++) fn();
     console.log(`${grant}: ${(Number(process.hrtime.bigint() - t0) / 300_000).toFixed(0)} ns per replayed request, instrumented`);

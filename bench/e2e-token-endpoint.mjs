@@ -6,7 +6,7 @@
 //   instrumented    initTelemetry() + instrumentOidcProvider() exactly as src/main.mjs starts it
 //
 // Method (default, `--method interleaved`; bench/lib/interleaved.mjs): the three servers run AT THE
-// SAME TIME. One open-loop generator deals its requests out to them in turn (mirrored every cycle),
+// SAME TIME. One open-loop generator deals its requests out to them in turn (round robin),
 // so machine-state noise (other processes, CPU frequency, caches) is shared instead of landing on
 // whichever server ran in a noisy round. Every `--window-ms` the servers report process.cpuUsage()
 // and the responses they finished, read together inside each server; the run is cut into

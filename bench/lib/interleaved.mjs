@@ -5,8 +5,11 @@
 // same plain server's CPU per request swung 810–1,394 µs between 8-s rounds (machine noise), and
 // no instrumented/plain ratio between rounds could resolve 1 %.
 //
-// The dealing order mirrors every cycle (A B C, C B A, A B C, ...): no server is always first
-// after the generator's pause, so position effects cancel (ABBA within the stream).
+// The dealing is plain round robin (A B C A B C ...): every server gets one request every k
+// intervals, the same arrival pattern shifted by one interval. (A mirrored order, A B C C B A,
+// looked like ABBA but is not symmetric: the end servers get pairs of back-to-back requests, the
+// middle one evenly spaced requests, and the middle one then cost 6 % more CPU per request in an
+// A/A comparison: each lone request pays for waking an idle process.)
 // Every `windowMs` the generator asks all servers, at the same moment, for process.cpuUsage() and
 // the count of HTTP responses they finished (both read inside the server, so a window's CPU and
 // its request count come from one instant). A window's CPU per request is then Δcpu / Δserved;
@@ -29,9 +32,11 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
   const k = servers.length;
   const cc = grant === 'client_credentials';
   const auth = cc ? basic(CC_CLIENT.client_id, CC_CLIENT.client_secret) : basic(REFRESH_CLIENT.client_id, REFRESH_CLIENT.client_secret);
+  // fifo: every pooled socket is reused in turn, so none sits idle past the server's keep-alive
+  // timeout (with lifo, a rarely used one was closed by the server as a request went out on it).
   const targets = servers.map((s, i) => {
     const u = new URL('/token', s.url);
-    return { host: u.hostname, port: u.port, resource: s.resource, pool: pools[i], agent: new Agent({ keepAlive: true, maxSockets: 64 }) };
+    return { host: u.hostname, port: u.port, resource: s.resource, pool: pools[i], agent: new Agent({ keepAlive: true, maxSockets: 64, scheduling: 'fifo' }) };
   });
   const totals = servers.map(() => ({ sent: 0, ok: 0, non2xx: 0, errors: 0, starved: 0, lost: 0, inFlight: 0 }));
   // latencies[w][server]: ms, by the window the request was scheduled in (w = -1: warm-up, dropped)
@@ -90,9 +95,7 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
     const tick = () => {
       const now = process.hrtime.bigint();
       for (let due = start + BigInt(next) * intervalNs; next < total && due <= now; due = start + BigInt(next) * intervalNs) {
-        const cycle = Math.floor(next / k);
-        const pos = next % k;
-        send(cycle % 2 === 0 ? pos : k - 1 - pos, due, start);
+        send(next % k, due, start);
         next++;
       }
       if (next < total) setTimeout(tick, 1);
@@ -103,11 +106,13 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
 
   // Snapshots at the window boundaries, on the generator's clock.
   const snaps = [];
+  const loads = [];
   for (let w = 0; w <= windows; w++) {
     const at = start + warmupNs + BigInt(w) * windowNs;
     const waitMs = Number(at - process.hrtime.bigint()) / 1e6;
     if (waitMs > 0) await sleep(waitMs);
     snaps.push(await snapshot());
+    loads.push(load1());
   }
   await generated;
   for (let i = 0; i < 200 && totals.some((t) => t.inFlight > 0); i++) await sleep(10);
@@ -121,7 +126,7 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
       cpuUs: servers.map((_, i) => (a[i] && b[i] ? b[i].cpuUs - a[i].cpuUs : NaN)),
       served: servers.map((_, i) => (a[i] && b[i] ? b[i].served - a[i].served : NaN)),
       latencies: latencies[w],
-      load1: load1(),
+      load1: loads[w + 1],
     });
   }
   return { windows: out, totals };
