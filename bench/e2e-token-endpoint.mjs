@@ -12,14 +12,15 @@
 // and the responses they finished, read together inside each server; the run is cut into
 // `--pairs` blocks of windows, and each block gives one instrumented/plain and one plain2/plain
 // (A/A) ratio of CPU per request (Σcpu / Σserved over the block) and of p99 latency. Reported: the
-// median of the block ratios, and the A/A floor = the largest |A/A block ratio − 1|. A difference
+// median of the pair ratios with its 95 % bootstrap interval, and the A/A floor = how far the A/A
+// median's interval reaches from 1 (the largest single-pair A/A deviation beside it). A difference
 // counts only where it exceeds that floor; a target counts as met only when the floor is below
 // the target's margin (1 % for CPU, 2 % for p99), i.e. when the method resolves it.
 // `--method rounds` runs the previous method (one server at a time; bench/lib/e2e-rounds.mjs).
 //
-//   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 8] [--windows-per-pair 8]
+//   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 10] [--windows-per-pair 6]
 //       [--window-ms 1000] [--rate 600] [--warmup 5] [--grants client_credentials,refresh_token]
-//       [--profiles info] [--pin] [--cpu-prof DIR] [--method interleaved|rounds]
+//       [--profiles info] [--pin] [--init-only] [--cpu-prof DIR] [--method interleaved|rounds]
 // --rate is the total offered rate (each server gets a third). --pin: each server is pinned to one
 // core with taskset and the pinning rotates every block (with 2 cores one core carries two servers
 // in a block, so pinning is only fair across blocks); off by default. --cpu-prof DIR: servers run
@@ -48,12 +49,12 @@ if (arg('method', 'interleaved') === 'rounds') {
 
 async function interleaved() {
   const { ROOT, load1, machineInfo, startOtlpSink, startServer, topUpPool } = await import('./lib/e2e.mjs');
-  const { blockStats, interleavedLoad, median } = await import('./lib/interleaved.mjs');
+  const { blockStats, interleavedLoad, median, medianInterval } = await import('./lib/interleaved.mjs');
   const { barPanels } = await import('./lib/svg.mjs');
 
   const SMOKE = argv.includes('--smoke');
-  const PAIRS = Number(arg('pairs', SMOKE ? 2 : 8));
-  const PER_PAIR = Number(arg('windows-per-pair', SMOKE ? 1 : 8));
+  const PAIRS = Number(arg('pairs', SMOKE ? 2 : 10));
+  const PER_PAIR = Number(arg('windows-per-pair', SMOKE ? 1 : 6));
   const WINDOW_MS = Number(arg('window-ms', SMOKE ? 500 : 1000));
   const RATE = Number(arg('rate', SMOKE ? 150 : 600));
   const WARMUP = Number(arg('warmup', SMOKE ? 1 : 5));
@@ -63,8 +64,12 @@ async function interleaved() {
   const PIN = argv.includes('--pin') && os.cpus().length >= 2 && hasTaskset();
   const execArgv = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
   const TARGET = { cpuRatio: 1 / 0.99, capacityRatio: 0.99, p99Ratio: 1.02 };
-  const NAMES = ['plain', 'plain2', 'instrumented'];
-  const POOL = 200;
+  // --init-only: a fourth server, initTelemetry() without the adapter (what loading the SDKs costs
+  // without any recording on the request path), to tell the adapter's share from the rest.
+  const INIT_ONLY = argv.includes('--init-only');
+  const NAMES = ['plain', 'plain2', 'instrumented', ...(INIT_ONLY ? ['init-only'] : [])];
+  // live refresh tokens per server: enough for ~1.5 s of requests in flight under a loaded machine
+  const POOL = Math.max(100, Math.ceil(RATE / NAMES.length) * 2);
 
   const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
   const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -81,7 +86,7 @@ async function interleaved() {
   console.log(`# End-to-end token endpoint: example AS with vs without oauth-otel, open loop, interleaved${SMOKE ? ' (smoke)' : ''}\n`);
   const machine = machineInfo();
   console.log(`${machine.cpu} × ${machine.cores}, Node ${machine.node}, load at start ${machine.loadavg.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`3 servers at once (plain, plain2, instrumented), ${RATE} req/s in total (${f0(RATE / 3)} each), ${PAIRS} pairs × ${PER_PAIR} windows × ${WINDOW_MS} ms, warm-up ${WARMUP} s; pinning ${PIN ? 'rotating per pair' : 'off'}; profiles ${PROFILES.join(', ')}; grants ${GRANTS.join(', ')}\n`);
+  console.log(`${NAMES.length} servers at once (${NAMES.join(', ')}), ${RATE} req/s in total (${f0(RATE / NAMES.length)} each), ${PAIRS} pairs × ${PER_PAIR} windows × ${WINDOW_MS} ms, warm-up ${WARMUP} s; pinning ${PIN ? 'rotating per pair' : 'off'}; profiles ${PROFILES.join(', ')}; grants ${GRANTS.join(', ')}\n`);
 
   const sink = await startOtlpSink();
   const results = [];
@@ -93,20 +98,21 @@ async function interleaved() {
         await startServer('plain', env, { execArgv }),
         await startServer('plain', env, { execArgv }),
         await startServer('instrumented', { ...env, LOG_LEVEL: profile }, { execArgv }),
+        ...(INIT_ONLY ? [await startServer('init-only', { ...env, LOG_LEVEL: profile }, { execArgv })] : []),
       ];
       servers.forEach((s, i) => (s.mode = NAMES[i]));
       const sinkBefore = sink.requests;
       try {
         for (const grant of GRANTS) {
           const pools = servers.map(() => []);
-          if (grant === 'refresh_token') for (let i = 0; i < 3; i++) await topUpPool(servers[i], pools[i], POOL);
+          if (grant === 'refresh_token') for (let i = 0; i < servers.length; i++) await topUpPool(servers[i], pools[i], POOL);
           // One continuous run; with --pin, one run per pair so the pinning can rotate in between.
           const windows = [];
           const totals = servers.map(() => ({ sent: 0, ok: 0, non2xx: 0, errors: 0, starved: 0, lost: 0, inFlight: 0 }));
           const runs = PIN ? PAIRS : 1;
           for (let r = 0; r < runs; r++) {
             if (PIN) pin(servers, r);
-            if (grant === 'refresh_token' && r > 0) for (let i = 0; i < 3; i++) await topUpPool(servers[i], pools[i], POOL);
+            if (grant === 'refresh_token' && r > 0) for (let i = 0; i < servers.length; i++) await topUpPool(servers[i], pools[i], POOL);
             const run = await interleavedLoad(servers, { grant, rate: RATE, windowMs: WINDOW_MS, windows: (PAIRS / runs) * PER_PAIR, warmupMs: r === 0 ? WARMUP * 1000 : 1000, pools });
             windows.push(...run.windows);
             run.totals.forEach((t, i) => {
@@ -136,18 +142,21 @@ async function interleaved() {
           const p99Ratios = col((b) => b.p99Ratio, 2);
           const p99AA = col((b) => b.p99Ratio, 1);
           const sum = (i, key) => windows.reduce((s, w) => s + w[key][i], 0);
-          const cpuAll = [0, 1, 2].map((i) => sum(i, 'cpuUs') / Math.max(1, sum(i, 'served')));
+          const cpuAll = servers.map((_, i) => sum(i, 'cpuUs') / Math.max(1, sum(i, 'served')));
           const windowRatio = (i) => median(windows.map((w) => w.cpuUs[i] / w.served[i] / (w.cpuUs[0] / w.served[0])));
           const s = {
             profile,
             grant,
             rate: RATE,
-            cpuUsPerRequest: { plain: cpuAll[0], plain2: cpuAll[1], instrumented: cpuAll[2] },
+            cpuUsPerRequest: { plain: cpuAll[0], plain2: cpuAll[1], instrumented: cpuAll[2], ...(INIT_ONLY ? { initOnly: cpuAll[3] } : {}) },
+            ...(INIT_ONLY ? { initOnlyCpuRatio: median(col((b) => b.cpuRatio, 3)), initOnlyCpuRatios: col((b) => b.cpuRatio, 3) } : {}),
             cpuRatio: median(cpuRatios),
             cpuRatios,
             cpuRatioAA: median(cpuAA),
             cpuRatiosAA: cpuAA,
-            cpuFloor: Math.max(...cpuAA.map((x) => Math.abs(x - 1))),
+            cpuInterval: medianInterval(cpuRatios),
+            cpuIntervalAA: medianInterval(cpuAA),
+            cpuPairFloor: Math.max(...cpuAA.map((x) => Math.abs(x - 1))),
             windowMedianCpuRatio: windowRatio(2),
             windowMedianCpuRatioAA: windowRatio(1),
             cpuDeltaUs: cpuAll[2] - cpuAll[0],
@@ -157,13 +166,18 @@ async function interleaved() {
             p99Ratios,
             p99RatioAA: median(p99AA),
             p99RatiosAA: p99AA,
-            p99Floor: Math.max(...p99AA.map((x) => Math.abs(x - 1))),
+            p99Interval: medianInterval(p99Ratios),
+            p99IntervalAA: medianInterval(p99AA),
+            p99PairFloor: Math.max(...p99AA.map((x) => Math.abs(x - 1))),
             served: totals.map((t) => t.ok),
             throughputRatio: totals[2].ok / Math.max(1, totals[0].ok),
             metricsCounted: counted,
             load1: blocks.map((b) => b.load1),
           };
           s.capacityRatio = 1 / s.cpuRatio;
+          // The floor of a claim about a median over pairs: how far the A/A median's 95 % interval reaches from 1.
+          s.cpuFloor = Math.max(...s.cpuIntervalAA.map((x) => Math.abs(x - 1)));
+          s.p99Floor = Math.max(...s.p99IntervalAA.map((x) => Math.abs(x - 1)));
           s.cpuVerdict = verdict(s.cpuRatio, s.cpuFloor, TARGET.cpuRatio);
           s.p99Verdict = verdict(s.p99Ratio, s.p99Floor, TARGET.p99Ratio);
           results.push({ summary: s, blocks, totals });
@@ -186,14 +200,16 @@ async function interleaved() {
   }
 
   console.log(`\n### Token endpoint, ${RATE} req/s open loop shared by 3 concurrent servers: instrumented vs plain, beside the A/A floor of the same run (medians of ${PAIRS} pairs × ${PER_PAIR} windows of ${WINDOW_MS} ms)\n`);
-  console.log('| profile | grant | CPU µs/req plain | plain2 | instrumented | Δ µs/req (A/A Δ) | CPU ratio instr./plain | A/A ratio (median, range) | A/A floor | capacity ratio (≥ 0.99) | verdict | p99 ms plain | plain2 | instrumented | p99 ratio (≤ 1.02) | A/A p99 (median, range) | p99 floor | verdict | tokens counted / served |');
+  console.log('| profile | grant | CPU µs/req plain | plain2 | instrumented | Δ µs/req (A/A Δ) | CPU ratio instr./plain [95 %] | A/A ratio [95 %] | A/A floor (one pair) | capacity ratio (≥ 0.99) | verdict | p99 ms plain | plain2 | instrumented | p99 ratio [95 %] (≤ 1.02) | A/A p99 [95 %] | p99 floor (one pair) | verdict | tokens counted / served |');
   console.log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|---:|---|---|');
   for (const { summary: s } of results) {
-    const r = (xs) => `${f3(Math.min(...xs))}–${f3(Math.max(...xs))}`;
-    console.log(`| ${s.profile} | ${s.grant} | ${f0(s.cpuUsPerRequest.plain)} | ${f0(s.cpuUsPerRequest.plain2)} | ${f0(s.cpuUsPerRequest.instrumented)} | ${f1(s.cpuDeltaUs)} (${f1(s.cpuDeltaAAUs)}) | ${f3(s.cpuRatio)} | ${f3(s.cpuRatioAA)}, ${r(s.cpuRatiosAA)} | ${pct(s.cpuFloor)} | ${f3(s.capacityRatio)} | ${s.cpuVerdict} | ${f2(s.p99Ms.plain)} | ${f2(s.p99Ms.plain2)} | ${f2(s.p99Ms.instrumented)} | ${f3(s.p99Ratio)} | ${f3(s.p99RatioAA)}, ${r(s.p99RatiosAA)} | ${pct(s.p99Floor)} | ${s.p99Verdict} | ${s.metricsCounted} / ${s.served[2]} |`);
+    const ci = (x, [lo, hi]) => `${f3(x)} [${f3(lo)}–${f3(hi)}]`;
+    console.log(`| ${s.profile} | ${s.grant} | ${f0(s.cpuUsPerRequest.plain)} | ${f0(s.cpuUsPerRequest.plain2)} | ${f0(s.cpuUsPerRequest.instrumented)} | ${f1(s.cpuDeltaUs)} (${f1(s.cpuDeltaAAUs)}) | ${ci(s.cpuRatio, s.cpuInterval)} | ${ci(s.cpuRatioAA, s.cpuIntervalAA)} | ${pct(s.cpuFloor)} (${pct(s.cpuPairFloor)}) | ${f3(s.capacityRatio)} | ${s.cpuVerdict} | ${f2(s.p99Ms.plain)} | ${f2(s.p99Ms.plain2)} | ${f2(s.p99Ms.instrumented)} | ${ci(s.p99Ratio, s.p99Interval)} | ${ci(s.p99RatioAA, s.p99IntervalAA)} | ${pct(s.p99Floor)} (${pct(s.p99PairFloor)}) | ${s.p99Verdict} | ${s.metricsCounted} / ${s.served[2]} |`);
   }
+  console.log('\nA/A floor: how far the 95 % bootstrap interval of the A/A median (over pairs) reaches from 1, the yardstick of a claim about the instrumented median; in brackets, the largest single-pair A/A deviation. A target is met only when the floor is below its margin (1 % CPU, 2 % p99).');
   console.log(`\nPer-pair CPU ratios instrumented/plain: ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatios.map(f3).join(', ')}]`).join('; ')}`);
   console.log(`Per-pair CPU ratios plain2/plain (A/A): ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatiosAA.map(f3).join(', ')}]`).join('; ')}`);
+  if (INIT_ONLY) console.log(`Init-only (SDKs, no adapter) CPU ratio to plain, per pair: ${results.map((r) => `${r.summary.grant} median ${f3(r.summary.initOnlyCpuRatio)} [${r.summary.initOnlyCpuRatios.map(f3).join(', ')}]`).join('; ')}`);
   console.log(`Median of per-window CPU ratios (GC-robust view): ${results.map((r) => `${r.summary.grant} instr ${f3(r.summary.windowMedianCpuRatio)}, A/A ${f3(r.summary.windowMedianCpuRatioAA)}`).join('; ')}`);
   console.log(`Served (plain / plain2 / instrumented): ${results.map((r) => `${r.summary.grant} ${r.summary.served.join(' / ')}`).join('; ')}`);
   console.log(`Load (1 min) at end: ${load1().toFixed(2)}`);

@@ -18,21 +18,24 @@ const median = (xs) => {
 
 /**
  * @param contenders {name, fn: (i) => void}[]; fn is one operation
- * @param opts rounds, ops per round, yieldEvery (0 = never; loggers yield like pino's benchmark)
+ * @param opts rounds, ops per round, yieldEvery (0 = never; loggers yield like pino's benchmark),
+ *   clock: 'wall' (hrtime) or 'cpu' (process.cpuUsage: this process's CPU time, so the other
+ *   processes' turns on a loaded machine do not count; µs resolution, so rounds of ≥ 10 ms)
  */
-export async function compare(contenders, { rounds = 9, ops = 20_000, warmup = 5_000, yieldEvery = 0 } = {}) {
+export async function compare(contenders, { rounds = 9, ops = 20_000, warmup = 5_000, yieldEvery = 0, clock = 'wall' } = {}) {
   if (SMOKE) {
     rounds = 2;
     ops = 200;
     warmup = 50;
   }
+  const now = clock === 'cpu' ? () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; } : () => Number(process.hrtime.bigint());
   const run = async (fn, n) => {
-    const start = process.hrtime.bigint();
+    const start = now();
     for (let i = 0; i < n; i++) {
       fn(i);
       if (yieldEvery && i % yieldEvery === yieldEvery - 1) await new Promise(setImmediate);
     }
-    return Number(process.hrtime.bigint() - start) / n;
+    return (now() - start) / n;
   };
   for (const c of contenders) await run(c.fn, warmup);
   const samples = new Map(contenders.map((c) => [c.name, []]));
