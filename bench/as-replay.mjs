@@ -17,7 +17,7 @@
 // noise floor. Timed in CPU time (process.cpuUsage), rotating rounds. Beside it, the AS's own CPU
 // per request: the plain example AS (child process) under closed-loop load (not with --replay-only).
 //   npm run build && node bench/as-replay.mjs [--smoke] [--grants refresh_token] [--replay-only]
-//       [--profile-only [--span]]   (only the instrumented replay, no AS load, inside a recording
+//       [--profile-only [--span [--ended]]]   (only the instrumented replay, no AS load, inside a recording
 //                                    server span with --span: run it under node --cpu-prof)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -124,7 +124,7 @@ const argv = process.argv.slice(2);
 const GRANTS = argv.includes('--grants') ? argv[argv.indexOf('--grants') + 1].split(',') : Object.keys(fixture.requests);
 if (argv.includes('--profile-only')) {
   for (const grant of GRANTS) {
-    const fn = replayer(instProvider, fixture.requests[grant], { span: argv.includes('--span') });
+    const fn = replayer(instProvider, fixture.requests[grant], { span: argv.includes('--span') && (argv.includes('--ended') ? 'span-ended' : true) });
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < 300_000; i++) fn();
     console.log(`${grant}: ${(Number(process.hrtime.bigint() - t0) / 300_000).toFixed(0)} ns per replayed request, instrumented`);

@@ -5,7 +5,7 @@
 import { emit as emitEvent, eventsWanted, type EventAttributes } from './events';
 import type { EventDefinition } from '../catalog/events';
 import type { OAuthEventLevel } from '../catalog/vocabularies';
-import { trace } from '@opentelemetry/api';
+import { trace, type Span } from '@opentelemetry/api';
 import { errorCodes, provider, metrics, recording } from './common';
 import { Vocabulary } from '../metrics/labels';
 import { EVENTS } from '../catalog/events';
@@ -36,14 +36,15 @@ import {
  * instrumentation), so the AS side of a flow's trace says what happened. The client id stays off
  * spans (it is logged only when `logClientId` is on).
  */
-function spanWanted(): boolean {
+function recordingSpan(): Span | undefined {
+  // One context lookup per call: the span found here is the one the event goes on.
   const span = trace.getActiveSpan();
-  return span !== undefined && span.isRecording();
+  return span !== undefined && span.isRecording() ? span : undefined;
 }
 
-function emit(def: EventDefinition, attributes: EventAttributes, level?: OAuthEventLevel, error?: unknown): void {
-  const span = trace.getActiveSpan();
-  if (span !== undefined && span.isRecording()) {
+function emit(def: EventDefinition, attributes: EventAttributes, span: Span | undefined, level?: OAuthEventLevel, error?: unknown): void {
+  if (span !== undefined) {
+    // A copy without the client id: the span API does not promise to copy what it is given.
     const attrs: Record<string, string | number | boolean> = {};
     for (const k in attributes) {
       const v = attributes[k as keyof EventAttributes];
@@ -81,27 +82,29 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
   const g = grantTypes.normalizeQuiet(a.grantType);
   const m = metrics();
   m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
-  if (!eventsWanted(EVENTS.serverTokenIssued.level) && !spanWanted()) return;
+  const span = recordingSpan();
+  if (span === undefined && !eventsWanted(EVENTS.serverTokenIssued.level)) return;
   emit(EVENTS.serverTokenIssued, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'token',
     [ATTR_OAUTH_GRANT_TYPE]: g,
     [ATTR_OAUTH_OUTCOME]: 'success',
     [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
-  });
+  }, span);
 });
 
 /** A dynamic client registration succeeded: `oauth_server_client_registrations_total{status="success"}`. */
 export const serverClientRegistered = recording<ServerContext>('serverClientRegistered', (a) => {
   const m = metrics();
   m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'success', 'none'));
-  if (!eventsWanted(EVENTS.serverClientRegistered.level) && !spanWanted()) return;
+  const span = recordingSpan();
+  if (span === undefined && !eventsWanted(EVENTS.serverClientRegistered.level)) return;
   emit(EVENTS.serverClientRegistered, {
     [ATTR_OAUTH_PROVIDER]: provider(a.provider),
     [ATTR_OAUTH_ENDPOINT]: 'registration',
     [ATTR_OAUTH_OUTCOME]: 'success',
     [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
-  });
+  }, span);
 });
 
 export interface ServerErrorInput extends ServerContext {
@@ -127,7 +130,8 @@ export const serverError = recording<ServerErrorInput>('serverError', (a) => {
   const m = metrics();
   m.add('serverErrors', 1, m.attrs('serverErrors', endpoint, code));
   if (a.registration === true) m.add('serverClientRegistrations', 1, m.attrs('serverClientRegistrations', 'failure', registrationErrors.normalizeQuiet(code)));
-  if (!eventsWanted() && !spanWanted()) return;
+  const span = recordingSpan();
+  if (span === undefined && !eventsWanted()) return;
   emit(
     EVENTS.serverError,
     {
@@ -140,6 +144,7 @@ export const serverError = recording<ServerErrorInput>('serverError', (a) => {
       [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
       [ATTR_HTTP_RESPONSE_STATUS_CODE]: status(a.httpStatus),
     },
+    span,
     a.serverError === true ? 'error' : 'warn',
     a.serverError === true ? a.cause : undefined,
   );
@@ -154,11 +159,13 @@ export const serverGrantRevoked = recording<ServerGrantRevokedInput>('serverGran
   const reason = revocationReasons.normalize(a.reason);
   const m = metrics();
   m.add('serverGrantRevocations', 1, m.attrs('serverGrantRevocations', reason));
-  if (!eventsWanted() && !spanWanted()) return;
+  const span = recordingSpan();
+  if (span === undefined && !eventsWanted()) return;
   const security = reason === 'refresh_token_reuse' || reason === 'code_replay';
   emit(
     EVENTS.serverGrantRevoked,
     { [ATTR_OAUTH_PROVIDER]: provider(a.provider), [ATTR_OAUTH_REASON]: reason, [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId) },
+    span,
     security ? 'warn' : 'info',
   );
 });

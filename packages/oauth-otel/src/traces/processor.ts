@@ -11,6 +11,8 @@ import type { Redactor } from '../redaction';
  * Put it first in `spanProcessors`.
  */
 export class RedactingSpanProcessor implements SpanProcessor {
+  private readonly clean = new CleanPairs();
+
   constructor(private readonly redactor: Redactor) {}
 
   onStart(_span: Span, _ctx: Context): void {}
@@ -18,9 +20,10 @@ export class RedactingSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     try {
       const r = this.redactor;
-      clean(span.attributes, r);
-      for (const e of span.events) if (e.attributes) clean(e.attributes, r);
-      for (const l of span.links) if (l.attributes) clean(l.attributes, r);
+      const known = this.clean;
+      clean(span.attributes, r, known);
+      for (const e of span.events) if (e.attributes) clean(e.attributes, r, known);
+      for (const l of span.links) if (l.attributes) clean(l.attributes, r, known);
       const msg = span.status.message;
       if (typeof msg === 'string') span.setStatus({ code: span.status.code, message: r.redactString(msg) });
       const name = opaqueSegments(r.redactString(span.name));
@@ -52,14 +55,52 @@ function opaqueSegments(s: string): string {
   return s.includes('/') ? s.replace(OPAQUE_SEGMENT, '/[REDACTED]') : s;
 }
 
-function clean(attrs: Attributes, r: Redactor): void {
+/**
+ * String attributes (key and value) that this processor's redactor left unchanged. Redaction of
+ * one attribute is a function of its key and value alone (clean() redacts each as `{key: value}`),
+ * so a pair seen clean once is clean again: the values that repeat on every span — the adapter's
+ * closed-vocabulary event attributes, HTTP methods, routes — are redacted once, not once per span
+ * (four such event attributes cost ~7 µs per request to re-redact). Only pairs that came back
+ * unchanged are kept, so the memo never holds a secret, and it is cleared when full, so unique
+ * values (ids, URLs) cost one insert each and never grow it past MAX_CLEAN_PAIRS.
+ */
+const MAX_CLEAN_PAIRS = 4096;
+const MAX_CLEAN_VALUE = 256;
+class CleanPairs {
+  private readonly byKey = new Map<string, Set<string>>();
+  private size = 0;
+
+  has(k: string, v: string): boolean {
+    const values = this.byKey.get(k);
+    return values !== undefined && values.has(v);
+  }
+
+  add(k: string, v: string): void {
+    if (v.length > MAX_CLEAN_VALUE || k.length > MAX_CLEAN_VALUE) return;
+    if (this.size >= MAX_CLEAN_PAIRS) {
+      this.byKey.clear();
+      this.size = 0;
+    }
+    let values = this.byKey.get(k);
+    if (values === undefined) this.byKey.set(k, (values = new Set()));
+    if (!values.has(v)) {
+      values.add(v);
+      this.size++;
+    }
+  }
+}
+
+function clean(attrs: Attributes, r: Redactor, known: CleanPairs): void {
   const a = attrs as Record<string, unknown>;
   for (const k in a) {
     const v = a[k];
     if (typeof v === 'string') {
+      if (known.has(k, v)) continue;
       // A secret-named key (`authorization`, `oauth.code`) loses its value whatever it looks like.
       const red = r.redact({ [k]: v }) as Record<string, unknown>;
-      a[k] = opaqueSegments(typeof red[k] === 'string' ? r.redactString(red[k] as string) : r.redactString(v));
+      const out = opaqueSegments(typeof red[k] === 'string' ? r.redactString(red[k] as string) : r.redactString(v));
+      if (out === v) known.add(k, v);
+      else a[k] = out;
     } else if (Array.isArray(v)) {
       a[k] = v.map((x) => (typeof x === 'string' ? opaqueSegments(r.redactString(x)) : x));
     }
