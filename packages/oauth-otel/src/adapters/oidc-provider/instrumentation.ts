@@ -68,9 +68,12 @@ export class Instrumentation {
   grantSuccess(ctx: unknown): void {
     this.flushPendingRevocation(ctx, 'other');
     const oidc = prop(ctx, 'oidc');
-    this.requestChecks(ctx, oidc, 'token');
-    this.registrations.tokenIssued(clientIdOf(oidc));
-    serverTokenIssued({ provider: this.providerName(), clientId: clientIdOf(oidc), grantType: str(prop(prop(oidc, 'params'), 'grant_type')) ?? 'other' });
+    // Read once: every token response of the AS comes through here.
+    const provider = this.providerName();
+    const clientId = clientIdOf(oidc);
+    this.requestChecks(ctx, oidc, 'token', provider, clientId);
+    this.registrations.tokenIssued(clientId);
+    serverTokenIssued({ provider, clientId, grantType: str(prop(prop(oidc, 'params'), 'grant_type')) ?? 'other' });
   }
 
   grantRevoked(ctx: unknown, grantId: unknown): void {
@@ -87,7 +90,7 @@ export class Instrumentation {
   registrationSuccess(ctx: unknown, client: unknown): void {
     const clientId = str(prop(client, 'clientId')) ?? clientIdOf(prop(ctx, 'oidc'));
     serverClientRegistered({ provider: this.providerName(), clientId });
-    this.requestChecks(ctx, prop(ctx, 'oidc'), 'registration');
+    this.requestChecks(ctx, prop(ctx, 'oidc'), 'registration', this.providerName(), clientIdOf(prop(ctx, 'oidc')));
     const uris = prop(client, 'redirectUris');
     const redirectUris = Array.isArray(uris) ? uris.slice(0, 32).filter((u): u is string => typeof u === 'string') : [];
     this.registrations.registered(clientIp(ctx), clientId, redirectUris, { provider: this.providerName(), clientId });
@@ -98,20 +101,20 @@ export class Instrumentation {
    * names only), and a JWT client assertion whose `aud` is not exactly the issuer (audience
    * injection; the assertion's payload is decoded for `aud` alone, never verified or kept).
    */
-  private requestChecks(ctx: unknown, oidc: unknown, endpoint: ServerEndpoint): void {
-    const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
+  private requestChecks(ctx: unknown, oidc: unknown, endpoint: ServerEndpoint, provider: string | undefined, clientId: string | undefined): void {
+    // The security context is built only when a check fires (the common request has neither).
     const qs = str(prop(ctx, 'querystring'));
     if (qs !== undefined) {
       const parameters = secretQueryParameters(qs);
-      if (parameters.length > 0) tokenInUrl({ ...sec, side: 'server', parameters, endpoint });
+      if (parameters.length > 0) tokenInUrl({ provider, clientId, side: 'server', parameters, endpoint });
     }
     const assertion = prop(prop(oidc, 'params'), 'client_assertion');
+    if (typeof assertion !== 'string') return;
     const issuer = str(prop(this.provider, 'issuer'));
-    if (typeof assertion === 'string' && issuer !== undefined) {
-      const aud = assertionAudience(assertion);
-      if (Array.isArray(aud)) audienceInjection('aud_array', sec);
-      else if (typeof aud === 'string' && aud !== issuer) audienceInjection('aud_not_issuer', sec);
-    }
+    if (issuer === undefined) return;
+    const aud = assertionAudience(assertion);
+    if (Array.isArray(aud)) audienceInjection('aud_array', { provider, clientId });
+    else if (typeof aud === 'string' && aud !== issuer) audienceInjection('aud_not_issuer', { provider, clientId });
   }
 
   /** Any `*.error` endpoint event, or `server_error` (endpoint from the route). */
@@ -127,10 +130,10 @@ export class Instrumentation {
     const description = str(prop(err, 'error_description'));
     const name = str(prop(err, 'name'));
     const params = prop(oidc, 'params');
-    this.requestChecks(ctx, oidc, endpoint);
+    const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
+    this.requestChecks(ctx, oidc, endpoint, sec.provider, sec.clientId);
 
     let reason = detail !== undefined && Object.hasOwn(DETAIL_REASON, detail) ? DETAIL_REASON[detail] : undefined;
-    const sec: SecurityContext = { provider: this.providerName(), clientId: clientIdOf(oidc) };
 
     if (endpoint === 'token' && !serverError) {
       const revoked = isObject(ctx) && this.pendingRevocation.has(ctx);
