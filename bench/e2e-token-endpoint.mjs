@@ -35,12 +35,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
+import { ROOT, argReader, f0, f1, f2, f3, load1, machineInfo, startOtlpSink, startServer, stopAll, topUpPool } from './lib/e2e.mjs';
 
 const argv = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
+const arg = argReader(argv);
 if (arg('method', 'interleaved') === 'rounds') {
   await import('./lib/e2e-rounds.mjs');
 } else {
@@ -48,7 +46,6 @@ if (arg('method', 'interleaved') === 'rounds') {
 }
 
 async function interleaved() {
-  const { ROOT, load1, machineInfo, startOtlpSink, startServer, topUpPool } = await import('./lib/e2e.mjs');
   const { blockStats, interleavedLoad, median, medianInterval } = await import('./lib/interleaved.mjs');
   const { barPanels } = await import('./lib/svg.mjs');
 
@@ -71,10 +68,6 @@ async function interleaved() {
   // live refresh tokens per server: enough for ~1.5 s of requests in flight under a loaded machine
   const POOL = Math.max(100, Math.ceil(RATE / NAMES.length) * 2);
 
-  const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
-  const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
-  const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
-  const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
   const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
   /** met / missed only where the A/A floor resolves the margin; else unresolved. */
   const verdict = (ratio, floor, limit) => {
@@ -183,16 +176,11 @@ async function interleaved() {
           results.push({ summary: s, blocks, totals });
         }
       } finally {
-        const stopped = await Promise.all(servers.map((x) => x.stop()));
-        const drops = stopped[2]?.drops ?? {};
+        const drops = await stopAll(servers, 2, () => (failed = true));
         results.filter((r) => r.summary.profile === profile).forEach((r) => {
           r.summary.otlpExportRequests = sink.requests - sinkBefore;
           r.summary.drops = drops;
         });
-        if (Object.values(drops).some((n) => n > 0)) {
-          console.log(`  ! instrumented server dropped telemetry: ${JSON.stringify(drops)}`);
-          failed = true;
-        }
       }
     }
   } finally {

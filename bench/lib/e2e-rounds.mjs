@@ -28,15 +28,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
-import { ROOT, load1, machineInfo, median, openLoad, sleep, startOtlpSink, startServer, topUpPool } from './e2e.mjs';
+import { ROOT, argReader, f0, f1, f2, f3, load1, machineInfo, median, openLoad, sleep, startOtlpSink, startServer, stopAll, topUpPool } from './e2e.mjs';
 import { barPanels } from './svg.mjs';
 
 const argv = process.argv.slice(2);
 const SMOKE = argv.includes('--smoke');
-const arg = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
-};
+const arg = argReader(argv);
 const PAIRS = Number(arg('pairs', SMOKE ? 1 : 8));
 const SECONDS = Number(arg('seconds', SMOKE ? 1 : 8));
 const RATE = Number(arg('rate', SMOKE ? 100 : 400));
@@ -54,10 +51,6 @@ const ORDERS = [
 ];
 const POOL = 200;
 
-const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
-const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
 const range = (xs) => [Math.min(...xs), Math.max(...xs)];
 
 console.log(`# End-to-end token endpoint: example AS with vs without oauth-otel, open loop, rounds method${SMOKE ? ' (smoke)' : ''}\n`);
@@ -150,16 +143,11 @@ try {
         results.push({ summary: s, rounds });
       }
     } finally {
-      const stopped = await Promise.all(Object.values(servers).map((x) => x.stop()));
-      const drops = stopped[2]?.drops ?? {};
+      const drops = await stopAll(Object.values(servers), 2, () => (failed = true));
       results.filter((r) => r.summary.profile === profile).forEach((r) => {
         r.summary.otlpExportRequests = sink.requests - sinkBefore;
         r.summary.drops = drops;
       });
-      if (Object.values(drops).some((n) => n > 0)) {
-        console.log(`  ! instrumented server dropped telemetry: ${JSON.stringify(drops)}`);
-        failed = true;
-      }
     }
   }
 } finally {

@@ -346,3 +346,30 @@ export async function openLoad(server, { grant, rate, seconds, pool, maxSockets 
     load1: load1(),
   };
 }
+
+/** Fixed-decimals formatters of the end-to-end tables ('–' for a missing number). */
+const fixed = (d) => (x) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+export const f0 = fixed(0);
+export const f1 = fixed(1);
+export const f2 = fixed(2);
+export const f3 = fixed(3);
+
+/** `--name value` reader over `argv`. */
+export const argReader = (argv) => (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : dflt;
+};
+
+/**
+ * Stops the servers (graceful, bounded) and returns the instrumented server's drop counters
+ * (`instrumentedIndex` in `servers`); prints and flags any drop through `onDrop`.
+ */
+export async function stopAll(servers, instrumentedIndex, onDrop) {
+  const stopped = await Promise.all(servers.map((x) => x.stop()));
+  const drops = stopped[instrumentedIndex]?.drops ?? {};
+  if (Object.values(drops).some((n) => n > 0)) {
+    console.log(`  ! instrumented server dropped telemetry: ${JSON.stringify(drops)}`);
+    onDrop();
+  }
+  return drops;
+}
