@@ -21,10 +21,10 @@
 //   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 10] [--windows-per-pair 6]
 //       [--window-ms 1000] [--rate 600] [--warmup 5] [--grants client_credentials,refresh_token]
 //       [--profiles info] [--pin] [--init-only] [--cpu-prof DIR] [--method interleaved|rounds]
-// --rate is the total offered rate (each server gets a third). --pin: each server is pinned to one
-// core with taskset and the pinning rotates every block (with 2 cores one core carries two servers
-// in a block, so pinning is only fair across blocks); off by default. --cpu-prof DIR: servers run
-// under node --cpu-prof (profiles slow them: the ratios of such a run mean little).
+// --rate is the total offered rate (each server gets an equal share). --pin (taskset): all servers
+// on the last core, the generator on the first, the same for every server; off by default.
+// --cpu-prof DIR: servers run under node --cpu-prof (profiles slow them: the ratios of such a run
+// mean little).
 //
 // Below saturation every server serves the offered rate, so throughput is read at saturation from
 // CPU per request: capacity ratio = 1 / CPU ratio (target ≥ 0.99); p99 from each request's
@@ -79,7 +79,7 @@ async function interleaved() {
   console.log(`# End-to-end token endpoint: example AS with vs without oauth-otel, open loop, interleaved${SMOKE ? ' (smoke)' : ''}\n`);
   const machine = machineInfo();
   console.log(`${machine.cpu} × ${machine.cores}, Node ${machine.node}, load at start ${machine.loadavg.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`${NAMES.length} servers at once (${NAMES.join(', ')}), ${RATE} req/s in total (${f0(RATE / NAMES.length)} each), ${PAIRS} pairs × ${PER_PAIR} windows × ${WINDOW_MS} ms, warm-up ${WARMUP} s; pinning ${PIN ? 'rotating per pair' : 'off'}; profiles ${PROFILES.join(', ')}; grants ${GRANTS.join(', ')}\n`);
+  console.log(`${NAMES.length} servers at once (${NAMES.join(', ')}), ${RATE} req/s in total (${f0(RATE / NAMES.length)} each), ${PAIRS} pairs × ${PER_PAIR} windows × ${WINDOW_MS} ms, warm-up ${WARMUP} s; pinning ${PIN ? 'servers on the last core, generator on the first' : 'off'}; profiles ${PROFILES.join(', ')}; grants ${GRANTS.join(', ')}\n`);
 
   const sink = await startOtlpSink();
   const results = [];
@@ -99,19 +99,8 @@ async function interleaved() {
         for (const grant of GRANTS) {
           const pools = servers.map(() => []);
           if (grant === 'refresh_token') for (let i = 0; i < servers.length; i++) await topUpPool(servers[i], pools[i], POOL);
-          // One continuous run; with --pin, one run per pair so the pinning can rotate in between.
-          const windows = [];
-          const totals = servers.map(() => ({ sent: 0, ok: 0, non2xx: 0, errors: 0, starved: 0, lost: 0, inFlight: 0 }));
-          const runs = PIN ? PAIRS : 1;
-          for (let r = 0; r < runs; r++) {
-            if (PIN) pin(servers, r);
-            if (grant === 'refresh_token' && r > 0) for (let i = 0; i < servers.length; i++) await topUpPool(servers[i], pools[i], POOL);
-            const run = await interleavedLoad(servers, { grant, rate: RATE, windowMs: WINDOW_MS, windows: (PAIRS / runs) * PER_PAIR, warmupMs: r === 0 ? WARMUP * 1000 : 1000, pools });
-            windows.push(...run.windows);
-            run.totals.forEach((t, i) => {
-              for (const k of Object.keys(totals[i])) totals[i][k] += t[k];
-            });
-          }
+          if (PIN) pin(servers);
+          const { windows, totals } = await interleavedLoad(servers, { grant, rate: RATE, windowMs: WINDOW_MS, windows: PAIRS * PER_PAIR, warmupMs: WARMUP * 1000, pools });
           const blocks = blockStats(windows, PAIRS);
           for (const b of blocks) {
             console.log(`  ${profile} ${grant} pair ${b.block}  cpu µs/req ${b.cpuPerReq.map(f0).join(' / ')}  ratio instr ${f3(b.cpuRatio[2])} A/A ${f3(b.cpuRatio[1])}  p99 ms ${b.p99.map(f2).join(' / ')}  load ${f2(b.load1)}`);
@@ -240,14 +229,16 @@ function hasTaskset() {
   }
 }
 
-/** Pins server i to core (i + r) mod cores, all threads (-a): every server visits every core across pairs. */
-function pin(servers, r) {
-  const cores = os.cpus().length;
-  servers.forEach((s, i) => {
-    try {
-      execFileSync('taskset', ['-a', '-p', '-c', String((i + r) % cores), String(s.pid)], { stdio: 'ignore' });
-    } catch {
-      /* pinning is best effort */
-    }
-  });
+/**
+ * Symmetric pinning: every server on the last core, this generator on the first. (One core per
+ * server is not fair with three servers on two cores: two would always share one.)
+ */
+function pin(servers) {
+  const last = String(os.cpus().length - 1);
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    for (const s of servers) execFileSync('taskset', ['-a', '-p', '-c', last, String(s.pid)], { stdio: 'ignore' });
+  } catch {
+    /* pinning is best effort */
+  }
 }
