@@ -20,9 +20,11 @@
 //
 //   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 10] [--windows-per-pair 6]
 //       [--window-ms 1000] [--rate 600] [--warmup 5] [--grants client_credentials,refresh_token]
-//       [--profiles info] [--pin] [--init-only] [--cpu-prof DIR] [--method interleaved|rounds]
-// --rate is the total offered rate (each server gets an equal share). --pin (taskset): all servers
-// on the last core, the generator on the first, the same for every server; off by default.
+//       [--profiles info] [--no-pin] [--init-only] [--cpu-prof DIR] [--method interleaved|rounds]
+// --rate is the total offered rate (each server gets an equal share). Pinning (taskset, unless
+// --no-pin): all servers on the last core, the generator on the first. Servers that share one core
+// share its caches, frequency and neighbours too: on the loaded 2-core VM (load 14–16) the A/A
+// pair ratios of client_credentials stayed within 0.979–1.017 pinned, 0.92–1.08 unpinned.
 // --cpu-prof DIR: servers run under node --cpu-prof (profiles slow them: the ratios of such a run
 // mean little).
 //
@@ -58,7 +60,7 @@ async function interleaved() {
   const GRANTS = arg('grants', 'client_credentials,refresh_token').split(',');
   const PROFILES = arg('profiles', 'info').split(',');
   const CPU_PROF = arg('cpu-prof', undefined);
-  const PIN = argv.includes('--pin') && os.cpus().length >= 2 && hasTaskset();
+  const PIN = !argv.includes('--no-pin') && os.cpus().length >= 2 && hasTaskset();
   const execArgv = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
   const TARGET = { cpuRatio: 1 / 0.99, capacityRatio: 0.99, p99Ratio: 1.02 };
   // --init-only: a fourth server, initTelemetry() without the adapter (what loading the SDKs costs
@@ -69,11 +71,16 @@ async function interleaved() {
   const POOL = Math.max(100, Math.ceil(RATE / NAMES.length) * 2);
 
   const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
-  /** met / missed only where the A/A floor resolves the margin; else unresolved. */
-  const verdict = (ratio, floor, limit) => {
+  /**
+   * unresolved: the A/A floor is not below the target's margin (the method cannot tell);
+   * met / missed: the instrumented median's 95 % interval lies wholly within / beyond the limit;
+   * open: the floor resolves the margin but the interval straddles the limit (more pairs narrow it).
+   */
+  const verdict = (ratio, [lo, hi], floor, limit) => {
     if (!(floor < limit - 1)) return `unresolved (floor ${pct(floor)} ≥ margin ${pct(limit - 1)})`;
-    if (ratio <= limit) return 'met';
-    return ratio - 1 > floor ? 'missed' : 'unresolved';
+    if (hi <= limit) return 'met';
+    if (lo > limit) return 'missed';
+    return `open (interval straddles ${f3(limit)})`;
   };
 
   console.log(`# End-to-end token endpoint: example AS with vs without oauth-otel, open loop, interleaved${SMOKE ? ' (smoke)' : ''}\n`);
@@ -160,8 +167,8 @@ async function interleaved() {
           // The floor of a claim about a median over pairs: how far the A/A median's 95 % interval reaches from 1.
           s.cpuFloor = Math.max(...s.cpuIntervalAA.map((x) => Math.abs(x - 1)));
           s.p99Floor = Math.max(...s.p99IntervalAA.map((x) => Math.abs(x - 1)));
-          s.cpuVerdict = verdict(s.cpuRatio, s.cpuFloor, TARGET.cpuRatio);
-          s.p99Verdict = verdict(s.p99Ratio, s.p99Floor, TARGET.p99Ratio);
+          s.cpuVerdict = verdict(s.cpuRatio, s.cpuInterval, s.cpuFloor, TARGET.cpuRatio);
+          s.p99Verdict = verdict(s.p99Ratio, s.p99Interval, s.p99Floor, TARGET.p99Ratio);
           results.push({ summary: s, blocks, totals });
         }
       } finally {
@@ -183,7 +190,7 @@ async function interleaved() {
     const ci = (x, [lo, hi]) => `${f3(x)} [${f3(lo)}–${f3(hi)}]`;
     console.log(`| ${s.profile} | ${s.grant} | ${f0(s.cpuUsPerRequest.plain)} | ${f0(s.cpuUsPerRequest.plain2)} | ${f0(s.cpuUsPerRequest.instrumented)} | ${f1(s.cpuDeltaUs)} (${f1(s.cpuDeltaAAUs)}) | ${ci(s.cpuRatio, s.cpuInterval)} | ${ci(s.cpuRatioAA, s.cpuIntervalAA)} | ${pct(s.cpuFloor)} (${pct(s.cpuPairFloor)}) | ${f3(s.capacityRatio)} | ${s.cpuVerdict} | ${f2(s.p99Ms.plain)} | ${f2(s.p99Ms.plain2)} | ${f2(s.p99Ms.instrumented)} | ${ci(s.p99Ratio, s.p99Interval)} | ${ci(s.p99RatioAA, s.p99IntervalAA)} | ${pct(s.p99Floor)} (${pct(s.p99PairFloor)}) | ${s.p99Verdict} | ${s.metricsCounted} / ${s.served[2]} |`);
   }
-  console.log('\nA/A floor: how far the 95 % bootstrap interval of the A/A median (over pairs) reaches from 1, the yardstick of a claim about the instrumented median; in brackets, the largest single-pair A/A deviation. A target is met only when the floor is below its margin (1 % CPU, 2 % p99).');
+  console.log('\nA/A floor: how far the 95 % bootstrap interval of the A/A median (over pairs) reaches from 1, the yardstick of a claim about the instrumented median; in brackets, the largest single-pair A/A deviation. Verdicts: unresolved when the floor is not below the margin (1 % CPU, 2 % p99); met / missed when the instrumented interval lies wholly within / beyond the limit; open when it straddles the limit.');
   console.log(`\nPer-pair CPU ratios instrumented/plain: ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatios.map(f3).join(', ')}]`).join('; ')}`);
   console.log(`Per-pair CPU ratios plain2/plain (A/A): ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatiosAA.map(f3).join(', ')}]`).join('; ')}`);
   if (INIT_ONLY) console.log(`Init-only (SDKs, no adapter) CPU ratio to plain, per pair: ${results.map((r) => `${r.summary.grant} median ${f3(r.summary.initOnlyCpuRatio)} [${r.summary.initOnlyCpuRatios.map(f3).join(', ')}]`).join('; ')}`);
