@@ -48,12 +48,19 @@ export class RotationLedger {
     this.expire(now);
     if (this.count === this.maxTracked) this.evictOldest();
     const key = this.hash(jti);
-    const e: Entry = { key, check: this.check, at: now, ip };
     const tail = (this.head + this.count) % this.maxTracked;
-    if (tail === this.ring.length) this.ring.push(e);
-    else this.ring[tail] = e;
+    let e: Entry | undefined;
+    if (tail === this.ring.length) this.ring.push((e = { key, check: this.check, at: now, ip }));
+    else {
+      // The slot's entry was evicted (nothing else refers to it): reuse it, no allocation per rotation.
+      e = this.ring[tail]!;
+      e.key = key;
+      e.check = this.check;
+      e.at = now;
+      e.ip = ip;
+    }
     this.count++;
-    this.byKey.set(e.key, e);
+    this.byKey.set(key, e);
   }
 
   get(jti: string): Rotation | undefined {
