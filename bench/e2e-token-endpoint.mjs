@@ -72,14 +72,15 @@ async function interleaved() {
 
   const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '–');
   /**
-   * unresolved: the A/A floor is not below the target's margin (the method cannot tell);
-   * met / missed: the instrumented median's 95 % interval lies wholly within / beyond the limit;
-   * open: the floor resolves the margin but the interval straddles the limit (more pairs narrow it).
+   * missed: the instrumented median's 95 % interval lies wholly beyond the limit and its
+   * difference exceeds the A/A floor (a resolved miss, whatever the margin);
+   * unresolved: otherwise, when the A/A floor is not below the target's margin;
+   * met: the interval lies wholly within the limit; open: it straddles the limit.
    */
   const verdict = (ratio, [lo, hi], floor, limit) => {
+    if (lo > limit && ratio - 1 > floor) return 'missed';
     if (!(floor < limit - 1)) return `unresolved (floor ${pct(floor)} ≥ margin ${pct(limit - 1)})`;
     if (hi <= limit) return 'met';
-    if (lo > limit) return 'missed';
     return `open (interval straddles ${f3(limit)})`;
   };
 
@@ -190,7 +191,7 @@ async function interleaved() {
     const ci = (x, [lo, hi]) => `${f3(x)} [${f3(lo)}–${f3(hi)}]`;
     console.log(`| ${s.profile} | ${s.grant} | ${f0(s.cpuUsPerRequest.plain)} | ${f0(s.cpuUsPerRequest.plain2)} | ${f0(s.cpuUsPerRequest.instrumented)} | ${f1(s.cpuDeltaUs)} (${f1(s.cpuDeltaAAUs)}) | ${ci(s.cpuRatio, s.cpuInterval)} | ${ci(s.cpuRatioAA, s.cpuIntervalAA)} | ${pct(s.cpuFloor)} (${pct(s.cpuPairFloor)}) | ${f3(s.capacityRatio)} | ${s.cpuVerdict} | ${f2(s.p99Ms.plain)} | ${f2(s.p99Ms.plain2)} | ${f2(s.p99Ms.instrumented)} | ${ci(s.p99Ratio, s.p99Interval)} | ${ci(s.p99RatioAA, s.p99IntervalAA)} | ${pct(s.p99Floor)} (${pct(s.p99PairFloor)}) | ${s.p99Verdict} | ${s.metricsCounted} / ${s.served[2]} |`);
   }
-  console.log('\nA/A floor: how far the 95 % bootstrap interval of the A/A median (over pairs) reaches from 1, the yardstick of a claim about the instrumented median; in brackets, the largest single-pair A/A deviation. Verdicts: unresolved when the floor is not below the margin (1 % CPU, 2 % p99); met / missed when the instrumented interval lies wholly within / beyond the limit; open when it straddles the limit.');
+  console.log('\nA/A floor: how far the 95 % bootstrap interval of the A/A median (over pairs) reaches from 1, the yardstick of a claim about the instrumented median; in brackets, the largest single-pair A/A deviation. Verdicts: missed when the instrumented interval lies wholly beyond the limit and the difference exceeds the floor; otherwise unresolved when the floor is not below the margin (1 % CPU, 2 % p99); met when the interval lies wholly within the limit; open when it straddles it.');
   console.log(`\nPer-pair CPU ratios instrumented/plain: ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatios.map(f3).join(', ')}]`).join('; ')}`);
   console.log(`Per-pair CPU ratios plain2/plain (A/A): ${results.map((r) => `${r.summary.grant} [${r.summary.cpuRatiosAA.map(f3).join(', ')}]`).join('; ')}`);
   if (INIT_ONLY) console.log(`Init-only (SDKs, no adapter) CPU ratio to plain, per pair: ${results.map((r) => `${r.summary.grant} median ${f3(r.summary.initOnlyCpuRatio)} [${r.summary.initOnlyCpuRatios.map(f3).join(', ')}]`).join('; ')}`);
