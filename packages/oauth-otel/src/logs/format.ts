@@ -4,6 +4,7 @@ import { MARKER_FAILED, type Redactor } from '../redaction';
 import { reportDrop } from '../internal/diag';
 import type { LogLevel } from '../types';
 import { guardLine } from './egress';
+import { isPreRedacted } from './fast-info';
 import { SEVERITY_NUMBER } from './levels';
 import { ATTR_EVENT, ATTR_EXCEPTION_CODE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '../catalog/attributes';
 
@@ -17,6 +18,8 @@ const LEVEL = Symbol.for('level');
  */
 export function redactionFormat(redactor: Redactor): Logform.Format {
   return format((info) => {
+    // Built by the logger's hot path from the walk's own copy (fast-info.ts): nothing to redact.
+    if (isPreRedacted(info)) return info;
     try {
       return redactInfo(info, redactor);
     } catch {

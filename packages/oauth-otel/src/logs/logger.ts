@@ -43,12 +43,15 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     bridgeLegacyLogsApi();
     outputs.push(new OpenTelemetryTransportV3({ severityMapping: { ...SEVERITY_NUMBER } }));
   }
-  return hardenLoggerCalls(createWinston({
-    levels: { ...LEVELS },
-    level: options.level ?? defaultLevel(),
-    format: options.format ? format.combine(redactionFormat(redactor), traceContextFormat, options.format) : format.combine(redactionFormat(redactor), traceContextFormat),
-    transports: outputs,
-    exitOnError: false,
-    ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
-  }));
+  return hardenLoggerCalls(
+    createWinston({
+      levels: { ...LEVELS },
+      level: options.level ?? defaultLevel(),
+      format: options.format ? format.combine(redactionFormat(redactor), traceContextFormat, options.format) : format.combine(redactionFormat(redactor), traceContextFormat),
+      transports: outputs,
+      exitOnError: false,
+      ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
+    }),
+    redactor,
+  );
 }

@@ -1,0 +1,84 @@
+/**
+ * The logger's hot path: `logger.info(msg, meta)` builds winston's `info` from ONE redaction walk
+ * of `meta` (the walk's fresh copy becomes the info object), instead of snapshot → winston's
+ * Object.assign → the format's copy → the walk's copy → a second walk of the splat. The record is
+ * what winston's `log()` would have built and the redaction format would have made of it:
+ * same keys in the same order, same values, same `Symbol(splat)` contents (the redacted meta).
+ *
+ * Only the common shapes take it; anything else (format tokens, an Error or `message` / `stack` /
+ * `cause` in meta, defaultMeta, a Proxy, a class instance, more than MAX_META_KEYS keys, a redactor
+ * not made by createRedactor) returns undefined and takes the general path, which is unchanged.
+ */
+import { types } from 'node:util';
+import { isCleanJson, TRUNCATED_KEY, type Redactor } from '../redaction';
+
+const LEVEL = Symbol.for('level');
+const SPLAT = Symbol.for('splat');
+
+/** Top-level keys of one meta object; more goes to the general path (cut there and counted). */
+export const MAX_META_KEYS = 1000;
+
+/** Info objects built here, already redacted: the redaction format passes them on as they are.
+ *  A WeakSet, not a flag on the object: a child logger's write() (Object.assign into a new
+ *  object with its own metadata) or anything else that copies the record gets redacted again. */
+const redacted = new WeakSet<object>();
+
+export function isPreRedacted(info: object): boolean {
+  return redacted.has(info);
+}
+
+/**
+ * Whether this redactor may take the hot path: made by createRedactor (its walk returns fresh
+ * copies, so the copy can be mutated into the info object) and treating a `message` field as
+ * free text (so the message can be scanned alone, as redactString does). Answered once per logger.
+ */
+export function fastPathRedactor(redactor: Redactor): boolean {
+  try {
+    if (!isCleanJson(redactor, {})) return false;
+    // A message field that the walk changes where the text scan does not: the key itself is
+    // classified (extraKeys), so the message must be walked in place (general path).
+    const probe = 'payment of 10 items for user u_1 at example.com';
+    const walked = redactor.redact({ message: probe }) as { message?: unknown };
+    return walked.message === probe && redactor.redactString(probe) === probe;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * winston's `info` for `logger[level](msg, meta)` / `logger.log(level, msg, meta)`, redacted, or
+ * undefined when the call is not of a shape this path handles. Never throws (the walk is total).
+ */
+export function buildInfo(redactor: Redactor, level: string, msg: unknown, meta: unknown): Record<string | symbol, unknown> | undefined {
+  // winston: with format tokens, meta is not merged (format.splat interpolates later).
+  if (typeof msg !== 'string' || msg.indexOf('%') !== -1) return undefined;
+  if (typeof meta !== 'object' || meta === null || types.isProxy(meta)) return undefined;
+  const proto: unknown = Object.getPrototypeOf(meta);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  // Keys winston treats specially (message concatenation, stack, cause) or the format turns into
+  // exception.* fields. `in` reads no getter.
+  if ('message' in meta || 'stack' in meta || 'cause' in meta || 'err' in meta || 'error' in meta) return undefined;
+  const red = redactor.redact(meta);
+  if (typeof red !== 'object' || red === null || Array.isArray(red)) return undefined;
+  const info = red as Record<string | symbol, unknown>;
+  let n = 0;
+  for (const k in info) {
+    if (++n > MAX_META_KEYS || k === TRUNCATED_KEY) return undefined;
+  }
+  // Symbol(splat) holds the caller's meta, as winston's log() puts it there (the OTel transport
+  // looks for an exception in it, format.splat merges it): here the redacted copy of it.
+  const splatMeta = { ...info };
+  info.level = level;
+  info.message = redactor.redactString(msg);
+  info[LEVEL] = level;
+  info[SPLAT] = [splatMeta];
+  redacted.add(info);
+  return info;
+}
+
+/** winston's `info` for `logger[level](msg)` with a string message, redacted. */
+export function buildMessageInfo(redactor: Redactor, level: string, msg: string): Record<string | symbol, unknown> {
+  const info: Record<string | symbol, unknown> = { message: redactor.redactString(msg), level, [LEVEL]: level };
+  redacted.add(info);
+  return info;
+}
