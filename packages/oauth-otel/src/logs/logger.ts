@@ -3,6 +3,7 @@ import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type { Writable } from 'node:stream';
 import type { LogLevel } from '../types';
 import { createRedactor, type Redactor } from '../redaction';
+import { redactorCore } from '../internal/redactor-facades';
 import { bridgeLegacyLogsApi } from './bridge';
 import { hardenLoggerCalls } from './safe-call';
 import { defaultLevel, LEVELS, SEVERITY_NUMBER } from './levels';
@@ -33,7 +34,8 @@ export interface CreateLoggerOptions {
  * started the logs side, or your own SDK's LoggerProvider). Usable before or after init.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const redactor = options.redactor ?? createRedactor();
+  // A redactor from the public createRedactor() is a guarded facade: use the engine behind it.
+  const redactor = options.redactor ? redactorCore(options.redactor) : createRedactor();
   const resource = options.resource ?? resourceFields();
   const outputs = [];
   if (options.stdout !== false) {
