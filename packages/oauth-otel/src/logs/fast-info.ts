@@ -10,7 +10,7 @@
  * not made by createRedactor) returns undefined and takes the general path, which is unchanged.
  */
 import { types } from 'node:util';
-import { isCleanJson, TRUNCATED_KEY, type Redactor } from '../redaction';
+import { isCleanJson, type Redactor } from '../redaction';
 
 const LEVEL = Symbol.for('level');
 const SPLAT = Symbol.for('splat');
@@ -58,12 +58,18 @@ export function buildInfo(redactor: Redactor, level: string, msg: unknown, meta:
   // Keys winston treats specially (message concatenation, stack, cause) or the format turns into
   // exception.* fields. `in` reads no getter.
   if ('message' in meta || 'stack' in meta || 'cause' in meta || 'err' in meta || 'error' in meta) return undefined;
+  // A polluted Object.prototype: the walk copies inherited keys as own ones, the stdout line
+  // prints own keys only (format.ts jsonLine): the general path keeps them off the line.
+  for (const _ in Object.prototype) return undefined;
   const red = redactor.redact(meta);
   if (typeof red !== 'object' || red === null || Array.isArray(red)) return undefined;
   const info = red as Record<string | symbol, unknown>;
   let n = 0;
   for (const k in info) {
-    if (++n > MAX_META_KEYS || k === TRUNCATED_KEY) return undefined;
+    // Over the key cap (the general path cuts and counts it), or a key the walk rewrote: every
+    // marker (`[REDACTED]`, `[Truncated]`, …) starts with `[`, and the general path writes a
+    // renamed key's value back under its old name (as undefined: the field is left out).
+    if (++n > MAX_META_KEYS || k.indexOf('[') !== -1) return undefined;
   }
   // Symbol(splat) holds the caller's meta, as winston's log() puts it there (the OTel transport
   // looks for an exception in it, format.splat merges it): here the redacted copy of it.

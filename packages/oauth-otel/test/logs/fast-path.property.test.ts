@@ -77,6 +77,8 @@ const entryArb: fc.Arbitrary<[string, Planted]> = fc.oneof(
   fc.tuple(nameArb, secretArb).map(([k, s]) => [k, { value: s, secrets: [s] }] as [string, Planted]),
   fc.tuple(nameArb, dataArb),
   fc.tuple(otherKeyArb, fc.oneof(dataArb, carriedArb)),
+  // a key whose own text carries a secret (the walk rewrites the key)
+  fc.tuple(carriedArb, dataArb).map(([k, v]) => [k.value as string, { value: v.value, secrets: k.secrets }] as [string, Planted]),
   fc.tuple(otherKeyArb, nameArb, secretArb, fc.constantFrom(...HARMLESS_KEYS)).map(([key, k, s, outer]) => [key, { value: { [outer]: { [k]: s, n: 1 }, list: ['x', 2] }, secrets: [s] }] as [string, Planted]),
 );
 const metaArb = fc.array(entryArb, { maxLength: 10 }).map((entries) => {
@@ -87,7 +89,7 @@ const metaArb = fc.array(entryArb, { maxLength: 10 }).map((entries) => {
     planted.push(...v.secrets);
   }
   // a later entry with the same key replaces an earlier one: only what meta still holds counts
-  const json = JSON.stringify(meta);
+  const json = JSON.stringify(meta) + JSON.stringify(Object.keys(meta));
   return { meta, secrets: planted.filter((s) => json.includes(s)) };
 });
 const msgArb: fc.Arbitrary<Planted> = fc.oneof(
@@ -142,11 +144,17 @@ test('calls the hot path does not take still go through the general path unchang
     ['a stack', { stack: 'Error: x\n    at f (a.js:1:1)', code: 'E1' }],
     ['a class instance', new (class Meta { access_token = secret; n = 1; })()],
   ];
-  for (const [msg, meta] of cases) {
+  for (const [msg, meta] of [...cases, ['a polluted Object.prototype', { n: 1 }] as [string, unknown]]) {
     const lines: string[] = [];
     for (const [logger, out] of [[fast, fastOut], [slow, slowOut]] as const) {
       out.lines.length = 0;
-      logger.warn(msg, meta);
+      const polluted = msg.includes('polluted');
+      if (polluted) (Object.prototype as Record<string, unknown>).pollutedKey = `Bearer ${secret}`;
+      try {
+        logger.warn(msg, meta);
+      } finally {
+        if (polluted) delete (Object.prototype as Record<string, unknown>).pollutedKey;
+      }
       await new Promise(setImmediate);
       lines.push(out.lines.map(noTime).join('\n'));
     }
