@@ -18,13 +18,66 @@ const SPLAT = Symbol.for('splat');
 /** Top-level keys of one meta object; more goes to the general path (cut there and counted). */
 export const MAX_META_KEYS = 1000;
 
-/** Info objects built here, already redacted: the redaction format passes them on as they are.
- *  A WeakSet, not a flag on the object: a child logger's write() (Object.assign into a new
- *  object with its own metadata) or anything else that copies the record gets redacted again. */
-const redacted = new WeakSet<object>();
+/**
+ * Marks an info object built here, already redacted: the redaction format passes it on as it is.
+ * The mark is the object itself under a symbol, so it holds only for that object: a child
+ * logger's write() (Object.assign into a new object with its own metadata) or a spread copies
+ * the symbol, but the copy is not the object it points to, and gets redacted again. (A WeakSet
+ * does the same at a GC cost: one ephemeron per record.)
+ */
+const PRE_REDACTED = Symbol('oauth-otel.pre-redacted');
 
 export function isPreRedacted(info: object): boolean {
-  return redacted.has(info);
+  return (info as Record<symbol, unknown>)[PRE_REDACTED] === info;
+}
+
+/** Longest message kept in the clean-message memo (as the walk's per-key memo). */
+const MEMO_MAX = 256;
+
+/**
+ * One logger's hot path: its redactor and a memo of the last four messages the scan left
+ * unchanged (a logger repeats a few constant messages; the general path's walk memoizes the
+ * `message` field's clean values the same way, so this keeps that saving).
+ */
+export class FastInfo {
+  private m0: string | undefined;
+  private m1: string | undefined;
+  private m2: string | undefined;
+  private m3: string | undefined;
+  private next = 0;
+
+  constructor(private readonly redactor: Redactor) {}
+
+  /** The redacted message: a memoized clean one as it is, else scanned. */
+  message(msg: string): string {
+    if (msg === this.m0 || msg === this.m1 || msg === this.m2 || msg === this.m3) return msg;
+    const out = this.redactor.redactString(msg);
+    if (out === msg && msg.length <= MEMO_MAX) {
+      switch (this.next) {
+        case 0: this.m0 = msg; break;
+        case 1: this.m1 = msg; break;
+        case 2: this.m2 = msg; break;
+        default: this.m3 = msg;
+      }
+      this.next = (this.next + 1) & 3;
+    }
+    return out;
+  }
+
+  /**
+   * winston's `info` for `logger[level](msg, meta)` / `logger.log(level, msg, meta)`, redacted,
+   * or undefined when the call is not of a shape this path handles. Never throws (the walk is total).
+   */
+  build(level: string, msg: unknown, meta: unknown): Record<string | symbol, unknown> | undefined {
+    return buildInfo(this, this.redactor, level, msg, meta);
+  }
+
+  /** winston's `info` for `logger[level](msg)` with a string message, redacted. */
+  buildMessage(level: string, msg: string): Record<string | symbol, unknown> {
+    const info: Record<string | symbol, unknown> = { message: this.message(msg), level, [LEVEL]: level };
+    info[PRE_REDACTED] = info;
+    return info;
+  }
 }
 
 /**
@@ -45,11 +98,7 @@ export function fastPathRedactor(redactor: Redactor): boolean {
   }
 }
 
-/**
- * winston's `info` for `logger[level](msg, meta)` / `logger.log(level, msg, meta)`, redacted, or
- * undefined when the call is not of a shape this path handles. Never throws (the walk is total).
- */
-export function buildInfo(redactor: Redactor, level: string, msg: unknown, meta: unknown): Record<string | symbol, unknown> | undefined {
+function buildInfo(fast: FastInfo, redactor: Redactor, level: string, msg: unknown, meta: unknown): Record<string | symbol, unknown> | undefined {
   // winston: with format tokens, meta is not merged (format.splat interpolates later).
   if (typeof msg !== 'string' || msg.indexOf('%') !== -1) return undefined;
   if (typeof meta !== 'object' || meta === null || types.isProxy(meta)) return undefined;
@@ -75,16 +124,10 @@ export function buildInfo(redactor: Redactor, level: string, msg: unknown, meta:
   // looks for an exception in it, format.splat merges it): here the redacted copy of it.
   const splatMeta = { ...info };
   info.level = level;
-  info.message = redactor.redactString(msg);
+  info.message = fast.message(msg);
   info[LEVEL] = level;
   info[SPLAT] = [splatMeta];
-  redacted.add(info);
+  info[PRE_REDACTED] = info;
   return info;
 }
 
-/** winston's `info` for `logger[level](msg)` with a string message, redacted. */
-export function buildMessageInfo(redactor: Redactor, level: string, msg: string): Record<string | symbol, unknown> {
-  const info: Record<string | symbol, unknown> = { message: redactor.redactString(msg), level, [LEVEL]: level };
-  redacted.add(info);
-  return info;
-}

@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import { reportDrop } from '../internal/diag';
 import { readProp } from '../internal/safe';
 import { MARKER_UNREADABLE, type Redactor } from '../redaction';
-import { buildInfo, buildMessageInfo, fastPathRedactor, MAX_META_KEYS } from './fast-info';
+import { FastInfo, fastPathRedactor, MAX_META_KEYS } from './fast-info';
 import { LEVEL_NAMES, LEVELS } from './levels';
 
 /**
@@ -19,7 +19,7 @@ import { LEVEL_NAMES, LEVELS } from './levels';
  */
 export function hardenLoggerCalls(logger: Logger, redactor?: Redactor): Logger {
   const target = logger as unknown as Record<string, unknown>;
-  const fast = redactor !== undefined && fastPathRedactor(redactor) ? redactor : undefined;
+  const fast = redactor !== undefined && fastPathRedactor(redactor) ? new FastInfo(redactor) : undefined;
   for (const name of [...LEVEL_NAMES, 'log']) {
     const original = target[name];
     if (typeof original !== 'function') continue;
@@ -33,9 +33,9 @@ export function hardenLoggerCalls(logger: Logger, redactor?: Redactor): Logger {
           if (!self.defaultMeta) {
             let info: object | undefined;
             if (isLog) {
-              if (args.length === 3 && typeof args[0] === 'string' && Object.hasOwn(LEVELS, args[0])) info = buildInfo(fast, args[0], args[1], args[2]);
-            } else if (args.length === 2) info = buildInfo(fast, name, args[0], args[1]);
-            else if (args.length === 1 && typeof args[0] === 'string') info = buildMessageInfo(fast, name, args[0]);
+              if (args.length === 3 && typeof args[0] === 'string' && Object.hasOwn(LEVELS, args[0])) info = fast.build(args[0], args[1], args[2]);
+            } else if (args.length === 2) info = fast.build(name, args[0], args[1]);
+            else if (args.length === 1 && typeof args[0] === 'string') info = fast.buildMessage(name, args[0]);
             if (info !== undefined) {
               self.write(info as never);
               return self;
