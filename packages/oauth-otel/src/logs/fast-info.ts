@@ -10,6 +10,7 @@
  * not made by createRedactor) returns undefined and takes the general path, which is unchanged.
  */
 import { types } from 'node:util';
+import { context, createContextKey, type Context } from '@opentelemetry/api';
 import { isCleanJson, type Redactor } from '../redaction';
 
 const LEVEL = Symbol.for('level');
@@ -31,6 +32,23 @@ export function isPreRedacted(info: object): boolean {
   return (info as Record<symbol, unknown>)[PRE_REDACTED] === info;
 }
 
+/** The OTel winston transport emits a record with the context it finds under this symbol. */
+const OTEL_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.context');
+
+/**
+ * Context value on the records the hot path hands to OpenTelemetry: the redactor whose walk
+ * built the record's body and attributes. The redacting processor skips a record marked with
+ * its own redactor (a second walk would change nothing) and redacts everything else.
+ */
+export const PRE_REDACTED_BY = createContextKey('oauth-otel pre-redacted by');
+
+/** Drops the pre-redacted mark from the OTel context of a record that is not pre-redacted. */
+export function unmark(info: object): void {
+  const rec = info as Record<symbol, unknown>;
+  const ctx = rec[OTEL_CONTEXT] as Context | undefined;
+  if (ctx !== undefined && typeof ctx.getValue === 'function' && ctx.getValue(PRE_REDACTED_BY) !== undefined) rec[OTEL_CONTEXT] = ctx.deleteValue(PRE_REDACTED_BY);
+}
+
 /** Longest message kept in the clean-message memo (as the walk's per-key memo). */
 const MEMO_MAX = 256;
 
@@ -45,8 +63,26 @@ export class FastInfo {
   private m2: string | undefined;
   private m3: string | undefined;
   private next = 0;
+  private lastActive: Context | undefined;
+  private lastMarked: Context | undefined;
 
-  constructor(private readonly redactor: Redactor) {}
+  /** `markOtel`: mark the records for the OTel transport (only when no format runs after the
+   *  redaction: a user format may add what the walk never saw). */
+  constructor(
+    private readonly redactor: Redactor,
+    readonly markOtel = false,
+  ) {}
+
+  /** The active context with the pre-redacted mark; one per distinct active context in a row
+   *  (outside a span the active context is always the same object: no allocation per record). */
+  marked(): Context {
+    const active = context.active();
+    if (active !== this.lastActive || this.lastMarked === undefined) {
+      this.lastMarked = active.setValue(PRE_REDACTED_BY, this.redactor);
+      this.lastActive = active;
+    }
+    return this.lastMarked;
+  }
 
   /** The redacted message: a memoized clean one as it is, else scanned. */
   message(msg: string): string {
@@ -75,6 +111,7 @@ export class FastInfo {
   /** winston's `info` for `logger[level](msg)` with a string message, redacted. */
   buildMessage(level: string, msg: string): Record<string | symbol, unknown> {
     const info: Record<string | symbol, unknown> = { message: this.message(msg), level, [LEVEL]: level };
+    if (this.markOtel) info[OTEL_CONTEXT] = this.marked();
     info[PRE_REDACTED] = info;
     return info;
   }
@@ -127,6 +164,7 @@ function buildInfo(fast: FastInfo, redactor: Redactor, level: string, msg: unkno
   info.message = fast.message(msg);
   info[LEVEL] = level;
   info[SPLAT] = [splatMeta];
+  if (fast.markOtel) info[OTEL_CONTEXT] = fast.marked();
   info[PRE_REDACTED] = info;
   return info;
 }

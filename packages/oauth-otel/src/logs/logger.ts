@@ -2,7 +2,8 @@ import { createLogger as createWinston, transports, format, type Logform, type L
 import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type { Writable } from 'node:stream';
 import type { LogLevel } from '../types';
-import { createRedactor, type Redactor } from '../redaction';
+import type { Redactor } from '../redaction';
+import { defaultLogRedactor } from './default-redactor';
 import { redactorCore } from '../internal/redactor-facades';
 import { bridgeLegacyLogsApi } from './bridge';
 import { hardenLoggerCalls } from './safe-call';
@@ -35,7 +36,7 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   // A redactor from the public createRedactor() is a guarded facade: use the engine behind it.
-  const redactor = options.redactor ? redactorCore(options.redactor) : createRedactor();
+  const redactor = options.redactor ? redactorCore(options.redactor) : defaultLogRedactor();
   const resource = options.resource ?? resourceFields();
   const outputs = [];
   if (options.stdout !== false) {
@@ -55,5 +56,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
     }),
     redactor,
+    // Records reach the OTel transport as the walk left them only without a user format.
+    options.otel !== false && options.format === undefined,
   );
 }

@@ -17,9 +17,9 @@ import { LEVEL_NAMES, LEVELS } from './levels';
  * the redaction walk's own copy of meta (fast-info.ts), handed to `write()` as winston's `log()`
  * would hand it. Every other call takes the snapshot path.
  */
-export function hardenLoggerCalls(logger: Logger, redactor?: Redactor): Logger {
+export function hardenLoggerCalls(logger: Logger, redactor?: Redactor, markOtel = false): Logger {
   const target = logger as unknown as Record<string, unknown>;
-  const fast = redactor !== undefined && fastPathRedactor(redactor) ? new FastInfo(redactor) : undefined;
+  const fast = redactor !== undefined && fastPathRedactor(redactor) ? new FastInfo(redactor, markOtel) : undefined;
   for (const name of [...LEVEL_NAMES, 'log']) {
     const original = target[name];
     if (typeof original !== 'function') continue;

@@ -131,8 +131,9 @@ test('the hot path writes what the general path writes, on stdout and into OpenT
     }),
     { numRuns: 300 },
   );
-  // Most generated calls are of the shape the hot path takes (the rest: `%` in the message).
-  expect(taken).toBeGreaterThan(150);
+  // Many generated calls are of the shape the hot path takes (the rest: `%` in the message,
+  // a key or value with a `[`, a key the walk rewrites, the message-only call on the slow side).
+  expect(taken).toBeGreaterThan(90);
 });
 
 test('calls the hot path does not take still go through the general path unchanged', async () => {
