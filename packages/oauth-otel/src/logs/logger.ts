@@ -1,11 +1,11 @@
 import { createLogger as createWinston, transports, format, type Logform, type Logger } from 'winston';
-import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import type { Writable } from 'node:stream';
 import type { LogLevel } from '../types';
 import type { Redactor } from '../redaction';
 import { defaultLogRedactor } from './default-redactor';
 import { redactorCore } from '../internal/redactor-facades';
 import { bridgeLegacyLogsApi } from './bridge';
+import { OAuthOtelTransport } from './otel-transport';
 import { hardenLoggerCalls } from './safe-call';
 import { defaultLevel, LEVELS, SEVERITY_NUMBER } from './levels';
 import { jsonLineFormat, redactionFormat, resourceFields, traceContextFormat, type ResourceFields } from './format';
@@ -44,7 +44,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   }
   if (options.otel !== false) {
     bridgeLegacyLogsApi();
-    outputs.push(new OpenTelemetryTransportV3({ severityMapping: { ...SEVERITY_NUMBER } }));
+    outputs.push(new OAuthOtelTransport({ severityMapping: { ...SEVERITY_NUMBER } }));
   }
   return hardenLoggerCalls(
     createWinston({
