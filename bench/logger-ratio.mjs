@@ -5,7 +5,9 @@
 // process, with an A/A pair (two identical plain winston loggers) printed beside it as the noise floor.
 // Every contender yields every 10 calls, as bench/log-emit.mjs does, so winston's stream work
 // (which runs in later ticks) is inside the measured CPU time.
-//   npm run build && node bench/logger-ratio.mjs [--smoke] [--rounds 15] [--ops 20000]
+//   npm run build && node bench/logger-ratio.mjs [--smoke] [--rounds 15] [--ops 20000] [--base DIR]
+// --base DIR: also time createLogger() from another build of the package (DIR/dist, e.g. main's,
+// compiled elsewhere) in the same process: a before/after pair on the same machine state.
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
@@ -36,11 +38,20 @@ const pkgBoth = o.createLogger({ destination: nullStream(), level: 'info' });
 
 const record = () => ({ event: 'token_refresh_success', provider: 'github.com', status: 'success', reason: 'normal', duration_ms: 183, userId: 'u_7f3a9c', serverUuid: '3f1c2b9e-8d7a-4e6f-9a1b-2c3d4e5f6a7b', scope: 'mcp:read mcp:write' });
 
+const baseAt = argv.indexOf('--base');
+const base = baseAt >= 0 ? require(`${argv[baseAt + 1]}/dist/index.js`) : undefined;
+
 const contenders = [
   { name: 'winston A (format.json, no redaction)', log: winstonA },
   { name: 'winston B (same as A: the A/A pair)', log: winstonB },
   { name: 'createLogger (stdout JSON, redaction, otel: false)', log: pkgStdout },
   { name: 'createLogger (stdout + OTel, no-op exporter)', log: pkgBoth },
+  ...(base
+    ? [
+        { name: 'base build: createLogger (stdout JSON, otel: false)', log: base.createLogger({ destination: nullStream(), otel: false, level: 'info' }) },
+        { name: 'base build: createLogger (stdout + OTel)', log: base.createLogger({ destination: nullStream(), level: 'info' }) },
+      ]
+    : []),
 ];
 
 // A full GC before each block (outside the timing), so no contender pays for the previous one's garbage.
@@ -74,7 +85,7 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const c of order) samples.get(c.name).push(await block(c.log, OPS));
 }
 
-const base = median(samples.get(contenders[0].name));
+const baseNs = median(samples.get(contenders[0].name));
 const perRound = (name) => samples.get(name).map((x, i) => x / samples.get(contenders[0].name)[i]);
 console.log(`\n### createLogger() vs plain winston, CPU ns per call (${ROUNDS} rounds × ${OPS} calls${SMOKE ? ', smoke' : ''})\n`);
 console.log(`load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}\n`);
@@ -83,5 +94,5 @@ console.log('|---|---:|---:|---:|---|');
 for (const c of contenders) {
   const m = median(samples.get(c.name));
   const pr = perRound(c.name);
-  console.log(`| ${c.name} | ${m.toFixed(0)} | ${(m / base).toFixed(3)} | ${median(pr).toFixed(3)} | ${Math.min(...pr).toFixed(2)}–${Math.max(...pr).toFixed(2)} |`);
+  console.log(`| ${c.name} | ${m.toFixed(0)} | ${(m / baseNs).toFixed(3)} | ${median(pr).toFixed(3)} | ${Math.min(...pr).toFixed(2)}–${Math.max(...pr).toFixed(2)} |`);
 }
