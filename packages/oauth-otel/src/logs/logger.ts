@@ -29,6 +29,15 @@ export interface CreateLoggerOptions {
   format?: Logform.Format;
 }
 
+/** The package's own formats that return the record unchanged (no value added after redaction). */
+const passThrough = new WeakSet<Logform.Format>();
+
+/** Declares a format of the package's own that returns every record as it is (e.g. counting). */
+export function passThroughFormat(f: Logform.Format): Logform.Format {
+  passThrough.add(f);
+  return f;
+}
+
 /**
  * A winston logger with oauth-otel's pipeline: redaction first, trace context, then one JSON
  * object per line on stdout and the same record into OpenTelemetry (OTLP when initTelemetry()
@@ -56,7 +65,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       ...(options.defaultMeta ? { defaultMeta: options.defaultMeta } : {}),
     }),
     redactor,
-    // Records reach the OTel transport as the walk left them only without a user format.
-    options.otel !== false && options.format === undefined,
+    // Records reach the OTel transport as the walk left them only without a user format (or
+    // with one of the package's own, which adds nothing: passThroughFormat()).
+    options.otel !== false && (options.format === undefined || passThrough.has(options.format)),
   );
 }
