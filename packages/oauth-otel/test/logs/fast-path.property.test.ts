@@ -6,12 +6,12 @@
  * OpenTelemetry equal those of the general path with the same redaction policy, and no planted
  * secret is in either.
  */
-import { Writable } from 'node:stream';
 import Transport from 'winston-transport';
 import fc from 'fast-check';
 import { logs } from '@opentelemetry/api';
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import * as api from '../../src';
+import { lineCapture as capture } from './capture';
 import * as fastInfo from '../../src/logs/fast-info';
 import { carrierArb, forms, HARMLESS_KEYS, nameArb, secretArb } from '../support/leak-arbitraries';
 
@@ -25,17 +25,6 @@ const captureProcessor: LogRecordProcessor = {
   shutdown: async () => {},
 };
 logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [captureProcessor] }));
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk).trimEnd());
-      cb();
-    },
-  });
-  return { lines, stream };
-}
 
 const redactor = api.createRedactor();
 // The same policy behind an object createRedactor did not make: the general path only.
