@@ -52,15 +52,18 @@ export const setOAuthEventLogger = configGuard('setOAuthEventLogger', eventLogge
 export const enableOAuthEventLogs = configGuard('enableOAuthEventLogs', eventLogsRaw);
 export type { OAuthLogProcessorsOptions, OAuthEventLogOptions } from './logs/byo';
 import * as redaction from './redaction';
+import { registerFacade } from './internal/redactor-facades';
 /** Never throws: a failure of the engine returns the `[Unredactable]` marker, never the input. */
 export const redact: typeof redaction.redact = total('redact', redaction.redact, redaction.MARKER_FAILED as never);
 export const redactString = total('redactString', redaction.redactString, redaction.MARKER_FAILED);
 export const createRedactor = configGuard('createRedactor', (options?: redaction.RedactionOptions): redaction.Redactor => {
   const r = redaction.createRedactor(options);
-  return Object.freeze({
+  const facade: redaction.Redactor = Object.freeze({
     redact: total('redactor.redact', (v: unknown) => r.redact(v), redaction.MARKER_FAILED),
     redactString: total('redactor.redactString', (v: string) => r.redactString(v), redaction.MARKER_FAILED),
   });
+  registerFacade(facade, r);
+  return facade;
 });
 export const fingerprintSecret = configGuard('fingerprintSecret', redaction.fingerprintSecret);
 export type { Redactor, RedactionOptions } from './redaction';

@@ -13,6 +13,7 @@ import { directEventWriter, winstonEventWriter } from './event-writer';
 import { resourceFields, type ResourceFields } from './format';
 import { defaultLevel } from './levels';
 import { guardExporter } from './egress';
+import { defaultLogRedactor } from './default-redactor';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor, type BoundedBatchOptions } from './processor';
 
 export interface OAuthLogProcessorsOptions {
@@ -28,7 +29,9 @@ export interface OAuthLogProcessorsOptions {
  * record (winston's and any other OTel source's) is clean before anything else sees it.
  */
 export function createOAuthLogRecordProcessors(options: OAuthLogProcessorsOptions = {}): LogRecordProcessor[] {
-  const redactor = createRedactor(options.redaction);
+  // The default policy's redactor is the one createLogger() uses by default: the processor then
+  // recognizes that logger's records as already redacted by it (fast-info.ts PRE_REDACTED_BY).
+  const redactor = options.redaction === undefined ? defaultLogRedactor() : createRedactor(options.redaction);
   const processors: LogRecordProcessor[] = [new RedactingLogRecordProcessor(redactor)];
   if (options.exporter) {
     processors.push(

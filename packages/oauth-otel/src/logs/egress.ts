@@ -109,6 +109,11 @@ function guardValue(v: unknown, redactor: Redactor, depth: number, budget: { n: 
  *  read through to the record itself). */
 function guardRecord(record: ReadableLogRecord, redactor: Redactor): ReadableLogRecord {
   try {
+    // The common case: a record the redacting processor left clean. A read-only walk with the
+    // same redactor (isCleanJson: the structural policy plus the same text scan of every string
+    // and dirty key) answers it without building a view or scanning each string again; anything
+    // it is unsure of (non-JSON shapes, limits) takes the scan below.
+    if (isCleanJson(redactor, record.body) && isCleanJson(redactor, record.attributes)) return record;
     const budget = { n: MAX_NODES };
     const body = guardValue(record.body, redactor, 0, budget);
     const attributes = guardValue(record.attributes, redactor, 0, budget);

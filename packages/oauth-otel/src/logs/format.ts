@@ -4,6 +4,7 @@ import { MARKER_FAILED, type Redactor } from '../redaction';
 import { reportDrop } from '../internal/diag';
 import type { LogLevel } from '../types';
 import { guardLine } from './egress';
+import { isPreRedacted, unmark } from './fast-info';
 import { SEVERITY_NUMBER } from './levels';
 import { ATTR_EVENT, ATTR_EXCEPTION_CODE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from '../catalog/attributes';
 
@@ -17,7 +18,12 @@ const LEVEL = Symbol.for('level');
  */
 export function redactionFormat(redactor: Redactor): Logform.Format {
   return format((info) => {
+    // Built by the logger's hot path from the walk's own copy (fast-info.ts): nothing to redact.
+    if (isPreRedacted(info)) return info;
     try {
+      // A copy of such a record (a child logger's write()) is not: it must not keep the hot
+      // path's mark for the OTel processor.
+      unmark(info);
       return redactInfo(info, redactor);
     } catch {
       // Never pass on a record the redactor could not finish: keep only its level.

@@ -10,6 +10,7 @@ import {
 import type { TelemetryDropReason } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
 import type { Redactor } from '../redaction';
+import { PRE_REDACTED_BY } from './fast-info';
 
 /**
  * Redacts every log record in place before any other processor sees it: body, attributes (at
@@ -20,8 +21,10 @@ import type { Redactor } from '../redaction';
 export class RedactingLogRecordProcessor implements LogRecordProcessor {
   constructor(private readonly redactor: Redactor) {}
 
-  onEmit(record: ReadWriteLogRecord, _context?: Context): void {
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
     try {
+      // Built by createLogger()'s hot path from this redactor's own walk: nothing would change.
+      if (context !== undefined && context.getValue(PRE_REDACTED_BY) === this.redactor) return;
       const body = record.body;
       if (body !== undefined && body !== null) {
         const red = typeof body === 'string' ? this.redactor.redactString(body) : this.redactor.redact(body);

@@ -1,11 +1,9 @@
 import type { Logger } from 'winston';
 import { reportDrop } from '../internal/diag';
 import { readProp } from '../internal/safe';
-import { MARKER_UNREADABLE } from '../redaction';
-import { LEVEL_NAMES } from './levels';
-
-/** Top-level keys of one meta object copied before winston sees it; the redactor bounds the rest. */
-const MAX_META_KEYS = 1000;
+import { MARKER_UNREADABLE, type Redactor } from '../redaction';
+import { FastInfo, fastPathRedactor, MAX_META_KEYS } from './fast-info';
+import { LEVEL_NAMES, LEVELS } from './levels';
 
 /**
  * Makes a winston logger's call surface total. winston merges `meta` with Object.assign (and
@@ -13,14 +11,37 @@ const MAX_META_KEYS = 1000;
  * throws would escape from `logger.warn(msg, meta)` before redaction could help. Each argument
  * is first snapshotted through total readers into a plain object; whatever still fails is
  * counted as a dropped log record instead of reaching the caller.
+ *
+ * With `redactor` (createLogger), the common calls `logger[level](msg, meta)`, `logger[level](msg)`
+ * and `logger.log(level, msg, meta)` skip the snapshot and winston's merge: the info object is
+ * the redaction walk's own copy of meta (fast-info.ts), handed to `write()` as winston's `log()`
+ * would hand it. Every other call takes the snapshot path.
  */
-export function hardenLoggerCalls(logger: Logger): Logger {
+export function hardenLoggerCalls(logger: Logger, redactor?: Redactor, markOtel = false): Logger {
   const target = logger as unknown as Record<string, unknown>;
+  const fast = redactor !== undefined && fastPathRedactor(redactor) ? new FastInfo(redactor, markOtel) : undefined;
   for (const name of [...LEVEL_NAMES, 'log']) {
     const original = target[name];
     if (typeof original !== 'function') continue;
+    const isLog = name === 'log';
     target[name] = function (this: unknown, ...args: unknown[]): unknown {
       try {
+        if (fast !== undefined) {
+          // `this` is the logger, a child of it (whose write() merges its metadata), or undefined
+          // for a detached method (winston then uses the root logger).
+          const self = (this ?? logger) as Logger & { defaultMeta?: unknown };
+          if (!self.defaultMeta) {
+            let info: object | undefined;
+            if (isLog) {
+              if (args.length === 3 && typeof args[0] === 'string' && Object.hasOwn(LEVELS, args[0])) info = fast.build(args[0], args[1], args[2]);
+            } else if (args.length === 2) info = fast.build(name, args[0], args[1]);
+            else if (args.length === 1 && typeof args[0] === 'string') info = fast.buildMessage(name, args[0]);
+            if (info !== undefined) {
+              self.write(info as never);
+              return self;
+            }
+          }
+        }
         for (let i = 0; i < args.length; i++) args[i] = snapshot(args[i]);
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } catch {

@@ -13,7 +13,7 @@ import { createRedactor } from '../redaction';
 import { resourceFields as toResourceFields } from './format';
 import { guardExporter } from './egress';
 import { resolveLogs } from './config';
-import { createLogger } from './logger';
+import { createLogger, passThroughFormat } from './logger';
 import { BoundedBatchLogRecordProcessor, RedactingLogRecordProcessor } from './processor';
 import { bridgeLegacyLogsApi } from './bridge';
 import { directEventWriter } from './event-writer';
@@ -62,7 +62,7 @@ export async function startLogs(options: LogsOptions, resource: Resource, config
   const resourceFields = toResourceFields(resource.attributes);
   const logger = createLogger({
     // After shutdown the SDK drops OTel records without a trace: count them here instead.
-    ...(provider ? { format: format((info) => (stopped && runtime().countDrop('logs', 'shutdown', 1), info))() } : {}),
+    ...(provider ? { format: passThroughFormat(format((info) => (stopped && runtime().countDrop('logs', 'shutdown', 1), info))()) } : {}),
     level: c.level,
     stdout: c.stdout,
     otel: c.otlp !== false,

@@ -1,3 +1,17 @@
+import { Writable } from 'node:stream';
+
+/** A stream for a logger's `destination` that keeps the lines written to it. */
+export function lineCapture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk).trimEnd());
+      cb();
+    },
+  });
+  return { lines, stream };
+}
+
 /** Captures the JSON lines the package writes to the real process.stdout stream. */
 export class StdoutCapture {
   readonly lines: Record<string, unknown>[] = [];

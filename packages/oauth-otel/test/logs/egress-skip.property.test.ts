@@ -5,22 +5,11 @@
  * secrets in free-text carriers, harmless keys, OAuth siblings), the line createLogger() writes
  * equals what the guard would make of it, and no planted secret survives.
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import * as api from '../../src';
+import { lineCapture as capture } from './capture';
 import { guardLine } from '../../src/logs/egress';
 import { carrierArb, forms, HARMLESS_KEYS, nameArb, NOISE, secretArb } from '../support/leak-arbitraries';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(String(chunk).trimEnd());
-      cb();
-    },
-  });
-  return { lines, stream };
-}
 
 const redactor = api.createRedactor();
 const out = capture();

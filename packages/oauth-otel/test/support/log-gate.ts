@@ -1,6 +1,7 @@
 /**
- * The leak gates' pipeline: the package initialized with OTLP logs to a real OTLP endpoint and the
- * package logger on a captured stream (the same formats and transports as stdout). Registers its
+ * The leak gates' pipeline: the package initialized with OTLP logs to a real OTLP endpoint (records
+ * from init's own logger) and a package logger on a captured stream (the same formats and
+ * transports as stdout). `logger` sends each call to both. Registers its
  * own beforeAll/afterAll; the returned object is filled in before the file's tests run.
  */
 import { Writable } from 'node:stream';
@@ -29,7 +30,18 @@ export function logGate(serviceName: string, logs: { logClientId?: boolean } = {
         cb();
       },
     });
-    gate.logger = api.createLogger({ destination: capture, level: 'debug' });
+    // stdout lines from a createLogger() on a captured stream; OTLP records from init's own
+    // logger, which shares the redacting processor's redactor: its hot-path records skip the
+    // processor (src/logs/fast-info.ts), so the gate checks that they leave clean all the same.
+    const stdoutLogger = api.createLogger({ destination: capture, level: 'debug', otel: false });
+    const otlpLogger = gate.handle.logger!;
+    const both =
+      (name: 'info' | 'warn' | 'error') =>
+      (...args: unknown[]) => {
+        (stdoutLogger[name] as (...a: unknown[]) => unknown)(...args);
+        (otlpLogger[name] as (...a: unknown[]) => unknown)(...args);
+      };
+    gate.logger = { info: both('info'), warn: both('warn'), error: both('error') } as unknown as LogGate['logger'];
   });
   afterAll(async () => {
     await gate.handle?.shutdown();
