@@ -26,10 +26,14 @@ export function hardenLoggerCalls(logger: Logger, redactor?: Redactor, markOtel 
     const isLog = name === 'log';
     target[name] = function (this: unknown, ...args: unknown[]): unknown {
       try {
+        // `this` is the logger, a child of it (whose write() merges its metadata), or undefined
+        // for a detached method (winston then uses the root logger).
+        const self = (this ?? logger) as Logger & { defaultMeta?: unknown };
+        // A level no transport writes: winston would drop the record after building it, so
+        // nothing is snapshotted, walked or built for it.
+        const level = isLog ? args[0] : name;
+        if (typeof level === 'string' && Object.hasOwn(LEVELS, level) && typeof self.isLevelEnabled === 'function' && !self.isLevelEnabled(level)) return self;
         if (fast !== undefined) {
-          // `this` is the logger, a child of it (whose write() merges its metadata), or undefined
-          // for a detached method (winston then uses the root logger).
-          const self = (this ?? logger) as Logger & { defaultMeta?: unknown };
           if (!self.defaultMeta) {
             let info: object | undefined;
             if (isLog) {

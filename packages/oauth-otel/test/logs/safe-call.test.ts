@@ -57,6 +57,23 @@ test('never throws on hostile meta and writes no planted secret', () => {
   );
 });
 
+test('a level no transport writes reads nothing from its arguments and prints nothing', () => {
+  const out: string[] = [];
+  const sink = new Writable({ write(c: Buffer, _e, cb) { out.push(c.toString('utf8')); cb(); } });
+  const quiet = api.createLogger({ destination: sink, level: 'warn', otel: false });
+  fc.assert(
+    fc.property(fc.constantFrom('info', 'debug', 'trace'), fc.boolean(), (level, viaLog) => {
+      let reads = 0;
+      const meta = { get password() { reads++; return 'x'; }, get note() { reads++; return 'y'; } };
+      if (viaLog) quiet.log(level, 'm', meta);
+      else (quiet as unknown as Record<string, (m: string, meta: unknown) => void>)[level]!('m', meta);
+      expect({ reads, lines: out.length }).toEqual({ reads: 0, lines: 0 });
+    }),
+  );
+  quiet.warn('m', { get password() { return 'x'; } });
+  expect(out.length).toBe(1);
+});
+
 function metas(bytes: number): Record<string, unknown> {
   const flat: Record<string, string> = {};
   for (let i = 0; i < bytes / 64; i++) flat[`field${i}`] = 'v'.repeat(50);
