@@ -7,7 +7,7 @@
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_SOURCE } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
-import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
+import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 const alt = (xs: readonly string[]) => [...new Set(xs)].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((x) => x.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
 
@@ -23,6 +23,80 @@ export function secretNameSource(): string {
   const wrappers = `(?:${sep}(?:${alt(WRAPPER_WORDS.filter((w) => w !== 'key'))}))*`;
   return `(?:${words}|${key}|${code}|${state}|${id})${wrappers}`;
 }
+
+/**
+ * A word (letters and digits) that is none of `words`, in one of three case styles: `lower`,
+ * `Capitalized` (a camelCase hump) or `UPPER`. RE2 has no lookbehind or negation, so the
+ * complement is spelled out from the trie of the words, forwards (a small closure at each start:
+ * only the first letters): at each node the word stops (unless a listed word ends there),
+ * continues with a letter no listed word has there (then with any), or goes on into a child. Case-sensitive, so that `myPublicKey` is the hump `Public`, not `mypublic`.
+ */
+/** A character class of `chars` (each in a-z, A-Z, 0-9), with runs written as ranges. */
+function ranges(chars: string): string {
+  const cs = [...new Set(chars)].map((c) => c.charCodeAt(0)).sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i < cs.length; ) {
+    let j = i;
+    while (j + 1 < cs.length && cs[j + 1] === cs[j]! + 1) j++;
+    const a = String.fromCharCode(cs[i]!);
+    const b = String.fromCharCode(cs[j]!);
+    out += j === i ? a : j === i + 1 ? a + b : `${a}-${b}`;
+    i = j + 1;
+  }
+  return `[${out}]`;
+}
+
+export function notWordSource(words: readonly string[], style: 'lower' | 'cap' | 'upper'): string {
+  type Node = { kids: Map<string, Node>; end: boolean };
+  const root: Node = { kids: new Map(), end: false };
+  for (const w of words) {
+    if (!/^[a-z0-9]+$/.test(w)) continue; // multi-word entries (`storage_path`): their last word is listed
+    let n = root;
+    for (const c of w) {
+      if (!n.kids.has(c)) n.kids.set(c, { kids: new Map(), end: false });
+      n = n.kids.get(c)!;
+    }
+    n.end = true;
+  }
+  const up = style === 'upper';
+  const ALPHA = up ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789' : 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const rest = up ? '[A-Z0-9]*' : '[a-z0-9]*';
+  const emit = (n: Node, depth: number): string => {
+    const first = depth === 0 && style === 'cap';
+    const lit = (c: string) => (up || first ? c.toUpperCase() : c);
+    const alpha = first ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' : ALPHA;
+    const others = [...alpha].filter((c) => !n.kids.has(c.toLowerCase())).join('');
+    const alts: string[] = [];
+    if (depth > 0 && !n.end) alts.push('');
+    if (others.length > 0) alts.push(`${ranges(others)}${rest}`);
+    for (const [c, k] of n.kids) alts.push(`${lit(c)}${emit(k, depth + 1)}`);
+    return `(?:${alts.join('|')})`;
+  };
+  return emit(root, 0);
+}
+
+/** A name of key material by its last word `key` (`x-functions-key`, `storageKey`, `DEPLOY_KEY`,
+ *  `/prod/app/recovery-key`) whose qualifier is not a lookup key (`cacheKey`, `public_key`,
+ *  `idempotency-key`): the package decides these by the value's shape, and so do the rules that
+ *  use this. Case-sensitive; starts with its own left boundary, which the match includes: `open`
+ *  (a non-alphanumeric character) or `camel` (a lower-case letter before a camelCase hump). */
+export function keyLabelSource(open = '(?:^|[^A-Za-z0-9])', camel = '[a-z0-9]'): string {
+  const n = KEY_NEUTRAL_QUALIFIERS;
+  const sepKey = '[._-](?:key|KEY|Key)s?';
+  const lower = `${open}${notWordSource(n, 'lower')}(?:${sepKey}|Keys?)`;
+  const cap = `(?:${open}|${camel})${notWordSource(n, 'cap')}(?:${sepKey}|Keys?)`;
+  const upper = `${open}${notWordSource(n, 'upper')}${sepKey}`;
+  return `(?-i:${lower}|${cap}|${upper})`;
+}
+
+/** A value with a credential's shape, whole (the caller anchors its end): base64/hex/url-safe
+ *  characters with a digit and a letter, or letters only with five case flips (random base64;
+ *  camelCase words flip once per hump). Case-sensitive. */
+export const KEY_MATERIAL = (() => {
+  const C = '(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})';
+  const flip = '(?:[a-z][A-Z]|[A-Z][a-z])';
+  return `(?-i:${C}*(?:[0-9]${C}*[A-Za-z]|[A-Za-z]${C}*[0-9])${C}*|${C}*(?:${flip}${C}*){5})`;
+})();
 
 export interface CollectorRules {
   /** OTTL statements of transform/scrub (log context). */
@@ -60,6 +134,22 @@ export function collectorRules(): CollectorRules {
   // A value character; a value of five lower-case letters or fewer is a JSON literal or a word
   // (`true`, `null`, `false`), not a credential.
   const V = String.raw`[^\s&"',;<>\[\]{}\\]`;
+  const keyLabel = keyLabelSource();
+  // A pair's label and value members (JSON, escaped at any depth) or attributes (XML/HTML), in
+  // either order; `[^{}]` / `[^<>]` keep both in one object or element. `value` is the value's
+  // source; its end is anchored on the closing quote.
+  const pairRules = (label: string, value: string): [string, string][] => {
+    const jl = `${QUOTE}\\w*(?:name|key)${QUOTE}\\s*:\\s*${QUOTE}${label}${QUOTE}`;
+    const jv = `${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}`;
+    const xl = `\\b(?:name|key)=${QUOTE}${label}${QUOTE}`;
+    const xv = `\\b(?:value|content)=${QUOTE}`;
+    return [
+      [`(?i)(${jl}[^{}]*?${jv})(?:${value})(${QUOTE})`, '${1}[REDACTED]${2}'],
+      [`(?i)(${jv})(?:${value})(${QUOTE}[^{}]*?${jl})`, '${1}[REDACTED]${2}'],
+      [`(?i)(${xl}[^<>]*?${xv})(?:${value})(${QUOTE})`, '${1}[REDACTED]${2}'],
+      [`(?i)(${xv})(?:${value})(${QUOTE}[^<>]*?${xl})`, '${1}[REDACTED]${2}'],
+    ];
+  };
   const flags = [...CREDENTIAL_FLAGS].sort((a, b) => b.length - a.length).join('|');
   const valueRules: [string, string][] = [
     // Whole PEM / PGP private key blocks first: a key rule must never leave a body behind.
@@ -80,14 +170,23 @@ export function collectorRules(): CollectorRules {
     [`(?im)^([ \\t-]*[\\w.-]*${name}[ \\t]*:[ \\t]*)[^\\s|>][^\\r\\n]*`, '${1}[REDACTED]'],
     // Form fields (form_post's hidden `code` / `state` too) and `{name, value}` pairs labelled
     // with a secret name.
-    [`(?i)(name=${QUOTE}?(?:[\\w.-]*${name}|code|state)${QUOTE}?[^>]{0,200}?(?:value|content)=${QUOTE})[^"'\\\\]+`, '${1}[REDACTED]'],
-    [`(?i)(${QUOTE}(?:name|key)${QUOTE}\\s*:\\s*${QUOTE}[\\w.-]*${name}${QUOTE}\\s*,\\s*${QUOTE}value${QUOTE}\\s*:\\s*${QUOTE})[^"\\\\]+`, '${1}[REDACTED]'],
+    [`(?i)(name=${QUOTE}?(?:[\\w.-]*${name}|code|state)${QUOTE}?[^<>]{0,200}?(?:value|content)=${QUOTE})[^"'\\\\]+`, '${1}[REDACTED]'],
+    // Label / value pairs: `{ key | name | Name | ParameterKey: <label>, …, value | Value |
+    // ParameterValue: <value> }` (Postman, HAR, SSM, CloudFormation, k8s env) and `<add key=…
+    // value=…/>` (.NET config), in either order, within one object or element. The label is a
+    // path or a name ending with a secret name (any value), or with an unqualified `key` (a
+    // value with a credential's shape).
+    ...pairRules(`[^"'\\\\]*${name}`, `[^"'\\\\]+`),
+    ...pairRules(keyLabelSource(`(?:[^"'\\\\]*[^A-Za-z0-9"'\\\\])?`, `[^"'\\\\]*[a-z0-9]`), KEY_MATERIAL),
     // A multipart part named like a secret: its body after the part headers and a blank line.
     [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
     // user[name]=value, name[]=value, an auth scheme before the value.
     [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
+    // An unqualified `key` name (`storageKey=…`, `"x-functions-key": "…"`, `DEPLOY_KEY: …`) with a
+    // value of a credential's shape, whole up to its delimiter.
+    [`(?i)(${keyLabel}${QUOTE}?\\s*${SEP}\\s*${QUOTE}?)(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
     // Header name / value lists (`rawHeaders`, undici): `"x-auth-token", "<value>"` — a list item,
     // not a member name (`"grant_type":"refresh_token","refresh_token":…` keeps its names).
     // Its value has a character a grant or method name has not (`"refresh_token","client_credentials"`).
