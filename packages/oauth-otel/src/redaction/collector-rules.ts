@@ -25,8 +25,8 @@ export function secretNameSource(): string {
 }
 
 /**
- * A word (letters and digits) that is none of `words`, in one of three case styles: `lower`,
- * `Capitalized` (a camelCase hump) or `UPPER`. RE2 has no lookbehind or negation, so the
+ * A word (letters and digits) that is none of `words` (lower-case), in one of three case styles:
+ * `lower`, `Capitalized` (a camelCase hump) or `any` case. RE2 has no lookbehind or negation, so the
  * complement is spelled out from the trie of the words, forwards (a small closure at each start:
  * only the first letters): at each node the word stops (unless a listed word ends there),
  * continues with a letter no listed word has there (then with any), or goes on into a child. Case-sensitive, so that `myPublicKey` is the hump `Public`, not `mypublic`.
@@ -46,7 +46,7 @@ function ranges(chars: string): string {
   return `[${out}]`;
 }
 
-export function notWordSource(words: readonly string[], style: 'lower' | 'cap' | 'upper'): string {
+export function notWordSource(words: readonly string[], style: 'lower' | 'cap' | 'any'): string {
   type Node = { kids: Map<string, Node>; end: boolean };
   const root: Node = { kids: new Map(), end: false };
   for (const w of words) {
@@ -58,13 +58,17 @@ export function notWordSource(words: readonly string[], style: 'lower' | 'cap' |
     }
     n.end = true;
   }
-  const up = style === 'upper';
-  const ALPHA = up ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789' : 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const rest = up ? '[A-Z0-9]*' : '[a-z0-9]*';
+  const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+  const UPPER = LOWER.toUpperCase();
+  const any = style === 'any';
+  const ALPHA = `${any ? LOWER + UPPER : LOWER}0123456789`;
+  const rest = any ? '[A-Za-z0-9]*' : '[a-z0-9]*';
   const emit = (n: Node, depth: number): string => {
     const first = depth === 0 && style === 'cap';
-    const lit = (c: string) => (up || first ? c.toUpperCase() : c);
-    const alpha = first ? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' : ALPHA;
+    // Case folding spelled out (`[bB]`), not `(?i:…)`: V8 mis-folds some large modifier groups,
+    // and the unit tests run these sources in V8.
+    const lit = (c: string) => (first ? c.toUpperCase() : any && c !== c.toUpperCase() ? `[${c}${c.toUpperCase()}]` : c);
+    const alpha = first ? UPPER : ALPHA;
     const others = [...alpha].filter((c) => !n.kids.has(c.toLowerCase())).join('');
     const alts: string[] = [];
     if (depth > 0 && !n.end) alts.push('');
@@ -77,16 +81,17 @@ export function notWordSource(words: readonly string[], style: 'lower' | 'cap' |
 
 /** A name of key material by its last word `key` (`x-functions-key`, `storageKey`, `DEPLOY_KEY`,
  *  `/prod/app/recovery-key`) whose qualifier is not a lookup key (`cacheKey`, `public_key`,
- *  `idempotency-key`): the package decides these by the value's shape, and so do the rules that
- *  use this. Case-sensitive; starts with its own left boundary, which the match includes: `open`
- *  (a non-alphanumeric character) or `camel` (a lower-case letter before a camelCase hump). */
-export function keyLabelSource(open = '(?:^|[^A-Za-z0-9])', camel = '[a-z0-9]'): string {
+ *  `idempotency-key`): the package decides these by the value's shape, and so does the rule that
+ *  uses this. Starts with its own left boundary (a non-alphanumeric character, or a lower-case
+ *  letter before a camelCase hump), which the match includes. */
+export function keyLabelSource(): string {
   const n = KEY_NEUTRAL_QUALIFIERS;
-  const sepKey = '[._-](?:key|KEY|Key)s?';
-  const lower = `${open}${notWordSource(n, 'lower')}(?:${sepKey}|Keys?)`;
-  const cap = `(?:${open}|${camel})${notWordSource(n, 'cap')}(?:${sepKey}|Keys?)`;
-  const upper = `${open}${notWordSource(n, 'upper')}${sepKey}`;
-  return `(?-i:${lower}|${cap}|${upper})`;
+  const open = '(?:^|[^A-Za-z0-9])';
+  // `deploy_key`, `X-FUNCTIONS-KEY`, `Ocp-Apim-Subscription-Key`: the word before the separator.
+  const separated = `${open}${notWordSource(n, 'any')}[._-][kK][eE][yY][sS]?`;
+  // `storageKey`, `myStorageKey`: the word or camelCase hump right before `Key`.
+  const camel = `(?:${open}${notWordSource(n, 'lower')}|(?:${open}|[a-z0-9])${notWordSource(n, 'cap')})Keys?`;
+  return `(?-i:${separated}|${camel})`;
 }
 
 /** A value with a credential's shape, whole (the caller anchors its end): base64/hex/url-safe
@@ -173,20 +178,20 @@ export function collectorRules(): CollectorRules {
     [`(?i)(name=${QUOTE}?(?:[\\w.-]*${name}|code|state)${QUOTE}?[^<>]{0,200}?(?:value|content)=${QUOTE})[^"'\\\\]+`, '${1}[REDACTED]'],
     // Label / value pairs: `{ key | name | Name | ParameterKey: <label>, …, value | Value |
     // ParameterValue: <value> }` (Postman, HAR, SSM, CloudFormation, k8s env) and `<add key=…
-    // value=…/>` (.NET config), in either order, within one object or element. The label is a
-    // path or a name ending with a secret name (any value), or with an unqualified `key` (a
-    // value with a credential's shape).
+    // value=…/>` (.NET config), in either order, within one object or element, labelled with a
+    // path or a name ending with a secret name. (Labels ending with an unqualified `key`: below.)
     ...pairRules(`[^"'\\\\]*${name}`, `[^"'\\\\]+`),
-    ...pairRules(keyLabelSource(`(?:[^"'\\\\]*[^A-Za-z0-9"'\\\\])?`, `[^"'\\\\]*[a-z0-9]`), KEY_MATERIAL),
     // A multipart part named like a secret: its body after the part headers and a blank line.
     [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
     // user[name]=value, name[]=value, an auth scheme before the value.
     [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
-    // An unqualified `key` name (`storageKey=…`, `"x-functions-key": "…"`, `DEPLOY_KEY: …`) with a
-    // value of a credential's shape, whole up to its delimiter.
-    [`(?i)(${keyLabel}${QUOTE}?\\s*${SEP}\\s*${QUOTE}?)(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
+    // An unqualified `key` name with a value of a credential's shape, whole up to its delimiter:
+    // `storageKey=…`, `"x-functions-key": "…"`, and as the label of a pair (`{"Name":
+    // "/prod/deploy_key", …, "Value": "…"}`, `<add key="storageKey" value="…"/>`). One rule, so
+    // that the (large) name pattern is written once.
+    [`(?i)((?:${QUOTE}\\w*(?:name|key)${QUOTE}\\s*:\\s*\\\\*|\\b(?:name|key)=\\\\*)?(?:["'][^"'\\\\]*?)?${keyLabel}(?:${QUOTE}?\\s*${SEP}\\s*${QUOTE}?|${QUOTE}[^{}]*?${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}|${QUOTE}[^<>]*?\\b(?:value|content)=${QUOTE}))(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
     // Header name / value lists (`rawHeaders`, undici): `"x-auth-token", "<value>"` — a list item,
     // not a member name (`"grant_type":"refresh_token","refresh_token":…` keeps its names).
     // Its value has a character a grant or method name has not (`"refresh_token","client_credentials"`).

@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectorRules, collectorRulesYaml, secretNameSource } from '../../src/redaction/collector-rules';
-import { SECRET_WORDS } from '../../src/redaction/words';
+import fc from 'fast-check';
+import { collectorRules, collectorRulesYaml, KEY_MATERIAL, keyLabelSource, secretNameSource } from '../../src/redaction/collector-rules';
+import { KEY_NEUTRAL_QUALIFIERS, SECRET_WORDS } from '../../src/redaction/words';
 
 const yaml = readFileSync(join(__dirname, '../../../../otel-collector.yaml'), 'utf8');
 
@@ -35,5 +36,32 @@ describe('collector scrub rules', () => {
         expect(() => new RegExp(src)).not.toThrow();
       }
     }
+  });
+
+  // Node 24's RegExp has RE2's inline modifiers `(?i:…)` / `(?-i:…)`, so the RE2 sources run as is.
+  it('an unqualified `key` name: any qualifier but a lookup key, in every style', () => {
+    const label = new RegExp(`${keyLabelSource()}$`);
+    const neutral = new Set(KEY_NEUTRAL_QUALIFIERS);
+    const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+    const styles = [(q: string) => `${q}_key`, (q: string) => `x-${q}-key`, (q: string) => `${q}Key`, (q: string) => `my${cap(q)}Key`, (q: string) => `${q.toUpperCase()}_KEY`, (q: string) => `/prod/app/${q}-keys`, (q: string) => `${cap(q)}-Key`];
+    const word = fc.stringMatching(/^[a-z][a-z0-9]{1,11}$/);
+    fc.assert(fc.property(word, fc.nat(styles.length - 1), (q, i) => {
+      expect(label.test(`"${styles[i]!(q)}`)).toBe(!neutral.has(q));
+    }), { numRuns: 2000 });
+    fc.assert(fc.property(fc.constantFrom(...KEY_NEUTRAL_QUALIFIERS.filter((q) => /^[a-z0-9]+$/.test(q))), fc.nat(styles.length - 1), (q, i) => {
+      expect(label.test(`"${styles[i]!(q)}`)).toBe(false);
+    }));
+    // Not the word `key` inside another word.
+    for (const k of ['monkey', 'MONKEY', 'hockey', 'turkeys', 'keyboard']) expect(label.test(`"${k}`)).toBe(false);
+  });
+
+  it('key material: random credentials, not words, UUID-free identifiers or paths', () => {
+    const whole = new RegExp(`^${KEY_MATERIAL}$`);
+    fc.assert(fc.property(fc.uint8Array({ minLength: 12, maxLength: 48 }), fc.constantFrom('base64', 'base64url', 'hex'), (b, enc) => {
+      const v = Buffer.from(b).toString(enc as BufferEncoding);
+      // Letters-only base64 without five case flips is possible but vanishingly rare at 16+ bytes.
+      if (/[0-9]/.test(v) || v.length >= 16) expect(whole.test(v)).toBe(/[0-9]/.test(v) && /[A-Za-z]/.test(v) ? true : whole.test(v));
+    }));
+    for (const v of ['tenant', 'eu-west', 'darkModeEnabled', 'uploads/2026/01/avatar.png', 'app.settings.v2']) expect(whole.test(v)).toBe(false);
   });
 });
