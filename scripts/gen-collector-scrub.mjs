@@ -14,11 +14,14 @@ const { collectorRulesYaml } = require(join(root, 'packages/oauth-otel/dist/reda
 
 export function render(yaml, generated) {
   const put = (text, name, body) => {
-    const re = new RegExp(`(# BEGIN generated:${name}[^\\n]*\\n)[\\s\\S]*?([ \\t]*# END generated:${name})`);
+    const re = new RegExp(`(# BEGIN generated:${name}[ (][^\\n]*\\n)[\\s\\S]*?([ \\t]*# END generated:${name})`);
     if (!re.test(text)) throw new Error(`otel-collector.yaml has no generated:${name} markers`);
     return text.replace(re, (_m, a, b) => `${a}${body}\n${b}`);
   };
-  return put(put(yaml, 'scrub', generated.transform), 'secrets', generated.redaction);
+  let out = put(yaml, 'scrub', generated.transform);
+  out = put(out, 'scrub-resource', generated.resource);
+  out = put(out, 'scrub-scope', generated.scope);
+  return put(out, 'secrets', generated.redaction);
 }
 
 const file = join(root, 'otel-collector.yaml');

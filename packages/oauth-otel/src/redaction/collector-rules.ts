@@ -7,7 +7,7 @@
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_SOURCE } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
-import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
+import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 const alt = (xs: readonly string[]) => [...new Set(xs)].sort((a, b) => b.length - a.length || a.localeCompare(b)).map((x) => x.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
 
@@ -103,11 +103,31 @@ export const KEY_MATERIAL = (() => {
   return `(?-i:${C}*(?:[0-9]${C}*[A-Za-z]|[A-Za-z]${C}*[0-9])${C}*|${C}*(?:${flip}${C}*){5})`;
 })();
 
+/** A key whose secret word comes after a neutral qualifier (NEUTRAL_QUALIFIERS, words.ts) as a
+ *  word of its own: separated (`max_tokens`, `NEXT-PAGE-TOKEN`) or a camelCase hump (`maxTokens`);
+ *  `user_token` is not `use` + `r_token`. */
+function ignoredKeySource(name: string): string {
+  const words = NEUTRAL_QUALIFIERS.filter((w) => /^[a-z0-9_]+$/.test(w));
+  const lower = alt(words);
+  const cap = alt(words.map((w) => w[0]!.toUpperCase() + w.slice(1)));
+  const open = '(?:.*[^A-Za-z0-9])?';
+  const separated = `${open}(?i:${lower})[._-].*`;
+  const hump = `(?:${open}(?:${lower})|(?:.*[^A-Za-z0-9]|.*[a-z0-9])?(?:${cap}))(?:[A-Z].*)?`;
+  return `^(?:${separated}|${hump})(?i:${name})\\]?(\\.[0-9]+)?$`;
+}
+
 export interface CollectorRules {
   /** OTTL statements of transform/scrub (log context). */
   statements: string[];
+  /** The same rules on resource attribute values (resource context: once per resource). */
+  resourceStatements: string[];
+  /** The same rules on instrumentation scope attribute values (scope context). */
+  scopeStatements: string[];
   /** redaction/secrets blocked_key_patterns. */
   blockedKeys: string[];
+  /** redaction/secrets ignored_key_patterns: a secret word after a word that makes it something
+   *  else (`max_tokens`, `usage.prompt_tokens`, `next_page_token`, `use_refresh_token`). */
+  ignoredKeys: string[];
   /** redaction/secrets blocked_values. */
   blockedValues: string[];
 }
@@ -128,6 +148,8 @@ const NL = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
 const OPAQUE = String.raw`[A-Za-z0-9._~+/%=-]*(?:[0-9][A-Za-z0-9._~+/%=-]*[a-z]|[a-z][A-Za-z0-9._~+/%=-]*[0-9])[A-Za-z0-9._~+/%=-]*`;
 /** One character of a line (an escape counts as one, except `\n` / `\r`). */
 const LINE_CHAR = String.raw`(?:[^\r\n\\]|\\[^nr])`;
+/** The same inside a quoted string: an unescaped quote ends it. */
+const QUOTED_LINE_CHAR = String.raw`(?:[^\r\n\\"]|\\[^nr"])`;
 
 export function collectorRules(): CollectorRules {
   const name = secretNameSource();
@@ -171,6 +193,10 @@ export function collectorRules(): CollectorRules {
     [String.raw`(?i)\b(Bearer|Basic|DPoP)(?:\s|` + '\u00a0' + String.raw`|:|\+|%20|\\[nrt])+[A-Za-z0-9._~+/=-]{8,}`, '${1} [REDACTED]'],
     // Header lines (raw dumps, escaped dumps): the rest of the line and its folded continuations.
     [`(?im)((?:^|\\\\n)[ \\t]*[\\w-]*(?:${alt(LINE_WORDS)})[ \\t]*:[ \\t]*)${LINE_CHAR}+(?:${NL}[ \\t]+${LINE_CHAR}+)*`, '${1}[REDACTED]'],
+    // YAML block scalars (`password: |`, `key: >-`): every following indented line, raw or in an
+    // escaped string. RE2 cannot compare indentation, so this fails closed: it runs to the first
+    // line that is not indented (a sibling key at the same depth goes too).
+    [`(?i)((?:^|${NL})[ \\t-]*[\\w.-]*${name}[ \\t]*:[ \\t]*[|>][-+0-9]*[ \\t]*)((?:${NL}[ \\t]+${QUOTED_LINE_CHAR}*)+)`, '${1} [REDACTED]'],
     // YAML / config lines: the whole rest of the line (multi-word passphrases).
     [`(?im)^([ \\t-]*[\\w.-]*${name}[ \\t]*:[ \\t]*)[^\\s|>][^\\r\\n]*`, '${1}[REDACTED]'],
     // Form fields (form_post's hidden `code` / `state` too) and `{name, value}` pairs labelled
@@ -208,38 +234,55 @@ export function collectorRules(): CollectorRules {
     ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@?#"\'\\\\]+@', '${1}REDACTED@'],
     // Password keywords with blank separators: .netrc (`login u password p`, or a line of its
     // own), redis.conf (`requirepass p`), SQL (`PASSWORD 'p'`, `IDENTIFIED BY 'p'`).
-    [`(?im)((?:^|\\\\n)[ \\t]*(?:password|passwd|requirepass|masterauth)[ \\t]+|\\blogin[ \\t]+\\S+[ \\t]+(?:password|passwd)[ \\t]+)[^\\s'"\\\\]+`, '${1}[REDACTED]'],
+    // On a line of its own the value must end the line: `password reset email sent` is prose.
+    [`(?im)((?:^|\\\\n)[ \\t]*(?:password|passwd|requirepass|masterauth)[ \\t]+)[^\\s'"\\\\]+([ \\t]*(?:$|\\\\+[rn]))`, '${1}[REDACTED]${2}'],
+    [`(?i)(\\blogin[ \\t]+\\S+[ \\t]+(?:password|passwd)[ \\t]+)[^\\s'"\\\\]+`, '${1}[REDACTED]'],
     [`(?i)((?:password|identified[ \\t]+by)[ \\t]+\\\\*')[^'\\\\]+`, '${1}[REDACTED]'],
     // Command-line credential flags (curl's `-u user:pass`, `--oauth2-bearer t`, `-b 'sid=…'`)
     // and long flags named like a secret (`--client-secret s`).
     [`((?:^|\\s)(?:${flags})[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     [`(?i)((?:^|\\s)--[\\w-]*${name}[ \\t]+\\\\*["']?)[^\\s"'\\\\-][^\\s"'\\\\]*`, '${1}[REDACTED]'],
   ];
-  const statements = ['flatten(log.attributes) where log.attributes != nil'];
+  // Nested maps and arrays (attributes and a map body) become dotted keys first, so that every
+  // string in them is a top-level value the rules reach (the redaction processor masks the keys).
+  const statements = ['flatten(log.attributes) where log.attributes != nil', 'flatten(log.body) where IsMap(log.body)'];
+  const resourceStatements: string[] = [];
+  const scopeStatements: string[] = [];
   for (const [re, repl] of valueRules) {
     statements.push(`replace_pattern(log.body, ${ottl(re)}, ${ottl(repl)}) where IsString(log.body)`);
     statements.push(`replace_all_patterns(log.attributes, "value", ${ottl(re)}, ${ottl(repl)})`);
     statements.push(`replace_all_patterns(log.body, "value", ${ottl(re)}, ${ottl(repl)}) where IsMap(log.body)`);
+    statements.push(`replace_pattern(log.event_name, ${ottl(re)}, ${ottl(repl)}) where log.event_name != ""`);
+    resourceStatements.push(`replace_all_patterns(resource.attributes, "value", ${ottl(re)}, ${ottl(repl)})`);
+    scopeStatements.push(`replace_all_patterns(scope.attributes, "value", ${ottl(re)}, ${ottl(repl)})`);
   }
   return {
     statements,
+    resourceStatements,
+    scopeStatements,
     // Ends with a secret name: camelCase boundaries are invisible to a case-insensitive RE2 rule,
     // so no left anchor (at this layer `bypass` is masked too; the package decides finer).
-    blockedKeys: [`(?i)${name}\\]?(\\.[0-9]+)?$`],
+    // An unqualified `key` name (`storageKey`, `x-functions-key`) masks its value too: a map's keys
+    // and values cannot be read together here, so this layer does not ask the value's shape.
+    blockedKeys: [`(?i)${name}\\]?(\\.[0-9]+)?$`, `${keyLabelSource()}(\\.[0-9]+)?$`],
+    ignoredKeys: [ignoredKeySource(name)],
     blockedValues: [JWT_SOURCE, `\\b(?:${PROVIDER_SOURCE})`, '-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY'],
   };
 }
 
 /** The YAML text between the markers of otel-collector.yaml. */
-export function collectorRulesYaml(): { transform: string; redaction: string } {
+export function collectorRulesYaml(): { transform: string; resource: string; scope: string; redaction: string } {
   const r = collectorRules();
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const transform = r.statements.map((s) => `          - ${q(s)}`).join('\n');
+  const list = (xs: string[]) => xs.map((s) => `          - ${q(s)}`).join('\n');
+  const transform = list(r.statements);
   const redaction = [
     '    blocked_key_patterns:',
     ...r.blockedKeys.map((k) => `      - ${q(k)}`),
+    '    ignored_key_patterns:',
+    ...r.ignoredKeys.map((k) => `      - ${q(k)}`),
     '    blocked_values:',
     ...r.blockedValues.map((v) => `      - ${q(v.replace(/\$/g, '$$$$'))}`),
   ].join('\n');
-  return { transform, redaction };
+  return { transform, resource: list(r.resourceStatements), scope: list(r.scopeStatements), redaction };
 }

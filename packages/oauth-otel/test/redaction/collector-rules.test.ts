@@ -16,6 +16,8 @@ describe('collector scrub rules', () => {
     const g = collectorRulesYaml();
     expect(yaml).toContain(`(scripts/gen-collector-scrub.mjs from src/redaction/{words,detectors}.ts; do not edit)\n${g.transform}\n`);
     expect(yaml).toContain(`(scripts/gen-collector-scrub.mjs; do not edit)\n${g.redaction}\n`);
+    expect(yaml).toContain(`# BEGIN generated:scrub-resource (scripts/gen-collector-scrub.mjs; do not edit)\n${g.resource}\n`);
+    expect(yaml).toContain(`# BEGIN generated:scrub-scope (scripts/gen-collector-scrub.mjs; do not edit)\n${g.scope}\n`);
   });
 
   it('the key-name rule covers every secret word of the package, and no metadata name', () => {
