@@ -211,13 +211,15 @@ export function collectorRules(): CollectorRules {
     [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
     // user[name]=value, name[]=value, an auth scheme before the value.
-    [`(?i)((?:^|[^A-Za-z0-9])[\\w.\\-\\[\\]%]*${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
+    // (No left context: any text before the name is kept by the replacement anyway, and a
+    // pattern that opens with the name's words costs a fraction of one that opens with a loop.)
+    [`(?i)(${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
     // An unqualified `key` name with a value of a credential's shape, whole up to its delimiter:
     // `storageKey=…`, `"x-functions-key": "…"`, and as the label of a pair (`{"Name":
     // "/prod/deploy_key", …, "Value": "…"}`, `<add key="storageKey" value="…"/>`). One rule, so
     // that the (large) name pattern is written once.
-    [`(?i)((?:${QUOTE}\\w*(?:name|key)${QUOTE}\\s*:\\s*\\\\*|\\b(?:name|key)=\\\\*)?(?:["'][^"'\\\\]*?)?${keyLabel}(?:${QUOTE}?\\s*${SEP}\\s*${QUOTE}?|${QUOTE}[^{}]*?${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}|${QUOTE}[^<>]*?\\b(?:value|content)=${QUOTE}))(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
+    [`(?i)(${keyLabel}(?:${QUOTE}?\\s*${SEP}\\s*${QUOTE}?|${QUOTE}[^{}]*?${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}|${QUOTE}[^<>]*?\\b(?:value|content)=${QUOTE}))(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
     // Header name / value lists (`rawHeaders`, undici): `"x-auth-token", "<value>"` — a list item,
     // not a member name (`"grant_type":"refresh_token","refresh_token":…` keeps its names).
     // Its value has a character a grant or method name has not (`"refresh_token","client_credentials"`).
