@@ -82,6 +82,10 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   { id: 'adafruit-io-key (trufflehog)', prefix: 'aio_', source: 'aio_[0-9A-Za-z]{28}' },
   { id: 'shippo-api-token', prefix: 'shippo_(?:live|test)_', source: 'shippo_(?:live|test)_[0-9a-f]{40}' },
   { id: 'mailgun-private-api-token', prefix: 'key-', source: 'key-[0-9a-f]{32}' },
+  // Webhook and bot URLs whose path is the credential (trufflehog DiscordWebhook, gitleaks
+  // telegram-bot-api-token in its URL form).
+  { id: 'discord-webhook-url (trufflehog)', prefix: 'discord', source: 'discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[0-9A-Za-z_-]{20,}' },
+  { id: 'telegram-bot-api-token (URL)', prefix: 'api\\.telegram\\.org/bot', source: 'api\\.telegram\\.org/bot[0-9]{5,16}:[0-9A-Za-z_-]{30,}' },
 ]);
 
 /** PEM and PGP private key blocks, whole: marker, body and end marker (a body left behind is
