@@ -27,8 +27,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const require = createRequire(import.meta.url);
 const SMOKE = process.argv.includes('--smoke');
-const ROUNDS = SMOKE ? 2 : 9;
-const REQUESTS = SMOKE ? 4 : 40; // per collector per round
+const num = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const ROUNDS = num('rounds', SMOKE ? 2 : 7);
+const REQUESTS = num('requests', SMOKE ? 4 : 20); // per collector per round
 const PER_REQUEST = 200; // records
 
 const backends = JSON.parse(readFileSync(join(homedir(), '.cache/oauth-otel/backends.json'), 'utf8'));
