@@ -99,13 +99,34 @@ async function sendProto(url: string, service: string, records: Placed[]): Promi
 const toText = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
 
+/** Formats an outsider's app logs that neither corpus writes: language dumps (Python repr, Go
+ *  `%+v`), shell and container lines, Spring/.env/AWS config lines, cloud connection strings,
+ *  webhook and bot URLs whose path is the credential, YAML blocks inside JSON strings. */
+const alnum = (s: string, n: number) => s.replace(/[^A-Za-z0-9]/g, '').padEnd(n, 'Q7x').slice(0, n);
+const outsiderArb = fc.constantFrom<Array<(s: string) => string | { text: string; extra: string[] }>>(
+  (s: string) => `export API_TOKEN=${s}`,
+  (s: string) => `DB_PASSWORD='${s}'`,
+  (s: string) => `settings: {'password': '${s}', 'user': 'bob'}`,
+  (s: string) => `config: &{User:bob Password:${s} Host:db.internal}`,
+  (s: string) => `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${s}\n`,
+  (s: string) => `spring.datasource.password=${s}`,
+  (s: string) => `docker run -e DB_PASSWORD=${s} -p 8080:8080 app:1.2`,
+  (s: string) => `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${s}`,
+  (s: string) => `GET https://bucket.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=${encodeURIComponent(s)}`,
+  (s: string) => ({ text: `posted to https://discord.com/api/webhooks/123456789012345678/${alnum(s, 40)}`, extra: [alnum(s, 40)] }),
+  (s: string) => ({ text: `GET https://api.telegram.org/bot123456789:AA${alnum(s, 33)}/getUpdates 200`, extra: [alnum(s, 33)] }),
+  (s: string) => JSON.stringify({ manifest: `apiVersion: v1\nkind: Secret\nstringData:\n  password: |\n    ${s}\n` }),
+  (s: string) => `{"Parameters":[{"Name":"/prod/payments/stripe_deploy_key","Type":"SecureString","Value":"${s}","Version":3}]}`,
+  (s: string) => `<add key="StorageAccountKey" value="${s}" />`,
+).map((f) => (s: string) => { const r = f(s); return typeof r === 'string' ? { text: r, extra: [] as string[] } : r; });
 const textArb = fc.oneof(
   carrierArb.map((c) => (s: string) => { const r = c(s); return { text: r.text, extra: r.extra }; }),
   attackArb.map((a) => (s: string) => { const p = a(s); return { text: toText(p.value), extra: p.extra }; }),
+  outsiderArb,
 );
 // Secret names of both corpora, and the credential header/setting names (unqualified `*Key` too).
 const anyNameArb = fc.oneof(nameArb, fc.constantFrom(...CREDENTIAL_NAMES));
-const cases = fc.sample(fc.tuple(secretArb, anyNameArb, textArb, fc.constantFrom(...PLACES), fc.boolean()), { numRuns: 240, seed: 25 }).map(([secret, name, carrier, where, json], i) => {
+const cases = fc.sample(fc.tuple(secretArb, anyNameArb, textArb, fc.constantFrom(...PLACES), fc.boolean()), { numRuns: 300, seed: 25 }).map(([secret, name, carrier, where, json], i) => {
   const id = `${tag}-r${i}`;
   const c = carrier(secret);
   return { id, name, where, json: json || jsonOnly(where), text: c.text, record: place(where, id, name, secret, c.text), forms: forms(secret, c.extra).filter((f) => f.length >= 12) };

@@ -219,7 +219,7 @@ export function collectorRules(): CollectorRules {
     // `storageKey=…`, `"x-functions-key": "…"`, and as the label of a pair (`{"Name":
     // "/prod/deploy_key", …, "Value": "…"}`, `<add key="storageKey" value="…"/>`). One rule, so
     // that the (large) name pattern is written once.
-    [`(?i)(${keyLabel}(?:${QUOTE}?\\s*${SEP}\\s*${QUOTE}?|${QUOTE}[^{}]*?${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}|${QUOTE}[^<>]*?\\b(?:value|content)=${QUOTE}))(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<]|$)`, '${1}[REDACTED]${2}'],
+    [`(?i)(${keyLabel}(?:${QUOTE}?\\s*${SEP}\\s*${QUOTE}?|${QUOTE}[^{}]*?${QUOTE}\\w*value${QUOTE}\\s*:\\s*${QUOTE}|${QUOTE}[^<>]*?\\b(?:value|content)=${QUOTE}))(?:${KEY_MATERIAL})(${QUOTE}|[\\s&;,<\\\\]|$)`, '${1}[REDACTED]${2}'],
     // Header name / value lists (`rawHeaders`, undici): `"x-auth-token", "<value>"` — a list item,
     // not a member name (`"grant_type":"refresh_token","refresh_token":…` keeps its names).
     // Its value has a character a grant or method name has not (`"refresh_token","client_credentials"`).
@@ -228,9 +228,9 @@ export function collectorRules(): CollectorRules {
     ['(?i)((?:^|[?&#;]|%(?:25)?26|%(?:25)?3F|\\s--)(?:code|state)(?:=|%(?:25)?3D))[^&\\s#"\',;\\[\\\\][^&\\s#"\',;\\\\]*', '${1}[REDACTED]'],
     // code / state after a blank (`… CODE=…`) with an opaque value: `exit code=1` keeps its own.
     [`((?:^|\\s)(?i:code|state)=)(${OPAQUE})`, '${1}[REDACTED]'],
-    // code / state JSON members with an opaque value (a digit and a lower-case letter): error
+    // code / state JSON members (`X-State` too) with an opaque value (a digit and a lower-case letter): error
     // codes (`invalid_grant`, `ERR_BAD_REQUEST`) and UI states keep theirs.
-    [`(${QUOTE}(?i:code|state)${QUOTE}\\s*:\\s*${QUOTE})(${OPAQUE})`, '${1}[REDACTED]'],
+    [`(${QUOTE}(?i:(?:x[-_.]?)?(?:code|state))${QUOTE}\\s*:\\s*${QUOTE})(${OPAQUE})`, '${1}[REDACTED]'],
     // URL userinfo (`user:pass@`, `:pass@`, a bare token `ghp_…@`).
     ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]*:[^/\\s@]+@', '${1}REDACTED:REDACTED@'],
     ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@?#"\'\\\\]+@', '${1}REDACTED@'],
