@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { collectorRules, collectorRulesYaml, KEY_MATERIAL, keyLabelSource, secretNameSource } from '../../src/redaction/collector-rules';
-import { KEY_NEUTRAL_QUALIFIERS, SECRET_WORDS } from '../../src/redaction/words';
+import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from '../../src/redaction/words';
 
 const yaml = readFileSync(join(__dirname, '../../../../otel-collector.yaml'), 'utf8');
 
@@ -57,13 +57,30 @@ describe('collector scrub rules', () => {
     for (const k of ['monkey', 'MONKEY', 'hockey', 'turkeys', 'keyboard']) expect(label.test(`"${k}`)).toBe(false);
   });
 
-  it('key material: random credentials, not words, UUID-free identifiers or paths', () => {
+  it('key material: random credentials, not words, identifiers or paths', () => {
     const whole = new RegExp(`^${KEY_MATERIAL}$`);
-    fc.assert(fc.property(fc.uint8Array({ minLength: 12, maxLength: 48 }), fc.constantFrom('base64', 'base64url', 'hex'), (b, enc) => {
-      const v = Buffer.from(b).toString(enc as BufferEncoding);
-      // Letters-only base64 without five case flips is possible but vanishingly rare at 16+ bytes.
-      if (/[0-9]/.test(v) || v.length >= 16) expect(whole.test(v)).toBe(/[0-9]/.test(v) && /[A-Za-z]/.test(v) ? true : whole.test(v));
+    // Any base64 / base64url / hex / percent-encoded value with a digit and a letter.
+    fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 48 }), fc.constantFrom('base64', 'base64url', 'hex', 'pct'), (b, enc) => {
+      const raw = Buffer.from(b).toString(enc === 'pct' ? 'base64' : (enc as BufferEncoding));
+      const v = enc === 'pct' ? encodeURIComponent(raw) : raw;
+      fc.pre(/[0-9]/.test(raw) && /[A-Za-z]/.test(raw));
+      expect(whole.test(v)).toBe(true);
     }));
-    for (const v of ['tenant', 'eu-west', 'darkModeEnabled', 'uploads/2026/01/avatar.png', 'app.settings.v2']) expect(whole.test(v)).toBe(false);
+    // Letters only: random mixed case (five case flips) is key material, a camelCase word is not.
+    expect(whole.test('xQzPwLrKmTnBvCyD')).toBe(true);
+    for (const v of ['tenant', 'eu-west', 'darkModeEnabled', 'uploads/2026/01/avatar.png', 'app.settings.v2', 'hello world 42']) expect(whole.test(v)).toBe(false);
+  });
+
+  it('the secret-name trie matches exactly what the plain alternation of the word catalog matches', () => {
+    const alt = (xs: readonly string[]) => xs.join('|');
+    const sep = '[._\\-]?';
+    const plain = `(?:(?:${alt(SECRET_WORDS.filter((w) => w !== 'auth'))})s?|(?:${alt(KEY_QUALIFIERS)})${sep}keys?|(?:${alt(CODE_QUALIFIERS)})${sep}codes?|(?:${alt(STATE_QUALIFIERS)})${sep}state|(?:${alt(ID_SECRET_QUALIFIERS)})${sep}ids?)(?:${sep}(?:${alt(WRAPPER_WORDS.filter((w) => w !== 'key'))}))*`;
+    const a = new RegExp(`^${secretNameSource()}$`, 'i');
+    const b = new RegExp(`^${plain}$`, 'i');
+    const piece = fc.constantFrom(...SECRET_WORDS, ...KEY_QUALIFIERS, ...CODE_QUALIFIERS, ...STATE_QUALIFIERS, ...ID_SECRET_QUALIFIERS, ...WRAPPER_WORDS, 'key', 'keys', 'code', 'codes', 'state', 'id', 'ids', 's', '_', '-', '.', 'x', 'Token');
+    fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 4 }), (ps) => {
+      const k = ps.join('');
+      expect(a.test(k)).toBe(b.test(k));
+    }), { numRuns: 5000 });
   });
 });
