@@ -101,7 +101,8 @@ const toText = (v: unknown): string =>
 
 /** Formats an outsider's app logs that neither corpus writes: language dumps (Python repr, Go
  *  `%+v`), shell and container lines, Spring/.env/AWS config lines, cloud connection strings,
- *  webhook and bot URLs whose path is the credential, YAML blocks inside JSON strings. */
+ *  webhook and bot URLs whose path is the credential, YAML blocks inside JSON strings, lists of
+ *  secrets and `{ value }` wrappers under a secret name. */
 const alnum = (s: string, n: number) => s.replace(/[^A-Za-z0-9]/g, '').padEnd(n, 'Q7x').slice(0, n);
 const outsiderArb = fc.constantFrom<Array<(s: string) => string | { text: string; extra: string[] }>>(
   (s: string) => `export API_TOKEN=${s}`,
@@ -118,6 +119,8 @@ const outsiderArb = fc.constantFrom<Array<(s: string) => string | { text: string
   (s: string) => JSON.stringify({ manifest: `apiVersion: v1\nkind: Secret\nstringData:\n  password: |\n    ${s}\n` }),
   (s: string) => `{"Parameters":[{"Name":"/prod/payments/stripe_deploy_key","Type":"SecureString","Value":"${s}","Version":3}]}`,
   (s: string) => `<add key="StorageAccountKey" value="${s}" />`,
+  (s: string) => `refresh response ${JSON.stringify({ refresh_tokens: [s, `${s}2`], count: 2 })}`,
+  (s: string) => `vault read ${JSON.stringify({ data: { client_secret: { value: s, version: 4 } } })}`,
 ).map((f) => (s: string) => { const r = f(s); return typeof r === 'string' ? { text: r, extra: [] as string[] } : r; });
 const textArb = fc.oneof(
   carrierArb.map((c) => (s: string) => { const r = c(s); return { text: r.text, extra: r.extra }; }),
