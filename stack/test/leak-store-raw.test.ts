@@ -13,10 +13,9 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { attackArb, CREDENTIAL_NAMES, harmlessArb } from '../../packages/oauth-otel/test/support/attack-arbitraries';
 import { carrierArb, forms, nameArb, secretArb } from '../../packages/oauth-otel/test/support/leak-arbitraries';
-import { SHIPPED_COLLECTOR_CONFIG } from './support/backends';
-import { startCollector, type Collector } from './support/collector';
+import { shippedCollectorIntoStore, toText } from './support/leak-store';
 import { sendOtlpLogs, type OtlpLogRecordSpec } from './support/otlp';
-import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
+import { waitForVictoriaLogs } from './support/victorialogs';
 
 jest.setTimeout(240_000);
 const tag = randomBytes(4).toString('hex');
@@ -95,9 +94,6 @@ async function sendProto(url: string, service: string, records: Placed[]): Promi
   });
 }
 
-/** Structured values as their JSON-visible text (Headers, URL, Error). */
-const toText = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
 
 /** Formats an outsider's app logs that neither corpus writes: language dumps (Python repr, Go
  *  `%+v`), shell and container lines, Spring/.env/AWS config lines, cloud connection strings,
@@ -135,24 +131,15 @@ const cases = fc.sample(fc.tuple(secretArb, anyNameArb, textArb, fc.constantFrom
   return { id, name, where, json: json || jsonOnly(where), text: c.text, record: place(where, id, name, secret, c.text), forms: forms(secret, c.extra).filter((f) => f.length >= 12) };
 });
 
-let vl: VictoriaLogs | undefined;
-let collector: Collector | undefined;
-beforeAll(async () => {
-  vl = await startVictoriaLogs();
-  collector = await startCollector({ configPath: SHIPPED_COLLECTOR_CONFIG, env: { LOKI_OTLP_ENDPOINT: vl.otlpLogsUrl } });
-});
-afterAll(async () => {
-  await collector?.stop();
-  await vl?.stop();
-});
+const stack = shippedCollectorIntoStore();
 
 test('no planted secret reaches the store, whatever part of the record carries it (protobuf and JSON)', async () => {
   const service = `leak-raw-places-${tag}`;
-  const url = `${collector!.otlpHttpUrl}/v1/logs`;
+  const url = `${stack.collector.otlpHttpUrl}/v1/logs`;
   await sendProto(url, service, cases.filter((c) => !c.json).map((c) => c.record));
   await sendJson(url, service, cases.filter((c) => c.json).map((c) => c.record));
-  await waitForVictoriaLogs(vl!.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: cases.length });
-  const rows = (await vl!.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean);
+  await waitForVictoriaLogs(stack.vl.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: cases.length });
+  const rows = (await stack.vl.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean);
   expect(rows).toHaveLength(cases.length);
   const byId = new Map(rows.map((r) => [(JSON.parse(r) as Record<string, string>).caseId, r]));
   const leaked = cases.filter((c) => c.forms.some((f) => byId.get(c.id)?.includes(f))).map((c) => `${c.id} ${c.where} ${c.json ? 'json' : 'proto'} ${c.name}: ${c.text.slice(0, 100)}`);
@@ -172,7 +159,7 @@ function flat(v: Json, prefix: string, out: Record<string, string>): Record<stri
 
 test('harmless OAuth/OIDC records are stored unchanged in every place', async () => {
   const service = `leak-raw-keep-${tag}`;
-  const url = `${collector!.otlpHttpUrl}/v1/logs`;
+  const url = `${stack.collector.otlpHttpUrl}/v1/logs`;
   const kept = fc.sample(fc.tuple(harmlessArb, fc.constantFrom('body-map', 'attr-nested', 'event-name', 'resource', 'scope')), { numRuns: 150, seed: 26 }).map(([h, where], i) => {
     const id = `${tag}-k${i}`;
     const r: Placed =
@@ -191,8 +178,8 @@ test('harmless OAuth/OIDC records are stored unchanged in every place', async ()
     return { id, where, record: r, expected };
   });
   await sendJson(url, service, kept.map((k) => k.record));
-  await waitForVictoriaLogs(vl!.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
-  const rows = (await vl!.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+  await waitForVictoriaLogs(stack.vl.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
+  const rows = (await stack.vl.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
   expect(rows).toHaveLength(kept.length);
   const byId = new Map(rows.map((r) => [r.caseId, r]));
   const changed = kept.flatMap((k) => Object.entries(k.expected).filter(([f, v]) => byId.get(k.id)?.[f] !== v).map(([f, v]) => `${k.id} ${k.where} ${f}: sent ${v} stored ${byId.get(k.id)?.[f]}`));

@@ -16,18 +16,14 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { attackArb, harmlessArb } from '../../packages/oauth-otel/test/support/attack-arbitraries';
 import { carrierArb, forms, nameArb, secretArb } from '../../packages/oauth-otel/test/support/leak-arbitraries';
-import { REPO_ROOT, SHIPPED_COLLECTOR_CONFIG } from './support/backends';
-import { startCollector, type Collector } from './support/collector';
+import { REPO_ROOT } from './support/backends';
+import { shippedCollectorIntoStore, toText } from './support/leak-store';
 import { sendOtlpLogs } from './support/otlp';
-import { startVictoriaLogs, waitForVictoriaLogs, type VictoriaLogs } from './support/victorialogs';
+import { waitForVictoriaLogs } from './support/victorialogs';
 
 jest.setTimeout(240_000);
 const run = promisify(execFile);
 const tag = randomBytes(4).toString('hex');
-/** Structured values as an app would serialize them into a log line (Headers, URL and Error
- *  objects as their JSON-visible content). */
-const toText = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x instanceof Headers ? Object.fromEntries(x) : x instanceof URL || x instanceof URLSearchParams ? x.toString() : x instanceof Error ? { ...x, name: x.name, message: x.message } : x)) ?? '';
 const CARRIERS = 150;
 const ATTACKS = 150;
 const cases = [
@@ -44,20 +40,11 @@ const cases = [
 ];
 const CASES = cases.length;
 
-let vl: VictoriaLogs | undefined;
-let collector: Collector | undefined;
-beforeAll(async () => {
-  vl = await startVictoriaLogs();
-  collector = await startCollector({ configPath: SHIPPED_COLLECTOR_CONFIG, env: { LOKI_OTLP_ENDPOINT: vl.otlpLogsUrl } });
-});
-afterAll(async () => {
-  await collector?.stop();
-  await vl?.stop();
-});
+const stack = shippedCollectorIntoStore();
 
 async function stored(service: string): Promise<string> {
-  await waitForVictoriaLogs(vl!.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: CASES });
-  return vl!.queryRaw(`"service.name":"${service}"`, { limit: 10_000 });
+  await waitForVictoriaLogs(stack.vl.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: CASES });
+  return stack.vl.queryRaw(`"service.name":"${service}"`, { limit: 10_000 });
 }
 
 function leaks(text: string, skip: (c: (typeof cases)[number]) => boolean = () => false): string[] {
@@ -72,7 +59,7 @@ test('through the package: the store holds none of the planted secrets', async (
   try {
     await run(process.execPath, [join(__dirname, 'fixtures/leak-app.cjs')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${collector!.otlpHttpUrl}/v1/logs`, CASES_FILE: file },
+      env: { ...process.env, NODE_OPTIONS: '', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${stack.collector.otlpHttpUrl}/v1/logs`, CASES_FILE: file },
       timeout: 120_000,
     });
   } finally {
@@ -86,7 +73,7 @@ test('through the package: the store holds none of the planted secrets', async (
 test('straight to the collector (an app without oauth-otel): the generated rules alone', async () => {
   const service = `leak-raw-${tag}`;
   await sendOtlpLogs({
-    url: `${collector!.otlpHttpUrl}/v1/logs`,
+    url: `${stack.collector.otlpHttpUrl}/v1/logs`,
     resource: { 'service.name': service },
     records: cases.map((c) => ({ severityText: 'warn', severityNumber: 13, body: `leak case ${c.id}: ${c.text}`, attributes: { caseId: c.id, [c.name]: c.secret, note: c.text } })),
   });
@@ -102,12 +89,12 @@ test('straight to the collector: harmless OAuth/OIDC fields are stored unchanged
   const service = `leak-keep-${tag}`;
   const kept = fc.sample(harmlessArb, { numRuns: CASES, seed: 17 }).map((r, i) => ({ id: `${tag}-k${i}`, text: JSON.stringify(r) }));
   await sendOtlpLogs({
-    url: `${collector!.otlpHttpUrl}/v1/logs`,
+    url: `${stack.collector.otlpHttpUrl}/v1/logs`,
     resource: { 'service.name': service },
     records: kept.map((k) => ({ severityText: 'info', severityNumber: 9, body: k.text, attributes: { caseId: k.id, note: k.text } })),
   });
-  await waitForVictoriaLogs(vl!.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
-  const rows = (await vl!.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+  await waitForVictoriaLogs(stack.vl.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
+  const rows = (await stack.vl.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
   expect(rows).toHaveLength(kept.length);
   const changed = rows.filter((r) => r._msg !== kept.find((k) => k.id === r.caseId)?.text || r.note !== r._msg).map((r) => r._msg);
   expect(changed).toEqual([]);
