@@ -29,7 +29,7 @@ const require = createRequire(import.meta.url);
 const SMOKE = process.argv.includes('--smoke');
 const num = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const ROUNDS = num('rounds', SMOKE ? 2 : 7);
-const REQUESTS = num('requests', SMOKE ? 4 : 20); // per collector per round
+const REQUESTS = num('requests', SMOKE ? 2 : 20); // per collector per round
 const PER_REQUEST = 200; // records
 
 const backends = JSON.parse(readFileSync(join(homedir(), '.cache/oauth-otel/backends.json'), 'utf8'));
@@ -75,7 +75,8 @@ const dir = mkdtempSync(join(tmpdir(), 'collector-scrub-bench-'));
 async function start(name, yaml) {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, yaml);
-  const [http, grpc, health, metrics] = [port++, port++, port++, port++];
+  const [http, grpc, health, metrics] = [port, port + 1, port + 2, port + 3];
+  port += 4;
   const proc = spawn(backends.collector, [`--config=${file}`], {
     env: { ...process.env, OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`, OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`, OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${health}`, OTELCOL_METRICS_HOST: '127.0.0.1', OTELCOL_METRICS_PORT: String(metrics), LOKI_OTLP_ENDPOINT: sinkUrl, OTELCOL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -104,10 +105,11 @@ async function send(c, n) {
 }
 
 const compareArg = process.argv.find((a) => a.startsWith('--compare='));
-const cs = [await start('scrub-A', shipped), await start('scrub-A2', shipped), await start('no-scrub', noScrub)];
-if (compareArg) cs.push(await start('compare', readFileSync(compareArg.slice(10), 'utf8')));
+const specs = [['scrub-A', shipped], ['scrub-A2', shipped], ['no-scrub', noScrub]];
+if (compareArg) specs.push(['compare', readFileSync(compareArg.slice(10), 'utf8')]);
+const cs = await Promise.all(specs.map(([name, yaml]) => start(name, yaml)));
 try {
-  for (const c of cs) await send(c, 2); // warm-up
+  await Promise.all(cs.map((c) => send(c, 2))); // warm-up
   const per = Object.fromEntries(cs.map((c) => [c.name, []]));
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < cs.length; k++) {
@@ -119,12 +121,12 @@ try {
   }
   const m = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
   const bytes = records.reduce((a, x) => a + x.body.length, 0) / records.length;
-  console.log(`# Collector CPU per log record (median of ${ROUNDS} rotating rounds, ${REQUESTS}×${PER_REQUEST} records each, bodies ~${Math.round(bytes)} B)${SMOKE ? ' (smoke)' : ''}`);
-  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(10)} ${v.toFixed(1)} µs/record  (~${Math.round(1e6 / v)} records/s per core)`);
-  console.log(`A/A ratio      ${(m['scrub-A2'] / m['scrub-A']).toFixed(2)}`);
-  console.log(`scrub/no-scrub ${(((m['scrub-A'] + m['scrub-A2']) / 2) / m['no-scrub']).toFixed(2)}`);
-  if (compareArg) console.log(`scrub/compare  ${(((m['scrub-A'] + m['scrub-A2']) / 2) / m.compare).toFixed(2)}`);
+  console.log(`## Collector CPU per log record (median of ${ROUNDS} rotating rounds, ${REQUESTS}×${PER_REQUEST} records each, bodies ~${Math.round(bytes)} B)${SMOKE ? ' (smoke)' : ''}\n`);
+  console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  console.log('| collector | µs CPU / record | records/s per core |');
+  console.log('|---|---:|---:|');
+  for (const [k, v] of Object.entries(m)) console.log(`| ${k} | ${v.toFixed(1)} | ${Math.round(1e6 / v)} |`);
+  console.log(`\nA/A ratio ${(m['scrub-A2'] / m['scrub-A']).toFixed(2)}; scrub / no-scrub ${(((m['scrub-A'] + m['scrub-A2']) / 2) / m['no-scrub']).toFixed(2)}${compareArg ? `; scrub / compare ${(((m['scrub-A'] + m['scrub-A2']) / 2) / m.compare).toFixed(2)}` : ''}`);
 } finally {
   for (const c of cs) c.proc.kill('SIGTERM');
   sink.close();
