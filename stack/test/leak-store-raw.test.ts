@@ -157,20 +157,27 @@ function flat(v: Json, prefix: string, out: Record<string, string>): Record<stri
   return out;
 }
 
+/** Attribute names that end in a secret word or in `key` but name identifiers and counts
+ *  (OpenTelemetry semantic conventions, LLM usage, lookup keys). */
+const KEPT_ATTRIBUTES: Record<string, Json> = {
+  'feature_flag.key': 'new-checkout-2', 'aws.dynamodb.key': 'user42a', 'messaging.kafka.message.key': 'order-9f3a2c1b',
+  'gen_ai.usage.input_tokens': 1234, max_tokens: 4096, next_page_token_present: true, 'session.cacheKey': 'b1946ac92492d2347c6235b4d2611184', 'user.public_key': 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE', routingKey: 'eu-west-1a',
+};
+
 test('harmless OAuth/OIDC records are stored unchanged in every place', async () => {
   const service = `leak-raw-keep-${tag}`;
   const url = `${stack.collector.otlpHttpUrl}/v1/logs`;
   const kept = fc.sample(fc.tuple(harmlessArb, fc.constantFrom('body-map', 'attr-nested', 'event-name', 'resource', 'scope')), { numRuns: 150, seed: 26 }).map(([h, where], i) => {
     const id = `${tag}-k${i}`;
     const r: Placed =
-      where === 'body-map' ? { body: h as Json, attributes: { caseId: id } }
+      where === 'body-map' ? { body: h as Json, attributes: { caseId: id, ...KEPT_ATTRIBUTES } }
       : where === 'attr-nested' ? { body: 'ok', attributes: { caseId: id, ctx: h as Json } }
       : where === 'event-name' ? { body: 'ok', eventName: JSON.stringify(h), attributes: { caseId: id } }
       : where === 'resource' ? { body: 'ok', attributes: { caseId: id }, resource: { 'app.config': JSON.stringify(h) } }
       : { body: 'ok', attributes: { caseId: id }, scope: { config: JSON.stringify(h) } };
     // Stored fields: a map body and nested attributes as dotted keys; strings as they are.
     const expected =
-      where === 'body-map' ? flat(h as Json, '', {})
+      where === 'body-map' ? flat({ ...(h as Record<string, Json>), ...KEPT_ATTRIBUTES }, '', {})
       : where === 'attr-nested' ? flat(h as Json, 'ctx', {})
       : where === 'event-name' ? { event_name: JSON.stringify(h) }
       : where === 'resource' ? { 'app.config': JSON.stringify(h) }

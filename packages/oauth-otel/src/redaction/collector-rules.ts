@@ -122,11 +122,11 @@ export function notWordSource(words: readonly string[], style: 'lower' | 'cap' |
  *  `idempotency-key`): the package decides these by the value's shape, and so does the rule that
  *  uses this. Starts with its own left boundary (a non-alphanumeric character, or a lower-case
  *  letter before a camelCase hump), which the match includes. */
-export function keyLabelSource(): string {
+export function keyLabelSource(sep = '[._-]'): string {
   const n = KEY_NEUTRAL_QUALIFIERS;
   const open = '(?:^|[^A-Za-z0-9])';
   // `deploy_key`, `X-FUNCTIONS-KEY`, `Ocp-Apim-Subscription-Key`: the word before the separator.
-  const separated = `${open}${notWordSource(n, 'any')}[._-][kK][eE][yY][sS]?`;
+  const separated = `${open}${notWordSource(n, 'any')}${sep}[kK][eE][yY][sS]?`;
   // `storageKey`, `myStorageKey`: the word or camelCase hump right before `Key`.
   const camel = `(?:${open}${notWordSource(n, 'lower')}|(?:${open}|[a-z0-9])${notWordSource(n, 'cap')})Keys?`;
   return `(?-i:${separated}|${camel})`;
@@ -308,7 +308,9 @@ export function collectorRules(): CollectorRules {
     // so no left anchor (at this layer `bypass` is masked too; the package decides finer).
     // An unqualified `key` name (`storageKey`, `x-functions-key`) masks its value too: a map's keys
     // and values cannot be read together here, so this layer does not ask the value's shape.
-    blockedKeys: [`(?i)${name}\\]?(\\.[0-9]+)?$`, `${keyLabelSource()}(\\.[0-9]+)?$`],
+    // Not after a dot: in attribute names a dot separates namespaces, and `feature_flag.key`,
+    // `aws.dynamodb.key`, `redis.key` name identifiers.
+    blockedKeys: [`(?i)${name}\\]?(\\.[0-9]+)?$`, `${keyLabelSource('[_-]')}(\\.[0-9]+)?$`],
     ignoredKeys: [ignoredKeySource(name)],
     blockedValues: [JWT_SOURCE, `\\b(?:${PROVIDER_SOURCE})`, '-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY'],
   };
