@@ -254,7 +254,8 @@ export function collectorRules(): CollectorRules {
     [`(?i)(${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
     // A secret name over a list of strings (`"tokens": ["…", "…"]`, `apiKeys=[…]`): the whole list;
     // over an object, its wrapper members (`"secret": {"value": "…"}`, `"password": {"plain": …}`).
-    [`(?i)(${name}${QUOTE}?\\s*${SEP}\\s*\\[)[^\\[\\]{}]*[^\\s\\[\\]{}][^\\[\\]{}]*(\\])`, '${1}[REDACTED]${2}'],
+    // (A list of quoted strings: never the `[REDACTED]` an earlier rule left.)
+    [`(?i)(${name}${QUOTE}?\\s*${SEP}\\s*\\[\\s*)${QUOTE}[^\\[\\]{}]*(\\])`, '${1}[REDACTED]${2}'],
     [`(?i)(${name}${QUOTE}\\s*:\\s*\\{[^{}]*?${QUOTE}(?:${alt(WRAPPER_WORDS)})${QUOTE}\\s*:\\s*${QUOTE})[^"\\\\]+`, '${1}[REDACTED]'],
     [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
     // An unqualified `key` name with a value of a credential's shape, whole up to its delimiter:
