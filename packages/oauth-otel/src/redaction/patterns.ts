@@ -15,7 +15,7 @@ import {
   K_AMBIGUOUS, K_ALLOW, K_CLAIMS_MEMBER, K_JWK, K_KEYLIKE, K_LINE, K_SECRET, isSafeAmbiguousString, looksLikeKeyMaterial,
   type KeyClassifier,
 } from './keys';
-import { JWT_SOURCE, PEM_SOURCE, PROVIDER_LEADS, PROVIDER_SOURCE } from './detectors';
+import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads } from './detectors';
 
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
@@ -56,20 +56,52 @@ const JWT = new RegExp(JWT_SOURCE, 'y');
 const PROVIDER = new RegExp(`(?:${PROVIDER_SOURCE})`, 'y');
 /** Two-character openings of provider credentials, as a 128×128 table. */
 const LEAD = new Uint8Array(128 * 128);
-for (const l of PROVIDER_LEADS) LEAD[l.charCodeAt(0) * 128 + l.charCodeAt(1)] = 1;
+/** First characters of those openings: most characters are ruled out with one read. */
+const LEAD0 = new Uint8Array(128);
+for (const l of PROVIDER_LEADS) {
+  LEAD[l.charCodeAt(0) * 128 + l.charCodeAt(1)] = 1;
+  LEAD0[l.charCodeAt(0)] = 1;
+}
+/**
+ * Per two-character opening, only the detectors that open with it, as one sticky alternation in
+ * catalog order (so the first match is the one the whole alternation would find): text dense with
+ * one opening (`key-…` × n) runs a one- or two-way regex per word start, not all of them.
+ */
+const LEAD_RE: (RegExp | undefined)[] = new Array<RegExp | undefined>(128 * 128);
+{
+  const by = new Map<number, string[]>();
+  for (const d of PROVIDER_DETECTORS) {
+    for (const l of new Set(leads(d.prefix))) {
+      const k = l.charCodeAt(0) * 128 + l.charCodeAt(1);
+      if (l.charCodeAt(0) >= 128 || l.charCodeAt(1) >= 128) continue;
+      const list = by.get(k) ?? [];
+      list.push(d.source);
+      by.set(k, list);
+    }
+  }
+  for (const [k, sources] of by) LEAD_RE[k] = new RegExp(`(?:${sources.join('|')})`, 'y');
+}
 /** Shortest provider credential worth a look. */
 const MIN_PROVIDER = 14;
+/** A urlCtx for secretValue() outside a URL (hoisted: no closure per pair). */
+const NOT_URL = (): boolean => false;
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 
 /** The next provider credential at or after `from` (word starts only): [start, end), or null. */
 function providerAt(s: string, from: number): [number, number] | null {
   const n = s.length - MIN_PROVIDER;
+  // One read per character: the previous one is carried, not re-read.
+  let prev = from > 0 ? s.charCodeAt(from - 1) : 32;
   for (let i = from; i <= n; i++) {
     const c0 = s.charCodeAt(i);
+    const atWord = !isAlnum(prev);
+    prev = c0;
+    if (!atWord || c0 >= 128 || LEAD0[c0] !== 1) continue;
     const c1 = s.charCodeAt(i + 1);
-    if (c0 >= 128 || c1 >= 128 || LEAD[c0 * 128 + c1] !== 1 || (i > 0 && isAlnum(s.charCodeAt(i - 1)))) continue;
-    PROVIDER.lastIndex = i;
-    const m = PROVIDER.exec(s);
+    if (c1 >= 128 || LEAD[c0 * 128 + c1] !== 1) continue;
+    const re = LEAD_RE[c0 * 128 + c1] ?? PROVIDER;
+    re.lastIndex = i;
+    const m = re.exec(s);
     if (m !== null) return [i, i + m[0].length];
   }
   return null;
@@ -81,6 +113,15 @@ const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
 const LABEL_TEXT = /^[A-Za-z_.$/][\w.$/ :\[\]-]*$/;
 /** Label members of `{ name | key, value }` pairs (walker.ts LABEL_KEYS, lower-cased). */
 const LABEL_NAMES: ReadonlySet<string> = new Set(['name', 'key', 'parameterkey', 'parametername', 'headername', 'optionname']);
+/** Whether `name` is one of LABEL_NAMES, any case. The first letter and the length decide most
+ *  names without the lower-casing copy (it runs once per pair on dense text). */
+function isLabelName(name: string): boolean {
+  const l = name.length;
+  if (l < 3 || l > 13) return false;
+  const c = name.charCodeAt(0) | 32;
+  if (c !== 110 && c !== 107 && c !== 112 && c !== 104 && c !== 111) return false; // n k p h o
+  return LABEL_NAMES.has(name.toLowerCase());
+}
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
@@ -90,12 +131,34 @@ export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
 ]);
 const SCHEME_MAX = Math.max(...[...AUTH_SCHEMES].map((x) => x.length));
+/** AUTH_SCHEMES by length, for an allocation-free lookup (it runs once per value on dense text). */
+const SCHEMES_BY_LENGTH: readonly (readonly string[])[] = Array.from({ length: SCHEME_MAX + 1 }, (_, l) => [...AUTH_SCHEMES].filter((x) => x.length === l));
+/** Whether s[i, j) is an auth scheme, any case. Scheme characters are letters, digits and
+ *  `.~-`, which `| 32` maps to themselves or to lower case; `_` maps to DEL and never matches. */
+function isScheme(s: string, i: number, j: number): boolean {
+  if (j - i > SCHEME_MAX) return false;
+  const cands = SCHEMES_BY_LENGTH[j - i]!;
+  outer: for (let k = 0; k < cands.length; k++) {
+    const w = cands[k]!;
+    for (let x = 0; x < w.length; x++) if ((s.charCodeAt(i + x) | 32) !== w.charCodeAt(x)) continue outer;
+    return true;
+  }
+  return false;
+}
 /** WWW-Authenticate parameters: `Bearer realm="x"` is a challenge, not a credential. */
 const AUTH_PARAMS = new Set([
   'realm', 'error', 'error_description', 'error_uri', 'scope', 'algs', 'charset', 'nonce',
   'resource_metadata', 'as_uri', 'resource',
 ]);
 const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'None', 'nil', 'NULL']);
+/** Whether s[vs, ve) is one of LITERALS, also as the last token of a pretty-printed JSON line
+ *  (`true,`). The first letter rules out most values without a copy. */
+function isLiteral(s: string, vs: number, ve: number): boolean {
+  if (ve - vs > 10 || ve - vs < 3) return false;
+  const c = s.charCodeAt(vs);
+  if (c !== 110 && c !== 116 && c !== 102 && c !== 117 && c !== 78) return false; // n t f u N
+  return LITERALS.has(s.slice(vs, ve)) || (s.charCodeAt(ve - 1) === 44 && LITERALS.has(s.slice(vs, ve - 1)));
+}
 
 export interface TextOptions {
   classify: KeyClassifier;
@@ -204,7 +267,7 @@ function schemeAt(s: string, i: number, end: number): number {
   else if (d === 43 && c !== 58) k++;
   else if (d === 37 && c !== 58 && s.charCodeAt(k + 1) === 50 && s.charCodeAt(k + 2) === 48) k += 3;
   else if (c !== 58) return 0;
-  if (k >= end || !AUTH_SCHEMES.has(s.slice(i, j).toLowerCase())) return 0;
+  if (k >= end || !isScheme(s, i, j)) return 0;
   return k - i;
 }
 
@@ -238,7 +301,7 @@ function endsWithScheme(s: string, from: number, e: number): boolean {
   while (e > from && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9 || s.charCodeAt(e - 1) === 58)) e--;
   let b = e;
   while (b > from && e - b <= SCHEME_MAX && b > 0 && ((s.charCodeAt(b - 1) | 32) >= 97 && (s.charCodeAt(b - 1) | 32) <= 122)) b--;
-  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && AUTH_SCHEMES.has(s.slice(b, e).toLowerCase());
+  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && isScheme(s, b, e);
 }
 
 /** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string
@@ -287,6 +350,15 @@ function endOfQuoted(s: string, i: number, q: number): number {
 function startOfName(s: string, e: number): number {
   const min = Math.max(0, e - 64);
   let b = e;
+  // Fast path: plain name characters. Escapes (`%5F`, `\n`) can only change the answer when the
+  // walk stops on a `%` or a backslash (neither is a name character); then the full walk decides.
+  while (b > min) {
+    const c = s.charCodeAt(b - 1);
+    if (c >= 128 || NAME[c] !== 1) break;
+    b--;
+  }
+  if (b === 0 || (s.charCodeAt(b - 1) !== 37 && s.charCodeAt(b - 1) !== 92)) return b;
+  b = e;
   while (b > min) {
     const c = s.charCodeAt(b - 1);
     if (c >= 128 || NAME[c] !== 1) break;
@@ -306,6 +378,12 @@ function startOfName(s: string, e: number): number {
     b--;
   }
   return b;
+}
+
+/** Whether `w` stands in s at b (a loop: cheaper than startsWith for the short names it compares). */
+function sameAt(s: string, b: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) if (s.charCodeAt(b + k) !== w.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Whether a `=` / `:` at p can be a pair's separator: a name character, a quote or a blank
@@ -453,6 +531,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   let lastName = '';
   let lastKind = 0;
   let lastQuoted = '';
+  /** The last name checked against LABEL_NAMES and the answer (dense text repeats one name). */
+  let labelName = '';
+  let labelVerdict = false;
   let lastQuotedName = '';
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
@@ -632,7 +713,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
       if (b === e) return p + 1;
       // Dense text repeats one name (`code=a,code=a,…`): no slice, no lookup for a repeat.
-      const same = e - b === lastName.length && s.startsWith(lastName, b);
+      const same = e - b === lastName.length && sameAt(s, b, lastName);
       name = same ? lastName : s.slice(b, e);
       // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
       if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
@@ -649,6 +730,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     if (kind < 0) kind = classify(name);
     if ((kind & K_ALLOW) !== 0) return p + 1;
+    // Most names in dense text are neither secret nor labels: out before any other work.
+    let isLabel: boolean;
+    if (name === labelName) isLabel = labelVerdict;
+    else {
+      isLabel = labelVerdict = isLabelName(name);
+      labelName = name;
+    }
+    if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) return p + 1;
 
     // The value: quoted (any level of backslash escaping), bracketed, a block, to end of line, or a token.
     let v = p + sepLen;
@@ -658,7 +747,6 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `name="password"` (HTML forms, multipart, `{name, value}` JSON), `key="ClientSecret"`
     // (.NET appSettings, `{key, value}` pairs): the value it labels. A `key` whose quoted value
     // labels nothing secret is still judged as key material below.
-    const isLabel = name.length <= 13 && LABEL_NAMES.has(name.toLowerCase());
     if (isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK)) === 0) {
       let le = -1;
       if (!colon) {
@@ -753,13 +841,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
     if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     // `null`, `true` (also as the last token of a pretty-printed JSON line: `true,`).
-    if (ve - vs <= 10 && (LITERALS.has(s.slice(vs, ve)) || (s.charCodeAt(ve - 1) === 44 && LITERALS.has(s.slice(vs, ve - 1))))) return p + 1;
+    if (isLiteral(s, vs, ve)) return p + 1;
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
       // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
       const urlCtx = (kind & K_AMBIGUOUS) !== 0 && ((!colon && noWhitespace()) || isQueryDelimiter(b > 0 ? s.charCodeAt(b - 1) : 0) ||
         s.charCodeAt(ve) === 38 || isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26);
-      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), () => false)) return p + 1;
+      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), NOT_URL)) return p + 1;
     }
     r.push(vs, ve);
     return ve;
@@ -800,7 +888,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `<code>npm install</code>` is markup: an ambiguous element holds a secret only as one token.
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0 && ve - vs <= 128) {
       const value = s.slice(vs, ve);
-      if (/\s/.test(value) || !secretValue(kind, value, () => false)) return j;
+      if (/\s/.test(value) || !secretValue(kind, value, NOT_URL)) return j;
     }
     r.push(vs, ve);
     return ve;
