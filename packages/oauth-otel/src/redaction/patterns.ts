@@ -534,6 +534,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** The last name checked against LABEL_NAMES and the answer (dense text repeats one name). */
   let labelName = '';
   let labelVerdict = false;
+  /** The last name that pair() dismissed by its verdict alone (see nextLivePair). */
+  let boring = '';
   let lastQuotedName = '';
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
@@ -691,6 +693,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let b: number;
     let name: string;
     let kind = -1;
+    /** The name is s[b, e) as written: plain name characters, no escapes. */
+    let plain = false;
     if (q === 34 || q === 39) {
       let ce = e - 1;
       while (ce > 0 && s.charCodeAt(ce - 1) === 92) ce--;
@@ -719,17 +723,27 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
         name = name.slice(4);
         b += 4;
-      } else if (same) kind = lastKind;
+      } else if (same) {
+        // lastName is only ever a plain name (set below), so no escape to decode.
+        kind = lastKind;
+        plain = true;
+      }
       const c0 = s.charCodeAt(b);
       if (c0 >= 48 && c0 <= 57) return p + 1;
-      if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
-      else if (kind < 0) {
-        kind = lastKind = classify(name);
-        lastName = name;
+      if (kind < 0) {
+        if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
+        else {
+          plain = e - b === name.length;
+          kind = lastKind = classify(name);
+          lastName = name;
+        }
       }
     }
     if (kind < 0) kind = classify(name);
-    if ((kind & K_ALLOW) !== 0) return p + 1;
+    if ((kind & K_ALLOW) !== 0) {
+      if (plain) boring = name;
+      return p + 1;
+    }
     // Most names in dense text are neither secret nor labels: out before any other work.
     let isLabel: boolean;
     if (name === labelName) isLabel = labelVerdict;
@@ -737,7 +751,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       isLabel = labelVerdict = isLabelName(name);
       labelName = name;
     }
-    if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) return p + 1;
+    if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
+      if (plain) boring = name;
+      return p + 1;
+    }
 
     // The value: quoted (any level of backslash escaping), bracketed, a block, to end of line, or a token.
     let v = p + sepLen;
@@ -1028,12 +1045,36 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return start + cred.length;
   };
 
+  /**
+   * The next pair separator whose name is not `boring` (the last name pair() dismissed by its
+   * verdict alone). pair() would find the same name at the same place (plain name characters
+   * opening after a character that is neither one of them nor `%` / `\\`, not `scheme://`)
+   * and return p + 1 without pushing anything; skipping it here saves the call on text dense with
+   * one harmless name (`a=a=a=…`). Other candidates never open on `=` / `:`, so the order of
+   * the remaining candidates is unchanged.
+   */
+  const nextLivePair = (s: string, from: number): number => {
+    for (;;) {
+      const p = nextPair(s, from);
+      const L = boring.length;
+      if (p < 0 || L === 0 || p < L) return p;
+      if (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) return p;
+      const b = p - L;
+      if (b > 0) {
+        const d = s.charCodeAt(b - 1);
+        if ((d < 128 && NAME[d] === 1) || d === 37 || d === 92) return p;
+      }
+      if (!sameAt(s, b, boring)) return p;
+      from = p + 1;
+    }
+  };
+
   /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
    *  each detector resuming after what it redacted. Returns the secret ranges, unmerged. */
   const collect = (s: string, start: number, depth: number): number[] => {
     reset(s);
     const r: number[] = [];
-    let ip = nextPair(s, start);
+    let ip = nextLivePair(s, start);
     let io = -1;
     let ioLen = 0;
     const seekOther = (from: number): void => {
@@ -1053,7 +1094,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (p < 0) break;
       const next = other ? candidate(s, p, ioLen, r) : pair(s, p, 1, s.charCodeAt(p) === 58, r);
       const from = next > p ? next : p + 1;
-      if (ip >= 0 && ip < from) ip = nextPair(s, from);
+      if (ip >= 0 && ip < from) ip = nextLivePair(s, from);
       if (io >= 0 && io < from) seekOther(from);
     }
     // Provider credentials (gitleaks prefixes), wherever they stand.
