@@ -15,7 +15,7 @@ import {
   K_AMBIGUOUS, K_ALLOW, K_CLAIMS_MEMBER, K_JWK, K_KEYLIKE, K_LINE, K_SECRET, isSafeAmbiguousString, looksLikeKeyMaterial,
   type KeyClassifier,
 } from './keys';
-import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads } from './detectors';
+import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads, type ValueDetector } from './detectors';
 
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
@@ -68,18 +68,42 @@ for (const l of PROVIDER_LEADS) {
  * one opening (`key-…` × n) runs a one- or two-way regex per word start, not all of them.
  */
 const LEAD_RE: (RegExp | undefined)[] = new Array<RegExp | undefined>(128 * 128);
+/** Per opening, the literal text every one of those detectors opens with, when longer than the
+ *  opening (`key-` for `ke`): compared before the regex runs (a word `key` is not a candidate). */
+const LEAD_LITERAL: string[] = new Array<string>(128 * 128).fill('');
 {
-  const by = new Map<number, string[]>();
+  /** The literal characters every match of a prefix source opens with: up to its first
+   *  metacharacter, less the character a quantifier makes optional; none with a top-level `|`. */
+  const literal = (src: string): string => {
+    let depth = 0;
+    for (let i = 0; i < src.length; i++) {
+      const c = src[i];
+      if (c === '\\') i++;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === '|' && depth === 0) return '';
+    }
+    const m = src.search(/[\\[\](){}.?*+|^$]/);
+    if (m < 0) return src;
+    return '?*+{'.includes(src[m]!) ? src.slice(0, m - 1) : src.slice(0, m);
+  };
+  const by = new Map<number, ValueDetector[]>();
   for (const d of PROVIDER_DETECTORS) {
     for (const l of new Set(leads(d.prefix))) {
-      const k = l.charCodeAt(0) * 128 + l.charCodeAt(1);
       if (l.charCodeAt(0) >= 128 || l.charCodeAt(1) >= 128) continue;
-      const list = by.get(k) ?? [];
-      list.push(d.source);
-      by.set(k, list);
+      const k = l.charCodeAt(0) * 128 + l.charCodeAt(1);
+      by.set(k, [...(by.get(k) ?? []), d]);
     }
   }
-  for (const [k, sources] of by) LEAD_RE[k] = new RegExp(`(?:${sources.join('|')})`, 'y');
+  for (const [k, ds] of by) {
+    LEAD_RE[k] = new RegExp(`(?:${ds.map((d) => d.source).join('|')})`, 'y');
+    // The common opening of the detectors' literals, kept only when each literal is the whole
+    // opening of its detector at this lead (a class or group first means no literal).
+    const lits = ds.map((d) => literal(d.prefix));
+    let common = lits[0]!;
+    for (const x of lits) while (!x.startsWith(common)) common = common.slice(0, -1);
+    if (common.length > 2 && common.charCodeAt(0) * 128 + common.charCodeAt(1) === k) LEAD_LITERAL[k] = common;
+  }
 }
 /** Shortest provider credential worth a look. */
 const MIN_PROVIDER = 14;
@@ -99,6 +123,8 @@ function providerAt(s: string, from: number): [number, number] | null {
     if (!atWord || c0 >= 128 || LEAD0[c0] !== 1) continue;
     const c1 = s.charCodeAt(i + 1);
     if (c1 >= 128 || LEAD[c0 * 128 + c1] !== 1) continue;
+    const lit = LEAD_LITERAL[c0 * 128 + c1]!;
+    if (lit.length > 0 && !sameAt(s, i, lit)) continue;
     const re = LEAD_RE[c0 * 128 + c1] ?? PROVIDER;
     re.lastIndex = i;
     const m = re.exec(s);
@@ -534,6 +560,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** The last name checked against LABEL_NAMES and the answer (dense text repeats one name). */
   let labelName = '';
   let labelVerdict = false;
+  /** The last element name element() classified, and its verdict. */
+  let elementName = '';
+  let elementKind = 0;
   /** The last name that pair() dismissed by its verdict alone (see nextLivePair). */
   let boring = '';
   let lastQuotedName = '';
@@ -885,7 +914,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       j++;
     }
     if (j === local) return i + 1;
-    const kind = classify(s.slice(local, j));
+    // Dense markup repeats one element name: no copy, no lookup for a repeat.
+    let kind: number;
+    if (j - local === elementName.length && sameAt(s, local, elementName)) kind = elementKind;
+    else {
+      elementName = s.slice(local, j);
+      kind = elementKind = classify(elementName);
+    }
     if ((kind & (K_SECRET | K_AMBIGUOUS | K_KEYLIKE)) === 0 || (kind & K_ALLOW) !== 0) return j;
     const gt = gtFrom(s, j);
     if (gt < 0 || s.charCodeAt(gt - 1) === 47) return j;
