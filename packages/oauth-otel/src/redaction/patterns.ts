@@ -17,6 +17,13 @@ import {
 } from './keys';
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads, type ValueDetector } from './detectors';
 
+// Module-level copies of the builtins the scan calls: inside a vm context (jest runs tests in
+// one) every lookup of a global such as `Math` goes through the context's interceptors, a native
+// call per use; on the per-candidate path that tripled the cost of dense text.
+const mathMin = Math.min;
+const mathMax = Math.max;
+const fromCharCode = String.fromCharCode;
+
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
 const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
@@ -279,7 +286,7 @@ function schemeAt(s: string, i: number, end: number): number {
   const c0 = s.charCodeAt(i) | 32;
   if (c0 < 97 || c0 > 122) return 0;
   let j = i + 1;
-  const lim = Math.min(end, i + SCHEME_MAX);
+  const lim = mathMin(end, i + SCHEME_MAX);
   while (j < lim) {
     const c = s.charCodeAt(j);
     if (c >= 128 || SCHEME_CHAR[c] !== 1) break;
@@ -374,7 +381,7 @@ function endOfQuoted(s: string, i: number, q: number): number {
 
 /** Start of the parameter name that ends at e (exclusive), walking back over name characters. */
 function startOfName(s: string, e: number): number {
-  const min = Math.max(0, e - 64);
+  const min = mathMax(0, e - 64);
   let b = e;
   // Fast path: plain name characters. Escapes (`%5F`, `\n`) can only change the answer when the
   // walk stops on a `%` or a backslash (neither is a name character); then the full walk decides.
@@ -469,13 +476,13 @@ function sortAndMerge(r: number[]): number[] {
 function unescapeName(raw: string): string {
   if (raw.indexOf('\\') < 0) return raw;
   return raw.replace(/\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(.)/g, (_m, u: string | undefined, x: string | undefined, c: string | undefined) =>
-    u !== undefined ? String.fromCharCode(parseInt(u, 16)) : x !== undefined ? String.fromCharCode(parseInt(x, 16)) : c === 'n' || c === 'r' || c === 't' ? ' ' : c!);
+    u !== undefined ? fromCharCode(parseInt(u, 16)) : x !== undefined ? fromCharCode(parseInt(x, 16)) : c === 'n' || c === 'r' || c === 't' ? ' ' : c!);
 }
 
 /** Start of a quoted name whose closing quote `q` is at e (the opening quote, possibly escaped,
  *  within LOOK characters before), or -1. */
 function openingQuote(s: string, e: number, q: number): number {
-  const min = Math.max(0, e - LOOK);
+  const min = mathMax(0, e - LOOK);
   for (let i = e - 1; i >= min; i--) {
     const c = s.charCodeAt(i);
     if (c === q) {
@@ -515,7 +522,7 @@ function endOfBlock(s: string, i: number, indent: number): number {
  *  or -1 when something other than indentation, `- ` or a quote precedes b on that line. */
 function lineIndent(s: string, b: number): number {
   let i = b;
-  const min = Math.max(0, b - LOOK);
+  const min = mathMax(0, b - LOOK);
   while (i > min) {
     const c = s.charCodeAt(i - 1);
     if (c === 10 || c === 13) break;
@@ -607,7 +614,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
    */
   const labelled = (s: string, qe: number, r: number[]): number => {
     const n = s.length;
-    const lim = Math.min(n, qe + LOOK);
+    const lim = mathMin(n, qe + LOOK);
     // Multipart: the rest of the header line (and up to three more part headers), then a blank line.
     let k = qe;
     for (let lines = 0; lines < 4 && k < lim; lines++) {
@@ -697,7 +704,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `scheme://user:pass@host`: both parts go.
     if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
       let at = -1;
-      const lim = Math.min(n, p + 3 + 4 * LOOK);
+      const lim = mathMin(n, p + 3 + 4 * LOOK);
       let j = p + 3;
       for (; j < lim; j++) {
         const c = s.charCodeAt(j);
@@ -800,7 +807,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         if (qc === 34 || qc === 39) {
           const ls = v + (s.charCodeAt(v) === 92 ? 2 : 1);
           let ve = ls;
-          const lim = Math.min(n, ls + 128);
+          const lim = mathMin(n, ls + 128);
           while (ve < lim && s.charCodeAt(ve) !== qc && s.charCodeAt(ve) !== 92) ve++;
           if (ve < lim && ve > ls) le = ve;
           if (le >= 0) {
@@ -905,7 +912,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   const element = (s: string, i: number, r: number[]): number => {
     let j = i + 1;
     const n = s.length;
-    const lim = Math.min(n, j + 128);
+    const lim = mathMin(n, j + 128);
     let local = j;
     while (j < lim) {
       const c = s.charCodeAt(j);
@@ -994,8 +1001,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const value = s.slice(v, ve);
     if (/^[a-z]{1,14}[.,:;!?]?$/.test(value) || /^identified/i.test(m[0].trim())) return ve;
     const lineEnd = endOfLine(s, ve);
-    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, Math.min(lineEnd, ve + LOOK)));
-    if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(Math.max(0, b - 128), b))) r.push(v, ve);
+    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, mathMin(lineEnd, ve + LOOK)));
+    if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(mathMax(0, b - 128), b))) r.push(v, ve);
     return ve;
   };
 
@@ -1008,7 +1015,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let e = i;
     while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
     let a = e - 1;
-    const min = Math.max(0, e - 42);
+    const min = mathMax(0, e - 42);
     for (; a >= min; a--) {
       const c = s.charCodeAt(a);
       if (c === q) break;
@@ -1021,7 +1028,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const ve = endOfQuoted(s, vs0, vq);
     let end = ve;
     while (end > vs0 && s.charCodeAt(end - 1) === 92) end--;
-    if (/^[a-z_:.\- ]*$/.test(s.slice(vs0, Math.min(end, vs0 + 64))) && end - vs0 <= 64) return v;
+    if (/^[a-z_:.\- ]*$/.test(s.slice(vs0, mathMin(end, vs0 + 64))) && end - vs0 <= 64) return v;
     const vs = vs0 + schemeAt(s, vs0, end);
     if (end > vs) r.push(vs, end);
     return ve;
@@ -1169,7 +1176,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         continue;
       }
       if (i > last) parts.push(s.slice(last, i));
-      parts.push(String.fromCharCode(b));
+      parts.push(fromCharCode(b));
       from[j++] = i;
       i += 3;
       last = i;
