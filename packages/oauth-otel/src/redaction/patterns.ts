@@ -27,6 +27,9 @@ const fromCharCode = String.fromCharCode;
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
 const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
+/** A percent-encoded `=` (`%3D`, or `%253D` double-encoded): a pair separator, found by
+ *  nextPair() with `=` and `:` rather than by the regex. */
+const ENCODED_EQ_SOURCE = '%(?:25)?3D';
 /** A password keyword and its value separated by blanks only: .netrc (`login u password p`),
  *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
@@ -38,7 +41,7 @@ const KEYWORD_SOURCE = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masteraut
  * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
  * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}|${LIST_SOURCE}`;
+const OTHER_SOURCE = `${ENCODED_EQ_SOURCE}|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}|${LIST_SOURCE}`;
 /** Percent-encoded structure: a quote, `:`, `<`, `{` or a line break behind `%XX` (or `%25XX`). */
 const ENCODED_SOURCE = '%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
 const ENCODED_STRUCTURE = new RegExp(ENCODED_SOURCE, 'i');
@@ -54,9 +57,9 @@ const TRUNCATE_MARGIN = 512;
 /** Bound on look-arounds at one candidate (tags, multipart headers, quoted names). */
 const LOOK = 256;
 
-/** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
+/** Candidates other than `=`, `:` and `%3D` (those are found by nextPair's character loop, which is much cheaper
  *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
-const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE, 'gi');
+const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE.slice(ENCODED_EQ_SOURCE.length + 1), 'gi');
 // Sticky detectors, run only at a candidate position.
 const PEM = new RegExp(PEM_SOURCE, 'y');
 const JWT = new RegExp(JWT_SOURCE, 'y');
@@ -434,8 +437,18 @@ function nextPair(s: string, from: number): number {
   for (let i = from; i < n; i++) {
     const c = s.charCodeAt(i);
     if ((c === 61 || c === 58) && pairAt(s, i)) return i;
+    if (c === 37 && encodedEqLength(s, i) > 0) return i;
   }
   return -1;
+}
+
+/** Length of a `%3D` / `%253D` (any case) at i, or 0 (ENCODED_EQ_SOURCE by hand: on text
+ *  dense with it, a regex call per escape cost more than the pair). */
+function encodedEqLength(s: string, i: number): number {
+  let k = i + 1;
+  if (s.charCodeAt(k) === 50 && s.charCodeAt(k + 1) === 53) k += 2; // `25`
+  if (s.charCodeAt(k) === 51 && (s.charCodeAt(k + 1) | 32) === 100) return k + 2 - i; // `3D`
+  return 0;
 }
 
 /** A Bearer/Basic/DPoP credential rather than prose ("Basic auth", "Bearer tokens"). */
@@ -567,6 +580,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** The last name checked against LABEL_NAMES and the answer (dense text repeats one name). */
   let labelName = '';
   let labelVerdict = false;
+  /** The last value pair() judged by secretValue() under a name of verdict valueKind, and the
+   *  answer (a pure function of the two). */
+  let valueText = '';
+  let valueKind = -1;
+  let valueVerdict = false;
+  /** The last flag flag() judged, and the answer. */
+  let flagName = '';
+  let flagVerdict = false;
   /** The last element name element() classified, and its verdict. */
   let elementName = '';
   let elementKind = 0;
@@ -900,7 +921,17 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
       const urlCtx = (kind & K_AMBIGUOUS) !== 0 && ((!colon && noWhitespace()) || isQueryDelimiter(b > 0 ? s.charCodeAt(b - 1) : 0) ||
         s.charCodeAt(ve) === 38 || isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26);
-      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), NOT_URL)) return p + 1;
+      if (!urlCtx && ve - vs <= 128) {
+        // Dense text repeats one value under one name: its verdict is reused, not recomputed.
+        let secret: boolean;
+        if (kind === valueKind && ve - vs === valueText.length && sameAt(s, vs, valueText)) secret = valueVerdict;
+        else {
+          valueText = s.slice(vs, ve);
+          valueKind = kind;
+          secret = valueVerdict = secretValue(kind, valueText, NOT_URL);
+        }
+        if (!secret) return p + 1;
+      }
     }
     r.push(vs, ve);
     return ve;
@@ -960,7 +991,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const m = FLAG.exec(s);
     if (m === null) return i + 1;
     const f = m[1]!;
-    const secret = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+    let secret: boolean;
+    if (f === flagName) secret = flagVerdict;
+    else {
+      secret = flagVerdict = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+      flagName = f;
+    }
     const v = FLAG.lastIndex;
     // Not a credential flag: resume on the blank before its value, which may be the next flag (`-sS -u a:b`).
     if (!secret) return v - 1;
@@ -1134,7 +1170,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         other = true;
       }
       if (p < 0) break;
-      const next = other ? candidate(s, p, ioLen, r) : pair(s, p, 1, s.charCodeAt(p) === 58, r);
+      const c = s.charCodeAt(p);
+      const next = other ? candidate(s, p, ioLen, r) : pair(s, p, c === 37 ? encodedEqLength(s, p) : 1, c === 58, r);
       const from = next > p ? next : p + 1;
       if (ip >= 0 && ip < from) ip = nextLivePair(s, from);
       if (io >= 0 && io < from) seekOther(from);

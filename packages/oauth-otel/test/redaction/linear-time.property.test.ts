@@ -41,17 +41,24 @@ function callsFor(f: () => unknown): number {
 interface Measure { ratio: number; ownMs: number; baseMs: number }
 
 /** Ratio of the medians of SAMPLES samples of `own` and `base`, taken in alternating order after
- *  a warm-up of three calls each (both sides run optimized code, neither always runs first). */
+ *  a warm-up of three calls each (both sides run optimized code, neither always runs first).
+ *  Inputs that take over 50 ms a call (a million keys) get one warm-up call and 3 samples: their
+ *  samples are long enough that the scheduler's noise averages out inside each. */
 function measure(own: () => unknown, base: () => unknown): Measure {
-  for (let i = 0; i < 3; i++) {
-    own();
-    base();
+  own();
+  base();
+  const big = sample(own, 1) > 50 || sample(base, 1) > 50;
+  if (!big) {
+    for (let i = 0; i < 2; i++) {
+      own();
+      base();
+    }
   }
-  const no = callsFor(own);
-  const nb = callsFor(base);
+  const no = big ? 1 : callsFor(own);
+  const nb = big ? 1 : callsFor(base);
   const os: number[] = [];
   const bs: number[] = [];
-  for (let k = 0; k < SAMPLES; k++) {
+  for (let k = 0; k < (big ? 3 : SAMPLES); k++) {
     if (k % 2 === 0) {
       bs.push(sample(base, nb));
       os.push(sample(own, no));
