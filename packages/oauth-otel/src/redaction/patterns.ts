@@ -227,6 +227,10 @@ for (let c = 0; c < 128; c++) {
   // Auth scheme token characters (`aws4-hmac-sha256`).
   if (/[A-Za-z0-9._~-]/.test(ch)) SCHEME_CHAR[c] = 1;
 }
+/** Where labelled() looks for a value: `>` `}` `<` end the element or object, `v` / `V` / `c` /
+ *  `C` may open `value` / `content`. */
+const LABEL_STOP = new Uint8Array(128);
+for (const c of '>}<vVcC') LABEL_STOP[c.charCodeAt(0)] = 1;
 /** Bytes that end a value when percent-encoded: whitespace and the terminator characters above. */
 const TERM_BYTE = new Uint8Array(256);
 for (const b of [0x20, 0x09, 0x0a, 0x0d, 0x26, 0x23, 0x3b, 0x2c, 0x22, 0x27, 0x3c, 0x3e, 0x5c, 0x7c, 0x60, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]) TERM_BYTE[b] = 1;
@@ -567,8 +571,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   let isJwk = -1;
   let isClaims = -1;
   let nextGt = -1;
+  let stopFrom = 0;
+  let stopAt = -1;
   const reset = (s: string): void => {
     cur = s;
+    stopFrom = 0;
+    stopAt = -1;
     hasWs = isJwk = isClaims = hasNl = -1;
     nextGt = -1;
   };
@@ -618,6 +626,29 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (nextGt < 0) nextGt = -2;
     }
     return nextGt === -2 ? -1 : nextGt;
+  };
+
+  /**
+   * The first position at or after x holding one of labelled()'s stops (`>` `}` `<`, and `v` /
+   * `c` that may open `value` / `content`), or the end. Text dense with labels asks from nearly
+   * the same place again and again: a query inside the last answer's window [stopFrom, stopAt]
+   * reuses it, so forward queries share one pass over the text; a query behind that window
+   * scans only to `lim`.
+   */
+  const labelStop = (s: string, x: number, lim: number): number => {
+    if (x >= stopFrom && x <= stopAt) return stopAt;
+    const forward = x > stopAt;
+    const end = forward ? s.length : lim;
+    let i = x;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128 && LABEL_STOP[c] === 1) break;
+    }
+    if (forward) {
+      stopFrom = x;
+      stopAt = i;
+    }
+    return i;
   };
 
   /** End of a PEM/PGP block opening at i, or -1 when none opens there. */
@@ -675,7 +706,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       k = j;
     }
     // A value / content attribute or member before the element or object closes.
-    for (let i = qe; i < lim; i++) {
+    for (let i = labelStop(s, qe, lim); i < lim; i = labelStop(s, i + 1, lim)) {
       const c = s.charCodeAt(i);
       if (c === 62 || c === 125 || c === 60) break; // `>` `}` `<`
       // `value` / `Value` / `ParameterValue`, `content`.
