@@ -169,6 +169,9 @@ export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
 const SCHEME_MAX = Math.max(...[...AUTH_SCHEMES].map((x) => x.length));
 /** AUTH_SCHEMES by length, for an allocation-free lookup (it runs once per value on dense text). */
 const SCHEMES_BY_LENGTH: readonly (readonly string[])[] = Array.from({ length: SCHEME_MAX + 1 }, (_, l) => [...AUTH_SCHEMES].filter((x) => x.length === l));
+/** First letters of the auth schemes (lower case): most values are ruled out by their first. */
+const SCHEME_INITIAL = new Uint8Array(128);
+for (const x of AUTH_SCHEMES) SCHEME_INITIAL[x.charCodeAt(0)] = 1;
 /** Whether s[i, j) is an auth scheme, any case. Scheme characters are letters, digits and
  *  `.~-`, which `| 32` maps to themselves or to lower case; `_` maps to DEL and never matches. */
 function isScheme(s: string, i: number, j: number): boolean {
@@ -291,7 +294,7 @@ function endOfValue(s: string, i: number): number {
  */
 function schemeAt(s: string, i: number, end: number): number {
   const c0 = s.charCodeAt(i) | 32;
-  if (c0 < 97 || c0 > 122) return 0;
+  if (c0 < 97 || c0 > 122 || SCHEME_INITIAL[c0] !== 1) return 0;
   let j = i + 1;
   const lim = mathMin(end, i + SCHEME_MAX);
   while (j < lim) {
