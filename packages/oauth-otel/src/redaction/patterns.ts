@@ -432,9 +432,14 @@ function sameAt(s: string, b: number, w: string): boolean {
 /** Whether a `=` / `:` at p can be a pair's separator: a name character, a quote or a blank
  *  before it, or `://` (userinfo). Dense separators (`::::`, `=,=,`) are skipped without a call. */
 function pairAt(s: string, p: number): boolean {
+  return nameBefore(s, p) || (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47);
+}
+
+/** Whether the character before p can end a name (a name character, a quote, a blank): with
+ *  anything else pair() finds no name and returns at once. */
+function nameBefore(s: string, p: number): boolean {
   const c = s.charCodeAt(p - 1);
-  if (c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9)) return true;
-  return s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47;
+  return c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9);
 }
 
 /** The next `=` / `:` at or after `from` that can be a pair's separator, or -1. One character
@@ -444,7 +449,7 @@ function nextPair(s: string, from: number): number {
   for (let i = from; i < n; i++) {
     const c = s.charCodeAt(i);
     if ((c === 61 || c === 58) && pairAt(s, i)) return i;
-    if (c === 37 && encodedEqLength(s, i) > 0) return i;
+    if (c === 37 && nameBefore(s, i) && encodedEqLength(s, i) > 0) return i;
   }
   return -1;
 }
@@ -602,8 +607,16 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** The last element name element() classified, and its verdict. */
   let elementName = '';
   let elementKind = 0;
-  /** The last name that pair() dismissed by its verdict alone (see nextLivePair). */
+  /** The last two names that pair() dismissed by their verdict alone (see nextLivePair): text
+   *  may alternate two harmless names (`a=1&b=2&…`). */
   let boring = '';
+  let boring2 = '';
+  const dismiss = (name: string): void => {
+    if (name !== boring) {
+      boring2 = boring;
+      boring = name;
+    }
+  };
   let lastQuotedName = '';
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
@@ -832,7 +845,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     if (kind < 0) kind = classify(name);
     if ((kind & K_ALLOW) !== 0) {
-      if (plain) boring = name;
+      if (plain) dismiss(name);
       return p + 1;
     }
     // Most names in dense text are neither secret nor labels: out before any other work.
@@ -843,7 +856,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       labelName = name;
     }
     if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
-      if (plain) boring = name;
+      if (plain) dismiss(name);
       return p + 1;
     }
 
@@ -1159,24 +1172,38 @@ export function createTextScanner(opts: TextOptions): TextScanner {
 
   /**
    * The next pair separator whose name is not `boring` (the last name pair() dismissed by its
-   * verdict alone). pair() would find the same name at the same place (plain name characters
+   * verdict alone), and that does not follow an escape of a non-name byte. pair() would find the same name at the same place (plain name characters
    * opening after a character that is neither one of them nor `%` / `\\`, not `scheme://`)
    * and return p + 1 without pushing anything; skipping it here saves the call on text dense with
    * one harmless name (`a=a=a=…`). Other candidates never open on `=` / `:`, so the order of
    * the remaining candidates is unchanged.
    */
+  /** Whether the plain name `w` ends at p, as startOfName() would find it. */
+  const dismissedAt = (s: string, p: number, w: string): boolean => {
+    const L = w.length;
+    if (L === 0 || p < L) return false;
+    const b = p - L;
+    if (b > 0) {
+      const d = s.charCodeAt(b - 1);
+      if ((d < 128 && NAME[d] === 1) || d === 37 || d === 92) return false;
+    }
+    return sameAt(s, b, w);
+  };
   const nextLivePair = (s: string, from: number): number => {
     for (;;) {
       const p = nextPair(s, from);
-      const L = boring.length;
-      if (p < 0 || L === 0 || p < L) return p;
+      if (p < 0) return p;
       if (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) return p;
-      const b = p - L;
-      if (b > 0) {
-        const d = s.charCodeAt(b - 1);
-        if ((d < 128 && NAME[d] === 1) || d === 37 || d === 92) return p;
+      // Right after an escape of a byte that cannot be in a name (`%3D%3D`, `=%3D=`),
+      // startOfName() stops at once: no name, pair() returns p + 1.
+      if ((p >= 3 && s.charCodeAt(p - 3) === 37) || (p >= 5 && s.charCodeAt(p - 5) === 37 && byteAt(s, p - 4) === 0x25)) {
+        const x = byteAt(s, p - 2);
+        if (x >= 0 && !isNameByte(x)) {
+          from = p + 1;
+          continue;
+        }
       }
-      if (!sameAt(s, b, boring)) return p;
+      if (!dismissedAt(s, p, boring) && !dismissedAt(s, p, boring2)) return p;
       from = p + 1;
     }
   };
