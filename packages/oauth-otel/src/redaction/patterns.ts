@@ -15,11 +15,21 @@ import {
   K_AMBIGUOUS, K_ALLOW, K_CLAIMS_MEMBER, K_JWK, K_KEYLIKE, K_LINE, K_SECRET, isSafeAmbiguousString, looksLikeKeyMaterial,
   type KeyClassifier,
 } from './keys';
-import { JWT_SOURCE, PEM_SOURCE, PROVIDER_LEADS, PROVIDER_SOURCE } from './detectors';
+import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads, type ValueDetector } from './detectors';
+
+// Module-level copies of the builtins the scan calls: inside a vm context (jest runs tests in
+// one) every lookup of a global such as `Math` goes through the context's interceptors, a native
+// call per use; on the per-candidate path that tripled the cost of dense text.
+const mathMin = Math.min;
+const mathMax = Math.max;
+const fromCharCode = String.fromCharCode;
 
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
 const SCHEME_SEP = '(?:\\s|\\+|%20|:|\\\\[nrt])';
+/** A percent-encoded `=` (`%3D`, or `%253D` double-encoded): a pair separator, found by
+ *  nextPair() with `=` and `:` rather than by the regex. */
+const ENCODED_EQ_SOURCE = '%(?:25)?3D';
 /** A password keyword and its value separated by blanks only: .netrc (`login u password p`),
  *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
@@ -31,7 +41,7 @@ const KEYWORD_SOURCE = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masteraut
  * `<` (XML elements) or a command-line flag. Provider credentials are found by providerAt()
  * (a two-character table lookup at word starts: an alternation of 40 prefixes costs 10×).
  */
-const OTHER_SOURCE = `%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}|${LIST_SOURCE}`;
+const OTHER_SOURCE = `${ENCODED_EQ_SOURCE}|eyJ|-----BEGIN|(?:bearer|basic|dpop)${SCHEME_SEP}|<[A-Za-z_]|(?:^|[\\s'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|${KEYWORD_SOURCE}|${LIST_SOURCE}`;
 /** Percent-encoded structure: a quote, `:`, `<`, `{` or a line break behind `%XX` (or `%25XX`). */
 const ENCODED_SOURCE = '%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
 const ENCODED_STRUCTURE = new RegExp(ENCODED_SOURCE, 'i');
@@ -47,29 +57,87 @@ const TRUNCATE_MARGIN = 512;
 /** Bound on look-arounds at one candidate (tags, multipart headers, quoted names). */
 const LOOK = 256;
 
-/** Candidates other than `=` and `:` (those two are found with indexOf, which is much cheaper
+/** Candidates other than `=`, `:` and `%3D` (those are found by nextPair's character loop, which is much cheaper
  *  per hit than a regex exec on separator-dense text such as URLs and JSON). */
-const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE, 'gi');
+const OTHER_CANDIDATES = new RegExp(OTHER_SOURCE.slice(ENCODED_EQ_SOURCE.length + 1), 'gi');
 // Sticky detectors, run only at a candidate position.
 const PEM = new RegExp(PEM_SOURCE, 'y');
 const JWT = new RegExp(JWT_SOURCE, 'y');
 const PROVIDER = new RegExp(`(?:${PROVIDER_SOURCE})`, 'y');
 /** Two-character openings of provider credentials, as a 128×128 table. */
 const LEAD = new Uint8Array(128 * 128);
-for (const l of PROVIDER_LEADS) LEAD[l.charCodeAt(0) * 128 + l.charCodeAt(1)] = 1;
+/** First characters of those openings: most characters are ruled out with one read. */
+const LEAD0 = new Uint8Array(128);
+for (const l of PROVIDER_LEADS) {
+  LEAD[l.charCodeAt(0) * 128 + l.charCodeAt(1)] = 1;
+  LEAD0[l.charCodeAt(0)] = 1;
+}
+/**
+ * Per two-character opening, only the detectors that open with it, as one sticky alternation in
+ * catalog order (so the first match is the one the whole alternation would find): text dense with
+ * one opening (`key-…` × n) runs a one- or two-way regex per word start, not all of them.
+ */
+const LEAD_RE: (RegExp | undefined)[] = new Array<RegExp | undefined>(128 * 128);
+/** Per opening, the literal text every one of those detectors opens with, when longer than the
+ *  opening (`key-` for `ke`): compared before the regex runs (a word `key` is not a candidate). */
+const LEAD_LITERAL: string[] = new Array<string>(128 * 128).fill('');
+{
+  /** The literal characters every match of a prefix source opens with: up to its first
+   *  metacharacter, less the character a quantifier makes optional; none with a top-level `|`. */
+  const literal = (src: string): string => {
+    let depth = 0;
+    for (let i = 0; i < src.length; i++) {
+      const c = src[i];
+      if (c === '\\') i++;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === '|' && depth === 0) return '';
+    }
+    const m = src.search(/[\\[\](){}.?*+|^$]/);
+    if (m < 0) return src;
+    return '?*+{'.includes(src[m]!) ? src.slice(0, m - 1) : src.slice(0, m);
+  };
+  const by = new Map<number, ValueDetector[]>();
+  for (const d of PROVIDER_DETECTORS) {
+    for (const l of new Set(leads(d.prefix))) {
+      if (l.charCodeAt(0) >= 128 || l.charCodeAt(1) >= 128) continue;
+      const k = l.charCodeAt(0) * 128 + l.charCodeAt(1);
+      by.set(k, [...(by.get(k) ?? []), d]);
+    }
+  }
+  for (const [k, ds] of by) {
+    LEAD_RE[k] = new RegExp(`(?:${ds.map((d) => d.source).join('|')})`, 'y');
+    // The common opening of the detectors' literals, kept only when each literal is the whole
+    // opening of its detector at this lead (a class or group first means no literal).
+    const lits = ds.map((d) => literal(d.prefix));
+    let common = lits[0]!;
+    for (const x of lits) while (!x.startsWith(common)) common = common.slice(0, -1);
+    if (common.length > 2 && common.charCodeAt(0) * 128 + common.charCodeAt(1) === k) LEAD_LITERAL[k] = common;
+  }
+}
 /** Shortest provider credential worth a look. */
 const MIN_PROVIDER = 14;
+/** A urlCtx for secretValue() outside a URL (hoisted: no closure per pair). */
+const NOT_URL = (): boolean => false;
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 
 /** The next provider credential at or after `from` (word starts only): [start, end), or null. */
 function providerAt(s: string, from: number): [number, number] | null {
   const n = s.length - MIN_PROVIDER;
+  // One read per character: the previous one is carried, not re-read.
+  let prev = from > 0 ? s.charCodeAt(from - 1) : 32;
   for (let i = from; i <= n; i++) {
     const c0 = s.charCodeAt(i);
+    const atWord = !isAlnum(prev);
+    prev = c0;
+    if (!atWord || c0 >= 128 || LEAD0[c0] !== 1) continue;
     const c1 = s.charCodeAt(i + 1);
-    if (c0 >= 128 || c1 >= 128 || LEAD[c0 * 128 + c1] !== 1 || (i > 0 && isAlnum(s.charCodeAt(i - 1)))) continue;
-    PROVIDER.lastIndex = i;
-    const m = PROVIDER.exec(s);
+    if (c1 >= 128 || LEAD[c0 * 128 + c1] !== 1) continue;
+    const lit = LEAD_LITERAL[c0 * 128 + c1]!;
+    if (lit.length > 0 && !sameAt(s, i, lit)) continue;
+    const re = LEAD_RE[c0 * 128 + c1] ?? PROVIDER;
+    re.lastIndex = i;
+    const m = re.exec(s);
     if (m !== null) return [i, i + m[0].length];
   }
   return null;
@@ -81,6 +149,15 @@ const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
 const LABEL_TEXT = /^[A-Za-z_.$/][\w.$/ :\[\]-]*$/;
 /** Label members of `{ name | key, value }` pairs (walker.ts LABEL_KEYS, lower-cased). */
 const LABEL_NAMES: ReadonlySet<string> = new Set(['name', 'key', 'parameterkey', 'parametername', 'headername', 'optionname']);
+/** Whether `name` is one of LABEL_NAMES, any case. The first letter and the length decide most
+ *  names without the lower-casing copy (it runs once per pair on dense text). */
+function isLabelName(name: string): boolean {
+  const l = name.length;
+  if (l < 3 || l > 13) return false;
+  const c = name.charCodeAt(0) | 32;
+  if (c !== 110 && c !== 107 && c !== 112 && c !== 104 && c !== 111) return false; // n k p h o
+  return LABEL_NAMES.has(name.toLowerCase());
+}
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
@@ -90,12 +167,37 @@ export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
 ]);
 const SCHEME_MAX = Math.max(...[...AUTH_SCHEMES].map((x) => x.length));
+/** AUTH_SCHEMES by length, for an allocation-free lookup (it runs once per value on dense text). */
+const SCHEMES_BY_LENGTH: readonly (readonly string[])[] = Array.from({ length: SCHEME_MAX + 1 }, (_, l) => [...AUTH_SCHEMES].filter((x) => x.length === l));
+/** First letters of the auth schemes (lower case): most values are ruled out by their first. */
+const SCHEME_INITIAL = new Uint8Array(128);
+for (const x of AUTH_SCHEMES) SCHEME_INITIAL[x.charCodeAt(0)] = 1;
+/** Whether s[i, j) is an auth scheme, any case. Scheme characters are letters, digits and
+ *  `.~-`, which `| 32` maps to themselves or to lower case; `_` maps to DEL and never matches. */
+function isScheme(s: string, i: number, j: number): boolean {
+  if (j - i > SCHEME_MAX) return false;
+  const cands = SCHEMES_BY_LENGTH[j - i]!;
+  outer: for (let k = 0; k < cands.length; k++) {
+    const w = cands[k]!;
+    for (let x = 0; x < w.length; x++) if ((s.charCodeAt(i + x) | 32) !== w.charCodeAt(x)) continue outer;
+    return true;
+  }
+  return false;
+}
 /** WWW-Authenticate parameters: `Bearer realm="x"` is a challenge, not a credential. */
 const AUTH_PARAMS = new Set([
   'realm', 'error', 'error_description', 'error_uri', 'scope', 'algs', 'charset', 'nonce',
   'resource_metadata', 'as_uri', 'resource',
 ]);
 const LITERALS = new Set(['null', 'true', 'false', 'undefined', 'None', 'nil', 'NULL']);
+/** Whether s[vs, ve) is one of LITERALS, also as the last token of a pretty-printed JSON line
+ *  (`true,`). The first letter rules out most values without a copy. */
+function isLiteral(s: string, vs: number, ve: number): boolean {
+  if (ve - vs > 10 || ve - vs < 3) return false;
+  const c = s.charCodeAt(vs);
+  if (c !== 110 && c !== 116 && c !== 102 && c !== 117 && c !== 78) return false; // n t f u N
+  return LITERALS.has(s.slice(vs, ve)) || (s.charCodeAt(ve - 1) === 44 && LITERALS.has(s.slice(vs, ve - 1)));
+}
 
 export interface TextOptions {
   classify: KeyClassifier;
@@ -128,6 +230,10 @@ for (let c = 0; c < 128; c++) {
   // Auth scheme token characters (`aws4-hmac-sha256`).
   if (/[A-Za-z0-9._~-]/.test(ch)) SCHEME_CHAR[c] = 1;
 }
+/** Where labelled() looks for a value: `>` `}` `<` end the element or object, `v` / `V` / `c` /
+ *  `C` may open `value` / `content`. */
+const LABEL_STOP = new Uint8Array(128);
+for (const c of '>}<vVcC') LABEL_STOP[c.charCodeAt(0)] = 1;
 /** Bytes that end a value when percent-encoded: whitespace and the terminator characters above. */
 const TERM_BYTE = new Uint8Array(256);
 for (const b of [0x20, 0x09, 0x0a, 0x0d, 0x26, 0x23, 0x3b, 0x2c, 0x22, 0x27, 0x3c, 0x3e, 0x5c, 0x7c, 0x60, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d]) TERM_BYTE[b] = 1;
@@ -188,9 +294,9 @@ function endOfValue(s: string, i: number): number {
  */
 function schemeAt(s: string, i: number, end: number): number {
   const c0 = s.charCodeAt(i) | 32;
-  if (c0 < 97 || c0 > 122) return 0;
+  if (c0 < 97 || c0 > 122 || SCHEME_INITIAL[c0] !== 1) return 0;
   let j = i + 1;
-  const lim = Math.min(end, i + SCHEME_MAX);
+  const lim = mathMin(end, i + SCHEME_MAX);
   while (j < lim) {
     const c = s.charCodeAt(j);
     if (c >= 128 || SCHEME_CHAR[c] !== 1) break;
@@ -204,7 +310,7 @@ function schemeAt(s: string, i: number, end: number): number {
   else if (d === 43 && c !== 58) k++;
   else if (d === 37 && c !== 58 && s.charCodeAt(k + 1) === 50 && s.charCodeAt(k + 2) === 48) k += 3;
   else if (c !== 58) return 0;
-  if (k >= end || !AUTH_SCHEMES.has(s.slice(i, j).toLowerCase())) return 0;
+  if (k >= end || !isScheme(s, i, j)) return 0;
   return k - i;
 }
 
@@ -238,7 +344,7 @@ function endsWithScheme(s: string, from: number, e: number): boolean {
   while (e > from && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9 || s.charCodeAt(e - 1) === 58)) e--;
   let b = e;
   while (b > from && e - b <= SCHEME_MAX && b > 0 && ((s.charCodeAt(b - 1) | 32) >= 97 && (s.charCodeAt(b - 1) | 32) <= 122)) b--;
-  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && AUTH_SCHEMES.has(s.slice(b, e).toLowerCase());
+  return b < e && (b === from || isSpace(s.charCodeAt(b - 1))) && isScheme(s, b, e);
 }
 
 /** End of the line at i: CR, LF, or a literal `\r` / `\n` escape inside an encoded string
@@ -285,8 +391,17 @@ function endOfQuoted(s: string, i: number, q: number): number {
 
 /** Start of the parameter name that ends at e (exclusive), walking back over name characters. */
 function startOfName(s: string, e: number): number {
-  const min = Math.max(0, e - 64);
+  const min = mathMax(0, e - 64);
   let b = e;
+  // Fast path: plain name characters. Escapes (`%5F`, `\n`) can only change the answer when the
+  // walk stops on a `%` or a backslash (neither is a name character); then the full walk decides.
+  while (b > min) {
+    const c = s.charCodeAt(b - 1);
+    if (c >= 128 || NAME[c] !== 1) break;
+    b--;
+  }
+  if (b === 0 || (s.charCodeAt(b - 1) !== 37 && s.charCodeAt(b - 1) !== 92)) return b;
+  b = e;
   while (b > min) {
     const c = s.charCodeAt(b - 1);
     if (c >= 128 || NAME[c] !== 1) break;
@@ -308,12 +423,23 @@ function startOfName(s: string, e: number): number {
   return b;
 }
 
+/** Whether `w` stands in s at b (a loop: cheaper than startsWith for the short names it compares). */
+function sameAt(s: string, b: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) if (s.charCodeAt(b + k) !== w.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Whether a `=` / `:` at p can be a pair's separator: a name character, a quote or a blank
  *  before it, or `://` (userinfo). Dense separators (`::::`, `=,=,`) are skipped without a call. */
 function pairAt(s: string, p: number): boolean {
+  return nameBefore(s, p) || (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47);
+}
+
+/** Whether the character before p can end a name (a name character, a quote, a blank): with
+ *  anything else pair() finds no name and returns at once. */
+function nameBefore(s: string, p: number): boolean {
   const c = s.charCodeAt(p - 1);
-  if (c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9)) return true;
-  return s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47;
+  return c < 128 && (NAME[c] === 1 || c === 34 || c === 39 || c === 32 || c === 9);
 }
 
 /** The next `=` / `:` at or after `from` that can be a pair's separator, or -1. One character
@@ -323,8 +449,18 @@ function nextPair(s: string, from: number): number {
   for (let i = from; i < n; i++) {
     const c = s.charCodeAt(i);
     if ((c === 61 || c === 58) && pairAt(s, i)) return i;
+    if (c === 37 && nameBefore(s, i) && encodedEqLength(s, i) > 0) return i;
   }
   return -1;
+}
+
+/** Length of a `%3D` / `%253D` (any case) at i, or 0 (ENCODED_EQ_SOURCE by hand: on text
+ *  dense with it, a regex call per escape cost more than the pair). */
+function encodedEqLength(s: string, i: number): number {
+  let k = i + 1;
+  if (s.charCodeAt(k) === 50 && s.charCodeAt(k + 1) === 53) k += 2; // `25`
+  if (s.charCodeAt(k) === 51 && (s.charCodeAt(k + 1) | 32) === 100) return k + 2 - i; // `3D`
+  return 0;
 }
 
 /** A Bearer/Basic/DPoP credential rather than prose ("Basic auth", "Bearer tokens"). */
@@ -365,13 +501,13 @@ function sortAndMerge(r: number[]): number[] {
 function unescapeName(raw: string): string {
   if (raw.indexOf('\\') < 0) return raw;
   return raw.replace(/\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\(.)/g, (_m, u: string | undefined, x: string | undefined, c: string | undefined) =>
-    u !== undefined ? String.fromCharCode(parseInt(u, 16)) : x !== undefined ? String.fromCharCode(parseInt(x, 16)) : c === 'n' || c === 'r' || c === 't' ? ' ' : c!);
+    u !== undefined ? fromCharCode(parseInt(u, 16)) : x !== undefined ? fromCharCode(parseInt(x, 16)) : c === 'n' || c === 'r' || c === 't' ? ' ' : c!);
 }
 
 /** Start of a quoted name whose closing quote `q` is at e (the opening quote, possibly escaped,
  *  within LOOK characters before), or -1. */
 function openingQuote(s: string, e: number, q: number): number {
-  const min = Math.max(0, e - LOOK);
+  const min = mathMax(0, e - LOOK);
   for (let i = e - 1; i >= min; i--) {
     const c = s.charCodeAt(i);
     if (c === q) {
@@ -411,7 +547,7 @@ function endOfBlock(s: string, i: number, indent: number): number {
  *  or -1 when something other than indentation, `- ` or a quote precedes b on that line. */
 function lineIndent(s: string, b: number): number {
   let i = b;
-  const min = Math.max(0, b - LOOK);
+  const min = mathMax(0, b - LOOK);
   while (i > min) {
     const c = s.charCodeAt(i - 1);
     if (c === 10 || c === 13) break;
@@ -443,8 +579,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   let isJwk = -1;
   let isClaims = -1;
   let nextGt = -1;
+  let stopFrom = 0;
+  let stopAt = -1;
   const reset = (s: string): void => {
     cur = s;
+    stopFrom = 0;
+    stopAt = -1;
     hasWs = isJwk = isClaims = hasNl = -1;
     nextGt = -1;
   };
@@ -453,6 +593,30 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   let lastName = '';
   let lastKind = 0;
   let lastQuoted = '';
+  /** The last name checked against LABEL_NAMES and the answer (dense text repeats one name). */
+  let labelName = '';
+  let labelVerdict = false;
+  /** The last value pair() judged by secretValue() under a name of verdict valueKind, and the
+   *  answer (a pure function of the two). */
+  let valueText = '';
+  let valueKind = -1;
+  let valueVerdict = false;
+  /** The last flag flag() judged, and the answer. */
+  let flagName = '';
+  let flagVerdict = false;
+  /** The last element name element() classified, and its verdict. */
+  let elementName = '';
+  let elementKind = 0;
+  /** The last two names that pair() dismissed by their verdict alone (see nextLivePair): text
+   *  may alternate two harmless names (`a=1&b=2&…`). */
+  let boring = '';
+  let boring2 = '';
+  const dismiss = (name: string): void => {
+    if (name !== boring) {
+      boring2 = boring;
+      boring = name;
+    }
+  };
   let lastQuotedName = '';
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
@@ -480,6 +644,29 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return nextGt === -2 ? -1 : nextGt;
   };
 
+  /**
+   * The first position at or after x holding one of labelled()'s stops (`>` `}` `<`, and `v` /
+   * `c` that may open `value` / `content`), or the end. Text dense with labels asks from nearly
+   * the same place again and again: a query inside the last answer's window [stopFrom, stopAt]
+   * reuses it, so forward queries share one pass over the text; a query behind that window
+   * scans only to `lim`.
+   */
+  const labelStop = (s: string, x: number, lim: number): number => {
+    if (x >= stopFrom && x <= stopAt) return stopAt;
+    const forward = x > stopAt;
+    const end = forward ? s.length : lim;
+    let i = x;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128 && LABEL_STOP[c] === 1) break;
+    }
+    if (forward) {
+      stopFrom = x;
+      stopAt = i;
+    }
+    return i;
+  };
+
   /** End of a PEM/PGP block opening at i, or -1 when none opens there. */
   const pemEnd = (s: string, i: number): number => {
     if (s.charCodeAt(i) !== 45 || s.charCodeAt(i + 5) !== 66) return -1; // `-----B`
@@ -495,7 +682,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
    */
   const labelled = (s: string, qe: number, r: number[]): number => {
     const n = s.length;
-    const lim = Math.min(n, qe + LOOK);
+    const lim = mathMin(n, qe + LOOK);
     // Multipart: the rest of the header line (and up to three more part headers), then a blank line.
     let k = qe;
     for (let lines = 0; lines < 4 && k < lim; lines++) {
@@ -535,7 +722,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       k = j;
     }
     // A value / content attribute or member before the element or object closes.
-    for (let i = qe; i < lim; i++) {
+    for (let i = labelStop(s, qe, lim); i < lim; i = labelStop(s, i + 1, lim)) {
       const c = s.charCodeAt(i);
       if (c === 62 || c === 125 || c === 60) break; // `>` `}` `<`
       // `value` / `Value` / `ParameterValue`, `content`.
@@ -585,7 +772,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `scheme://user:pass@host`: both parts go.
     if (colon && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) {
       let at = -1;
-      const lim = Math.min(n, p + 3 + 4 * LOOK);
+      const lim = mathMin(n, p + 3 + 4 * LOOK);
       let j = p + 3;
       for (; j < lim; j++) {
         const c = s.charCodeAt(j);
@@ -610,6 +797,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let b: number;
     let name: string;
     let kind = -1;
+    /** The name is s[b, e) as written: plain name characters, no escapes. */
+    let plain = false;
     if (q === 34 || q === 39) {
       let ce = e - 1;
       while (ce > 0 && s.charCodeAt(ce - 1) === 92) ce--;
@@ -632,23 +821,44 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
       if (b === e) return p + 1;
       // Dense text repeats one name (`code=a,code=a,…`): no slice, no lookup for a repeat.
-      const same = e - b === lastName.length && s.startsWith(lastName, b);
+      const same = e - b === lastName.length && sameAt(s, b, lastName);
       name = same ? lastName : s.slice(b, e);
       // `\u0026state=`: the hex digits of a JSON unicode escape are not part of the name.
       if (b >= 2 && s.charCodeAt(b - 1) === 117 && s.charCodeAt(b - 2) === 92 && /^[0-9a-fA-F]{4}/.test(name)) {
         name = name.slice(4);
         b += 4;
-      } else if (same) kind = lastKind;
+      } else if (same) {
+        // lastName is only ever a plain name (set below), so no escape to decode.
+        kind = lastKind;
+        plain = true;
+      }
       const c0 = s.charCodeAt(b);
       if (c0 >= 48 && c0 <= 57) return p + 1;
-      if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
-      else if (kind < 0) {
-        kind = lastKind = classify(name);
-        lastName = name;
+      if (kind < 0) {
+        if (name.indexOf('%') >= 0) name = name.replace(/%(?:25)?(?:5f|2d|2e|5b|5d)/gi, '_');
+        else {
+          plain = e - b === name.length;
+          kind = lastKind = classify(name);
+          lastName = name;
+        }
       }
     }
     if (kind < 0) kind = classify(name);
-    if ((kind & K_ALLOW) !== 0) return p + 1;
+    if ((kind & K_ALLOW) !== 0) {
+      if (plain) dismiss(name);
+      return p + 1;
+    }
+    // Most names in dense text are neither secret nor labels: out before any other work.
+    let isLabel: boolean;
+    if (name === labelName) isLabel = labelVerdict;
+    else {
+      isLabel = labelVerdict = isLabelName(name);
+      labelName = name;
+    }
+    if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
+      if (plain) dismiss(name);
+      return p + 1;
+    }
 
     // The value: quoted (any level of backslash escaping), bracketed, a block, to end of line, or a token.
     let v = p + sepLen;
@@ -658,7 +868,6 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `name="password"` (HTML forms, multipart, `{name, value}` JSON), `key="ClientSecret"`
     // (.NET appSettings, `{key, value}` pairs): the value it labels. A `key` whose quoted value
     // labels nothing secret is still judged as key material below.
-    const isLabel = name.length <= 13 && LABEL_NAMES.has(name.toLowerCase());
     if (isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK)) === 0) {
       let le = -1;
       if (!colon) {
@@ -666,7 +875,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         if (qc === 34 || qc === 39) {
           const ls = v + (s.charCodeAt(v) === 92 ? 2 : 1);
           let ve = ls;
-          const lim = Math.min(n, ls + 128);
+          const lim = mathMin(n, ls + 128);
           while (ve < lim && s.charCodeAt(ve) !== qc && s.charCodeAt(ve) !== 92) ve++;
           if (ve < lim && ve > ls) le = ve;
           if (le >= 0) {
@@ -753,13 +962,23 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
     if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     // `null`, `true` (also as the last token of a pretty-printed JSON line: `true,`).
-    if (ve - vs <= 10 && (LITERALS.has(s.slice(vs, ve)) || (s.charCodeAt(ve - 1) === 44 && LITERALS.has(s.slice(vs, ve - 1))))) return p + 1;
+    if (isLiteral(s, vs, ve)) return p + 1;
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0) {
       // Inside a URL query, fragment or form body `code` / `state` are always secret; a string
       // of `=` pairs with no whitespace at all (`url.query` = `state=xyz`) counts as one.
       const urlCtx = (kind & K_AMBIGUOUS) !== 0 && ((!colon && noWhitespace()) || isQueryDelimiter(b > 0 ? s.charCodeAt(b - 1) : 0) ||
         s.charCodeAt(ve) === 38 || isQueryDelimiter(escapeBefore(s, b)) || (escapeAt(s, ve) & 255) === 0x26);
-      if (!urlCtx && ve - vs <= 128 && !secretValue(kind, s.slice(vs, ve), () => false)) return p + 1;
+      if (!urlCtx && ve - vs <= 128) {
+        // Dense text repeats one value under one name: its verdict is reused, not recomputed.
+        let secret: boolean;
+        if (kind === valueKind && ve - vs === valueText.length && sameAt(s, vs, valueText)) secret = valueVerdict;
+        else {
+          valueText = s.slice(vs, ve);
+          valueKind = kind;
+          secret = valueVerdict = secretValue(kind, valueText, NOT_URL);
+        }
+        if (!secret) return p + 1;
+      }
     }
     r.push(vs, ve);
     return ve;
@@ -771,7 +990,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   const element = (s: string, i: number, r: number[]): number => {
     let j = i + 1;
     const n = s.length;
-    const lim = Math.min(n, j + 128);
+    const lim = mathMin(n, j + 128);
     let local = j;
     while (j < lim) {
       const c = s.charCodeAt(j);
@@ -780,7 +999,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       j++;
     }
     if (j === local) return i + 1;
-    const kind = classify(s.slice(local, j));
+    // Dense markup repeats one element name: no copy, no lookup for a repeat.
+    let kind: number;
+    if (j - local === elementName.length && sameAt(s, local, elementName)) kind = elementKind;
+    else {
+      elementName = s.slice(local, j);
+      kind = elementKind = classify(elementName);
+    }
     if ((kind & (K_SECRET | K_AMBIGUOUS | K_KEYLIKE)) === 0 || (kind & K_ALLOW) !== 0) return j;
     const gt = gtFrom(s, j);
     if (gt < 0 || s.charCodeAt(gt - 1) === 47) return j;
@@ -800,7 +1025,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // `<code>npm install</code>` is markup: an ambiguous element holds a secret only as one token.
     if ((kind & (K_AMBIGUOUS | K_KEYLIKE)) !== 0 && ve - vs <= 128) {
       const value = s.slice(vs, ve);
-      if (/\s/.test(value) || !secretValue(kind, value, () => false)) return j;
+      if (/\s/.test(value) || !secretValue(kind, value, NOT_URL)) return j;
     }
     r.push(vs, ve);
     return ve;
@@ -813,7 +1038,12 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const m = FLAG.exec(s);
     if (m === null) return i + 1;
     const f = m[1]!;
-    const secret = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+    let secret: boolean;
+    if (f === flagName) secret = flagVerdict;
+    else {
+      secret = flagVerdict = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+      flagName = f;
+    }
     const v = FLAG.lastIndex;
     // Not a credential flag: resume on the blank before its value, which may be the next flag (`-sS -u a:b`).
     if (!secret) return v - 1;
@@ -854,8 +1084,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const value = s.slice(v, ve);
     if (/^[a-z]{1,14}[.,:;!?]?$/.test(value) || /^identified/i.test(m[0].trim())) return ve;
     const lineEnd = endOfLine(s, ve);
-    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, Math.min(lineEnd, ve + LOOK)));
-    if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(Math.max(0, b - 128), b))) r.push(v, ve);
+    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, mathMin(lineEnd, ve + LOOK)));
+    if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(mathMax(0, b - 128), b))) r.push(v, ve);
     return ve;
   };
 
@@ -868,7 +1098,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let e = i;
     while (e > 0 && s.charCodeAt(e - 1) === 92) e--;
     let a = e - 1;
-    const min = Math.max(0, e - 42);
+    const min = mathMax(0, e - 42);
     for (; a >= min; a--) {
       const c = s.charCodeAt(a);
       if (c === q) break;
@@ -881,7 +1111,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const ve = endOfQuoted(s, vs0, vq);
     let end = ve;
     while (end > vs0 && s.charCodeAt(end - 1) === 92) end--;
-    if (/^[a-z_:.\- ]*$/.test(s.slice(vs0, Math.min(end, vs0 + 64))) && end - vs0 <= 64) return v;
+    if (/^[a-z_:.\- ]*$/.test(s.slice(vs0, mathMin(end, vs0 + 64))) && end - vs0 <= 64) return v;
     const vs = vs0 + schemeAt(s, vs0, end);
     if (end > vs) r.push(vs, end);
     return ve;
@@ -940,12 +1170,50 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return start + cred.length;
   };
 
+  /**
+   * The next pair separator whose name is not `boring` (the last name pair() dismissed by its
+   * verdict alone), and that does not follow an escape of a non-name byte. pair() would find the same name at the same place (plain name characters
+   * opening after a character that is neither one of them nor `%` / `\\`, not `scheme://`)
+   * and return p + 1 without pushing anything; skipping it here saves the call on text dense with
+   * one harmless name (`a=a=a=…`). Other candidates never open on `=` / `:`, so the order of
+   * the remaining candidates is unchanged.
+   */
+  /** Whether the plain name `w` ends at p, as startOfName() would find it. */
+  const dismissedAt = (s: string, p: number, w: string): boolean => {
+    const L = w.length;
+    if (L === 0 || p < L) return false;
+    const b = p - L;
+    if (b > 0) {
+      const d = s.charCodeAt(b - 1);
+      if ((d < 128 && NAME[d] === 1) || d === 37 || d === 92) return false;
+    }
+    return sameAt(s, b, w);
+  };
+  const nextLivePair = (s: string, from: number): number => {
+    for (;;) {
+      const p = nextPair(s, from);
+      if (p < 0) return p;
+      if (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) return p;
+      // Right after an escape of a byte that cannot be in a name (`%3D%3D`, `=%3D=`),
+      // startOfName() stops at once: no name, pair() returns p + 1.
+      if ((p >= 3 && s.charCodeAt(p - 3) === 37) || (p >= 5 && s.charCodeAt(p - 5) === 37 && byteAt(s, p - 4) === 0x25)) {
+        const x = byteAt(s, p - 2);
+        if (x >= 0 && !isNameByte(x)) {
+          from = p + 1;
+          continue;
+        }
+      }
+      if (!dismissedAt(s, p, boring) && !dismissedAt(s, p, boring2)) return p;
+      from = p + 1;
+    }
+  };
+
   /** Full scan from `start` (nothing secret-shaped before it): candidates in position order,
    *  each detector resuming after what it redacted. Returns the secret ranges, unmerged. */
   const collect = (s: string, start: number, depth: number): number[] => {
     reset(s);
     const r: number[] = [];
-    let ip = nextPair(s, start);
+    let ip = nextLivePair(s, start);
     let io = -1;
     let ioLen = 0;
     const seekOther = (from: number): void => {
@@ -963,9 +1231,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         other = true;
       }
       if (p < 0) break;
-      const next = other ? candidate(s, p, ioLen, r) : pair(s, p, 1, s.charCodeAt(p) === 58, r);
+      const c = s.charCodeAt(p);
+      const next = other ? candidate(s, p, ioLen, r) : pair(s, p, c === 37 ? encodedEqLength(s, p) : 1, c === 58, r);
       const from = next > p ? next : p + 1;
-      if (ip >= 0 && ip < from) ip = nextPair(s, from);
+      if (ip >= 0 && ip < from) ip = nextLivePair(s, from);
       if (io >= 0 && io < from) seekOther(from);
     }
     // Provider credentials (gitleaks prefixes), wherever they stand.
@@ -1005,7 +1274,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         continue;
       }
       if (i > last) parts.push(s.slice(last, i));
-      parts.push(String.fromCharCode(b));
+      parts.push(fromCharCode(b));
       from[j++] = i;
       i += 3;
       last = i;

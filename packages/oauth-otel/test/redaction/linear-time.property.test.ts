@@ -1,23 +1,26 @@
 /**
  * Linear time, proven by measurement against an in-process baseline: for adversarial inputs
- * (many spellings of the ambiguous keys, repeated `code=` / `state=`, dense candidates of every
- * detector, deep nesting, a million keys, megabyte strings) redact() may cost at most 20× what
+ * (many spellings of the ambiguous keys, strings dense with candidates of every detector and pair
+ * shape, deep nesting, a million keys, megabyte strings) redact() may cost at most 20× what
  * JSON.stringify of the same input costs. A quadratic pass fails this by orders of magnitude at
- * these sizes; no absolute timing is asserted (benchmarks report those).
+ * these sizes; no absolute timing is asserted (benchmarks report those, bench/dense-strings.mjs
+ * per dense class).
  */
 import fc from 'fast-check';
 import { createRedactor } from '../../src/redaction';
 
 const MAX_RATIO = 20;
 /**
- * KNOWN GAP (issue 15): a string packed with one pair candidate every few bytes (`code=a,`
- * repeated, a form field `<input name="code" value="` repeated) costs 15–40× JSON.stringify of
- * the same string in CPU time (jest, 256 KB, 2-core machine; about 0.2–1 µs per candidate: the
- * name, its verdict and the value's range are found, and the output rebuilt). Linear (the ratio
- * does not grow with size), and down from 70–480×; held to this bound until the candidate path
- * gets another 2–3× cheaper. A quadratic pass still exceeds it by orders of magnitude.
+ * KNOWN GAP (issue 15): strings packed with one candidate every few bytes that each need their
+ * name or value judged (`code=a,`, `key: `, `[k]=bearer:`, ` -u `, ` --x `, `&code=`,
+ * `'password':`, `<a>`, `Bearer ` repeated to 256 KB) measured 14–35× JSON.stringify of the same
+ * input under jest on the shared 2-core machine at load 10–16 (17–38× standalone at that load,
+ * bench/dense-strings.mjs), about 0.3 µs per candidate; the other dense classes 1–15×, objects
+ * and structures under 5×. Linear (the ratio does not grow with size); down from 60× allowed and
+ * 26–52× measured before. This bound goes to MAX_RATIO once the judged-candidate path is about
+ * 2× cheaper.
  */
-const MAX_RATIO_DENSE_STRINGS = 60;
+const MAX_RATIO_DENSE_STRINGS = 40;
 const r = createRedactor();
 
 /** CPU time of this process in ms: unlike wall time, it does not count the time the scheduler
@@ -27,40 +30,84 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Median of `n` runs after one warm-up run, in CPU ms. */
-function best(f: () => unknown, n: number): number {
-  f();
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = cpuMs();
-    f();
-    xs.push(cpuMs() - t);
-  }
-  xs.sort((a, b) => a - b);
-  return xs[n >> 1]!;
+/** A sample runs enough calls to take this much CPU: the clock's granularity and a stray
+ *  interrupt stay far below 1 % of it, whatever the size of the input. */
+const MIN_SAMPLE_MS = 4;
+const SAMPLES = 7;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/** CPU ms per call of f over `calls` calls. */
+function sample(f: () => unknown, calls: number): number {
+  const t = cpuMs();
+  for (let i = 0; i < calls; i++) f();
+  return (cpuMs() - t) / calls;
 }
 
-/** Ratio of redact() to JSON.stringify on the same input, after warm-up. A floor of 1 ms on the
- *  baseline keeps timer resolution from deciding the verdict for tiny baselines. */
-function ratio(input: unknown): { ratio: number; redactMs: number; baseMs: number; bytes: number } {
-  const json = JSON.stringify(input) ?? '';
-  r.redact(input);
-  JSON.stringify(input);
-  const redactMs = best(() => r.redact(input), 5);
-  const baseMs = Math.max(best(() => JSON.stringify(input), 5), 1);
-  return { ratio: redactMs / baseMs, redactMs, baseMs, bytes: json.length };
+/** Calls per sample (from one timed call after the warm-up). */
+function callsFor(f: () => unknown): number {
+  const ms = sample(f, 1);
+  return Math.max(1, Math.min(10_000, Math.ceil(MIN_SAMPLE_MS / Math.max(ms, 0.001))));
+}
+
+interface Measure { ratio: number; ownMs: number; baseMs: number }
+
+/** Ratio of the medians of SAMPLES samples of `own` and `base`, taken in alternating order after
+ *  a warm-up of three calls each (both sides run optimized code, neither always runs first).
+ *  Inputs that take over 50 ms a call (a million keys) get one warm-up call and 3 samples: their
+ *  samples are long enough that the scheduler's noise averages out inside each. */
+function measure(own: () => unknown, base: () => unknown): Measure {
+  own();
+  base();
+  const big = sample(own, 1) > 50 || sample(base, 1) > 50;
+  if (!big) {
+    for (let i = 0; i < 2; i++) {
+      own();
+      base();
+    }
+  }
+  const no = big ? 1 : callsFor(own);
+  const nb = big ? 1 : callsFor(base);
+  const os: number[] = [];
+  const bs: number[] = [];
+  for (let k = 0; k < (big ? 3 : SAMPLES); k++) {
+    if (k % 2 === 0) {
+      bs.push(sample(base, nb));
+      os.push(sample(own, no));
+    } else {
+      os.push(sample(own, no));
+      bs.push(sample(base, nb));
+    }
+  }
+  const ownMs = median(os);
+  const baseMs = median(bs);
+  return { ratio: ownMs / baseMs, ownMs, baseMs };
 }
 
 const report: string[] = [];
 afterAll(() => {
   // The measured numbers, for BENCHMARKS.md and for whoever reads a failure.
-  process.stdout.write(`linear-time ratios (redact / JSON.stringify):\n${report.join('\n')}\n`);
+  process.stdout.write(`linear-time ratios (redact / JSON.stringify, CPU time, median of ${SAMPLES}):\n${report.join('\n')}\n`);
 });
 
+/**
+ * Holds `own` to `max` × `base`. A ratio above the bound is measured once more and the lower
+ * of the two stands: one GC or a neighbour's burst inside the samples can move a median on a
+ * shared 2-core machine, twice in a row it does not, and a quadratic pass fails both by far.
+ */
+function checkRatio(name: string, own: () => unknown, base: () => unknown, kb: number, max = MAX_RATIO): void {
+  let m = measure(own, base);
+  let note = '';
+  if (m.ratio > max) {
+    const again = measure(own, base);
+    note = ` (retried: first ${m.ratio.toFixed(1)}×)`;
+    if (again.ratio < m.ratio) m = again;
+  }
+  report.push(`  ${name}: ${m.ratio.toFixed(1)}× (${m.ownMs.toFixed(2)} ms vs ${m.baseMs.toFixed(2)} ms, ${kb.toFixed(0)} KB)${note}`);
+  if (m.ratio > max) throw new Error(`${name}: ${m.ratio.toFixed(1)}× JSON.stringify (${m.ownMs.toFixed(2)} ms vs ${m.baseMs.toFixed(2)} ms on ${kb.toFixed(0)} KB)`);
+}
+
 function check(name: string, input: unknown, max = MAX_RATIO): void {
-  const m = ratio(input);
-  report.push(`  ${name}: ${m.ratio.toFixed(1)}× (${m.redactMs.toFixed(2)} ms vs ${m.baseMs.toFixed(2)} ms, ${(m.bytes / 1024).toFixed(0)} KB)`);
-  if (m.ratio > max) throw new Error(`${name}: ${m.ratio.toFixed(1)}× JSON.stringify (${m.redactMs.toFixed(1)} ms vs ${m.baseMs.toFixed(1)} ms on ${m.bytes} bytes)`);
+  checkRatio(name, () => r.redact(input), () => JSON.stringify(input), (JSON.stringify(input) ?? '').length / 1024, max);
 }
 
 /** Spellings of a word: case per letter and a separator (or none) between letters. */
@@ -68,15 +115,39 @@ const spellingArb = (word: string) =>
   fc.tuple(fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }), fc.array(fc.constantFrom('', '', '-', '_', '.', '[', ']'), { minLength: word.length, maxLength: word.length }))
     .map(([up, sep]) => word.split('').map((c, i) => (up[i] ? c.toUpperCase() : c) + (i < word.length - 1 ? sep[i] : '')).join(''));
 
-/** Fragments that each trigger a detector or a look-around; repeated, they are the worst case. */
+/** Fragments that each trigger a detector, a look-around or a pair candidate; repeated, they are
+ *  the worst case: one candidate every few bytes. */
 const FRAGMENTS = [
   'code=a,', 'state=', '&code=', 'code: x ', '"a":', "'password':", 'https://', 'password: |\n', 'ghp_', 'sk-', 'AKIA',
   '"\\u0070assword":"', '-----BEGIN PRIVATE KEY-----', 'Bearer ', 'Bearer: ', ' -u ', ' --client-secret ', '<password>',
   '<input name="code" value="', 'name="password"\r\n', '[access_token] => ', '"code"=>', 'user[password]=', 'eyJ', '%3D',
   'Authorization: Bearer\r\n ', '{"kty":"RSA","d":', '"claims":{"id_token":{', 'key=', '\\n', '{', '[', '"', ':',
+  // Separators and openings alone, and the shortest pairs.
+  'a=', '=', '&', '"k":"v",', '%253D', '%3A', '%22', '-----BEGIN', '<a>', '[k]=', 'k=v&', 'key: ', ' --x ', 'a:b@',
+  'password ', '", "', 'name="', 'value="', 'bearer:', 'x://', '=>',
 ];
 
-describe('redact() is linear: at most 20× JSON.stringify of the same input', () => {
+/** A pair candidate: a name of any verdict (harmless, ambiguous, label, secret, JWK member), a
+ *  separator of any syntax the scanner reads, a short value and a terminator. */
+const NAMES = ['a', 'k', 'x1', 'code', 'state', 'key', 'name', 'password', 'access_token', 'd', 'claims', 'Authorization', 'user[password]', '[k]', 'token_value'];
+const SEPARATORS = ['=', ':', ': ', ' = ', '=>', ' => ', '%3D', '%253D', '":"', '\\":\\"', '="', ":'", '=\\"'];
+const VALUES = ['', 'a', 'v', 'x y', 'Bearer ', 'null', '1', 'ABCdef123', '"'];
+const TERMINATORS = ['', ',', '&', ';', ' ', '\n', '\\n', '"', '>', '}'];
+const pairArb = fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom(...SEPARATORS), fc.constantFrom(...VALUES), fc.constantFrom(...TERMINATORS)).map((p) => p.join(''));
+
+/** A repeating unit of a dense string: detector fragments, pairs, or separators alone in
+ *  alternation (`=:&`, `%3D,%3D;`). */
+const denseUnitArb = fc.oneof(
+  fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 4 }).map((p) => p.join('')),
+  fc.array(pairArb, { minLength: 1, maxLength: 3 }).map((p) => p.join('')),
+  fc.array(fc.constantFrom('=', ':', '&', ',', ';', '%3D', '%253D', '"', "'", ' ', '[', ']', '{', '<', '>', '\\', '@', '/'), { minLength: 1, maxLength: 6 }).map((p) => p.join('')),
+);
+
+/** `unit` repeated to `size` characters. */
+const dense = (unit: string, size: number): string => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+const label = (unit: string, size: number): string => `${JSON.stringify(unit).slice(0, 60)} × ${size >> 10} KB`;
+
+describe('redact() is linear: at most 20× JSON.stringify of the same input (40× for candidate-dense strings, see above)', () => {
   it('an object whose keys are thousands of spellings of the ambiguous names (the 99 KB body)', () => {
     fc.assert(
       fc.property(fc.constantFrom('code', 'state', 'key', 'id_token'), fc.uniqueArray(spellingArb('code'), { minLength: 200, maxLength: 400 }), (word, seeds) => {
@@ -103,14 +174,16 @@ describe('redact() is linear: at most 20× JSON.stringify of the same input', ()
     check('7,500 spellings of code + redirect_uri', { ...obj, redirect_uri: 'https://app/cb' });
   });
 
-  it('megabyte strings made of any mix of detector fragments', () => {
+  it('every fragment alone, repeated to 256 KB (one candidate every few bytes)', () => {
+    for (const unit of FRAGMENTS) check(label(unit, 256 * 1024), { body: dense(unit, 256 * 1024) }, MAX_RATIO_DENSE_STRINGS);
+  });
+
+  it('strings of 256 KB and 1 MB repeating any dense unit: fragments, pairs of every syntax, separators alone', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 4 }), fc.constantFrom(256 * 1024, 1024 * 1024), (parts, size) => {
-        const unit = parts.join('');
-        const s = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
-        check(`${JSON.stringify(unit).slice(0, 60)} × ${size >> 10} KB`, { body: s }, MAX_RATIO_DENSE_STRINGS);
+      fc.property(denseUnitArb, fc.constantFrom(256 * 1024, 1024 * 1024), (unit, size) => {
+        check(label(unit, size), { body: dense(unit, size) }, MAX_RATIO_DENSE_STRINGS);
       }),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
   });
 
@@ -119,10 +192,7 @@ describe('redact() is linear: at most 20× JSON.stringify of the same input', ()
     for (let i = 0; i < 100_000; i++) deep = { a: deep, code: 'ABCdef123' };
     // JSON.stringify cannot take 100,000 levels: the baseline is the same work flattened.
     const flat = Array.from({ length: 100_000 }, () => ({ code: 'ABCdef123' }));
-    const m = best(() => r.redact(deep), 3);
-    const base = Math.max(best(() => JSON.stringify(flat), 3), 1);
-    report.push(`  100,000-deep nesting: ${(m / base).toFixed(1)}× (${m.toFixed(2)} ms vs ${base.toFixed(2)} ms)`);
-    expect(m / base).toBeLessThanOrEqual(MAX_RATIO);
+    checkRatio('100,000-deep nesting (baseline: the same nodes flat)', () => r.redact(deep), () => JSON.stringify(flat), JSON.stringify(flat).length / 1024);
 
     const wide: Record<string, number> = {};
     for (let i = 0; i < 1_000_000; i++) wide[`k${i}`] = i;
@@ -130,9 +200,6 @@ describe('redact() is linear: at most 20× JSON.stringify of the same input', ()
     check('1e6-element array', Array.from({ length: 1_000_000 }, (_, i) => `code=${i}`));
     const map = new Map<string, string>();
     for (let i = 0; i < 200_000; i++) map.set(`code${i}`, 'x');
-    const mm = best(() => r.redact(map), 3);
-    const mb = Math.max(best(() => JSON.stringify([...map]), 3), 1);
-    report.push(`  200,000-entry Map: ${(mm / mb).toFixed(1)}× (${mm.toFixed(2)} ms vs ${mb.toFixed(2)} ms)`);
-    expect(mm / mb).toBeLessThanOrEqual(MAX_RATIO);
+    checkRatio('200,000-entry Map (baseline: its entries as an array)', () => r.redact(map), () => JSON.stringify([...map]), JSON.stringify([...map]).length / 1024);
   });
 });
