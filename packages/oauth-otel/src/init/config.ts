@@ -60,7 +60,7 @@ export function resolveConfig(options: unknown): ResolvedConfig {
   const allowList = optStringArray(p.allowList, 'providers.allowList');
   const providers = { cap: optInt(p.cap, 'providers.cap', 1, 10_000) ?? 50, ...(allowList ? { allowList } : {}) };
 
-  const fingerprintKey = optString(o.fingerprintKey, 'fingerprintKey', /^.{16,}$/s, 'a string of at least 16 characters');
+  const fingerprintKey = optSecret(o.fingerprintKey, 'fingerprintKey', /^.{16,}$/s, 'a string of at least 16 characters');
   if (o.logs !== undefined && o.logs !== false) checkObject(o.logs, 'logs');
 
   return {
@@ -89,7 +89,7 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
     port: optInt(m.port, 'metrics.port', 0, 65535) ?? envInt('OTEL_EXPORTER_PROMETHEUS_PORT', 0, 65535) ?? 9464,
     host: optString(m.host, 'metrics.host', /^[\w.:-]+$/, 'a host name or IP address') ?? nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
     endpoint,
-    token: optString(m.token, 'metrics.token', METRICS_TOKEN_PATTERN, TOKEN_EXPECTED)
+    token: optSecret(m.token, 'metrics.token', METRICS_TOKEN_PATTERN, TOKEN_EXPECTED)
       ?? envToken('OAUTH_OTEL_METRICS_TOKEN'),
     allowUnauthenticated: optBool(m.allowUnauthenticated, 'metrics.allowUnauthenticated') ?? envBool('OAUTH_OTEL_METRICS_ALLOW_UNAUTHENTICATED') ?? false,
     cardinalityLimit: optInt(m.cardinalityLimit, 'metrics.cardinalityLimit', 2, 1_000_000) ?? 2000,
@@ -98,6 +98,14 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
 }
 
 const TOKEN_EXPECTED = 'a string of at least 16 visible ASCII characters (no spaces)';
+
+/** A secret option (token, key): a bad value is described by its length only, even a short one. */
+function optSecret(v: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new OAuthTelemetryConfigError(path, expected, describe(v));
+  if (!pattern.test(v)) throw new OAuthTelemetryConfigError(path, expected, `a string of ${v.length} characters`);
+  return v;
+}
 
 /** The token from the environment, under the same rule as metrics.token. */
 function envToken(name: string): string | undefined {

@@ -26,8 +26,8 @@ export const collectionBudget = { ms: 5000 };
 
 export interface MetricsHandlerOptions {
   /**
-   * Bearer token scrapes must present (`Authorization: Bearer <token>`), at least 16
-   * characters. Compared in constant time. Without a token (undefined or empty, e.g. an unset
+   * Bearer token scrapes must present (`Authorization: Bearer <token>`, exactly once), at least 16
+   * visible ASCII characters, no spaces. Compared in constant time. Without a token (undefined or empty, e.g. an unset
    * `process.env.METRICS_TOKEN`) every request is refused, unless `allowUnauthenticated` is true.
    */
   token?: string | undefined;
@@ -92,7 +92,7 @@ export function resolveAccess(options: unknown): Access {
     return { kind: 'token', expected: digest(token) };
   }
   if (allowUnauthenticated === true) return { kind: 'open' };
-  noticeOnce('metrics-closed', 'a metrics handler was created without a token: it refuses every request (403). Pass { token } (16+ characters) or { allowUnauthenticated: true }');
+  noticeOnce('metrics-closed', 'a metrics handler was created without a token: it refuses every request (403). Pass { token } (16+ visible ASCII characters) or { allowUnauthenticated: true }');
   return { kind: 'closed' };
 }
 
