@@ -13,6 +13,7 @@ import { oauthMetrics } from '../../src/metrics/bind';
 import { parseExposition, valueOf } from '../support/prom';
 import { collectionBudget, type MetricsEndpoint } from '../../src/metrics/handler';
 import { peekShared } from '../../src/internal/registry';
+import { hostile } from '../support/hostile';
 
 const TOKEN = 'a-metrics-token-of-32-characters';
 let handle: api.TelemetryHandle;
@@ -220,4 +221,20 @@ test('a collection that never settles is answered 503 within twice the budget, a
     e.exporter.collect = real;
     collectionBudget.ms = before;
   }
+});
+
+test('hostile requests (and responses) never throw or reject out of either handler, and never get data', async () => {
+  const web = api.createMetricsHandler({ token: TOKEN });
+  const node = api.metricsRequestListener({ token: TOKEN });
+  await fc.assert(
+    fc.asyncProperty(hostile, hostile, async (reqRecipe, resRecipe) => {
+      const request = reqRecipe.build();
+      const settled = await Promise.resolve()
+        .then(() => web(request as Request))
+        .then(async (r) => ({ ok: true, status: r.status, body: await r.text() }), () => ({ ok: false, status: 0, body: '' }));
+      expect({ ok: settled.ok, data: settled.body.includes('oauth_') }).toEqual({ ok: true, data: false });
+      expect(() => node(request as never, resRecipe.build() as never)).not.toThrow();
+    }),
+    { numRuns: 300 },
+  );
 });
