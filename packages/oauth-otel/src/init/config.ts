@@ -87,7 +87,7 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
   return {
     server: optBool(m.server, 'metrics.server') ?? true,
     port: optInt(m.port, 'metrics.port', 0, 65535) ?? envInt('OTEL_EXPORTER_PROMETHEUS_PORT', 0, 65535) ?? 9464,
-    host: optString(m.host, 'metrics.host', /^[\w.:-]+$/, 'a host name or IP address') ?? nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
+    host: optString(m.host, 'metrics.host', HOST, 'a host name or IP address') ?? envHost() ?? '127.0.0.1',
     endpoint,
     token: optSecret(m.token, 'metrics.token', METRICS_TOKEN_PATTERN, TOKEN_EXPECTED)
       ?? envToken('OAUTH_OTEL_METRICS_TOKEN'),
@@ -113,6 +113,15 @@ function envToken(name: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!METRICS_TOKEN_PATTERN.test(raw)) throw new OAuthTelemetryConfigError(name, TOKEN_EXPECTED, `a string of ${raw.length} characters`);
   return raw;
+}
+
+const HOST = /^[\w.:-]+$/;
+
+/** OTEL_EXPORTER_PROMETHEUS_HOST under metrics.host's rule, named when it fails (blank is unset). */
+function envHost(): string | undefined {
+  const v = nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST);
+  if (v !== undefined && !HOST.test(v)) throw new OAuthTelemetryConfigError('OTEL_EXPORTER_PROMETHEUS_HOST', 'a host name or IP address', describe(v));
+  return v;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

@@ -90,6 +90,20 @@ test('the server binds 127.0.0.1 unless a host is configured (a blank OTEL_EXPOR
   }
 });
 
+test('a malformed OTEL_EXPORTER_PROMETHEUS_HOST fails fast, naming the variable', async () => {
+  for (const bad of ['127.0.0.1/metrics', 'host name', 'a;b', 'http://x']) {
+    process.env[ENV_HOST] = bad;
+    const err = await api.initTelemetry({ metrics: { port: 0 }, logs: false }).then(async (h) => {
+      await h.shutdown();
+      return undefined;
+    }, (e: unknown) => e);
+    delete process.env[ENV_HOST];
+    resetRuntimeForTests();
+    expect(err).toBeInstanceOf(api.OAuthTelemetryConfigError);
+    expect((err as api.OAuthTelemetryConfigError).option).toBe(ENV_HOST);
+  }
+});
+
 test('an environment or option token that could never arrive intact in a header fails fast, coded, never echoed', async () => {
   const bad = fc.tuple(fc.stringMatching(/^[A-Za-z0-9]{10,20}$/), fc.constantFrom(' ', '\t', '\n', '\r\n', '\u00a0', 'é', '\u2028', '🔑'), fc.constantFrom('inside', 'trailing', 'leading'))
     .map(([a, c, where]) => (where === 'inside' ? `${a.slice(0, 5)}${c}${a.slice(5)}xxxxxx` : where === 'trailing' ? `${a}xxxxxx${c}` : `${c}${a}xxxxxx`));
