@@ -60,7 +60,7 @@ export interface MetricsOptions {
   /** Path of the metrics endpoint on the own server. Default `/metrics`. */
   endpoint?: string;
   /**
-   * Scrapes must send `Authorization: Bearer <token>` (16+ characters). Default
+   * Scrapes must send `Authorization: Bearer <token>` (16+ visible ASCII characters, no spaces). Default
    * `OAUTH_OTEL_METRICS_TOKEN`. Without a token (and without `allowUnauthenticated`) the built-in
    * server refuses every request with 403, on any host, and says why once through OTel diag.
    */

@@ -3,7 +3,7 @@ import { OAuthTelemetryConfigError } from '../errors';
 import { resolveObserve } from '../observe/config';
 import type { ResolvedObserve } from '../observe/types';
 import { resolveMetricsPush, resolveTraces, type TracesConfig } from '../traces/config';
-import { checkKeys, checkObject, describe, envBool, envInt, optBool, optInt, optString, optStringArray } from '../internal/validate';
+import { checkKeys, checkObject, describe, envBool, envInt, METRICS_TOKEN_PATTERN, optBool, optInt, optString, optStringArray } from '../internal/validate';
 
 export interface MetricsConfig {
   server: boolean;
@@ -60,7 +60,7 @@ export function resolveConfig(options: unknown): ResolvedConfig {
   const allowList = optStringArray(p.allowList, 'providers.allowList');
   const providers = { cap: optInt(p.cap, 'providers.cap', 1, 10_000) ?? 50, ...(allowList ? { allowList } : {}) };
 
-  const fingerprintKey = optString(o.fingerprintKey, 'fingerprintKey', /^.{16,}$/s, 'a string of at least 16 characters');
+  const fingerprintKey = optSecret(o.fingerprintKey, 'fingerprintKey', /^.{16,}$/s, 'a string of at least 16 characters');
   if (o.logs !== undefined && o.logs !== false) checkObject(o.logs, 'logs');
 
   return {
@@ -87,9 +87,9 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
   return {
     server: optBool(m.server, 'metrics.server') ?? true,
     port: optInt(m.port, 'metrics.port', 0, 65535) ?? envInt('OTEL_EXPORTER_PROMETHEUS_PORT', 0, 65535) ?? 9464,
-    host: optString(m.host, 'metrics.host', /^[\w.:-]+$/, 'a host name or IP address') ?? nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST) ?? '127.0.0.1',
+    host: optString(m.host, 'metrics.host', HOST, 'a host name or IP address') ?? envHost() ?? '127.0.0.1',
     endpoint,
-    token: optString(m.token, 'metrics.token', /^.{16,}$/s, 'a string of at least 16 characters')
+    token: optSecret(m.token, 'metrics.token', METRICS_TOKEN_PATTERN, TOKEN_EXPECTED)
       ?? envToken('OAUTH_OTEL_METRICS_TOKEN'),
     allowUnauthenticated: optBool(m.allowUnauthenticated, 'metrics.allowUnauthenticated') ?? envBool('OAUTH_OTEL_METRICS_ALLOW_UNAUTHENTICATED') ?? false,
     cardinalityLimit: optInt(m.cardinalityLimit, 'metrics.cardinalityLimit', 2, 1_000_000) ?? 2000,
@@ -97,12 +97,31 @@ function resolveMetrics(v: unknown): MetricsConfig | false {
   };
 }
 
-/** The token from the environment, under the same 16-character rule as metrics.token. */
+const TOKEN_EXPECTED = 'a string of at least 16 visible ASCII characters (no spaces)';
+
+/** A secret option (token, key): a bad value is described by its length only, even a short one. */
+function optSecret(v: unknown, path: string, pattern: RegExp, expected: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new OAuthTelemetryConfigError(path, expected, describe(v));
+  if (!pattern.test(v)) throw new OAuthTelemetryConfigError(path, expected, `a string of ${v.length} characters`);
+  return v;
+}
+
+/** The token from the environment, under the same rule as metrics.token. */
 function envToken(name: string): string | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
-  if (raw.length < 16) throw new OAuthTelemetryConfigError(name, 'a string of at least 16 characters', `a string of ${raw.length} characters`);
+  if (!METRICS_TOKEN_PATTERN.test(raw)) throw new OAuthTelemetryConfigError(name, TOKEN_EXPECTED, `a string of ${raw.length} characters`);
   return raw;
+}
+
+const HOST = /^[\w.:-]+$/;
+
+/** OTEL_EXPORTER_PROMETHEUS_HOST under metrics.host's rule, named when it fails (blank is unset). */
+function envHost(): string | undefined {
+  const v = nonEmpty(process.env.OTEL_EXPORTER_PROMETHEUS_HOST);
+  if (v !== undefined && !HOST.test(v)) throw new OAuthTelemetryConfigError('OTEL_EXPORTER_PROMETHEUS_HOST', 'a host name or IP address', describe(v));
+  return v;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

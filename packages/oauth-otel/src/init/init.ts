@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import type { TelemetryHandle, TelemetryOptions } from '../types';
 import { runtime } from '../internal/runtime';
 import { noticeOnce } from '../internal/diag';
+import { describeThrown, readProp } from '../internal/safe';
 import { setFingerprintKey } from '../internal/fingerprint';
 import { configureProviders } from '../metrics/bind';
 import { startMetrics, type MetricsSide } from '../metrics/start';
@@ -41,9 +42,13 @@ export function initTelemetry(options?: TelemetryOptions): Promise<TelemetryHand
 /** Default bound of forceFlush() / shutdown(): long enough for a batch, short enough for SIGTERM grace periods. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-function timeout(o: { timeoutMillis?: number } | undefined): number {
-  const t = o?.timeoutMillis;
-  return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : DEFAULT_TIMEOUT_MS;
+/** Longest delay a Node timer keeps (a longer one fires at once, with a warning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The caller's bound, read totally: hostile options (a throwing getter, a revoked Proxy) get the default. */
+function timeout(o: unknown): number {
+  const t = readProp(o, 'timeoutMillis');
+  return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? Math.min(t, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
 }
 
 /** The OTLP push reader, with its own OAuth producer (the histograms are pre-aggregated in the package). */
@@ -82,14 +87,22 @@ async function start(options: TelemetryOptions | undefined): Promise<TelemetryHa
     tracerProvider: tracesSide?.tracerProvider,
     metricsUrl: metricsSide?.url,
     logger: logsSide?.logger,
+    // Lifecycle calls never reject into the app: a failed side is said through diag, as in shutdown.
     async forceFlush(o) {
-      await Promise.all([metricsSide?.forceFlush(), logsSide?.forceFlush(timeout(o)), tracesSide?.forceFlush()]);
+      const t = timeout(o);
+      const results = await Promise.allSettled([metricsSide?.forceFlush(), logsSide?.forceFlush(t), tracesSide?.forceFlush()]);
+      for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: flush step failed', describeThrown(r.reason));
     },
     shutdown(o) {
       stopped ??= (async () => {
-        stopObserver?.();
-        const results = await Promise.allSettled([tracesSide?.shutdown(), logsSide?.shutdown(timeout(o)), metricsSide?.shutdown()]);
-        for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', r.reason);
+        const t = timeout(o);
+        try {
+          stopObserver?.();
+        } catch (err) {
+          diag.warn('oauth-otel: shutdown step failed', describeThrown(err));
+        }
+        const results = await Promise.allSettled([tracesSide?.shutdown(), logsSide?.shutdown(t), metricsSide?.shutdown()]);
+        for (const r of results) if (r.status === 'rejected') diag.warn('oauth-otel: shutdown step failed', describeThrown(r.reason));
       })();
       return stopped;
     },

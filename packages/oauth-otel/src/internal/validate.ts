@@ -76,3 +76,10 @@ export function optStringArray(v: unknown, path: string): string[] | undefined {
   }
   return [...(v as string[])];
 }
+
+/**
+ * A metrics bearer token: 16+ visible ASCII characters. Spaces, CR/LF or non-ASCII characters
+ * can never arrive intact in an Authorization header (trimmed, latin1-decoded), so such a token
+ * would lock every scraper out; it fails at init instead.
+ */
+export const METRICS_TOKEN_PATTERN = /^[\x21-\x7e]{16,}$/;

@@ -9,6 +9,8 @@ import {
 } from '@opentelemetry/sdk-logs';
 import type { TelemetryDropReason } from '../catalog/vocabularies';
 import { runtime } from '../internal/runtime';
+import { reportDrop } from '../internal/diag';
+import { readProp } from '../internal/safe';
 import type { Redactor } from '../redaction';
 import { PRE_REDACTED_BY } from './fast-info';
 
@@ -87,6 +89,9 @@ class AccountingExporter implements LogRecordExporter {
   }
 }
 
+/** The SDK BatchLogRecordProcessor's own default queue bound. */
+const DEFAULT_MAX_QUEUE = 2048;
+
 export interface BoundedBatchOptions {
   maxQueueSize: number;
   maxExportBatchSize: number;
@@ -113,18 +118,26 @@ export class BoundedBatchLogRecordProcessor implements LogRecordProcessor {
     this.batch = new BatchLogRecordProcessor({ exporter: this.exporter, ...options });
   }
 
+  /** Runs inside the app's `logger.emit()` (the SDK does not catch): a failure drops the record, counted. */
   onEmit(record: ReadWriteLogRecord, _context?: Context): void {
     const rt = runtime();
     if (this.stopped) {
       rt.countDrop('logs', 'shutdown', 1);
       return;
     }
-    if (this.exporter.queued >= this.options.maxQueueSize) {
+    // Options may be missing or hostile when constructed from JavaScript: the SDK's bound then.
+    const max = readProp(this.options, 'maxQueueSize');
+    if (this.exporter.queued >= (typeof max === 'number' && max > 0 ? max : DEFAULT_MAX_QUEUE)) {
       rt.countDrop('logs', 'queue_full', 1);
       return;
     }
     this.exporter.queued++;
-    this.batch.onEmit(record);
+    try {
+      this.batch.onEmit(record);
+    } catch {
+      this.exporter.queued--;
+      reportDrop('logs', 'invalid_value', 'batch-onemit', 'a log record could not be queued for export and was dropped');
+    }
   }
 
   /** Records not yet delivered: queued plus in an export that has not completed. */

@@ -47,6 +47,7 @@ export function hardenLoggerCalls(logger: Logger, redactor?: Redactor, markOtel 
           }
         }
         for (let i = 0; i < args.length; i++) args[i] = snapshot(args[i]);
+        if (name === 'log') knownLevel(args);
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } catch {
         reportDrop('logs', 'invalid_value', 'logger-call', `logger.${name}() was given a value that could not be read; the record was dropped`);
@@ -55,6 +56,29 @@ export function hardenLoggerCalls(logger: Logger, redactor?: Redactor, markOtel 
     };
   }
   return logger;
+}
+
+const KNOWN_LEVELS = new Set<unknown>(LEVEL_NAMES);
+
+/**
+ * `log(level, …)` and `log({ level, … })` with a level winston does not know: winston prints
+ * that level raw on stderr (`Unknown logger level: <value>`), bypassing redaction, so an
+ * attacker-shaped level would leave the process unredacted. Such a record is logged at `info`.
+ */
+function knownLevel(args: unknown[]): void {
+  const first = args[0];
+  if (args.length === 1 && first !== null && typeof first === 'object') {
+    const info = first as Record<string, unknown>;
+    if (KNOWN_LEVELS.has(readProp(info, 'level'))) return;
+    // A snapshot is our own copy; a readable Error passes uncopied and must not be mutated.
+    if (Object.getPrototypeOf(info) === Object.prototype) info.level = 'info';
+    else args[0] = { ...info, name: readProp(info, 'name'), message: readProp(info, 'message'), stack: readProp(info, 'stack'), level: 'info' };
+  } else if (KNOWN_LEVELS.has(first)) {
+    return;
+  } else {
+    args[0] = 'info';
+  }
+  reportDrop('logs', 'invalid_value', 'logger-level', 'logger.log() was given an unknown level; the record was logged at info');
 }
 
 /** Plain copy of one level of an object argument; other values (and Errors) pass unchanged. */

@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OAuthTelemetryConfigError } from '../errors';
 import { peekShared, setShared } from '../internal/registry';
-import { noticeOnce } from '../internal/diag';
-import { describe } from '../internal/validate';
+import { noticeOnce, reportDrop } from '../internal/diag';
+import { describe, METRICS_TOKEN_PATTERN } from '../internal/validate';
+import { describeThrown } from '../internal/safe';
 import { OPENMETRICS_CONTENT_TYPE, serializeOpenMetrics, wantsOpenMetrics } from './openmetrics';
 
 /** Prometheus text exposition 0.0.4, the format every Prometheus (and promtool) reads. */
@@ -15,10 +16,18 @@ export const MIN_METRICS_TOKEN_LENGTH = 16;
 /** Longer Authorization headers are refused before hashing (no bearer token is this long). */
 const MAX_AUTH_HEADER = 4096;
 
+/**
+ * Time one collection may take. It bounds every observable callback on the MeterProvider (the
+ * app's own too: the provider is global), so a callback that never settles is skipped and
+ * reported instead of holding this and every later scrape; the outer bound (plus a margin) covers
+ * anything else that hangs and lets the next scrape start a fresh collection. Tests shorten it.
+ */
+export const collectionBudget = { ms: 5000 };
+
 export interface MetricsHandlerOptions {
   /**
-   * Bearer token scrapes must present (`Authorization: Bearer <token>`), at least 16
-   * characters. Compared in constant time. Without a token (undefined or empty, e.g. an unset
+   * Bearer token scrapes must present (`Authorization: Bearer <token>`, exactly once), at least 16
+   * visible ASCII characters, no spaces. Compared in constant time. Without a token (undefined or empty, e.g. an unset
    * `process.env.METRICS_TOKEN`) every request is refused, unless `allowUnauthenticated` is true.
    */
   token?: string | undefined;
@@ -75,13 +84,15 @@ export function resolveAccess(options: unknown): Access {
     throw new OAuthTelemetryConfigError('options.allowUnauthenticated', 'true or false', describe(allowUnauthenticated));
   }
   if (token !== undefined && token !== '') {
-    if (typeof token !== 'string' || token.length < MIN_METRICS_TOKEN_LENGTH) {
-      throw new OAuthTelemetryConfigError('options.token', `a string of at least ${MIN_METRICS_TOKEN_LENGTH} characters`, typeof token === 'string' ? `a string of ${token.length} characters` : describe(token));
+    // Visible ASCII only: a token with spaces, CR/LF or non-ASCII characters could never match
+    // what arrives in a header (trimmed, latin1-decoded), so it would lock every scraper out.
+    if (typeof token !== 'string' || !METRICS_TOKEN_PATTERN.test(token)) {
+      throw new OAuthTelemetryConfigError('options.token', `a string of at least ${MIN_METRICS_TOKEN_LENGTH} visible ASCII characters (no spaces)`, typeof token === 'string' ? `a string of ${token.length} characters` : describe(token));
     }
     return { kind: 'token', expected: digest(token) };
   }
   if (allowUnauthenticated === true) return { kind: 'open' };
-  noticeOnce('metrics-closed', 'a metrics handler was created without a token: it refuses every request (403). Pass { token } (16+ characters) or { allowUnauthenticated: true }');
+  noticeOnce('metrics-closed', 'a metrics handler was created without a token: it refuses every request (403). Pass { token } (16+ visible ASCII characters) or { allowUnauthenticated: true }');
   return { kind: 'closed' };
 }
 
@@ -103,15 +114,34 @@ function collectShared(e: MetricsEndpoint, openMetrics: boolean): Promise<Exposi
   const pending = inflight[openMetrics ? 1 : 0];
   let p = pending.get(e.exporter);
   if (p === undefined) {
-    p = collect(e, openMetrics).finally(() => pending.delete(e.exporter));
-    pending.set(e.exporter, p);
+    const mine = withinBudget(collect(e, openMetrics));
+    p = mine.finally(() => {
+      if (pending.get(e.exporter) === mine) pending.delete(e.exporter);
+    });
+    pending.set(e.exporter, mine);
   }
   return p;
 }
 
+const TIMED_OUT: Exposition = { status: 503, body: '# oauth-otel: metrics collection timed out\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
+
+/** The collection, or 503 once its budget (plus a margin for serialization) has passed. */
+function withinBudget(p: Promise<Exposition>): Promise<Exposition> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Exposition>((resolve) => {
+    timer = setTimeout(() => {
+      reportDrop('metrics', 'timeout', 'metrics-collect-timeout', `a metrics collection did not finish within ${collectionBudget.ms * 2} ms; the scrape was answered 503`);
+      resolve(TIMED_OUT);
+    }, collectionBudget.ms * 2);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 async function collect(e: MetricsEndpoint, openMetrics: boolean): Promise<Exposition> {
   try {
-    const { resourceMetrics, errors } = await e.exporter.collect();
+    const { resourceMetrics, errors } = await e.exporter.collect({ timeoutMillis: collectionBudget.ms });
+    if (errors.length) reportCollectionErrors(errors);
     // OpenMetrics has no free comments: collection errors are told in the text format only.
     const body = openMetrics
       ? serializeOpenMetrics(resourceMetrics, e.withoutTargetInfo)
@@ -120,6 +150,12 @@ async function collect(e: MetricsEndpoint, openMetrics: boolean): Promise<Exposi
   } catch {
     return { status: 500, body: '# oauth-otel: metrics collection failed\n', headers: { 'content-type': METRICS_CONTENT_TYPE } };
   }
+}
+
+function reportCollectionErrors(errors: readonly unknown[]): void {
+  const timeouts = errors.filter((err) => describeThrown(err) === 'TimeoutError').length;
+  if (timeouts) reportDrop('metrics', 'timeout', 'metrics-callback-timeout', `${timeouts} observable callback(s) did not settle within ${collectionBudget.ms} ms and were skipped in a scrape`, timeouts);
+  if (errors.length > timeouts) reportDrop('metrics', 'invalid_value', 'metrics-callback-error', 'an observable callback failed during a scrape; the rest was exported', errors.length - timeouts);
 }
 
 async function expose(method: unknown, authHeader: unknown, access: Access, accept: unknown): Promise<Exposition> {
@@ -158,6 +194,19 @@ export function createMetricsHandler(options: MetricsHandlerOptions = {}): (requ
   };
 }
 
+/**
+ * The Authorization header, or undefined when the request carries it more than once: Node keeps
+ * only the first, while a proxy in front may have checked another, so an ambiguous request is
+ * refused rather than resolved by position. (The Web `Headers` joins repeats with ", ", which
+ * never matches a token.)
+ */
+function singleAuthorization(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') seen++;
+  return seen === 1 ? req.headers.authorization : undefined;
+}
+
 /** A `node:http` / Express request listener serving the same exposition (same access rules). */
 export function metricsRequestListener(options: MetricsHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const access = resolveAccess(options);
@@ -166,7 +215,7 @@ export function metricsRequestListener(options: MetricsHandlerOptions = {}): (re
     let answer: Promise<Exposition>;
     try {
       method = req.method;
-      answer = expose(method, req.headers.authorization, access, req.headers.accept);
+      answer = expose(method, singleAuthorization(req), access, req.headers.accept);
     } catch {
       answer = Promise.resolve(FAILED);
     }

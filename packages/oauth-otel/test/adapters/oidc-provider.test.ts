@@ -8,6 +8,7 @@
  * require() in the host realm (examples/auth-server/test/native.ts); the package under test is
  * the TypeScript source in jest's sandbox.
  */
+import fc from 'fast-check';
 import * as api from '../../src';
 import { instrumentOidcProvider, type OidcProviderInstrumentation } from '../../src/adapters/oidc-provider';
 import { fingerprint } from '../../src/internal/fingerprint';
@@ -16,6 +17,7 @@ import { LOG_KEYS } from '../../src/catalog';
 import { METRIC_DEFINITIONS } from '../../src/catalog';
 import { OtlpLogsEndpoint, type ReceivedLog } from '../support/otlp-endpoint';
 import { parseExposition, type Family } from '../support/prom';
+import { hostile, hostileOptions } from '../support/hostile';
 import { authorize } from '../../../../examples/auth-server/test/helpers';
 import { authServer, oauth, type AuthServer } from '../../../../examples/auth-server/test/native';
 
@@ -589,6 +591,27 @@ describe('robustness', () => {
     }
     expect(delta[S('oauth_server_errors_total', { endpoint: 'revocation', error: 'invalid_request' })]).toBe(1);
     expect(delta[S('oauth_server_tokens_issued_total', { grant_type: 'other' })]).toBe(junk.length);
+  });
+
+  test('every event the adapter listens to, emitted with hostile arguments, never throws into the provider', async () => {
+    // The events with a listener of ours: one more listener than before instrumentation.
+    const listened = [...baseline.keys()].filter((n) => provider.listenerCount(n) > baseline.get(n)!);
+    expect(listened.length).toBeGreaterThan(5);
+    await observe(async () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...listened), fc.array(fc.oneof(hostile, hostileOptions), { maxLength: 3 }), (name, recipes) => {
+          const args = recipes.map((r) => r.build());
+          let threw = false;
+          try {
+            provider.emit(name, ...args);
+          } catch {
+            threw = true;
+          }
+          expect({ name, threw }).toEqual({ name, threw: false });
+        }),
+        { numRuns: 400 },
+      );
+    });
   });
 
   test('rotation known only from the store (another process): its second-resolution time decides', async () => {

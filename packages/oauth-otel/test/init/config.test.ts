@@ -27,7 +27,7 @@ test.each([
   [{ metrics: { port: -1 } }, 'metrics.port', /integer from 0 to 65535/],
   [{ metrics: { port: '9464' } }, 'metrics.port', /integer from 0 to 65535/],
   [{ metrics: { server: 'yes' } }, 'metrics.server', /true or false/],
-  [{ metrics: { token: 'short' } }, 'metrics.token', /at least 16 characters/],
+  [{ metrics: { token: 'short' } }, 'metrics.token', /at least 16 visible ASCII characters.*got a string of 5 characters/],
   [{ metrics: { allowUnauthenticated: 'yes' } }, 'metrics.allowUnauthenticated', /true or false/],
   [{ metrics: { endpoint: 'metrics' } }, 'metrics.endpoint', /path starting with \//],
   [{ serviceName: 42 }, 'serviceName', /non-empty string/],
@@ -40,6 +40,14 @@ test.each([
   expect(err.option).toBe(option);
   expect(err.message).toContain(option);
   expect(err.message).toMatch(allowed);
+});
+
+test('a short secret (metrics token, fingerprint key) is described by its length, never echoed', async () => {
+  for (const options of [{ metrics: { token: 'pw-short-1' } }, { fingerprintKey: 'pw-short-1' }]) {
+    const err = await rejection(initTelemetry({ ...options, logs: false }));
+    expect(err.message).not.toContain('pw-short-1');
+    expect(err.message).toContain('a string of 10 characters');
+  }
 });
 
 test('a secret-looking value is not echoed in the error', async () => {

@@ -126,3 +126,29 @@ test('huge distinct metas leave the heap bounded; a meta over the key cap is cut
   expect(settledHeap() - before).toBeLessThan(16 << 20);
   expect(dropped() - d0).toBeGreaterThanOrEqual(40);
 });
+
+test('an unknown level never reaches stderr raw: the record is logged at info and counted', () => {
+  // winston prints an unknown level verbatim on stderr ("Unknown logger level: …"), outside redaction.
+  const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    const levelArb = fc.oneof(secretArb.map((s) => `access_token=${s}`), fc.string(), fc.constantFrom('INFO', 'Warn', 'verbose', 'silly', ' info'));
+    fc.assert(
+      fc.property(levelArb, secretArb, fc.boolean(), (level, secret, asObject) => {
+        fc.pre(!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(level));
+        lines.length = 0;
+        spy.mockClear();
+        const before = runtime().drops.get('logs\u0001invalid_value') ?? 0;
+        if (asObject) (logger.log as (...a: unknown[]) => unknown)({ level, message: `login failed password=${secret}`, refresh_token: secret });
+        else (logger.log as (...a: unknown[]) => unknown)(level, 'hello', { password: secret });
+        expect(spy).not.toHaveBeenCalled();
+        expect(lines).toHaveLength(1);
+        expect(JSON.parse(lines[0]!).level).toBe('info');
+        expect(lines[0]!.includes(secret)).toBe(false);
+        expect(runtime().drops.get('logs\u0001invalid_value') ?? 0).toBeGreaterThan(before);
+      }),
+      { numRuns: 100 },
+    );
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -11,6 +11,9 @@ import { diag, DiagLogLevel } from '@opentelemetry/api';
 import * as api from '../../src';
 import { oauthMetrics } from '../../src/metrics/bind';
 import { parseExposition, valueOf } from '../support/prom';
+import { collectionBudget, type MetricsEndpoint } from '../../src/metrics/handler';
+import { peekShared } from '../../src/internal/registry';
+import { hostile } from '../support/hostile';
 
 const TOKEN = 'a-metrics-token-of-32-characters';
 let handle: api.TelemetryHandle;
@@ -62,6 +65,26 @@ test('a token shorter than 16 characters, or a non-string, is a coded config err
     }),
   );
   expect(() => api.createMetricsHandler({ allowUnauthenticated: 'yes' as never })).toThrow(api.OAuthTelemetryConfigError);
+});
+
+test('a token that could never arrive intact in a header (spaces, CR/LF, control or non-ASCII characters) is a coded config error', () => {
+  const bad = fc.tuple(fc.stringMatching(/^[A-Za-z0-9]{8,24}$/), fc.constantFrom(' ', '\t', '\r\n', '\n', '\u0000', '\u00a0', 'é', '\u2028', '🔑', '\ud800'), fc.stringMatching(/^[A-Za-z0-9]{8,24}$/), fc.constantFrom('inside', 'leading', 'trailing', 'only'))
+    .map(([a, c, b, where]) => (where === 'inside' ? a + c + b : where === 'leading' ? c + a + b : where === 'trailing' ? a + b + c : c.repeat(16)));
+  fc.assert(
+    fc.property(bad, (token) => {
+      for (const create of [api.createMetricsHandler, api.metricsRequestListener]) {
+        let err: unknown;
+        try {
+          create({ token });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(api.OAuthTelemetryConfigError);
+        expect((err as api.OAuthTelemetryConfigError).option).toBe('options.token');
+        expect((err as Error).message).not.toContain(token);
+      }
+    }),
+  );
 });
 
 test('with a token: only the right bearer token reads, only with GET or HEAD', async () => {
@@ -148,4 +171,70 @@ test('a gauge source that never settles is skipped within its budget, counted, a
     api.setGaugeSource('activePkceStates', undefined);
     m.gaugeSourceBudgetMs = 1000;
   }
+});
+
+test('an observable callback of the app that never settles does not hold the scrape: it is skipped within the budget, counted, and later scrapes answer', async () => {
+  const h = api.createMetricsHandler({ token: TOKEN });
+  const before = collectionBudget.ms;
+  collectionBudget.ms = 150;
+  let hang = true;
+  const gauge = handle.meterProvider!.getMeter('app').createObservableGauge('app_hanging_gauge');
+  const cb = (r: { observe(v: number): void }) => (hang ? new Promise<void>(() => {}) : r.observe(3));
+  gauge.addCallback(cb as never);
+  try {
+    api.flowStarted({ provider: 'github.com' });
+    const t0 = performance.now();
+    const first = await h(req('GET', `Bearer ${TOKEN}`));
+    expect(first.status).toBe(200);
+    const text = await first.text();
+    expect(text).toContain('oauth_flows_started_total');
+    expect(text).toContain('collection error');
+    expect(performance.now() - t0).toBeLessThan(150 * 2 + 2000);
+    expect(valueOf(parseExposition(await (await h(req('GET', `Bearer ${TOKEN}`))).text()), 'oauth_telemetry_dropped_total', { signal: 'metrics', reason: 'timeout' })).toBeGreaterThanOrEqual(1);
+    hang = false;
+    const later = await h(req('GET', `Bearer ${TOKEN}`));
+    expect(valueOf(parseExposition(await later.text()), 'app_hanging_gauge')).toBe(3);
+  } finally {
+    gauge.removeCallback(cb as never);
+    collectionBudget.ms = before;
+  }
+});
+
+test('a collection that never settles is answered 503 within twice the budget, and the next scrape collects afresh', async () => {
+  const h = api.createMetricsHandler({ token: TOKEN });
+  const e = peekShared<MetricsEndpoint>('metricsEndpoint')!;
+  const before = collectionBudget.ms;
+  collectionBudget.ms = 100;
+  const real = e.exporter.collect.bind(e.exporter);
+  // The exporter's own collection hangs once (what a stuck producer would do).
+  e.exporter.collect = (() => {
+    e.exporter.collect = real;
+    return new Promise(() => {});
+  }) as typeof e.exporter.collect;
+  try {
+    const stuck = await Promise.all([h(req('GET', `Bearer ${TOKEN}`)), h(req('GET', `Bearer ${TOKEN}`))]);
+    expect(stuck.map((r) => r.status)).toEqual([503, 503]);
+    expect(await stuck[0]!.text()).not.toContain('oauth_');
+    const next = await h(req('GET', `Bearer ${TOKEN}`));
+    expect(next.status).toBe(200);
+  } finally {
+    e.exporter.collect = real;
+    collectionBudget.ms = before;
+  }
+});
+
+test('hostile requests (and responses) never throw or reject out of either handler, and never get data', async () => {
+  const web = api.createMetricsHandler({ token: TOKEN });
+  const node = api.metricsRequestListener({ token: TOKEN });
+  await fc.assert(
+    fc.asyncProperty(hostile, hostile, async (reqRecipe, resRecipe) => {
+      const request = reqRecipe.build();
+      const settled = await Promise.resolve()
+        .then(() => web(request as Request))
+        .then(async (r) => ({ ok: true, status: r.status, body: await r.text() }), () => ({ ok: false, status: 0, body: '' }));
+      expect({ ok: settled.ok, data: settled.body.includes('oauth_') }).toEqual({ ok: true, data: false });
+      expect(() => node(request as never, resRecipe.build() as never)).not.toThrow();
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -66,6 +66,7 @@ const OPTION_KEYS = [
   'violationType', 'errorType', 'grantType', 'refreshed', 'failed', 'expiringSoon', 'stage', 'classification', 'familyRevoked',
   'side', 'flowIds', 'tokenIds', 'refreshToken', 'previousRefreshToken', 'token', 'tokenFingerprint', 'clientId', 'startedAt',
   'ttlMs', 'httpStatus', 'message', 'level', 'err', 'cause', 'code', 'name', 'then', 'toJSON', 'redactor', 'destination',
+  'timeoutMillis', 'allowUnauthenticated', 'issuer', 'params', 'client', 'oidc',
 ] as const;
 
 /**
@@ -81,7 +82,68 @@ function recipe(label: string, build: () => unknown): Recipe {
   return { label, build, [fc.toStringMethod]: () => label } as Recipe;
 }
 
-const LARGE = ['x'.repeat(1 << 20), 'https://' + 'a'.repeat(1 << 20), 'eyJ' + 'A'.repeat(1 << 16), '\ud800'.repeat(1000)];
+const LARGE = ['x'.repeat(1 << 20), 'https://' + 'a'.repeat(1 << 20), 'eyJ' + 'A'.repeat(1 << 16), '\ud800'.repeat(1000), 'access_token=' + 'A'.repeat(10 << 20), 'a\udc00b\ud800'.repeat(1 << 10)];
+
+/** A Proxy whose every trap, including the rarely used ones, throws poison. */
+function allTraps(target: object): object {
+  const handler: ProxyHandler<object> = {};
+  for (const trap of ['get', 'set', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'setPrototypeOf', 'defineProperty', 'deleteProperty', 'isExtensible', 'preventExtensions', 'apply', 'construct'] as const) {
+    (handler as Record<string, unknown>)[trap] = () => {
+      throw poison();
+    };
+  }
+  return new Proxy(target, handler);
+}
+
+function detached(): ArrayBuffer {
+  const b = new ArrayBuffer(16);
+  structuredClone(b, { transfer: [b] });
+  return b;
+}
+
+function nested(depth: number, array: boolean): unknown {
+  let o: unknown = array ? [] : {};
+  for (let i = 0; i < depth; i++) o = array ? [o] : { a: o, provider: 'p' };
+  return o;
+}
+
+/** A rejected promise whose own rejection is handled: an unhandled one can only come from a derived promise. */
+function rejected(reason: unknown): Promise<never> {
+  const p = Promise.reject(reason);
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * The shapes beyond throwing traps and getters (issue 15's independent attack): values an
+ * ordinary-looking caller can hand over that break a reader which inspects them naively.
+ */
+const SHAPES: [string, () => unknown][] = [
+  ['all-traps proxy {}', () => allTraps({})],
+  ['all-traps proxy fn', () => allTraps(function () {})],
+  ['throwing toPrimitive/toString/valueOf/toJSON', () => ({ [Symbol.toPrimitive]() { throw poison(); }, toString() { throw poison(); }, valueOf() { throw poison(); }, toJSON() { throw poison(); } })],
+  ['detached ArrayBuffer', detached],
+  ['view of a detached buffer', () => { const b = new ArrayBuffer(8); const v = new Uint8Array(b); structuredClone(b, { transfer: [b] }); return v; }],
+  ['sparse array of length 2^32-1', () => { const a: unknown[] = []; a.length = 2 ** 32 - 1; a[2 ** 32 - 2] = 'x'; return a; }],
+  ['nested objects 1e5 deep', () => nested(100_000, false)],
+  ['nested arrays 1e5 deep', () => nested(100_000, true)],
+  ['frozen options', () => Object.freeze({ provider: 'p', outcome: 'success', reason: 'normal' })],
+  ['sealed options', () => Object.seal({ provider: 'p', error: 'invalid_grant' })],
+  ['null-prototype options', () => Object.assign(Object.create(null), { provider: 'p', flowId: 'f' })],
+  ['object inheriting from a trap proxy', () => Object.create(allTraps({}))],
+  ['function with a throwing name', () => Object.defineProperty(() => 1, 'name', { get() { throw poison(); } })],
+  ['promise that never settles', () => new Promise(() => undefined)],
+  ['promise rejecting with poison', () => rejected(poison())],
+  ['thenable whose then() throws', () => ({ then() { throw poison(); } })],
+  ['Map of 1e5 entries', () => new Map(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]))],
+  ['object of 1e5 keys', () => Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]))],
+  ['bigint', () => 2n ** 80n],
+  ['symbol', () => Symbol('s')],
+  ['NaN', () => NaN],
+  ['-0', () => -0],
+  ['Infinity', () => -Infinity],
+  ['invalid Date', () => new Date(NaN)],
+];
 
 /** One hostile value (fresh objects each build). */
 export const hostile: fc.Arbitrary<Recipe> = fc.oneof(
@@ -95,6 +157,7 @@ export const hostile: fc.Arbitrary<Recipe> = fc.oneof(
   fc.constant(recipe('cyclic', cyclic)),
   fc.constant(recipe('poison', poison)),
   fc.integer({ min: 0, max: LARGE.length - 1 }).map((i) => recipe(`large string ${i}`, () => LARGE[i])),
+  fc.integer({ min: 0, max: SHAPES.length - 1 }).map((i) => recipe(SHAPES[i]![0], SHAPES[i]![1])),
 );
 
 const plain = fc.anything({ withBigInt: true, withNullPrototype: true, withMap: true, withSet: true }).map((v) => recipe('plain', () => v));
