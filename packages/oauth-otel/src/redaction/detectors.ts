@@ -86,6 +86,23 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   // telegram-bot-api-token in its URL form).
   { id: 'discord-webhook-url (trufflehog)', prefix: 'discord', source: 'discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[0-9A-Za-z_-]{20,}' },
   { id: 'telegram-bot-api-token (URL)', prefix: 'api\\.telegram\\.org/bot', source: 'api\\.telegram\\.org/bot[0-9]{5,16}:[0-9A-Za-z_-]{30,}' },
+  // More gitleaks rules with a fixed prefix (found missing by an independent corpus).
+  { id: 'alibaba-access-key-id', prefix: 'LTAI', source: 'LTAI[0-9A-Za-z]{20}' },
+  { id: 'typeform-api-token', prefix: 'tfp_', source: 'tfp_[0-9A-Za-z_.=-]{40,}' },
+  { id: 'frameio-api-token', prefix: 'fio-u-', source: 'fio-u-[0-9A-Za-z_=-]{40,}' },
+  { id: 'flutterwave-secret/encryption-key', prefix: 'FLW(?:SECK|PUBK)', source: 'FLW(?:SECK|PUBK)(?:_TEST)?-[0-9A-Za-z]{12,}(?:-X)?' },
+  { id: 'adobe-client-secret', prefix: 'p8e-', source: 'p8e-[0-9A-Za-z]{32}' },
+  { id: 'nuget-api-key (trufflehog)', prefix: 'oy2', source: 'oy2[0-9a-z]{43}' },
+  { id: 'readme-api-token', prefix: 'rdme_', source: 'rdme_[0-9a-z]{40,}' },
+  { id: 'scalingo-api-token', prefix: 'tk-us-', source: 'tk-us-[0-9A-Za-z_-]{40,}' },
+  { id: 'yandex-api-key', prefix: 'AQVN', source: 'AQVN[0-9A-Za-z_-]{35,38}' },
+  { id: 'yandex-access-token', prefix: 't1\\.', source: 't1\\.[A-Z0-9a-z_-]+={0,2}\\.[A-Z0-9a-z_-]{86}={0,2}' },
+  { id: 'cloudflare-origin-ca-key', prefix: 'v1\\.0-', source: 'v1\\.0-[0-9a-f]{24}-[0-9a-f]{146}' },
+  { id: 'duffel-api-token', prefix: 'duffel_(?:test|live)_', source: 'duffel_(?:test|live)_[0-9A-Za-z_=-]{43}' },
+  { id: 'infracost-api-token', prefix: 'ico-', source: 'ico-[0-9A-Za-z]{32}' },
+  { id: 'intra42-client-secret', prefix: 's-s4t2(?:ud|af)-', source: 's-s4t2(?:ud|af)-[0-9a-f]{64}' },
+  { id: 'octopus-deploy-api-key', prefix: 'API-', source: 'API-[0-9A-Z]{26}' },
+  { id: 'microsoft-teams-webhook', prefix: 'webhook\\.office\\.com/', source: 'webhook\\.office\\.com/webhookb2/[0-9a-f@-]{36,}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}' },
 ]);
 
 /** PEM and PGP private key blocks, whole: marker, body and end marker (a body left behind is

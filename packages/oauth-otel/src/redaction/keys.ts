@@ -157,7 +157,8 @@ export function classifyWords(raw: string): number {
   const seps: number[] = [];
   const ws = splitWords(raw, seps);
   let i = ws.length - 1;
-  while (i > 0 && (WRAPPERS.has(ws[i]!) || WRAPPERS.has(norm(ws[i]!))) && norm(ws[i]!) !== 'key') i--;
+  // A trailing number is a variant, not a new meaning (`X-Hub-Signature-256`, `token_2`).
+  while (i > 0 && (WRAPPERS.has(ws[i]!) || WRAPPERS.has(norm(ws[i]!)) || /^\d+$/.test(ws[i]!)) && norm(ws[i]!) !== 'key') i--;
   if (i < 0) return 0;
   // `x-api-key`, `X_ACCESS_TOKEN`: the header prefix is not a qualifier.
   const first = ws[0] === 'x' && ws.length > 1 ? 1 : 0;
@@ -294,12 +295,12 @@ export function createKeyTable(
 
 /**
  * Safe shapes for `code` / `state` values outside OAuth objects: small integers (HTTP status,
- * errno numbers), errno names (`ECONNRESET`, needs a vowel so RFC 8628 user codes never match),
+ * errno numbers), vendor error codes (`E11000`, Prisma's `P2002`, `ORA-00942`), errno names (`ECONNRESET`, needs a vowel so RFC 8628 user codes never match),
  * upper snake codes (`ERR_INVALID_ARG_TYPE`), and short lower-case words (`invalid_grant`,
  * `loading`). A random 20+ character string never matches.
  */
 const SAFE_AMBIGUOUS_STRING =
-  /^(?:-?\d{1,5}|E(?=[A-Z]*[AEIOU])[A-Z]{2,15}|[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){1,7}|[a-z]{1,14}(?:[_-][a-z]{1,14}){0,5})$/;
+  /^(?:-?\d{1,5}|[A-Z]{1,4}-?\d{3,5}|E(?=[A-Z]*[AEIOU])[A-Z]{2,15}|[A-Z][A-Z0-9]{0,31}(?:_[A-Z0-9]{1,31}){1,7}|[a-z]{1,14}(?:[_-][a-z]{1,14}){0,5})$/;
 
 export function isSafeAmbiguousString(s: string): boolean {
   return s.length <= 64 && SAFE_AMBIGUOUS_STRING.test(s);

@@ -288,6 +288,30 @@ function endOfValue(s: string, i: number): number {
 }
 
 /**
+ * End of an unquoted secret value at i: like endOfValue, but a password's own punctuation
+ * (`6Y(Mj&bN`, `a|b`) does not end it. A bracket, `|` or backtick never ends it; `&` `;` `,`
+ * end it only before another `name=` / `name:` pair or a blank. Linear: only moves forward.
+ */
+function endOfSecretValue(s: string, i: number): number {
+  const n = s.length;
+  let e = endOfValue(s, i);
+  while (e < n) {
+    const c = s.charCodeAt(e);
+    if (c === 40 || c === 91 || c === 123 || c === 124 || c === 96) {
+      e = endOfValue(s, e + 1);
+      continue;
+    }
+    if (c !== 38 && c !== 59 && c !== 44) break;
+    let k = e + 1;
+    while (k < n && s.charCodeAt(k) < 128 && NAME[s.charCodeAt(k)] === 1) k++;
+    const d = s.charCodeAt(k);
+    if (k === e + 1 || d === 61 || d === 58) break;
+    e = endOfValue(s, k);
+  }
+  return e;
+}
+
+/**
  * Length of `Scheme<sep>` when a known auth scheme (`Bearer `, `Basic%20`, `DPoP+`) opens the
  * text at i and something follows it before `end`; else 0. Hand-written: it runs on every
  * secret value, and the equivalent regex backtracks over long tokens.
@@ -820,6 +844,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       b = startOfName(s, e);
       // No name, or one that opens with a digit (times `12:30:45`, dates, ports): not a key.
       if (b === e) return p + 1;
+      // A segment of a colon path (`arn:aws:secretsmanager:…:secret:prod/db`, URNs): not a key.
+      if (colon && b > 0 && s.charCodeAt(b - 1) === 58 && !isSpace(s.charCodeAt(p + 1))) return p + 1;
       // Dense text repeats one name (`code=a,code=a,…`): no slice, no lookup for a repeat.
       const same = e - b === lastName.length && sameAt(s, b, lastName);
       name = same ? lastName : s.slice(b, e);
@@ -954,7 +980,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         else if (colon && (kind & K_SECRET) !== 0 && multiLine() && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
         // PHP print_r: `[password] => hunter2 with spaces`.
         else if (sepLen === 2 && s.charCodeAt(e - 1) === 93) ve = endOfLine(s, vs);
-        else ve = endOfValue(s, vs);
+        else ve = (kind & K_SECRET) !== 0 ? endOfSecretValue(s, vs) : endOfValue(s, vs);
       }
     }
     while (ve > vs && (s.charCodeAt(ve - 1) === 32 || s.charCodeAt(ve - 1) === 9 || s.charCodeAt(ve - 1) === 13)) ve--;
@@ -1074,6 +1100,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const v = KEYWORD.lastIndex;
     const n = s.length;
     const q = s.charCodeAt(v);
+    // `password = 'x'` (SQL, C# and Python printouts, INI): a spaced pair, which pair() reads.
+    if (q === 61 || q === 58) return -1;
     if (q === 34 || q === 39) {
       const ve = endOfQuoted(s, v + 1, q);
       if (ve > v + 1) r.push(v + 1, ve);

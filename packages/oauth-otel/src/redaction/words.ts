@@ -19,6 +19,9 @@ export const SECRET_WORDS: readonly string[] = Object.freeze([
   'samlresponse', 'samlart',
   // Wallet recovery phrases.
   'mnemonic',
+  // Short forms seen in config and CLI dumps (`creds`, GitHub's `pat`) and a bare JWT carrier
+  // (`?jwt=…`, `{ jwt }`); `jwt_algorithm` / `jwtExpiry` stay metadata through META_WORDS.
+  'cred', 'pat', 'jwt',
 ]);
 
 /** Long secret words that also count at the end of a run-together word (`accesstoken`, `dbpassword`).
@@ -43,6 +46,8 @@ export const KEY_NEUTRAL_QUALIFIERS: readonly string[] = Object.freeze([
   'object', 'lookup', 'map', 'group', 'cursor', 'index', 'row', 'column', 'hash', 'translation', 'i18n', 'message',
   'public', 'react', 'list', 'item', 'storage_path', 'bucket', 's3', 'file', 'path', 'search', 'sequence', 'shard',
   'entity', 'resource', 'record', 'range', 'host', 'cluster', 'query', 'request', 'event', 'job', 'task', 'queue',
+  // Stripe's `publishableKey` (`pk_live_…`) is public by design.
+  'publishable',
 ]);
 
 /** `code` is secret after these (`auth_code`, `device_code`, `recoveryCodes`); `statusCode`,
@@ -64,6 +69,8 @@ export const WRAPPER_WORDS: readonly string[] = Object.freeze([
   'hint', 'header', 'hdr', 'param', 'input', 'list', 'array', 'arr', 'obj', 'object', 'confirmation',
   'confirm', 'again', 'repeat', 'new', 'old', 'current', 'prev', 'previous', 'encrypted', 'data', 'blob',
   'material', 'hash', 'base', 'v1', 'v2', 'v3', 'key',
+  // Security questions: `secret_answer`, `password_answer` are the secret itself.
+  'answer',
 ]);
 
 /** Words after the secret word that make the value metadata about it. */
