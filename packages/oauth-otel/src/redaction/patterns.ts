@@ -290,7 +290,7 @@ function endOfValue(s: string, i: number): number {
 /**
  * End of an unquoted secret value at i: like endOfValue, but a password's own punctuation
  * (`6Y(Mj&bN`, `a|b`) does not end it. A bracket, `|` or backtick never ends it; `&` `;` `,`
- * end it only before another `name=` / `name:` pair or a blank. Linear: only moves forward.
+ * end it only before another `name=` / `name:` / `name%XX` pair or a blank. Linear: only moves forward.
  */
 function endOfSecretValue(s: string, i: number): number {
   const n = s.length;
@@ -305,7 +305,7 @@ function endOfSecretValue(s: string, i: number): number {
     let k = e + 1;
     while (k < n && s.charCodeAt(k) < 128 && NAME[s.charCodeAt(k)] === 1) k++;
     const d = s.charCodeAt(k);
-    if (k === e + 1 || d === 61 || d === 58) break;
+    if (k === e + 1 || d === 61 || d === 58 || d === 37) break;
     e = endOfValue(s, k);
   }
   return e;
@@ -769,6 +769,29 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return qe;
   };
 
+  /** After a YAML label line ending at i: the `value:` on the next line (quoted or to the end of
+   *  its line). Pushes its range; returns where scanning resumes. */
+  const yamlValue = (s: string, i: number, r: number[]): number => {
+    const n = s.length;
+    let j = i;
+    const lim = Math.min(n, i + LOOK);
+    while (j < lim && (isSpace(s.charCodeAt(j)) || (s.charCodeAt(j) === 92 && (s.charCodeAt(j + 1) === 110 || s.charCodeAt(j + 1) === 114)))) j += s.charCodeAt(j) === 92 ? 2 : 1;
+    if (!/^value[ \t]*:[ \t]*/i.test(s.slice(j, j + 16))) return i;
+    j = s.indexOf(':', j) + 1;
+    while (j < n && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+    const q = s.charCodeAt(j) === 92 ? s.charCodeAt(j + 1) : s.charCodeAt(j);
+    let vs = j;
+    let ve: number;
+    if (q === 34 || q === 39) {
+      vs = j + (s.charCodeAt(j) === 92 ? 2 : 1);
+      ve = vs;
+      while (ve < n && s.charCodeAt(ve) !== q && s.charCodeAt(ve) !== 92) ve++;
+    } else ve = endOfLine(s, vs);
+    while (ve > vs && isSpace(s.charCodeAt(ve - 1))) ve--;
+    if (ve > vs) r.push(vs, ve);
+    return ve;
+  };
+
   /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
    *  labels UI keys). */
   const secretLabel = (label: string): boolean => {
@@ -908,6 +931,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
             if (secretLabel(s.slice(ls, le))) return labelled(s, le + 1, r);
           }
         }
+      } else if (multiLine() && s.charCodeAt(v) !== 34 && s.charCodeAt(v) !== 39 && s.charCodeAt(v) !== 92) {
+        // YAML `- name: DB_PASSWORD` then `value: …` on the next line (Kubernetes env, ECS).
+        const le2 = endOfLine(s, v, Math.min(n, v + 128));
+        if (le2 - v <= 64 && secretLabel(s.slice(v, le2).trimEnd())) return yamlValue(s, le2, r);
       } else if (s.charCodeAt(v) === 34) {
         // `{"name":"sid","value":"…"}` cookie-jar entries in JSON text.
         const ve = s.indexOf('"', v + 1);
