@@ -34,7 +34,9 @@ const ENCODED_EQ_SOURCE = '%(?:25)?3D';
  *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
 const LIST_SOURCE = `["']\\s*,\\s*\\\\*["']`;
-const KEYWORD_SOURCE = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by)[ \\t]+\\S';
+/* Also MySQL's `PASSWORD('p')`, and SQL's `VALUES (…)` (judged by its column list). */
+const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)';
+const KEYWORD_SOURCE = `${KEYWORD_HEAD}(?:[ \\t]+\\S|\\()`;
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
  * percent-encoded `%3D`), `eyJ` (JWT), a PEM header, an auth scheme followed by a separator,
@@ -159,7 +161,7 @@ function isLabelName(name: string): boolean {
   return LABEL_NAMES.has(name.toLowerCase());
 }
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
-const KEYWORD = new RegExp(KEYWORD_SOURCE.slice(0, -2), 'iy');
+const KEYWORD = new RegExp(`${KEYWORD_HEAD}(?:[ \\t]+|\\([ \\t]*)`, 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
 export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
@@ -1115,6 +1117,68 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return ve;
   };
 
+  /** SQL `(c1, c2) VALUES (v1, v2), (…)` whose `VALUES` opens at b, its tuple at or just before
+   *  v: pushes the values of the secret columns (`INSERT INTO users (email, password) VALUES …`).
+   *  Returns where scanning resumes. */
+  const sqlValues = (s: string, b: number, v: number, r: number[]): number => {
+    const n = s.length;
+    const t = s.charCodeAt(v) === 40 ? v : s.charCodeAt(v - 1) === 40 ? v - 1 : -1;
+    if (t < 0) return v;
+    let c = b;
+    while (c > 0 && isSpace(s.charCodeAt(c - 1))) c--;
+    if (s.charCodeAt(c - 1) !== 41) return v;
+    const open = s.lastIndexOf('(', c - 1);
+    if (open < 0 || c - open > LOOK) return v;
+    const secret: boolean[] = [];
+    let any = false;
+    for (const col of s.slice(open + 1, c - 1).split(',')) {
+      const k = classify(col.replace(/[\s`"'[\]]/g, ''));
+      const x = (k & K_SECRET) !== 0 && (k & K_ALLOW) === 0;
+      secret.push(x);
+      any ||= x;
+    }
+    if (!any) return v;
+    let i = t + 1;
+    let col = 0;
+    while (i < n) {
+      while (i < n && isSpace(s.charCodeAt(i))) i++;
+      const q = s.charCodeAt(i);
+      if (q === 34 || q === 39) {
+        const e = endOfQuoted(s, i + 1, q);
+        if (secret[col] === true && e > i + 1) r.push(i + 1, e);
+        i = e + 1;
+      } else {
+        // An unquoted value (number, NULL, now()): to the comma or parenthesis that ends it.
+        let depth = 0;
+        const vs = i;
+        for (; i < n; i++) {
+          const d = s.charCodeAt(i);
+          if (d === 40) depth++;
+          else if (d === 41 && depth-- === 0) break;
+          else if (d === 44 && depth === 0) break;
+        }
+        if (secret[col] === true && i > vs) r.push(vs, i);
+      }
+      while (i < n && isSpace(s.charCodeAt(i))) i++;
+      if (s.charCodeAt(i) === 44) {
+        col++;
+        i++;
+        continue;
+      }
+      if (s.charCodeAt(i) !== 41) return i;
+      // The tuple ends; another row may follow (`), (`).
+      let j = i + 1;
+      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      if (s.charCodeAt(j) !== 44) return i + 1;
+      j++;
+      while (j < n && isSpace(s.charCodeAt(j))) j++;
+      if (s.charCodeAt(j) !== 40) return i + 1;
+      i = j + 1;
+      col = 0;
+    }
+    return n;
+  };
+
   /** A KEYWORD_SOURCE match at i: pushes the value when it is a credential by its form — a
    *  quoted string (SQL), the token after `login <user>` (.netrc on one line), or the only token
    *  after the keyword opening its line (.netrc, redis.conf). A lower-case word alone is prose
@@ -1126,6 +1190,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const b = isSpace(s.charCodeAt(i)) ? i + 1 : s.charCodeAt(i) === 92 ? i + 2 : i;
     const v = KEYWORD.lastIndex;
     const n = s.length;
+    if (/values[ \t(]*$/i.test(m[0])) return sqlValues(s, b, v, r);
     const q = s.charCodeAt(v);
     // `password = 'x'` (SQL, C# and Python printouts, INI): a spaced pair, which pair() reads.
     if (q === 61 || q === 58) return -1;
