@@ -291,24 +291,32 @@ function endOfValue(s: string, i: number): number {
 
 /**
  * End of an unquoted secret value at i: like endOfValue, but a password's own punctuation
- * (`6Y(Mj&bN`, `a|b`) does not end it. A bracket, `|` or backtick never ends it; `&` `;` `,`
- * end it only before another `name=` / `name:` / `name%XX` pair or a blank. Linear: only moves forward.
+ * (`6Y(Mj&bN`, `a|b`, `x]]y`) does not end it; blanks, quotes and backslashes still do. Linear:
+ * every step moves forward.
  */
 function endOfSecretValue(s: string, i: number): number {
   const n = s.length;
+  const isCloser = (c: number): boolean => c === 41 || c === 93 || c === 125 || c === 62 || c === 38 || c === 59 || c === 44 || c === 35;
   let e = endOfValue(s, i);
   while (e < n) {
     const c = s.charCodeAt(e);
     if (c === 40 || c === 91 || c === 123 || c === 124 || c === 96) {
+      // An opener, `|` or backtick never ends it.
       e = endOfValue(s, e + 1);
       continue;
     }
-    if (c !== 38 && c !== 59 && c !== 44) break;
-    let k = e + 1;
+    if (!isCloser(c)) break;
+    // Closers and `&` `;` `,` `#` end it before a blank (`User(password=x)`, `{password=x}, …`)
+    // or another `name=` / `name:` / `name%XX` pair; inside a value (`ab)}&cd`) they do not.
+    let j = e + 1;
+    while (j < n && isCloser(s.charCodeAt(j))) j++;
+    const d = s.charCodeAt(j);
+    if (j >= n || isSpace(d) || d === 34 || d === 39 || d === 92) break;
+    let k = j;
     while (k < n && s.charCodeAt(k) < 128 && NAME[s.charCodeAt(k)] === 1) k++;
-    const d = s.charCodeAt(k);
-    if (k === e + 1 || d === 61 || d === 58 || d === 37) break;
-    e = endOfValue(s, k);
+    const f = s.charCodeAt(k);
+    if (k > j && (f === 61 || f === 58 || f === 37)) break;
+    e = endOfValue(s, j);
   }
   return e;
 }

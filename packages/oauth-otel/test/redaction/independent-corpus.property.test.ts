@@ -1,0 +1,150 @@
+/**
+ * The classes an independent red-team corpus (issue 15: written without our generators) found
+ * leaking or over-redacted, kept closed as generators: provider credentials beyond the first
+ * gitleaks cut, spaced `name = value` pairs (SQL, C#/Python printouts, INI), SQL `VALUES` tuples
+ * judged by their column list, passwords with their own punctuation, YAML `name:`/`value:` env
+ * pairs, short secret words (`creds`, `pat`, `jwt`, `secret_answer`, `X-Hub-Signature-256`); and
+ * on the harmless side vendor error codes under `code`, ARN paths with a `secret:` segment,
+ * Stripe publishable keys and SQL tuples without secret columns. Each case goes through
+ * redact(), redactString() and the package logger's stdout line.
+ */
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import { createLogger } from '../../src/logs/logger';
+import { redact, redactString } from '../../src/redaction';
+
+const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const str = (alphabet: string, min: number, max = min) =>
+  fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
+
+/** Provider credentials by the prefixes added for this corpus (gitleaks / trufflehog rule ids in detectors.ts). */
+const providerArb = fc.oneof(
+  str(AN, 20).map((b) => `LTAI${b}`),
+  str(`${AN}_-`, 44).map((b) => `tfp_${b}`),
+  str(`${AN}_-`, 64).map((b) => `fio-u-${b}`),
+  str(HEX, 32).map((b) => `FLWSECK_TEST-${b}-X`),
+  str(AN, 32).map((b) => `p8e-${b}`),
+  str('abcdefghijklmnopqrstuvwxyz0123456789', 43).map((b) => `oy2${b}`),
+  str('abcdefghijklmnopqrstuvwxyz0123456789', 70).map((b) => `rdme_${b}`),
+  str(`${AN}_-`, 48).map((b) => `tk-us-${b}`),
+  str(`${AN}_-`, 35).map((b) => `AQVN${b}`),
+  fc.tuple(str(HEX, 24), str(HEX, 146)).map(([a, b]) => `v1.0-${a}-${b}`),
+  str(`${AN}_-`, 43).map((b) => `duffel_live_${b}`),
+  str(AN, 32).map((b) => `ico-${b}`),
+  str(HEX, 64).map((b) => `s-s4t2ud-${b}`),
+  str(UP, 26).map((b) => `API-${b}`),
+  fc.tuple(str('0123456789', 18), str(`${AN}_-`, 68)).map(([id, t]) => `https://discord.com/api/webhooks/${id}/${t}`),
+  fc.tuple(fc.uuid(), fc.uuid(), str(HEX, 32), fc.uuid()).map(([a, b, h, c]) => `https://acme.webhook.office.com/webhookb2/${a}@${b}/IncomingWebhook/${h}/${c}`),
+);
+/** The part of a provider credential that must not survive (a webhook URL's host may). */
+const secretPart = (v: string): string => v.replace(/^https:\/\/[^/]+\/(?:api\/webhooks\/|webhookb2\/)/, '');
+
+// No `=` or `%`: `pw&name=x` / `pw&name%3Dx` reads as the next parameter in every format.
+const PASSWORD_PUNCT = '!#$^*()&|[]{}`-_+~';
+const passwordArb = fc
+  .tuple(str(AN, 6, 10), str(PASSWORD_PUNCT, 1, 3), str(AN, 6, 10))
+  .map(([a, p, b]) => `${a}${p}${b}`)
+  .filter((p) => !/\s/.test(p));
+const opaqueArb = str(`${AN}_-`, 24, 48);
+
+const SECRET_COLUMNS = ['password', 'password_hash_input', 'api_key', 'access_token', 'refresh_token', 'client_secret', 'secret', 'otp_secret'];
+const PLAIN_COLUMNS = ['email', 'id', 'name', 'created_at', 'role', 'expires_at', 'tenant'];
+const SECRET_NAMES = ['DB_PASSWORD', 'KEYCLOAK_ADMIN_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'VAULT_TOKEN', 'STRIPE_SECRET_KEY', 'SMTP_PASS', 'JWT_SECRET', 'GITHUB_TOKEN'];
+const SPACED_KEYS = ['password', 'Password', 'passwd', 'client_secret', 'ClientSecret', 'api_key', 'token', 'AccessToken'];
+const SHORT_KEYS = ['creds', 'cred', 'pat', 'jwt', 'secret_answer', 'secretAnswer', 'X-Hub-Signature-256', 'token_2'];
+
+interface Case { input: unknown; secret: string }
+
+const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
+  // Provider credentials anywhere: free text, a neutral field, an array element.
+  fc.tuple(providerArb, fc.constantFrom('text', 'field', 'array')).map(([v, where]) => ({
+    input: where === 'text' ? `deploy failed (used ${v})` : where === 'field' ? { value: v, source: 'env' } : { items: ['ci', v] },
+    secret: secretPart(v),
+  })),
+  // Spaced pairs: SQL UPDATE, C# / Python printouts, INI.
+  fc.tuple(fc.constantFrom(...SPACED_KEYS), passwordArb, fc.constantFrom('sql', 'cs', 'ini', 'py')).map(([k, p, form]) => ({
+    input: form === 'sql' ? `UPDATE users SET ${k} = '${p}' WHERE id = 17`
+      : form === 'cs' ? `{ ${k} = ${p}, UserName = bob }`
+        : form === 'ini' ? `${k} = ${p}`
+          : `{'user': 'bob', '${k}' = '${p}'}`,
+    secret: p,
+  })),
+  // SQL VALUES: secret column anywhere in the list, one or two rows; MySQL PASSWORD('p').
+  fc.tuple(fc.shuffledSubarray(PLAIN_COLUMNS, { minLength: 0, maxLength: 3 }), fc.constantFrom(...SECRET_COLUMNS), fc.nat(3), passwordArb, fc.boolean()).map(([plain, col, at, p, twoRows]) => {
+    if (col === 'otp_secret' && at === 3) return { input: `SET PASSWORD FOR 'bob'@'%' = PASSWORD('${p}')`, secret: p };
+    const cols = [...plain];
+    const pos = Math.min(at, cols.length);
+    cols.splice(pos, 0, col);
+    const row = (x: string) => `(${cols.map((c, i) => (i === pos ? `'${x}'` : c === 'id' ? '7' : c.endsWith('_at') ? 'now()' : `'v${i}'`)).join(', ')})`;
+    return { input: `INSERT INTO t (${cols.join(', ')}) VALUES ${row(p)}${twoRows ? `, ${row(`${p}2`)}` : ''}`, secret: p };
+  }),
+  // Passwords with their own punctuation after env / query / YAML names.
+  fc.tuple(fc.constantFrom(...SECRET_NAMES), passwordArb, fc.constantFrom('env', 'export', 'json-env', 'docker')).map(([n, p, form]) => ({
+    input: form === 'env' ? `${n}=${p}\nPORT=3000` : form === 'export' ? `export ${n}=${p}` : form === 'json-env' ? { Env: ['PATH=/usr/bin', `${n}=${p}`] } : `docker run -e ${n}=${p} app`,
+    secret: p,
+  })),
+  // YAML env pairs (Kubernetes, ECS task definitions), raw and inside a JSON string.
+  fc.tuple(fc.constantFrom(...SECRET_NAMES), fc.oneof(passwordArb, opaqueArb), fc.constantFrom('"', '', "'"), fc.boolean()).map(([n, v, q, nested]) => {
+    const yaml = `env:\n  - name: PORT\n    value: "3000"\n  - name: ${n}\n    value: ${q}${v}${q}\n`;
+    return { input: nested ? { manifest: yaml } : yaml, secret: v };
+  }),
+  // Short secret words and numbered variants as keys, in objects and in text.
+  fc.tuple(fc.constantFrom(...SHORT_KEYS), opaqueArb, fc.boolean()).map(([k, v, text]) => ({ input: text ? `${k}=${v}&x=1` : { [k]: v, user: 'alice' }, secret: v })),
+);
+
+const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.tuple(str('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1, 4), fc.integer({ min: 100, max: 99_999 }), fc.boolean()).map(([p, d, dash]) => ({ code: `${p}${dash ? '-' : ''}${d}`, message: 'request failed' })),
+  fc.tuple(str('0123456789', 12), fc.constantFrom('prod/db', 'oauth-client', 'stripe-api'), str(AN, 6)).map(([acct, name, sfx]) => ({ secretArn: `arn:aws:secretsmanager:us-east-1:${acct}:secret:${name}-${sfx}` })),
+  fc.tuple(str(AN, 6)).map(([s]) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-${s}`),
+  str(AN, 24).map((b) => ({ publishableKey: `pk_live_${b}`, currency: 'usd' })),
+  fc.tuple(fc.shuffledSubarray(PLAIN_COLUMNS, { minLength: 1, maxLength: 4 })).map(([cols]) => `INSERT INTO users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `'v${i}'`).join(', ')})`),
+  fc.constantFrom('PORT', 'LOG_LEVEL', 'NODE_ENV', 'SECRET_NAME').map((n) => `env:\n  - name: ${n}\n    value: info\n`),
+);
+
+function windows(secret: string): string[] {
+  const out = new Set([secret]);
+  for (let i = 0; i + 10 <= secret.length; i++) out.add(secret.slice(i, i + 10));
+  return [...out];
+}
+
+const lines: string[] = [];
+const logger = createLogger({
+  destination: new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString('utf8')); cb(); } }),
+  otel: false,
+  level: 'info',
+});
+function stdoutLine(input: unknown): string {
+  lines.length = 0;
+  if (typeof input === 'string') logger.info(input);
+  else logger.info('rec', input as Record<string, unknown>);
+  return lines.join('');
+}
+
+describe('independent corpus classes stay closed', () => {
+  it('leaks: no planted secret or 10-character window of it in redact(), redactString() or the stdout line', () => {
+    fc.assert(
+      fc.property(leakCaseArb, ({ input, secret }) => {
+        const outs = [JSON.stringify(redact(input)), stdoutLine(input)];
+        if (typeof input === 'string') outs.push(redactString(input));
+        for (const out of outs) {
+          for (const w of windows(secret)) {
+            if (out.includes(w)) throw new Error(`leaked ${JSON.stringify(w)} from ${JSON.stringify(input)}\n${out}`);
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('over-redaction: harmless records come back unchanged', () => {
+    fc.assert(
+      fc.property(harmlessArb, (input) => {
+        expect(redact(input)).toEqual(input);
+        if (typeof input === 'string') expect(redactString(input)).toBe(input);
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
