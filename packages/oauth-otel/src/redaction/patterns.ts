@@ -35,7 +35,7 @@ const ENCODED_EQ_SOURCE = '%(?:25)?3D';
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
 const LIST_SOURCE = `["']\\s*,\\s*\\\\*["']`;
 /* Also MySQL's `PASSWORD('p')`, and SQL's `VALUES (…)` (judged by its column list). */
-const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)';
+const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values|token)';
 const KEYWORD_SOURCE = `${KEYWORD_HEAD}(?:[ \\t]+\\S|\\()`;
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
@@ -164,6 +164,29 @@ const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(`${KEYWORD_HEAD}(?:[ \\t]+|\\([ \\t]*)`, 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
 export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
+/** User flags whose value is secret only as `user:password`. */
+const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user']);
+/** Commands whose `-p` / `-a` flag takes a password (`sshpass -p pw`, `redis-cli -a pw`). */
+const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
+/** Commands whose `login -p pw` takes a password. */
+const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
+/** Commands whose attached `-pPASSWORD` is a password. */
+const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlsh']);
+
+/** The command (basename, lower case) opening the line that holds i, looking back at most LOOK
+ *  characters; '' when the line starts further back. Skips `sudo` and `$ ` prompts. */
+function commandOf(s: string, i: number): string {
+  const min = i > LOOK ? i - LOOK : 0;
+  let b = i;
+  while (b > min && s.charCodeAt(b - 1) !== 10 && !(s.charCodeAt(b - 1) === 110 && s.charCodeAt(b - 2) === 92)) b--;
+  if (b === min && min > 0) return '';
+  const words = s.slice(b, i).trim().split(/[ \t]+/);
+  let w = 0;
+  while (w < words.length - 1 && (words[w] === 'sudo' || words[w] === '$' || words[w] === '#' || words[w]!.includes('='))) w++;
+  const c = words[w] ?? '';
+  return c.slice(c.lastIndexOf('/') + 1).replace(/^["']/, '').toLowerCase();
+}
+
 export const AUTH_SCHEMES: ReadonlySet<string> = new Set([
   'bearer', 'basic', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'gnap',
   'privatetoken', 'aws4-hmac-sha256', 'vapid', 'scram-sha-1', 'scram-sha-256', 'concealed',
@@ -1101,15 +1124,29 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     const m = FLAG.exec(s);
     if (m === null) return i + 1;
     const f = m[1]!;
-    let secret: boolean;
-    if (f === flagName) secret = flagVerdict;
-    else {
-      secret = flagVerdict = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
-      flagName = f;
-    }
     const v = FLAG.lastIndex;
-    // Not a credential flag: resume on the blank before its value, which may be the next flag (`-sS -u a:b`).
-    if (!secret) return v - 1;
+    // Password flags of particular commands (`sshpass -p`, `redis-cli -a`, `docker login -p`,
+    // `mysql -pSECRET`): judged by the command that opens the line.
+    if (f.charCodeAt(1) !== 45 && (f.length > 2 ? (f.charCodeAt(1) | 32) === 112 : f === '-p' || f === '-a')) {
+      const cmd = commandOf(s, i);
+      if (f.length > 2) {
+        if (MYSQL_COMMANDS.has(cmd)) {
+          const fs = v - m[0].length + m[0].indexOf(f);
+          r.push(fs + 2, fs + f.length);
+        }
+        return v - 1;
+      }
+      if (!(PASSWORD_FLAG_COMMANDS.get(cmd) === f || (f === '-p' && LOGIN_COMMANDS.has(cmd) && / login\b/.test(s.slice(i - 64 > 0 ? i - 64 : 0, i))))) return v - 1;
+    } else {
+      let secret: boolean;
+      if (f === flagName) secret = flagVerdict;
+      else {
+        secret = flagVerdict = CREDENTIAL_FLAGS.has(f) || (f.charCodeAt(1) === 45 && (classify(f.slice(2)) & (K_SECRET | K_ALLOW)) === K_SECRET);
+        flagName = f;
+      }
+      // Not a credential flag: resume on the blank before its value, which may be the next flag (`-sS -u a:b`).
+      if (!secret) return v - 1;
+    }
     const n = s.length;
     let vs = v;
     let ve: number;
@@ -1121,6 +1158,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       ve = v;
       while (ve < n && !isSpace(s.charCodeAt(ve)) && s.charCodeAt(ve) !== 34 && s.charCodeAt(ve) !== 39) ve++;
     }
+    // `-u user` / `--user user` name a user (curl prompts for the password): only `user:pass` is secret.
+    if (USER_FLAGS.has(f) && s.slice(vs, ve).indexOf(':') < 0) return ve;
     if (ve > vs) r.push(vs, ve);
     return ve;
   };
@@ -1210,7 +1249,16 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let ve = v;
     while (ve < n && !isSpace(s.charCodeAt(ve)) && !(s.charCodeAt(ve) === 92 && s.charCodeAt(ve + 1) === 110)) ve++;
     const value = s.slice(v, ve);
+    // Prose: `using token <key material> for …`, `logged in with password Winter2019!x`.
+    if (/token[ \t]*$/i.test(m[0])) {
+      if (looksLikeKeyMaterial(value)) r.push(v, ve);
+      return ve;
+    }
     if (/^[a-z]{1,14}[.,:;!?]?$/.test(value) || /^identified/i.test(m[0].trim())) return ve;
+    if (/^pass/i.test(m[0].trim()) && value.length >= 8 && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && value.indexOf('/') < 0) {
+      r.push(v, ve);
+      return ve;
+    }
     const lineEnd = endOfLine(s, ve);
     const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, mathMin(lineEnd, ve + LOOK)));
     if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(mathMax(0, b - 128), b))) r.push(v, ve);

@@ -90,6 +90,16 @@ const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
     const yaml = `env:\n  - name: PORT\n    value: "3000"\n  - name: ${n}\n    value: ${q}${v}${q}\n`;
     return { input: nested ? { manifest: yaml } : yaml, secret: v };
   }),
+  // Password flags of particular commands (the value is judged by the command opening the line).
+  fc.tuple(fc.constantFrom('sshpass', 'redis', 'docker', 'mysql'), str(AN, 12, 30), passwordArb).map(([cmd, plain, p]) => (
+    cmd === 'sshpass' ? { input: `sshpass -p '${p}' ssh deploy@host`, secret: p }
+      : cmd === 'redis' ? { input: `redis-cli -h cache -a ${plain} ping`, secret: plain }
+        : cmd === 'docker' ? { input: `docker login -u bot -p ${plain} ghcr.io`, secret: plain }
+          : { input: `mysql -h db -u root -p${plain} app`, secret: plain })),
+  // Prose: a password with a digit after `password`, key material after `token`.
+  fc.tuple(str(AN, 4, 8), fc.integer({ min: 0, max: 9 }), passwordArb, fc.uint8Array({ minLength: 20, maxLength: 40 })).map(([a, d, p, bytes]) => (
+    d % 2 === 0 ? { input: `login ok for bob with password ${a}${d}${p}`, secret: `${a}${d}${p}` }
+      : { input: `using token ${Buffer.from(bytes).toString('hex')}a1 for upstream`, secret: `${Buffer.from(bytes).toString('hex')}a1` })),
   // Short secret words and numbered variants as keys, in objects and in text.
   fc.tuple(fc.constantFrom(...SHORT_KEYS), opaqueArb, fc.boolean()).map(([k, v, text]) => ({ input: text ? `${k}=${v}&x=1` : { [k]: v, user: 'alice' }, secret: v })),
 );
@@ -101,6 +111,9 @@ const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
   str(AN, 24).map((b) => ({ publishableKey: `pk_live_${b}`, currency: 'usd' })),
   fc.tuple(fc.shuffledSubarray(PLAIN_COLUMNS, { minLength: 1, maxLength: 4 })).map(([cols]) => `INSERT INTO users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `'v${i}'`).join(', ')})`),
   fc.constantFrom('PORT', 'LOG_LEVEL', 'NODE_ENV', 'SECRET_NAME').map((n) => `env:\n  - name: ${n}\n    value: info\n`),
+  fc.constantFrom('curl -u admin https://api.example/v1', 'docker run -p 8080:80 -u 1000 app', 'mysql -h db -u root -p app',
+    'token refresh failed', 'access token expired 30s ago', 'token endpoint http://localhost:3000/token',
+    'password must be at least 12 characters', 'password reset for user 42', 'the values (a, b) are fine'),
 );
 
 function windows(secret: string): string[] {
