@@ -825,6 +825,22 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return ve;
   };
 
+  /** The verdict for a bare `value` whose name opens at b inside an object printout: K_SECRET when
+   *  the printed type's name is a secret word (`Token{`, `Secret(`, `#<OAuth::AccessToken `). */
+  const printoutKind = (s: string, b: number): number => {
+    let j = b - 1;
+    const c = s.charCodeAt(j);
+    const spaced = c === 32;
+    if (c !== 123 && c !== 40 && !spaced) return 0;
+    const end = j;
+    const min = j > 64 ? j - 64 : 0;
+    while (j > min && s.charCodeAt(j - 1) < 128 && (IDENT[s.charCodeAt(j - 1)] === 1 || s.charCodeAt(j - 1) === 58)) j--;
+    if (j === end || (spaced && s.charCodeAt(j - 1) !== 60)) return 0;
+    const type = s.slice(j, end);
+    const k = classify(type.slice(Math.max(type.lastIndexOf(':'), type.lastIndexOf('.')) + 1));
+    return (k & K_SECRET) !== 0 && (k & K_ALLOW) === 0 ? K_SECRET : 0;
+  };
+
   /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
    *  labels UI keys). */
   const secretLabel = (label: string): boolean => {
@@ -867,12 +883,16 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       } else r.push(p + 3, at);
       return at + 1;
     }
+    // `OAuth2::AccessToken`, `std::string`: a path separator, not a pair.
+    if (colon && s.charCodeAt(p + 1) === 58) return p + 2;
     // Ruby / Elixir / PHP `=>`.
     if (!colon && sepLen === 1 && s.charCodeAt(p + 1) === 62) sepLen = 2;
 
     // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
     let e = p;
     while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+    // PHP var_dump's `["password"]=>`: the quoted name inside the brackets.
+    if (sepLen === 2 && s.charCodeAt(e - 1) === 93 && (s.charCodeAt(e - 2) === 34 || s.charCodeAt(e - 2) === 39)) e--;
     const q = s.charCodeAt(e - 1);
     let b: number;
     let name: string;
@@ -930,6 +950,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (plain) dismiss(name);
       return p + 1;
     }
+    // `Token{value='…'}`, `#<Token value="…">`, `Secret(value=…)`: the bare `value` of an object
+    // printout whose type name is a secret word (decided per place, so never dismissed).
+    const contextual = name === 'value' || name === 'Value';
+    if (contextual && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0 && b > 1) kind |= printoutKind(s, b);
     // Most names in dense text are neither secret nor labels: out before any other work.
     let isLabel: boolean;
     if (name === labelName) isLabel = labelVerdict;
@@ -938,7 +962,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       labelName = name;
     }
     if (!isLabel && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0) {
-      if (plain) dismiss(name);
+      if (plain && !contextual) dismiss(name);
       return p + 1;
     }
 
@@ -946,6 +970,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let v = p + sepLen;
     while (v < n && (s.charCodeAt(v) === 32 || s.charCodeAt(v) === 9 || s.charCodeAt(v) === 0xa0)) v++;
     if (v >= n) return p + 1;
+    // PHP var_dump: `["password"]=>` then `string(14) "…"` on the next line.
+    if (sepLen === 2) {
+      let w = v;
+      while (w < n && w - v < 16 && (isSpace(s.charCodeAt(w)) || (s.charCodeAt(w) === 92 && s.charCodeAt(w + 1) === 110))) w += s.charCodeAt(w) === 92 ? 2 : 1;
+      const dump = /^string\(\d{1,9}\) /.exec(s.slice(w, w + 20));
+      if (dump !== null) v = w + dump[0].length;
+    }
 
     // `name="password"` (HTML forms, multipart, `{name, value}` JSON), `key="ClientSecret"`
     // (.NET appSettings, `{key, value}` pairs): the value it labels. A `key` whose quoted value

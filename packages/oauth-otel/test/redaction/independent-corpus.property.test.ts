@@ -100,6 +100,12 @@ const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(str(AN, 4, 8), fc.integer({ min: 0, max: 9 }), passwordArb, fc.uint8Array({ minLength: 20, maxLength: 40 })).map(([a, d, p, bytes]) => (
     d % 2 === 0 ? { input: `login ok for bob with password ${a}${d}${p}`, secret: `${a}${d}${p}` }
       : { input: `using token ${Buffer.from(bytes).toString('hex')}a1 for upstream`, secret: `${Buffer.from(bytes).toString('hex')}a1` })),
+  // Object printouts: the bare `value` of a secret-named type, PHP var_dump strings.
+  fc.tuple(fc.constantFrom('Token', 'AccessToken', 'OAuth2::AccessToken', 'Secret', 'ClientSecret', 'Password'), opaqueArb, fc.constantFrom('java', 'ruby', 'kotlin', 'php')).map(([t, v, form]) => ({
+    input: form === 'java' ? `${t}{value='${v}', expiresIn=3600}` : form === 'ruby' ? `#<${t} value="${v}">` : form === 'kotlin' ? `${t}(value=${v})`
+      : `array(2) {\n  ["${t.toLowerCase().replace(/:/g, '')}"]=>\n  string(${v.length}) "${v}"\n  ["user"]=>\n  string(3) "bob"\n}`,
+    secret: v,
+  })),
   // Short secret words and numbered variants as keys, in objects and in text.
   fc.tuple(fc.constantFrom(...SHORT_KEYS), opaqueArb, fc.boolean()).map(([k, v, text]) => ({ input: text ? `${k}=${v}&x=1` : { [k]: v, user: 'alice' }, secret: v })),
 );
@@ -113,7 +119,9 @@ const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('PORT', 'LOG_LEVEL', 'NODE_ENV', 'SECRET_NAME').map((n) => `env:\n  - name: ${n}\n    value: info\n`),
   fc.constantFrom('curl -u admin https://api.example/v1', 'docker run -p 8080:80 -u 1000 app', 'mysql -h db -u root -p app',
     'token refresh failed', 'access token expired 30s ago', 'token endpoint http://localhost:3000/token',
-    'password must be at least 12 characters', 'password reset for user 42', 'the values (a, b) are fine'),
+    'password must be at least 12 characters', 'password reset for user 42', 'the values (a, b) are fine',
+    'Option{value=42}', 'Metric{value=3, unit=ms}', '<option value="de">Deutsch</option>', '#<Struct value="pending">',
+    'array(1) {\n  ["count"]=>\n  int(3)\n}'),
 );
 
 function windows(secret: string): string[] {
