@@ -175,7 +175,7 @@ const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysq
 
 /** The command (basename, lower case) opening the line that holds i, looking back at most LOOK
  *  characters; '' when the line starts further back. Skips `sudo` and `$ ` prompts. */
-function commandOf(s: string, i: number): string {
+function lineCommand(s: string, i: number): string {
   const min = i > LOOK ? i - LOOK : 0;
   let b = i;
   while (b > min && s.charCodeAt(b - 1) !== 10 && !(s.charCodeAt(b - 1) === 110 && s.charCodeAt(b - 2) === 92)) b--;
@@ -644,6 +644,27 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     stopAt = -1;
     hasWs = isJwk = isClaims = hasNl = -1;
     nextGt = -1;
+    cmdPos = -1;
+    cmdText = '';
+  };
+  /** The command opening the line at i (lineCommand); flags of one line share it, so the answer
+   *  moves forward with the scan (linear per string). */
+  let cmdPos = -1;
+  let cmdName = '';
+  let cmdText = '';
+  const commandOf = (s: string, i: number): string => {
+    if (cmdPos >= 0 && i >= cmdPos && s === cmdText) {
+      let k = cmdPos;
+      while (k < i && s.charCodeAt(k) !== 10 && !(s.charCodeAt(k) === 92 && s.charCodeAt(k + 1) === 110)) k++;
+      if (k === i) {
+        cmdPos = i;
+        return cmdName;
+      }
+    }
+    cmdPos = i;
+    cmdText = s;
+    cmdName = lineCommand(s, i);
+    return cmdName;
   };
   let hasNl = -1;
   /** The last unquoted name seen and its verdict; the last quoted name, raw and unescaped. */
@@ -841,6 +862,25 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return (k & K_SECRET) !== 0 && (k & K_ALLOW) === 0 ? K_SECRET : 0;
   };
 
+  /** The verdict for `default` at b inside a Terraform `variable "<name>" {` block opened at most
+   *  LOOK characters back: K_SECRET when the variable's name is a secret name. */
+  const hclVariableKind = (s: string, b: number): number => {
+    // `default` opens its line (indented).
+    let w = b;
+    while (w > 0 && (s.charCodeAt(w - 1) === 32 || s.charCodeAt(w - 1) === 9) && b - w < 16) w--;
+    if (s.charCodeAt(w - 1) !== 10) return 0;
+    // Bounded look-back (LOOK characters, 8 lines): repeated `default=` pairs stay linear.
+    const min = b > LOOK ? b - LOOK : 0;
+    let j = b - 1;
+    let lines = 0;
+    while (j > min && s.charCodeAt(j) !== 123 && s.charCodeAt(j) !== 125 && lines < 8) if (s.charCodeAt(j--) === 10) lines++;
+    if (s.charCodeAt(j) !== 123) return 0;
+    const m = /variable[ \t]+\\?"([A-Za-z0-9_-]{1,64})\\?"[ \t]*$/.exec(s.slice(j > 96 ? j - 96 : 0, j));
+    if (m === null) return 0;
+    const k = classify(m[1]!);
+    return (k & K_SECRET) !== 0 && (k & K_ALLOW) === 0 ? K_SECRET : 0;
+  };
+
   /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
    *  labels UI keys). */
   const secretLabel = (label: string): boolean => {
@@ -951,9 +991,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       return p + 1;
     }
     // `Token{value='…'}`, `#<Token value="…">`, `Secret(value=…)`: the bare `value` of an object
-    // printout whose type name is a secret word (decided per place, so never dismissed).
-    const contextual = name === 'value' || name === 'Value';
-    if (contextual && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0 && b > 1) kind |= printoutKind(s, b);
+    // printout whose type name is a secret word; Terraform's `variable "db_password" { … default =
+    // "…" }` is judged by the variable's name (decided per place, so never dismissed).
+    const contextual = name === 'value' || name === 'Value' || name === 'default';
+    if (contextual && (kind & (K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE)) === 0 && b > 1) {
+      if (name !== 'default') kind |= printoutKind(s, b);
+      else if (!colon && b > 10) kind |= hclVariableKind(s, b);
+    }
     // Most names in dense text are neither secret nor labels: out before any other work.
     let isLabel: boolean;
     if (name === labelName) isLabel = labelVerdict;
@@ -1205,8 +1249,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let c = b;
     while (c > 0 && isSpace(s.charCodeAt(c - 1))) c--;
     if (s.charCodeAt(c - 1) !== 41) return v;
-    const open = s.lastIndexOf('(', c - 1);
-    if (open < 0 || c - open > LOOK) return v;
+    let open = c - 2;
+    const min = c > LOOK ? c - LOOK : 0;
+    while (open >= min && s.charCodeAt(open) !== 40) open--;
+    if (open < min) return v;
     const secret: boolean[] = [];
     let any = false;
     for (const col of s.slice(open + 1, c - 1).split(',')) {

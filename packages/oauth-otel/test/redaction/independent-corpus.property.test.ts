@@ -3,7 +3,9 @@
  * leaking or over-redacted, kept closed as generators: provider credentials beyond the first
  * gitleaks cut, spaced `name = value` pairs (SQL, C#/Python printouts, INI), SQL `VALUES` tuples
  * judged by their column list, passwords with their own punctuation, YAML `name:`/`value:` env
- * pairs, short secret words (`creds`, `pat`, `jwt`, `secret_answer`, `X-Hub-Signature-256`); and
+ * pairs, Terraform variables, command password flags, prose (`with password …`, `using token …`),
+ * object printouts (`Token{value=…}`, PHP var_dump), short secret words (`creds`, `pat`, `jwt`,
+ * `secret_answer`, `X-Hub-Signature-256`); and
  * on the harmless side vendor error codes under `code`, ARN paths with a `secret:` segment,
  * Stripe publishable keys and SQL tuples without secret columns. Each case goes through
  * redact(), redactString() and the package logger's stdout line.
@@ -106,6 +108,11 @@ const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
       : `array(2) {\n  ["${t.toLowerCase().replace(/:/g, '')}"]=>\n  string(${v.length}) "${v}"\n  ["user"]=>\n  string(3) "bob"\n}`,
     secret: v,
   })),
+  // Terraform variables judged by their name.
+  fc.tuple(fc.constantFrom(...SECRET_NAMES), fc.oneof(passwordArb, opaqueArb), fc.boolean()).map(([n, v, quoted]) => ({
+    input: `variable "${n.toLowerCase()}" {\n  type      = string\n  sensitive = true\n  default   = ${quoted ? `"${v}"` : v}\n}\n`,
+    secret: v,
+  })),
   // Short secret words and numbered variants as keys, in objects and in text.
   fc.tuple(fc.constantFrom(...SHORT_KEYS), opaqueArb, fc.boolean()).map(([k, v, text]) => ({ input: text ? `${k}=${v}&x=1` : { [k]: v, user: 'alice' }, secret: v })),
 );
@@ -121,7 +128,7 @@ const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
     'token refresh failed', 'access token expired 30s ago', 'token endpoint http://localhost:3000/token',
     'password must be at least 12 characters', 'password reset for user 42', 'the values (a, b) are fine',
     'Option{value=42}', 'Metric{value=3, unit=ms}', '<option value="de">Deutsch</option>', '#<Struct value="pending">',
-    'array(1) {\n  ["count"]=>\n  int(3)\n}'),
+    'array(1) {\n  ["count"]=>\n  int(3)\n}', 'variable "region" {\n  default = "us-east-1"\n}\n'),
 );
 
 function windows(secret: string): string[] {
