@@ -35,7 +35,7 @@ const ENCODED_EQ_SOURCE = '%(?:25)?3D';
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
 const LIST_SOURCE = `["']\\s*,\\s*\\\\*["']`;
 /* Also MySQL's `PASSWORD('p')`, and SQL's `VALUES (…)` (judged by its column list). */
-const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values|token)';
+const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)';
 const KEYWORD_SOURCE = `${KEYWORD_HEAD}(?:[ \\t]+\\S|\\()`;
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
@@ -1326,11 +1326,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let ve = v;
     while (ve < n && !isSpace(s.charCodeAt(ve)) && !(s.charCodeAt(ve) === 92 && s.charCodeAt(ve + 1) === 110)) ve++;
     const value = s.slice(v, ve);
-    // Prose: `using token <key material> for …`, `logged in with password Winter2019!x`.
-    if (/token[ \t]*$/i.test(m[0])) {
-      if (looksLikeKeyMaterial(value)) r.push(v, ve);
-      return ve;
-    }
+    // Prose: `logged in with password Winter2019!x` (a word with letters and digits).
     if (/^[a-z]{1,14}[.,:;!?]?$/.test(value) || /^identified/i.test(m[0].trim())) return ve;
     if (/^pass/i.test(m[0].trim()) && value.length >= 8 && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && value.indexOf('/') < 0) {
       r.push(v, ve);
