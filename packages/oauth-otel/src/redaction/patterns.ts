@@ -489,7 +489,9 @@ function sameAt(s: string, b: number, w: string): boolean {
 /** Whether a `=` / `:` at p can be a pair's separator: a name character, a quote or a blank
  *  before it, or `://` (userinfo). Dense separators (`::::`, `=,=,`) are skipped without a call. */
 function pairAt(s: string, p: number): boolean {
-  return nameBefore(s, p) || (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47);
+  return nameBefore(s, p) || (s.charCodeAt(p) === 58 && s.charCodeAt(p + 1) === 47 && s.charCodeAt(p + 2) === 47) ||
+    // `Key (api_key)=(…)`: a parenthesized column list (PostgreSQL details).
+    (s.charCodeAt(p - 1) === 41 && s.charCodeAt(p + 1) === 40);
 }
 
 /** Whether the character before p can end a name (a name character, a quote, a blank): with
@@ -881,6 +883,34 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return (k & K_SECRET) !== 0 && (k & K_ALLOW) === 0 ? K_SECRET : 0;
   };
 
+  /** `(c1, c2)=(v1, v2)` with the column list closing at e and `=` at p: pushes the values of the
+   *  secret columns (PostgreSQL unique-violation details). Returns where scanning resumes. */
+  const keyTuple = (s: string, e: number, p: number, r: number[]): number => {
+    const min = e > 64 ? e - 64 : 0;
+    let open = e - 2;
+    while (open >= min && s.charCodeAt(open) !== 40) open--;
+    if (open < min) return p + 1;
+    const cols = s.slice(open + 1, e - 1).split(',');
+    const n = s.length;
+    const lim = Math.min(n, p + 2 + LOOK * 4);
+    let close = p + 2;
+    while (close < lim && s.charCodeAt(close) !== 41) close++;
+    if (close >= lim) return p + 1;
+    // Values are unquoted; with one column the whole tuple is its value.
+    const parts = cols.length === 1 ? [s.slice(p + 2, close)] : s.slice(p + 2, close).split(', ');
+    if (parts.length !== cols.length) {
+      for (const c of cols) if ((classify(c.trim()) & (K_SECRET | K_ALLOW)) === K_SECRET) r.push(p + 2, close);
+      return close;
+    }
+    let at = p + 2;
+    for (let k = 0; k < cols.length; k++) {
+      const len = parts[k]!.length;
+      if ((classify(cols[k]!.trim()) & (K_SECRET | K_ALLOW)) === K_SECRET && len > 0) r.push(at, at + len);
+      at += len + 2;
+    }
+    return close;
+  };
+
   /** A label naming a secret: a secret name, or a qualified key name (`deploy_key`; bare `key`
    *  labels UI keys). */
   const secretLabel = (label: string): boolean => {
@@ -931,6 +961,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     // The name before the separator, behind optional spaces and quotes (JSON, escaped JSON).
     let e = p;
     while (e > 0 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+    // PostgreSQL's `DETAIL: Key (api_key)=(…) already exists.`: columns and values in parentheses.
+    if (!colon && sepLen === 1 && s.charCodeAt(e - 1) === 41 && s.charCodeAt(p + 1) === 40) return keyTuple(s, e, p, r);
     // PHP var_dump's `["password"]=>`: the quoted name inside the brackets.
     if (sepLen === 2 && s.charCodeAt(e - 1) === 93 && (s.charCodeAt(e - 2) === 34 || s.charCodeAt(e - 2) === 39)) e--;
     const q = s.charCodeAt(e - 1);

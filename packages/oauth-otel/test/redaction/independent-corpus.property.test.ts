@@ -2,7 +2,7 @@
  * The classes an independent red-team corpus (issue 15: written without our generators) found
  * leaking or over-redacted, kept closed as generators: provider credentials beyond the first
  * gitleaks cut, spaced `name = value` pairs (SQL, C#/Python printouts, INI), SQL `VALUES` tuples
- * judged by their column list, passwords with their own punctuation, YAML `name:`/`value:` env
+ * and PostgreSQL `Key (cols)=(values)` details judged by their column list, passwords with their own punctuation, YAML `name:`/`value:` env
  * pairs, Terraform variables, command password flags, prose (`with password …`),
  * object printouts (`Token{value=…}`, PHP var_dump), short secret words (`creds`, `pat`, `jwt`,
  * `secret_answer`, `X-Hub-Signature-256`); and
@@ -82,6 +82,11 @@ const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
     const row = (x: string) => `(${cols.map((c, i) => (i === pos ? `'${x}'` : c === 'id' ? '7' : c.endsWith('_at') ? 'now()' : `'v${i}'`)).join(', ')})`;
     return { input: `INSERT INTO t (${cols.join(', ')}) VALUES ${row(p)}${twoRows ? `, ${row(`${p}2`)}` : ''}`, secret: p };
   }),
+  // PostgreSQL unique-violation details: `Key (cols)=(values)`.
+  fc.tuple(fc.constantFrom(...SECRET_COLUMNS), opaqueArb, fc.boolean()).map(([col, v, two]) => ({
+    input: `ERROR: duplicate key value violates unique constraint "t_pkey"\nDETAIL: Key (${two ? `tenant, ${col}` : col})=(${two ? `acme, ${v}` : v}) already exists.`,
+    secret: v,
+  })),
   // Passwords with their own punctuation after env / query / YAML names.
   fc.tuple(fc.constantFrom(...SECRET_NAMES), passwordArb, fc.constantFrom('env', 'export', 'json-env', 'docker')).map(([n, p, form]) => ({
     input: form === 'env' ? `${n}=${p}\nPORT=3000` : form === 'export' ? `export ${n}=${p}` : form === 'json-env' ? { Env: ['PATH=/usr/bin', `${n}=${p}`] } : `docker run -e ${n}=${p} app`,
@@ -126,7 +131,8 @@ const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
     'token refresh failed', 'access token expired 30s ago', 'token endpoint http://localhost:3000/token',
     'password must be at least 12 characters', 'password reset for user 42', 'the values (a, b) are fine',
     'Option{value=42}', 'Metric{value=3, unit=ms}', '<option value="de">Deutsch</option>', '#<Struct value="pending">',
-    'array(1) {\n  ["count"]=>\n  int(3)\n}', 'variable "region" {\n  default = "us-east-1"\n}\n'),
+    'array(1) {\n  ["count"]=>\n  int(3)\n}', 'variable "region" {\n  default = "us-east-1"\n}\n',
+    'DETAIL: Key (email)=(a@b.example) already exists.', 'DETAIL: Key (tenant, name)=(acme, web) already exists.'),
 );
 
 function windows(secret: string): string[] {
