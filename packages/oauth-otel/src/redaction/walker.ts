@@ -12,7 +12,7 @@ import {
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
-import { COMPILE_AFTER, createShapeTable, type Shape } from './shapes';
+import { COMPILE_AFTER, createShapeTable, type Shape, type WalkOps } from './shapes';
 
 export const MARKER_REDACTED = '[REDACTED]';
 export const MARKER_CIRCULAR = '[Circular]';
@@ -46,7 +46,8 @@ interface Ctx {
   /** Depths that use the inline cache and buffers: none in a re-entrant call (a getter calling
    *  redact), which must not move the outer walk's keys. */
   slotDepths: number;
-  /** A shape was compiled during this call (at most one per call: compiling costs ~20 µs). */
+  /** A shape (constructor or walk) was compiled during this call (at most one per call:
+   *  compiling costs ~20 µs). */
   compiled: boolean;
 }
 const newCtx = (slotDepths: number): Ctx => ({
@@ -111,6 +112,17 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
  *  symbol-keyed properties an output object gets. */
 const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat'), Symbol.for('level')];
 
+/** Whether `src`'s for…in keys are exactly `keys`, in order (reads keys only, never values). */
+function hasKeys(src: object, keys: readonly string[]): boolean {
+  const n = keys.length;
+  let i = 0;
+  for (const k in src) {
+    if (i === n || k !== keys[i]) return false;
+    i++;
+  }
+  return i === n;
+}
+
 /** Whether `keys` is exactly `buf[base, base + n)`. */
 function sameKeys(keys: readonly string[], buf: readonly (string | undefined)[], base: number, n: number): boolean {
   if (keys.length !== n) return false;
@@ -145,6 +157,10 @@ export function createWalker(opts: WalkerOptions): Walker {
   /** Per depth, the two constructors last used (a batch alternating two record shapes). */
   const shapeA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
   const shapeB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  /** Per depth, the two shapes with a compiled walk last used there: an object whose keys are
+   *  one of theirs is walked by it, with no per-key cache lookup and no buffer. */
+  const walkA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  const walkB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
 
   const secret = (v: unknown): unknown => {
     switch (typeof v) {
@@ -291,6 +307,22 @@ export function createWalker(opts: WalkerOptions): Walker {
     }
   };
 
+  /** Makes `shape` (with a compiled walk) the first candidate at `depth`. */
+  const promote = (depth: number, shape: Shape): void => {
+    if (walkA[depth] !== shape) {
+      walkB[depth] = walkA[depth];
+      walkA[depth] = shape;
+    }
+  };
+
+  /** Compiles the walk of `shape` (keys in way 1 at `base`) unless a key can be renamed. */
+  const compileWalk = (shape: Shape, base: number, n: number, ctx: Ctx): void => {
+    const entries = slotEntries.slice(base, base + n) as KeyEntry[];
+    for (const e of entries) if ((e.kind & K_DIRTY) !== 0) return;
+    ctx.compiled = true;
+    shapes.compileWalk(shape, entries, entries.map((e) => (e.kind & SECRETISH) === 0), ops);
+  };
+
   /** The object walked at `depth` (keys in way 1 of the inline cache, values in the buffer),
    *  as a fresh object: a compiled constructor when its key list is common, else key by key.
    *  The buffer is cleared: it must not keep the caller's values alive between calls. */
@@ -315,6 +347,8 @@ export function createWalker(opts: WalkerOptions): Walker {
       }
       shapeAt[depth] = shape;
       out = shape.build(vb, base);
+      if (shape.walk === undefined && !ctx.compiled) compileWalk(shape, base, n, ctx);
+      if (shape.walk !== undefined) promote(depth, shape);
     } else out = spill(base, n, ctx);
     return out;
   };
@@ -340,6 +374,15 @@ export function createWalker(opts: WalkerOptions): Walker {
    */
   const plain = (o: object, depth: number, ctx: Ctx): unknown => {
     const src = o as Record<string, unknown>;
+    if (depth < ctx.slotDepths) {
+      // A key list seen often: its compiled walk (shapes.ts), same steps and result as below.
+      let s = walkA[depth];
+      if (s !== undefined && (hasKeys(src, s.keys) || ((s = walkB[depth]) !== undefined && hasKeys(src, s.keys)))) {
+        const out = s.walk!(src, depth + 1, ctx);
+        if (depth === 0 && typeof src.level === 'string') winstonSymbols(src, out, ctx);
+        return out;
+      }
+    }
     const vb = ctx.valBuf;
     const base = depth < ctx.slotDepths ? depth * SLOT_WIDTH : -1;
     let out: Record<string, unknown> | undefined = base < 0 ? {} : undefined;
@@ -404,6 +447,8 @@ export function createWalker(opts: WalkerOptions): Walker {
       const s = shapeAt[depth];
       if (s !== undefined && s.keys.length === i) {
         out = s.build!(vb, base);
+        if (s.walk === undefined && !ctx.compiled) compileWalk(s, base, i, ctx);
+        if (s.walk !== undefined) promote(depth, s);
       } else out = fromBuffers(depth, base, i, ctx);
     }
     // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.
@@ -632,6 +677,30 @@ export function createWalker(opts: WalkerOptions): Walker {
     if (typeof Headers === 'function' && o instanceof Headers) return headers(o, depth, ctx);
     if (types.isPromise(o) || types.isWeakMap(o) || types.isWeakSet(o) || o instanceof WeakRef) return `[${ctorName(o)}]`;
     return instance(o, depth, ctx);
+  };
+
+  /** The callbacks of compiled walks: the same per-value steps as plain()'s loop. */
+  const ops: WalkOps = {
+    str(e, v) {
+      const nv = text.scan(v);
+      if (nv === v && v.length <= MEMO_MAX) remember(e, v);
+      return nv;
+    },
+    val: value as WalkOps['val'],
+    fld: field as WalkOps['fld'],
+    cut(full, keys, j, pending, ctx) {
+      // The loop counts one node per key and stops at the first key past the budget; here
+      // `pending` keys up to j were counted at once on top of n0.
+      const n0 = ctx.nodes - pending;
+      const stop = j - pending + 1 + Math.max(0, maxNodes - n0);
+      ctx.nodes = Math.max(n0, maxNodes) + 1;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < stop; i++) put(out, keys[i]!, full[keys[i]!], false);
+      put(out, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+      return out;
+    },
+    unreadable: MARKER_UNREADABLE,
+    maxNodes,
   };
 
   /** isCleanJson's walk: the same verdicts as value()/field(), no output built. */
