@@ -107,7 +107,8 @@ function walkSource(keys: readonly string[], plainKey: readonly boolean[]): stri
     }
     lines.push(`}catch{o[${L}]=U;}`);
   });
-  lines.push(`if((c.nodes+=p)>M)return cut(o,K,${keys.length - 1},p,c);return o;}`);
+  // Trailing keys with no call after them (p of them) are counted here; none left, no check.
+  lines.push(`if(p!==0&&(c.nodes+=p)>M)return cut(o,K,${keys.length - 1},p,c);return o;}`);
   return lines.join('');
 }
 

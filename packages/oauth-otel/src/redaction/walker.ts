@@ -12,7 +12,7 @@ import {
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
-import { COMPILE_AFTER, createShapeTable, type Shape, type WalkOps } from './shapes';
+import { COMPILE_AFTER, createShapeTable, type Shape, type ShapeTable, type WalkOps } from './shapes';
 
 export const MARKER_REDACTED = '[REDACTED]';
 export const MARKER_CIRCULAR = '[Circular]';
@@ -28,6 +28,8 @@ export interface WalkerOptions {
   text: TextScanner;
   maxDepth: number;
   maxNodes: number;
+  /** The compiled-shape table (default: a fresh one); tests pass one to observe its walks. */
+  shapes?: ShapeTable;
 }
 
 interface Ctx {
@@ -73,6 +75,8 @@ const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIM
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
 const SLOTS = SLOT_DEPTHS * SLOT_WIDTH;
+/** Compiled walks tried per depth before the key-by-key loop. */
+const WALK_WAYS = 4;
 /** Longest string kept in a key's clean-value memo (bounds memory: 4096 keys × 4 × 256). */
 const MEMO_MAX = 256;
 
@@ -149,7 +153,7 @@ export function createWalker(opts: WalkerOptions): Walker {
   const { classify, entry } = table;
   const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
   const slotEntries = new Array<KeyEntry | undefined>(2 * SLOTS).fill(undefined);
-  const shapes = createShapeTable();
+  const shapes = opts.shapes ?? createShapeTable();
   /** Per depth, the constructor whose keys are the way-1 inline-cache keys there (cleared when
    *  one of those moves): an object whose keys all hit way 1 and as many is built by it with no
    *  key comparison. */
@@ -157,10 +161,12 @@ export function createWalker(opts: WalkerOptions): Walker {
   /** Per depth, the two constructors last used (a batch alternating two record shapes). */
   const shapeA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
   const shapeB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
-  /** Per depth, the two shapes with a compiled walk last used there: an object whose keys are
-   *  one of theirs is walked by it, with no per-key cache lookup and no buffer. */
-  const walkA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
-  const walkB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  /** Per depth, WALK_WAYS shapes with a compiled walk seen there (a batch may interleave a few
+   *  record types): an object whose keys are one of theirs is walked by it, with no per-key
+   *  cache lookup and no buffer. Replaced round-robin (an LRU of 2 missed every time on 3
+   *  alternating shapes). */
+  const walkWays = new Array<Shape | undefined>(SLOT_DEPTHS * WALK_WAYS).fill(undefined);
+  const walkNext = new Array<number>(SLOT_DEPTHS).fill(0);
 
   const secret = (v: unknown): unknown => {
     switch (typeof v) {
@@ -307,12 +313,24 @@ export function createWalker(opts: WalkerOptions): Walker {
     }
   };
 
-  /** Makes `shape` (with a compiled walk) the first candidate at `depth`. */
+  /** Makes `shape` (with a compiled walk) a candidate at `depth`. */
   const promote = (depth: number, shape: Shape): void => {
-    if (walkA[depth] !== shape) {
-      walkB[depth] = walkA[depth];
-      walkA[depth] = shape;
+    const w0 = depth * WALK_WAYS;
+    for (let w = w0; w < w0 + WALK_WAYS; w++) if (walkWays[w] === shape) return;
+    const w = walkNext[depth]!;
+    walkWays[w0 + w] = shape;
+    walkNext[depth] = (w + 1) % WALK_WAYS;
+  };
+
+  /** The compiled walk at `depth` whose keys are `src`'s, if any. */
+  const walkFor = (src: object, depth: number): Shape | undefined => {
+    const w0 = depth * WALK_WAYS;
+    for (let w = w0; w < w0 + WALK_WAYS; w++) {
+      const s = walkWays[w];
+      if (s === undefined) return undefined;
+      if (hasKeys(src, s.keys)) return s;
     }
+    return undefined;
   };
 
   /** Compiles the walk of `shape` (keys in way 1 at `base`) unless a key can be renamed. */
@@ -376,8 +394,8 @@ export function createWalker(opts: WalkerOptions): Walker {
     const src = o as Record<string, unknown>;
     if (depth < ctx.slotDepths) {
       // A key list seen often: its compiled walk (shapes.ts), same steps and result as below.
-      let s = walkA[depth];
-      if (s !== undefined && (hasKeys(src, s.keys) || ((s = walkB[depth]) !== undefined && hasKeys(src, s.keys)))) {
+      const s = walkFor(src, depth);
+      if (s !== undefined) {
         const out = s.walk!(src, depth + 1, ctx);
         if (depth === 0 && typeof src.level === 'string') winstonSymbols(src, out, ctx);
         return out;
