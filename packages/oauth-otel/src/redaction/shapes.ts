@@ -6,11 +6,18 @@
  * compiled once per key list costs about what a spread clone does, and less than the
  * `Object.getOwnPropertySymbols` check that by-reference returns needed (bench/redaction-baseline.mjs).
  *
+ * A shape seen often also gets a compiled walk (compileWalk): the walker's per-key loop for that
+ * key list with the keys as literals, so a record of a common shape costs a key check (for…in
+ * against the list), one monomorphic read per key and one object literal, with no per-key cache
+ * lookup and no buffer. Its steps, node budget and throw handling are the loop's
+ * (test/redaction/compiled-walk.property.test.ts compares the two).
+ *
  * Bounded: at most MAX_SHAPES key lists of at most MAX_SHAPE_CHARS characters in all are
  * remembered (so at most 512 KB of key text is kept), a list is compiled only after
- * COMPILE_AFTER sightings, and the walker compiles at most one per call. Where code generation is
- * disabled (`--disallow-code-generation-from-strings`) nothing is compiled and the walker builds
- * objects key by key.
+ * COMPILE_AFTER sightings, compiled walks hold at most MAX_WALK_KEYS key entries, and the walker
+ * compiles at most one function per call. Where code generation is disabled
+ * (`--disallow-code-generation-from-strings`) nothing is compiled and the walker builds objects
+ * key by key.
  */
 
 import type { KeyEntry } from './keys';
