@@ -116,15 +116,10 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
  *  symbol-keyed properties an output object gets. */
 const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat'), Symbol.for('level')];
 
-/** Whether `src`'s for…in keys are exactly `keys`, in order (reads keys only, never values). */
-function hasKeys(src: object, keys: readonly string[]): boolean {
-  const n = keys.length;
-  let i = 0;
-  for (const k in src) {
-    if (i === n || k !== keys[i]) return false;
-    i++;
-  }
-  return i === n;
+/** Whether `a` and `b` have the same first `n` entries (both have at least n). */
+function samePrefix(a: readonly string[], b: readonly string[], n: number): boolean {
+  for (let j = 0; j < n; j++) if (a[j] !== b[j]) return false;
+  return true;
 }
 
 /** Whether `keys` is exactly `buf[base, base + n)`. */
@@ -322,15 +317,44 @@ export function createWalker(opts: WalkerOptions): Walker {
     walkNext[depth] = (w + 1) % WALK_WAYS;
   };
 
-  /** The compiled walk at `depth` whose keys are `src`'s, if any. */
+  /**
+   * The compiled walk at `depth` whose keys are `src`'s, if any. One for…in pass for all the
+   * candidates (starting a for…in collects every key of a dictionary-mode object, so a 1e6-key
+   * object must not be started once per candidate): the first candidate is followed, and on a
+   * mismatch at key i the next one with the same first i keys takes over. At most 65 keys read.
+   */
   const walkFor = (src: object, depth: number): Shape | undefined => {
     const w0 = depth * WALK_WAYS;
-    for (let w = w0; w < w0 + WALK_WAYS; w++) {
-      const s = walkWays[w];
-      if (s === undefined) return undefined;
-      if (hasKeys(src, s.keys)) return s;
+    let s = walkWays[w0];
+    if (s === undefined) return undefined;
+    let w = 0;
+    let i = 0;
+    for (const k in src) {
+      while (i >= s.keys.length || s.keys[i] !== k) {
+        const t = nextCandidate(w0, w, s, i);
+        if (t < 0) return undefined;
+        w = t;
+        s = walkWays[w0 + w]!;
+      }
+      i++;
     }
-    return undefined;
+    while (s.keys.length !== i) {
+      const t = nextCandidate(w0, w, s, i);
+      if (t < 0) return undefined;
+      w = t;
+      s = walkWays[w0 + w]!;
+    }
+    return s;
+  };
+
+  /** The next way after `w` whose shape starts with the first `i` keys of `s`, or -1. */
+  const nextCandidate = (w0: number, w: number, s: Shape, i: number): number => {
+    for (let v = w + 1; v < WALK_WAYS; v++) {
+      const t = walkWays[w0 + v];
+      if (t === undefined) return -1;
+      if (t.keys.length >= i && samePrefix(s.keys, t.keys, i)) return v;
+    }
+    return -1;
   };
 
   /** Compiles the walk of `shape` (keys in way 1 at `base`) unless a key can be renamed. */
