@@ -12,7 +12,7 @@ import {
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
 import type { TextScanner } from './patterns';
-import { COMPILE_AFTER, createShapeTable, type Shape } from './shapes';
+import { COMPILE_AFTER, createShapeTable, type Shape, type ShapeTable, type WalkOps } from './shapes';
 
 export const MARKER_REDACTED = '[REDACTED]';
 export const MARKER_CIRCULAR = '[Circular]';
@@ -28,6 +28,8 @@ export interface WalkerOptions {
   text: TextScanner;
   maxDepth: number;
   maxNodes: number;
+  /** The compiled-shape table (default: a fresh one); tests pass one to observe its walks. */
+  shapes?: ShapeTable;
 }
 
 interface Ctx {
@@ -46,7 +48,8 @@ interface Ctx {
   /** Depths that use the inline cache and buffers: none in a re-entrant call (a getter calling
    *  redact), which must not move the outer walk's keys. */
   slotDepths: number;
-  /** A shape was compiled during this call (at most one per call: compiling costs ~20 µs). */
+  /** A shape (constructor or walk) was compiled during this call (at most one per call:
+   *  compiling costs ~20 µs). */
   compiled: boolean;
 }
 const newCtx = (slotDepths: number): Ctx => ({
@@ -72,6 +75,8 @@ const SECRETISH = K_SECRET | K_AMBIGUOUS | K_JWK | K_KEYLIKE | K_VALUE | K_CLAIM
 const SLOT_DEPTHS = 16;
 const SLOT_WIDTH = 64;
 const SLOTS = SLOT_DEPTHS * SLOT_WIDTH;
+/** Compiled walks tried per depth before the key-by-key loop. */
+const WALK_WAYS = 4;
 /** Longest string kept in a key's clean-value memo (bounds memory: 4096 keys × 4 × 256). */
 const MEMO_MAX = 256;
 
@@ -111,6 +116,12 @@ function put(out: Record<string, unknown>, k: string, v: unknown, renamed: boole
  *  symbol-keyed properties an output object gets. */
 const WINSTON_SYMBOLS = [Symbol.for('message'), Symbol.for('splat'), Symbol.for('level')];
 
+/** Whether `a` and `b` have the same first `n` entries (both have at least n). */
+function samePrefix(a: readonly string[], b: readonly string[], n: number): boolean {
+  for (let j = 0; j < n; j++) if (a[j] !== b[j]) return false;
+  return true;
+}
+
 /** Whether `keys` is exactly `buf[base, base + n)`. */
 function sameKeys(keys: readonly string[], buf: readonly (string | undefined)[], base: number, n: number): boolean {
   if (keys.length !== n) return false;
@@ -137,7 +148,7 @@ export function createWalker(opts: WalkerOptions): Walker {
   const { classify, entry } = table;
   const slotKeys = new Array<string | undefined>(2 * SLOTS).fill(undefined);
   const slotEntries = new Array<KeyEntry | undefined>(2 * SLOTS).fill(undefined);
-  const shapes = createShapeTable();
+  const shapes = opts.shapes ?? createShapeTable();
   /** Per depth, the constructor whose keys are the way-1 inline-cache keys there (cleared when
    *  one of those moves): an object whose keys all hit way 1 and as many is built by it with no
    *  key comparison. */
@@ -145,6 +156,12 @@ export function createWalker(opts: WalkerOptions): Walker {
   /** Per depth, the two constructors last used (a batch alternating two record shapes). */
   const shapeA = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
   const shapeB = new Array<Shape | undefined>(SLOT_DEPTHS).fill(undefined);
+  /** Per depth, WALK_WAYS shapes with a compiled walk seen there (a batch may interleave a few
+   *  record types): an object whose keys are one of theirs is walked by it, with no per-key
+   *  cache lookup and no buffer. Replaced round-robin (an LRU of 2 missed every time on 3
+   *  alternating shapes). */
+  const walkWays = new Array<Shape | undefined>(SLOT_DEPTHS * WALK_WAYS).fill(undefined);
+  const walkNext = new Array<number>(SLOT_DEPTHS).fill(0);
 
   const secret = (v: unknown): unknown => {
     switch (typeof v) {
@@ -291,6 +308,63 @@ export function createWalker(opts: WalkerOptions): Walker {
     }
   };
 
+  /** Makes `shape` (with a compiled walk) a candidate at `depth`. */
+  const promote = (depth: number, shape: Shape): void => {
+    const w0 = depth * WALK_WAYS;
+    for (let w = w0; w < w0 + WALK_WAYS; w++) if (walkWays[w] === shape) return;
+    const w = walkNext[depth]!;
+    walkWays[w0 + w] = shape;
+    walkNext[depth] = (w + 1) % WALK_WAYS;
+  };
+
+  /**
+   * The compiled walk at `depth` whose keys are `src`'s, if any. One for…in pass for all the
+   * candidates (starting a for…in collects every key of a dictionary-mode object, so a 1e6-key
+   * object must not be started once per candidate): the first candidate is followed, and on a
+   * mismatch at key i the next one with the same first i keys takes over. At most 65 keys read.
+   */
+  const walkFor = (src: object, depth: number): Shape | undefined => {
+    const w0 = depth * WALK_WAYS;
+    let s = walkWays[w0];
+    if (s === undefined) return undefined;
+    let w = 0;
+    let i = 0;
+    for (const k in src) {
+      while (i >= s.keys.length || s.keys[i] !== k) {
+        const t = nextCandidate(w0, w, s, i);
+        if (t < 0) return undefined;
+        w = t;
+        s = walkWays[w0 + w]!;
+      }
+      i++;
+    }
+    while (s.keys.length !== i) {
+      const t = nextCandidate(w0, w, s, i);
+      if (t < 0) return undefined;
+      w = t;
+      s = walkWays[w0 + w]!;
+    }
+    return s;
+  };
+
+  /** The next way after `w` whose shape starts with the first `i` keys of `s`, or -1. */
+  const nextCandidate = (w0: number, w: number, s: Shape, i: number): number => {
+    for (let v = w + 1; v < WALK_WAYS; v++) {
+      const t = walkWays[w0 + v];
+      if (t === undefined) return -1;
+      if (t.keys.length >= i && samePrefix(s.keys, t.keys, i)) return v;
+    }
+    return -1;
+  };
+
+  /** Compiles the walk of `shape` (keys in way 1 at `base`) unless a key can be renamed. */
+  const compileWalk = (shape: Shape, base: number, n: number, ctx: Ctx): void => {
+    const entries = slotEntries.slice(base, base + n) as KeyEntry[];
+    for (const e of entries) if ((e.kind & K_DIRTY) !== 0) return;
+    ctx.compiled = true;
+    shapes.compileWalk(shape, entries, entries.map((e) => (e.kind & SECRETISH) === 0), ops);
+  };
+
   /** The object walked at `depth` (keys in way 1 of the inline cache, values in the buffer),
    *  as a fresh object: a compiled constructor when its key list is common, else key by key.
    *  The buffer is cleared: it must not keep the caller's values alive between calls. */
@@ -315,6 +389,8 @@ export function createWalker(opts: WalkerOptions): Walker {
       }
       shapeAt[depth] = shape;
       out = shape.build(vb, base);
+      if (shape.walk === undefined && !ctx.compiled) compileWalk(shape, base, n, ctx);
+      if (shape.walk !== undefined) promote(depth, shape);
     } else out = spill(base, n, ctx);
     return out;
   };
@@ -340,6 +416,15 @@ export function createWalker(opts: WalkerOptions): Walker {
    */
   const plain = (o: object, depth: number, ctx: Ctx): unknown => {
     const src = o as Record<string, unknown>;
+    if (depth < ctx.slotDepths) {
+      // A key list seen often: its compiled walk (shapes.ts), same steps and result as below.
+      const s = walkFor(src, depth);
+      if (s !== undefined) {
+        const out = s.walk!(src, depth + 1, ctx);
+        if (depth === 0 && typeof src.level === 'string') winstonSymbols(src, out, ctx);
+        return out;
+      }
+    }
     const vb = ctx.valBuf;
     const base = depth < ctx.slotDepths ? depth * SLOT_WIDTH : -1;
     let out: Record<string, unknown> | undefined = base < 0 ? {} : undefined;
@@ -404,6 +489,8 @@ export function createWalker(opts: WalkerOptions): Walker {
       const s = shapeAt[depth];
       if (s !== undefined && s.keys.length === i) {
         out = s.build!(vb, base);
+        if (s.walk === undefined && !ctx.compiled) compileWalk(s, base, i, ctx);
+        if (s.walk !== undefined) promote(depth, s);
       } else out = fromBuffers(depth, base, i, ctx);
     }
     // Symbol reads miss slowly on ordinary records; winston info objects always carry `level`.
@@ -632,6 +719,30 @@ export function createWalker(opts: WalkerOptions): Walker {
     if (typeof Headers === 'function' && o instanceof Headers) return headers(o, depth, ctx);
     if (types.isPromise(o) || types.isWeakMap(o) || types.isWeakSet(o) || o instanceof WeakRef) return `[${ctorName(o)}]`;
     return instance(o, depth, ctx);
+  };
+
+  /** The callbacks of compiled walks: the same per-value steps as plain()'s loop. */
+  const ops: WalkOps = {
+    str(e, v) {
+      const nv = text.scan(v);
+      if (nv === v && v.length <= MEMO_MAX) remember(e, v);
+      return nv;
+    },
+    val: value as WalkOps['val'],
+    fld: field as WalkOps['fld'],
+    cut(full, keys, j, pending, ctx) {
+      // The loop counts one node per key and stops at the first key past the budget; here
+      // `pending` keys up to j were counted at once on top of n0.
+      const n0 = ctx.nodes - pending;
+      const stop = j - pending + 1 + Math.max(0, maxNodes - n0);
+      ctx.nodes = Math.max(n0, maxNodes) + 1;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < stop; i++) put(out, keys[i]!, full[keys[i]!], false);
+      put(out, TRUNCATED_KEY, MARKER_TRUNCATED, false);
+      return out;
+    },
+    unreadable: MARKER_UNREADABLE,
+    maxNodes,
   };
 
   /** isCleanJson's walk: the same verdicts as value()/field(), no output built. */
