@@ -160,16 +160,19 @@ const Q_STOP = 2;
 const Q_SPACE = 3;
 const Q_DASH = 4;
 const Q_E = 5;
+/** `(`: `PASSWORD('p')`, `VALUES(` open a MARKERS match after their word. */
+const Q_PAREN = 6;
 const QUICK = new Uint8Array(128).fill(Q_OTHER);
 for (let c = 0; c < 128; c++) if (isAlnum(c)) QUICK[c] = Q_WORD;
 for (const c of '=:%<\\\'"+') QUICK[c.charCodeAt(0)] = Q_STOP;
 for (const c of ' \t\n\v\f\r') QUICK[c.charCodeAt(0)] = Q_SPACE;
 QUICK[45] = Q_DASH;
+QUICK[40] = Q_PAREN;
 QUICK[69] = Q_E;
 QUICK[101] = Q_E;
 /** The MARKERS source plainText() was checked against (test/redaction/plain-text.property.test.ts).
  *  If MARKERS changes, plainText() is off (scan() uses the regex alone) until it is checked again. */
-export const PLAIN_TEXT_MARKERS = '[=:]|%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\\s|\\+|%20|:|\\\\[nrt])|<[A-Za-z_]|(?:^|[\\s\'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by)[ \\t]+\\S|["\']\\s*,\\s*\\\\*["\']|%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
+export const PLAIN_TEXT_MARKERS = '[=:]|%(?:25)?3D|eyJ|-----BEGIN|(?:bearer|basic|dpop)(?:\\s|\\+|%20|:|\\\\[nrt])|<[A-Za-z_]|(?:^|[\\s\'"])--?[A-Za-z][A-Za-z0-9-]{0,40}[ \\t]+\\S|(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)(?:[ \\t]+\\S|\\()|["\']\\s*,\\s*\\\\*["\']|%(?:25)?(?:22|27|3A|3C|7B|0A|0D)';
 export const PLAIN_TEXT_ON = MARKER_SOURCE === PLAIN_TEXT_MARKERS;
 
 /** Whether `s` has `w` (lower-case) just before index `e`, in any ASCII case. */
@@ -180,15 +183,15 @@ function wordBefore(s: string, e: number, w: string): boolean {
   return true;
 }
 
-/** Whether a blank at `e` can follow a MARKERS word: an auth scheme or a password keyword
- *  (requirepass ends in pass; `identified by` is caught at its first blank). */
+/** Whether a blank or `(` at `e` can follow a MARKERS word: an auth scheme, a password keyword
+ *  or SQL `values` (requirepass ends in pass; `identified by` is caught at its first blank). */
 function spaceWordBefore(s: string, e: number): boolean {
   if (e === 0) return false;
   switch (s.charCodeAt(e - 1) | 32) {
     case 114: return wordBefore(s, e, 'bearer');
     case 99: return wordBefore(s, e, 'basic');
     case 112: return wordBefore(s, e, 'dpop');
-    case 115: return wordBefore(s, e, 'pass');
+    case 115: return wordBefore(s, e, 'pass') || wordBefore(s, e, 'values');
     case 100: return wordBefore(s, e, 'passwd') || wordBefore(s, e, 'password') || wordBefore(s, e, 'identified');
     case 104: return wordBefore(s, e, 'masterauth');
     default: return false;
@@ -210,6 +213,7 @@ export function plainText(s: string): boolean {
       case Q_OTHER:
         break;
       case Q_SPACE:
+      case Q_PAREN:
         if (spaceWordBefore(s, i)) return false;
         break;
       case Q_DASH:

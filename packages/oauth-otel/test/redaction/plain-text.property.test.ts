@@ -13,7 +13,7 @@ const PIECES = [
   '-----BEGIN', '-', '--', '--flag', '-u', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'sk-proj-abcdefghijklmnopqrstuvwxyz012345',
   'AKIAIOSFODNN7EXAMPLE', 'xoxb-123456789012-abcdefghij', 'glpat-abcdefghijklmnopqrst', 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH',
   ' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2028', 'a', 'Z', '9', '_', '.', '/', '=', ':', '%', '%3D', '<', '<a', '"', "'", '+', '\\', '\\n', ',',
-  'token', 'é', 'x', 'gh', 'sk', 'AK',
+  'token', 'é', 'x', 'gh', 'sk', 'AK', 'values', 'VALUES', '(', ')',
 ];
 const text = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 4 })), { maxLength: 12 }).map((p) => p.join(''));
 
