@@ -85,7 +85,7 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
 
   const snapshot = async () => {
     const st = await Promise.all(servers.map((s) => s.stats()));
-    return st.map((x) => (x === undefined ? undefined : { cpuUs: x.cpu.user + x.cpu.system, served: x.served }));
+    return st.map((x) => (x === undefined ? undefined : { cpuUs: x.cpu.user + x.cpu.system, served: x.served, gcUs: (x.gcMs ?? 0) * 1000, listenerUs: Object.values(x.listenerMs ?? {}).reduce((s, v) => s + v, 0) * 1000, listenerMs: x.listenerMs ?? {}, listenerCpuUs: x.listenerCpuUs ?? {}, listenerCpuTotalUs: Object.values(x.listenerCpuUs ?? {}).reduce((s, v) => s + v, 0) }));
   };
 
   const start = process.hrtime.bigint();
@@ -125,6 +125,11 @@ export async function interleavedLoad(servers, { grant, rate, windowMs, windows,
     out.push({
       cpuUs: servers.map((_, i) => (a[i] && b[i] ? b[i].cpuUs - a[i].cpuUs : NaN)),
       served: servers.map((_, i) => (a[i] && b[i] ? b[i].served - a[i].served : NaN)),
+      gcUs: servers.map((_, i) => (a[i] && b[i] ? b[i].gcUs - a[i].gcUs : NaN)),
+      listenerUs: servers.map((_, i) => (a[i] && b[i] ? b[i].listenerUs - a[i].listenerUs : NaN)),
+      listenerCpuUs: servers.map((_, i) => (a[i] && b[i] ? b[i].listenerCpuTotalUs - a[i].listenerCpuTotalUs : NaN)),
+      listenerCpuByEventUs: servers.map((_, i) => (a[i] && b[i] ? Object.fromEntries(Object.keys(b[i].listenerCpuUs).map((k) => [k, b[i].listenerCpuUs[k] - (a[i].listenerCpuUs[k] ?? 0)])) : {})),
+      listenerByEventUs: servers.map((_, i) => (a[i] && b[i] ? Object.fromEntries(Object.keys(b[i].listenerMs).map((k) => [k, (b[i].listenerMs[k] - (a[i].listenerMs[k] ?? 0)) * 1000])) : {})),
       latencies: latencies[w],
       load1: loads[w + 1],
     });
