@@ -63,7 +63,10 @@ async function interleaved() {
   const PIN = !argv.includes('--no-pin') && os.cpus().length >= 2 && hasTaskset();
   // --cpu-prof-interval µs (default V8's 1000): 100 resolves a few µs per request over a run.
   const CPU_PROF_INTERVAL = arg('cpu-prof-interval', undefined);
-  const execArgv = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, ...(CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${CPU_PROF_INTERVAL}`] : [])] : [];
+  // --node-args '--flag …': extra node/V8 flags for every server (diagnostics, e.g. --log-deopt).
+  const NODE_ARGS = (arg('node-args', '') ?? '').split(' ').filter(Boolean);
+  const execArgv0 = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, ...(CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${CPU_PROF_INTERVAL}`] : [])] : [];
+  const execArgv = [...execArgv0, ...NODE_ARGS];
   const TARGET = { cpuRatio: 1 / 0.99, capacityRatio: 0.99, p99Ratio: 1.02 };
   // --init-only: a fourth server, initTelemetry() without the adapter (what loading the SDKs costs
   // without any recording on the request path), to tell the adapter's share from the rest.
@@ -72,6 +75,9 @@ async function interleaved() {
   // (bench/lib/auth-server.mjs BENCH_TIME_LISTENERS): the adapter's µs per request in the real
   // server, per event. Diagnostic: the timing adds ~0.1 µs per event to the instrumented side.
   const TIME_LISTENERS = argv.includes('--time-listeners');
+  // --third-mode plain: the third slot (normally instrumented) runs a plain server too (A/A/A), to
+  // see whether the slot itself (its place in the round robin) costs anything.
+  const THIRD_MODE = arg('third-mode', 'instrumented');
   const NAMES = ['plain', 'plain2', 'instrumented', ...(INIT_ONLY ? ['init-only'] : [])];
   // live refresh tokens per server: enough for ~1.5 s of requests in flight under a loaded machine
   const POOL = Math.max(100, Math.ceil(RATE / NAMES.length) * 2);
@@ -104,7 +110,7 @@ async function interleaved() {
       const servers = [
         await startServer('plain', env, { execArgv }),
         await startServer('plain', env, { execArgv }),
-        await startServer('instrumented', { ...env, LOG_LEVEL: profile, ...(TIME_LISTENERS ? { BENCH_TIME_LISTENERS: '1' } : {}) }, { execArgv }),
+        await startServer(THIRD_MODE, { ...env, LOG_LEVEL: profile, ...(TIME_LISTENERS ? { BENCH_TIME_LISTENERS: '1' } : {}) }, { execArgv }),
         ...(INIT_ONLY ? [await startServer('init-only', { ...env, LOG_LEVEL: profile }, { execArgv })] : []),
       ];
       servers.forEach((s, i) => (s.mode = NAMES[i]));
@@ -150,6 +156,10 @@ async function interleaved() {
           const listenerCpuByEvent = {};
           for (const w of windows) for (const [k, v] of Object.entries(w.listenerCpuByEventUs[2] ?? {})) listenerCpuByEvent[k] = (listenerCpuByEvent[k] ?? 0) + v;
           for (const k of Object.keys(listenerCpuByEvent)) listenerCpuByEvent[k] /= Math.max(1, sum(2, 'served'));
+          // Main-thread CPU per request (process.threadCpuUsage()): the rest of process CPU ran on other
+          // threads (GC helpers, libuv pool, exporters).
+          const mainUsPerReq = servers.map((_, i) => sum(i, 'mainUs') / Math.max(1, sum(i, 'served')));
+          console.log(`  ${profile} ${grant} main-thread CPU µs/req ${mainUsPerReq.map(f0).join(' / ')}, other threads ${servers.map((_, i) => f0(cpuAll[i] - mainUsPerReq[i])).join(' / ')}`);
           console.log(`  ${profile} ${grant} GC µs/req ${gcUsPerReq.map(f1).join(' / ')}${TIME_LISTENERS ? `; adapter listeners µs/req wall ${f2(listenerUsPerReq)} (${Object.entries(listenerByEvent).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${f2(v)}`).join(', ')}), thread CPU ${f2(listenerCpuUsPerReq)} (${Object.entries(listenerCpuByEvent).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${f2(v)}`).join(', ')})` : ''}`);
           const windowRatio = (i) => median(windows.map((w) => w.cpuUs[i] / w.served[i] / (w.cpuUs[0] / w.served[0])));
           const s = {
@@ -168,6 +178,7 @@ async function interleaved() {
             windowMedianCpuRatio: windowRatio(2),
             windowMedianCpuRatioAA: windowRatio(1),
             gcUsPerRequest: gcUsPerReq,
+            mainThreadCpuUsPerRequest: mainUsPerReq,
             ...(TIME_LISTENERS ? { listenerUsPerRequest: listenerUsPerReq, listenerUsPerRequestByEvent: listenerByEvent, listenerCpuUsPerRequest: listenerCpuUsPerReq, listenerCpuUsPerRequestByEvent: listenerCpuByEvent } : {}),
             cpuDeltaUs: cpuAll[2] - cpuAll[0],
             cpuDeltaAAUs: cpuAll[1] - cpuAll[0],
