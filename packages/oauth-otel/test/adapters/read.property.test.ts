@@ -50,7 +50,7 @@ test("Koa's ctx.querystring is empty whenever the raw URL has no '?' (the fast p
   );
   fc.assert(
     fc.property(url, (u) => {
-      const ctx = app.createContext({ url: u, headers: {}, socket: {} } { getHeader() {}, setHeader() {} });
+      const ctx = app.createContext({ url: u, headers: {}, socket: {} }, { getHeader() {}, setHeader() {} });
       if (!u.includes('?')) expect(ctx.querystring).toBe('');
     }),
   );
