@@ -102,13 +102,12 @@ const stop = () =>
   })());
 
 if (process.send) {
-  process.on('message', async (m) => {
+  process.on('message', (m) => {
     if (m?.type === 'stats') {
       // {gc: true} with --expose-gc: live memory after a full collection (the memory soak)
       if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
       process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), thread: process.threadCpuUsage(), served, gcMs, listenerMs, listenerCpuUs, mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
     } else if (m?.type === 'stop') {
-      if (globalThis.__seg) (await import('node:fs')).writeFileSync(`/tmp/e2egap-seg-${process.pid}.json`, JSON.stringify(globalThis.__seg));
       void stop().then(() => {
         process.send({ type: 'stopped', drops: drops() }, () => process.exit(0));
       });
