@@ -3,13 +3,11 @@
  * proxies), one NAMED property access per reader.
  *
  * Why not one `prop(o, key)` helper: its `o[key]` is a single keyed load shared by every key and
- * every object shape, so V8 marks it megamorphic, and each read then goes through the global
- * megamorphic stub cache. In the real AS that cache is thrashed by oidc-provider's and Koa's own
- * megamorphic reads between two token requests, so the adapter's reads missed it and went to the
- * runtime: measured in the example AS under the e2e bench (`--time-listeners`), grant.success
- * took ~18 µs of wall time per request with `prop`, while the same events replayed in a loop (a
- * warm cache) took ~1 µs. A named load here has its own inline cache, monomorphic on the one
- * shape oidc-provider gives it, and needs no shared cache.
+ * every object shape, and in the example AS under load V8's IC log (--log-ic) shows it megamorphic
+ * (state N for oidc, client, clientId, params, grant_type, querystring, issuer), so each read goes
+ * through the global megamorphic stub cache, which the AS's own reads thrash between two token
+ * requests. A named load here has its own inline cache, monomorphic on the one shape oidc-provider
+ * gives it. (Measured: this alone did not move the e2e bench's listener time beyond its noise.)
  *
  * The generic `prop` stays for the rare paths (errors, registrations).
  */
