@@ -20,7 +20,7 @@
 //
 //   npm run build && node bench/e2e-token-endpoint.mjs [--smoke] [--pairs 10] [--windows-per-pair 6]
 //       [--window-ms 1000] [--rate 600] [--warmup 5] [--grants client_credentials,refresh_token]
-//       [--profiles info] [--no-pin] [--init-only] [--cpu-prof DIR] [--method interleaved|rounds]
+//       [--profiles info] [--no-pin] [--init-only] [--time-listeners] [--cpu-prof DIR [--cpu-prof-interval 100]] [--method interleaved|rounds]
 // --rate is the total offered rate (each server gets an equal share). Pinning (taskset, unless
 // --no-pin): all servers on the last core, the generator on the first. Servers that share one core
 // share its caches, frequency and neighbours too: on the loaded 2-core VM (load 14–16) the A/A
@@ -61,11 +61,24 @@ async function interleaved() {
   const PROFILES = arg('profiles', 'info').split(',');
   const CPU_PROF = arg('cpu-prof', undefined);
   const PIN = !argv.includes('--no-pin') && os.cpus().length >= 2 && hasTaskset();
-  const execArgv = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  // --cpu-prof-interval µs (default V8's 1000): 100 resolves a few µs per request over a run.
+  const CPU_PROF_INTERVAL = arg('cpu-prof-interval', undefined);
+  // --node-args '--flag …': extra node/V8 flags for every server (diagnostics, e.g. --log-deopt).
+  const NODE_ARGS = (arg('node-args', '') ?? '').split(' ').filter(Boolean);
+  const execArgv0 = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, ...(CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${CPU_PROF_INTERVAL}`] : [])] : [];
+  const execArgv = [...execArgv0, ...NODE_ARGS];
   const TARGET = { cpuRatio: 1 / 0.99, capacityRatio: 0.99, p99Ratio: 1.02 };
   // --init-only: a fourth server, initTelemetry() without the adapter (what loading the SDKs costs
   // without any recording on the request path), to tell the adapter's share from the rest.
   const INIT_ONLY = argv.includes('--init-only');
+  // --time-listeners: the instrumented server times each adapter listener with performance.now()
+  // (bench/lib/auth-server.mjs BENCH_TIME_LISTENERS): the adapter's µs per request in the real
+  // server, per event. Diagnostic: the clocks (3 process.cpuUsage() reads, ~0.9 µs each) add ~3 µs
+  // per event to the instrumented side, and wall time counts preemption on the shared core.
+  const TIME_LISTENERS = argv.includes('--time-listeners');
+  // --third-mode plain: the third slot (normally instrumented) runs a plain server too (A/A/A), to
+  // see whether the slot itself (its place in the round robin) costs anything.
+  const THIRD_MODE = arg('third-mode', 'instrumented');
   const NAMES = ['plain', 'plain2', 'instrumented', ...(INIT_ONLY ? ['init-only'] : [])];
   // live refresh tokens per server: enough for ~1.5 s of requests in flight under a loaded machine
   const POOL = Math.max(100, Math.ceil(RATE / NAMES.length) * 2);
@@ -98,7 +111,7 @@ async function interleaved() {
       const servers = [
         await startServer('plain', env, { execArgv }),
         await startServer('plain', env, { execArgv }),
-        await startServer('instrumented', { ...env, LOG_LEVEL: profile }, { execArgv }),
+        await startServer(THIRD_MODE, { ...env, LOG_LEVEL: profile, ...(TIME_LISTENERS ? { BENCH_TIME_LISTENERS: '1' } : {}) }, { execArgv }),
         ...(INIT_ONLY ? [await startServer('init-only', { ...env, LOG_LEVEL: profile }, { execArgv })] : []),
       ];
       servers.forEach((s, i) => (s.mode = NAMES[i]));
@@ -133,6 +146,22 @@ async function interleaved() {
           const p99AA = col((b) => b.p99Ratio, 1);
           const sum = (i, key) => windows.reduce((s, w) => s + w[key][i], 0);
           const cpuAll = servers.map((_, i) => sum(i, 'cpuUs') / Math.max(1, sum(i, 'served')));
+          // GC time per request of every server (PerformanceObserver 'gc', inside each server), and
+          // the adapter's listener time per request, per event (--time-listeners).
+          const gcUsPerReq = servers.map((_, i) => sum(i, 'gcUs') / Math.max(1, sum(i, 'served')));
+          const listenerUsPerReq = sum(2, 'listenerUs') / Math.max(1, sum(2, 'served'));
+          const listenerByEvent = {};
+          for (const w of windows) for (const [k, v] of Object.entries(w.listenerByEventUs[2] ?? {})) listenerByEvent[k] = (listenerByEvent[k] ?? 0) + v;
+          for (const k of Object.keys(listenerByEvent)) listenerByEvent[k] /= Math.max(1, sum(2, 'served'));
+          const listenerCpuUsPerReq = sum(2, 'listenerCpuUs') / Math.max(1, sum(2, 'served'));
+          const listenerCpuByEvent = {};
+          for (const w of windows) for (const [k, v] of Object.entries(w.listenerCpuByEventUs[2] ?? {})) listenerCpuByEvent[k] = (listenerCpuByEvent[k] ?? 0) + v;
+          for (const k of Object.keys(listenerCpuByEvent)) listenerCpuByEvent[k] /= Math.max(1, sum(2, 'served'));
+          // Main-thread CPU per request (process.threadCpuUsage()): the rest of process CPU ran on other
+          // threads (GC helpers, libuv pool, exporters).
+          const mainUsPerReq = servers.map((_, i) => sum(i, 'mainUs') / Math.max(1, sum(i, 'served')));
+          console.log(`  ${profile} ${grant} main-thread CPU µs/req ${mainUsPerReq.map(f0).join(' / ')}, other threads ${servers.map((_, i) => f0(cpuAll[i] - mainUsPerReq[i])).join(' / ')}`);
+          console.log(`  ${profile} ${grant} GC µs/req ${gcUsPerReq.map(f1).join(' / ')}${TIME_LISTENERS ? `; adapter listeners µs/req wall ${f2(listenerUsPerReq)} (${Object.entries(listenerByEvent).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${f2(v)}`).join(', ')}), process CPU ${f2(listenerCpuUsPerReq)} (${Object.entries(listenerCpuByEvent).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${f2(v)}`).join(', ')})` : ''}`);
           const windowRatio = (i) => median(windows.map((w) => w.cpuUs[i] / w.served[i] / (w.cpuUs[0] / w.served[0])));
           const s = {
             profile,
@@ -149,6 +178,9 @@ async function interleaved() {
             cpuPairFloor: Math.max(...cpuAA.map((x) => Math.abs(x - 1))),
             windowMedianCpuRatio: windowRatio(2),
             windowMedianCpuRatioAA: windowRatio(1),
+            gcUsPerRequest: gcUsPerReq,
+            mainThreadCpuUsPerRequest: mainUsPerReq,
+            ...(TIME_LISTENERS ? { listenerUsPerRequest: listenerUsPerReq, listenerUsPerRequestByEvent: listenerByEvent, listenerCpuUsPerRequest: listenerCpuUsPerReq, listenerCpuUsPerRequestByEvent: listenerCpuByEvent } : {}),
             cpuDeltaUs: cpuAll[2] - cpuAll[0],
             cpuDeltaAAUs: cpuAll[1] - cpuAll[0],
             p99Ms: { plain: median(col((b) => b.p99, 0)), plain2: median(col((b) => b.p99, 1)), instrumented: median(col((b) => b.p99, 2)) },

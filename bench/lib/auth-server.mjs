@@ -13,6 +13,7 @@
 // With an IPC channel (fork), answers {type:'stats'} with CPU time, responses served, memory, store size and the
 // package's drop counters, and {type:'stop'} by closing and flushing like main.mjs (5 s bound).
 import { subscribe } from 'node:diagnostics_channel';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { createAuthServer } from '../../examples/auth-server/src/index.mjs';
 import { startTelemetry } from '../../examples/auth-server/src/telemetry.mjs';
 import { REFRESH_CLIENT } from './clients.mjs';
@@ -23,6 +24,37 @@ const mode = ['plain', 'init-only'].includes(env.BENCH_MODE) ? env.BENCH_MODE : 
 
 const started = mode === 'plain' ? undefined : await startTelemetry({ env, adapter: mode === 'instrumented', ...(set(env.METRICS_PORT) ? { metricsPort: Number(env.METRICS_PORT) } : {}) });
 const telemetry = started?.telemetry;
+
+// BENCH_TIME_LISTENERS=1: time inside every listener added to the provider from here on (the
+// adapter's), per event name, measured in the real server (cold caches and all), not in a replay
+// loop. Two clocks: wall (performance.now(), which also counts any preemption of this process on a
+// shared core) and process CPU time (process.cpuUsage(), µs; an empty bracket read right after is
+// subtracted, which removes the clock's own cost). Not process.threadCpuUsage(): Linux's
+// RUSAGE_THREAD reads the scheduler's runtime as of its last update (a tick or a switch), so a
+// bracket of a few µs mostly reads 0 or a whole tick; RUSAGE_SELF brings the running task up to date.
+const listenerMs = {};
+const listenerCpuUs = {};
+function timeListeners(provider) {
+  const on = provider.on;
+  provider.on = function (event, listener) {
+    listenerMs[event] ??= 0;
+    listenerCpuUs[event] ??= 0;
+    const timed = (a, b) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      try {
+        listener(a, b);
+      } finally {
+        const t1 = performance.now();
+        const c1 = process.cpuUsage();
+        const c2 = process.cpuUsage();
+        listenerMs[event] += t1 - t0;
+        listenerCpuUs[event] += c1.user + c1.system - c0.user - c0.system - (c2.user + c2.system - c1.user - c1.system);
+      }
+    };
+    return on.call(this, event, timed);
+  };
+}
 
 const as = await createAuthServer({
   port: Number(env.PORT ?? 0),
@@ -39,6 +71,7 @@ const as = await createAuthServer({
     },
   ],
   onProvider(provider) {
+    if (env.BENCH_TIME_LISTENERS === '1') timeListeners(provider);
     started?.instrument(provider);
   },
 });
@@ -50,6 +83,12 @@ let served = 0;
 subscribe('http.server.response.finish', () => {
   served++;
 });
+
+// GC time of this process (all modes, the same observer): a listener that allocates pays here too.
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 const drops = () => {
   const rt = globalThis[Symbol.for('oauth-otel.runtime.v1')];
@@ -67,7 +106,7 @@ if (process.send) {
     if (m?.type === 'stats') {
       // {gc: true} with --expose-gc: live memory after a full collection (the memory soak)
       if (m.gc && typeof globalThis.gc === 'function') globalThis.gc();
-      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), served, mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
+      process.send({ type: 'stats', id: m.id, cpu: process.cpuUsage(), thread: process.threadCpuUsage(), served, gcMs, listenerMs, listenerCpuUs, mem: process.memoryUsage(), store: as.storeSize(), drops: drops(), uptime: process.uptime() });
     } else if (m?.type === 'stop') {
       void stop().then(() => {
         process.send({ type: 'stopped', drops: drops() }, () => process.exit(0));

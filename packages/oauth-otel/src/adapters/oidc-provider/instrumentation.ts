@@ -20,6 +20,7 @@ import { serverClientRegistered, serverError as recordServerError, serverGrantRe
 import type { DpopCheck, GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
 import type { OidcProviderLike } from './types';
 import { RotationLedger } from './rotations';
+import { readClient, readClientAssertion, readClientId, readCurrentCtx, readGrantType, readIp, readIssuer, readJti, readOidc, readParams, readQuerystring, readReq, readUrl } from './read';
 import { DETAIL_REASON, DPOP_DESCRIPTION_CHECK, DPOP_DETAIL_CHECK, PKCE_MISSING_CHALLENGE, PKCE_UNSUPPORTED_METHOD, ROUTE_ENDPOINT } from './tables';
 
 export interface ResolvedOptions {
@@ -34,6 +35,12 @@ export class Instrumentation {
   private readonly rotations: RotationLedger;
   /** Requests whose grant was revoked on the token endpoint, waiting for their grant.error. */
   private pendingRevocation = new WeakSet<object>();
+  /**
+   * How many revocations may be pending (an upper bound: a ctx collected while pending is never
+   * deleted). At 0 every grant.success skips the WeakSet lookup (which hashes the ctx) of a set
+   * that is nearly always empty.
+   */
+  private pendingCount = 0;
   private readonly registrations: RegistrationChecks;
 
   constructor(
@@ -48,32 +55,33 @@ export class Instrumentation {
     this.registrations.clear();
     this.rotations.clear();
     this.pendingRevocation = new WeakSet();
+    this.pendingCount = 0;
   }
 
   private providerName(): string | undefined {
     if (this.cfg.providerName !== undefined) return this.cfg.providerName;
-    return str(prop(this.provider, 'issuer'));
+    return str(readIssuer(this.provider));
   }
 
   /** A model event: the token was rotated (consumed) by a successful refresh. */
   refreshTokenConsumed(model: unknown): void {
-    const jti = str(prop(model, 'jti'));
+    const jti = str(readJti(model));
     if (jti === undefined) return;
     // The client IP is read only when the race rule compares it, and kept as is: it never leaves
     // the process from here, so hashing it on every rotation would buy nothing.
-    const ip = this.cfg.raceRequiresSameIp ? clientIp(currentCtx(this.provider)) : undefined;
+    const ip = this.cfg.raceRequiresSameIp ? clientIp(readCurrentCtx(this.provider)) : undefined;
     this.rotations.record(jti, ip, Date.now());
   }
 
   grantSuccess(ctx: unknown): void {
     this.flushPendingRevocation(ctx, 'other');
-    const oidc = prop(ctx, 'oidc');
-    // Read once: every token response of the AS comes through here.
+    // Every token response of the AS comes through here: each value is read once, by name (read.ts).
+    const oidc = readOidc(ctx);
     const provider = this.providerName();
     const clientId = clientIdOf(oidc);
     this.requestChecks(ctx, oidc, 'token', provider, clientId);
     this.registrations.tokenIssued(clientId);
-    serverTokenIssued({ provider, clientId, grantType: str(prop(prop(oidc, 'params'), 'grant_type')) ?? 'other' });
+    serverTokenIssued({ provider, clientId, grantType: str(readGrantType(readParams(oidc))) ?? 'other' });
   }
 
   grantRevoked(ctx: unknown, grantId: unknown): void {
@@ -81,7 +89,10 @@ export class Instrumentation {
     const route = str(prop(prop(ctx, 'oidc'), 'route'));
     if (route === 'token' && isObject(ctx)) {
       // Reuse or replay: the grant.error on the same ctx follows and says which.
-      this.pendingRevocation.add(ctx);
+      if (!this.pendingRevocation.has(ctx)) {
+        this.pendingRevocation.add(ctx);
+        this.pendingCount++;
+      }
       return;
     }
     this.countRevocation(route === 'revocation' ? 'revocation_endpoint' : 'other', ctx);
@@ -103,14 +114,17 @@ export class Instrumentation {
    */
   private requestChecks(ctx: unknown, oidc: unknown, endpoint: ServerEndpoint, provider: string | undefined, clientId: string | undefined): void {
     // The security context is built only when a check fires (the common request has neither).
-    const qs = str(prop(ctx, 'querystring'));
+    // A URL without '?' has no query: Koa's ctx.querystring (a getter chain and a URL parse, the
+    // largest step of grant.success by performance.now() segments in the real AS) is read only
+    // when the raw URL has one.
+    const qs = hasQuery(ctx) ? str(readQuerystring(ctx)) : undefined;
     if (qs !== undefined) {
       const parameters = secretQueryParameters(qs);
       if (parameters.length > 0) tokenInUrl({ provider, clientId, side: 'server', parameters, endpoint });
     }
-    const assertion = prop(prop(oidc, 'params'), 'client_assertion');
+    const assertion = readClientAssertion(readParams(oidc));
     if (typeof assertion !== 'string') return;
-    const issuer = str(prop(this.provider, 'issuer'));
+    const issuer = str(readIssuer(this.provider));
     if (issuer === undefined) return;
     const aud = assertionAudience(assertion);
     if (Array.isArray(aud)) audienceInjection('aud_array', { provider, clientId });
@@ -136,9 +150,10 @@ export class Instrumentation {
     let reason = detail !== undefined && Object.hasOwn(DETAIL_REASON, detail) ? DETAIL_REASON[detail] : undefined;
 
     if (endpoint === 'token' && !serverError) {
-      const revoked = isObject(ctx) && this.pendingRevocation.has(ctx);
+      const revoked = this.pendingCount > 0 && isObject(ctx) && this.pendingRevocation.has(ctx);
       if (revoked) {
         this.pendingRevocation.delete(ctx as object);
+        this.pendingCount--;
         this.countRevocation(reason === 'refresh_token_reuse' ? 'refresh_token_reuse' : reason === 'code_replay' ? 'code_replay' : 'other', ctx);
       }
       const code_ = str(prop(params, 'code'));
@@ -246,8 +261,9 @@ export class Instrumentation {
   }
 
   private flushPendingRevocation(ctx: unknown, reason: GrantRevocationReason): void {
-    if (isObject(ctx) && this.pendingRevocation.has(ctx)) {
+    if (this.pendingCount > 0 && isObject(ctx) && this.pendingRevocation.has(ctx)) {
       this.pendingRevocation.delete(ctx);
+      this.pendingCount--;
       this.countRevocation(reason, ctx);
     }
   }
@@ -311,17 +327,18 @@ function isCtx(v: unknown): boolean {
 }
 
 /** The authenticated / loaded client of the request (never the raw, attacker-chosen `client_id` parameter). */
+/** False only when the request's raw URL (`ctx.req.url`) is a string without '?': no query string then. */
+function hasQuery(ctx: unknown): boolean {
+  const url = readUrl(readReq(ctx));
+  return typeof url !== 'string' || url.includes('?');
+}
+
 function clientIdOf(oidc: unknown): string | undefined {
-  return str(prop(prop(oidc, 'client'), 'clientId'));
+  return str(readClientId(readClient(oidc)));
 }
 
 function clientIp(ctx: unknown): string | undefined {
-  return str(prop(ctx, 'ip'));
-}
-
-/** The request ctx of a model event: oidc-provider keeps it in AsyncLocalStorage (`Provider.ctx`). */
-function currentCtx(provider: OidcProviderLike): unknown {
-  return prop(prop(provider, 'constructor'), 'ctx');
+  return str(readIp(ctx));
 }
 
 /** Errors cross realms (jest, vm): accept anything Error-shaped, as the log formatter reads name/message/stack. */
