@@ -6,7 +6,7 @@
  */
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
-import { CREDENTIAL_FLAGS } from './patterns';
+import { CREDENTIAL_FLAGS, LOGIN_COMMANDS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS } from './patterns';
 import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 /** An alternation of literal words, in trie order: words sharing a prefix stay adjacent (RE2 and
@@ -189,7 +189,9 @@ const LINE_CHAR = String.raw`(?:[^\r\n\\]|\\[^nr])`;
 /** The same inside a quoted string: an unescaped quote ends it. */
 const QUOTED_LINE_CHAR = String.raw`(?:[^\r\n\\"]|\\[^nr"])`;
 
-export function collectorRules(): CollectorRules {
+/** The value rules, in order: [RE2 source, replacement (`${n}` groups)]. Exported for the unit
+ *  tests, which run them in V8 (Node 24 has RE2's inline modifiers) against the leak generators. */
+export function collectorValueRules(): [string, string][] {
   const name = secretNameSource();
   const member = String.raw`\\*"(?:` + JWK_PRIVATE_MEMBERS.join('|') + String.raw`)\\*"\s*:`;
   const kty = String.raw`\\*"kty\\*"\s*:`;
@@ -199,6 +201,11 @@ export function collectorRules(): CollectorRules {
   // A value character; a value of five lower-case letters or fewer is a JSON literal or a word
   // (`true`, `null`, `false`), not a credential.
   const V = String.raw`[^\s&"',;<>\[\]{}\\]`;
+  // The rest of a value that holds a password's punctuation (`p{w`, `p]!w`, `p&!w`): brackets go
+  // on, and `&` too unless a `name=` pair follows it (`&state=` starts the next parameter). RE2
+  // has no look-ahead: a trailing `&word` is taken only before the value's end, which group 2
+  // keeps.
+  const VALUE_TAIL = String.raw`(?:[^\s&"',;<>\\]|&+[\w.-]*[^\s\w.=&"',;<>\\-])*(?:&+[\w.-]+($|[\s,;"'\\<]))?`;
   const keyLabel = keyLabelSource();
   // A pair's label and value members (JSON, escaped at any depth) or attributes (XML/HTML), in
   // either order; `[^{}]` / `[^<>]` keep both in one object or element. `value` is the value's
@@ -219,8 +226,9 @@ export function collectorRules(): CollectorRules {
   const valueRules: [string, string][] = [
     // Whole PEM / PGP private key blocks first: a key rule must never leave a body behind.
     [PEM_SOURCE, '[REDACTED]'],
-    [JWT_SOURCE, '[REDACTED]'],
-    [`\\b(?:${PROVIDER_SOURCE})`, '[REDACTED]'],
+    // JWTs and provider credentials in one rule: the leftmost wins, so that neither cuts the other
+    // (`duffel_live_…eyJ…` is one credential, not a prefix left before a JWT).
+    [`${JWT_SOURCE}|\\b(?:${PROVIDER_SOURCE})`, '[REDACTED]'],
     // A private JWK (an object with `kty` and a private member, either order), whole: RE2 has no
     // look-around to redact its members one by one only next to `kty`.
     [String.raw`\{[^{}]*` + kty + String.raw`[^{}]*` + member + String.raw`[^{}]*\}|\{[^{}]*` + member + String.raw`[^{}]*` + kty + String.raw`[^{}]*\}`, '[REDACTED]'],
@@ -247,11 +255,29 @@ export function collectorRules(): CollectorRules {
     ...pairRules(`[^"'\\\\]*${name}`, `[^"'\\\\]+`),
     // A multipart part named like a secret: its body after the part headers and a blank line.
     [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // A quoted value after a secret name (`password = 'p&x{y'`, `"secret": "a b"`): whole, up to
+    // its closing quote, whatever punctuation it holds.
+    [`(?i)(${name}(?:\\]|%5D)?${QUOTE}?[ \\t]*${SEP}[ \\t]*)(?:(\\\\*')(?:[^'\\\\\\r\\n]{6,}|[^'\\\\\\r\\n]*[^a-z'\\\\\\r\\n][^'\\\\\\r\\n]*)|(\\\\*")(?:[^"\\\\\\r\\n]{6,}|[^"\\\\\\r\\n]*[^a-z"\\\\\\r\\n][^"\\\\\\r\\n]*))(\\\\*["'])`, '${1}${2}${3}[REDACTED]${4}'],
+    // YAML name / value pairs (Kubernetes and ECS env): `- name: DB_PASSWORD` + a line break +
+    // `value: …`, the rest of the value's line.
+    [`(?i)(\\bname:[ \\t]*\\\\*["']?[\\w.-]*${name}\\\\*["']?[ \\t]*${NL}[ \\t]*-?[ \\t]*value:[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // Terraform variables named like a secret: the default's value (quoted or not), rest of line.
+    [`(?i)(\\bvariable[ \\t]+\\\\*"[\\w.-]*${name}\\\\*"[ \\t]*\\{[^{}]{0,400}?\\bdefault[ \\t]*=[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // Object printouts of a secret-named type: `Token{value='…'}`, `Token(value=…)`,
+    // `#<Token value="…">`; PHP var_dump strings under a secret-named key.
+    [`(?i)(${name}(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*[=:][ \\t]*\\\\*["']?)[^\\s"',;)}\\\\>]+`, '${1}[REDACTED]'],
+    [`(?i)(\\[\\\\*"[\\w.-]*${name}\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
+    // Password flags of particular commands (one command line): `sshpass -p`, `redis-cli -a`,
+    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts).
+    [`((?:^|[\\s;&|(])(?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p)[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    [`((?:^|[\\s;&|(])(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    // Prose: `with password Winter2019!x` (a word with a letter and a digit).
+    [`(?i)(\\bwith[ \\t]+password[ \\t]+)([^\\s"'\\\\]*[0-9][^\\s"'\\\\]*)`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
     // user[name]=value, name[]=value, an auth scheme before the value.
     // (No left context: any text before the name is kept by the replacement anyway, and a
     // pattern that opens with the name's words costs a fraction of one that opens with a loop.)
-    [`(?i)(${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)`, '${1}[REDACTED]'],
+    [`(?i)(${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)${VALUE_TAIL}`, '${1}[REDACTED]${2}'],
     // A secret name over a list of strings (`"tokens": ["…", "…"]`, `apiKeys=[…]`): the whole list;
     // over an object, its wrapper members (`"secret": {"value": "…"}`, `"password": {"plain": …}`).
     // (A list of quoted strings: never the `[REDACTED]` an earlier rule left.)
@@ -288,6 +314,12 @@ export function collectorRules(): CollectorRules {
     [`((?:^|\\s)(?:${flags})[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     [`(?i)((?:^|\\s)--[\\w-]*${name}[ \\t]+\\\\*["']?)[^\\s"'\\\\-][^\\s"'\\\\]*`, '${1}[REDACTED]'],
   ];
+  return valueRules;
+}
+
+export function collectorRules(): CollectorRules {
+  const name = secretNameSource();
+  const valueRules = collectorValueRules();
   // Nested maps and arrays (attributes and a map body) become dotted keys first, so that every
   // string in them is a top-level value the rules reach (the redaction processor masks the keys).
   const statements = ['flatten(log.attributes) where log.attributes != nil', 'flatten(log.body) where IsMap(log.body)'];

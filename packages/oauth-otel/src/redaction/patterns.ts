@@ -262,11 +262,11 @@ export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--use
 /** User flags whose value is secret only as `user:password`. */
 const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user']);
 /** Commands whose `-p` / `-a` flag takes a password (`sshpass -p pw`, `redis-cli -a pw`). */
-const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
+export const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
 /** Commands whose `login -p pw` takes a password. */
-const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
+export const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
 /** Commands whose attached `-pPASSWORD` is a password. */
-const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlsh']);
+export const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlsh']);
 
 /** The command (basename, lower case) opening the line that holds i, looking back at most LOOK
  *  characters; '' when the line starts further back. Skips `sudo` and `$ ` prompts. */
