@@ -6,7 +6,7 @@
  */
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
-import { CREDENTIAL_FLAGS, LOGIN_COMMANDS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS } from './patterns';
+import { CREDENTIAL_FLAGS, LOGIN_COMMANDS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS, USER_FLAGS } from './patterns';
 import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 /** An alternation of literal words, in trie order: words sharing a prefix stay adjacent (RE2 and
@@ -59,7 +59,9 @@ export function secretNameSource(): string {
     ...ID_SECRET_QUALIFIERS.map((q): [string, string] => [q, `${sep}ids?`]),
   ];
   const wrappers = `(?:${sep}(?:${alt(WRAPPER_WORDS.filter((w) => w !== 'key'))}))*`;
-  return `${headsSource(heads)}${wrappers}`;
+  // A numbered variant (`X-Hub-Signature-256`, `token_2`, `secret2`).
+  const numbered = '(?:[._-]?[0-9]{1,3})?';
+  return `${headsSource(heads)}${wrappers}${numbered}`;
 }
 
 /**
@@ -222,8 +224,15 @@ export function collectorValueRules(): [string, string][] {
       [`(?i)(${xv})(?:${value})(${QUOTE}[^<>]*?${xl})`, '${1}[REDACTED]${2}'],
     ];
   };
-  const flags = [...CREDENTIAL_FLAGS].sort((a, b) => b.length - a.length).join('|');
+  const byLength = (xs: Iterable<string>) => [...xs].sort((a, b) => b.length - a.length).join('|');
+  const flags = byLength([...CREDENTIAL_FLAGS].filter((f) => !USER_FLAGS.has(f)));
+  const userFlags = byLength(USER_FLAGS);
+  // An AWS Secrets Manager ARN names a secret, it holds none: its `:secret:` resource type is
+  // not a `secret: value` pair. RE2 cannot look behind, so the segment is spelled
+  // percent-encoded (no rule reads a name through `%65`) while the rules run, and restored last.
+  const ARN = String.raw`(\barn:aws[\w-]*:secretsmanager:[\w-]*:[0-9]*:)`;
   const valueRules: [string, string][] = [
+    [`${ARN}secret:`, '${1}s%65cret:'],
     // Whole PEM / PGP private key blocks first: a key rule must never leave a body behind.
     [PEM_SOURCE, '[REDACTED]'],
     // JWTs and provider credentials in one rule: the leftmost wins, so that neither cuts the other
@@ -312,7 +321,10 @@ export function collectorValueRules(): [string, string][] {
     // Command-line credential flags (curl's `-u user:pass`, `--oauth2-bearer t`, `-b 'sid=…'`)
     // and long flags named like a secret (`--client-secret s`).
     [`((?:^|\\s)(?:${flags})[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    // User flags (`curl -u`, `--proxy-user`): secret only as `user:password` (`-u admin` prompts).
+    [`((?:^|\\s)(?:${userFlags})[ \\t]+\\\\*["']?)[^\\s"'\\\\:]*:[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     [`(?i)((?:^|\\s)--[\\w-]*${name}[ \\t]+\\\\*["']?)[^\\s"'\\\\-][^\\s"'\\\\]*`, '${1}[REDACTED]'],
+    [`${ARN}s%65cret:`, '${1}secret:'],
   ];
   return valueRules;
 }

@@ -260,7 +260,7 @@ const KEYWORD = new RegExp(`${KEYWORD_HEAD}(?:[ \\t]+|\\([ \\t]*)`, 'iy');
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
 export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
 /** User flags whose value is secret only as `user:password`. */
-const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user']);
+export const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user']);
 /** Commands whose `-p` / `-a` flag takes a password (`sshpass -p pw`, `redis-cli -a pw`). */
 export const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
 /** Commands whose `login -p pw` takes a password. */

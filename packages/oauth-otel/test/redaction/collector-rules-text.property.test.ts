@@ -12,10 +12,12 @@ import fc from 'fast-check';
 import { collectorValueRules } from '../../src/redaction/collector-rules';
 import { harmlessArb, LEAK_CLASSES, type LeakClass, windows } from '../support/independent-arbitraries';
 
-/** RE2 source + OTTL replacement → a global V8 RegExp + a JS replacement. */
+/** RE2 source + OTTL replacement → a global V8 RegExp + a JS replacement. A leading `(?i)` becomes
+ *  a `(?i:…)` group, not the `i` flag: under the flag V8 ignores the rules' inner `(?-i:…)`. */
 const rules = collectorValueRules().map(([src, repl]) => {
-  const m = /^\(\?([im]+)\)/.exec(src);
-  return { re: new RegExp(m ? src.slice(m[0].length) : src, `g${m ? m[1] : ''}`), repl: repl.replace(/\$\{(\d+)\}/g, '$$$1') };
+  const m = /^\(\?(i?)(m?)\)/.exec(src);
+  const body = m ? src.slice(m[0].length) : src;
+  return { re: new RegExp(m?.[1] ? `(?i:${body})` : body, `g${m?.[2] ?? ''}`), repl: repl.replace(/\$\{(\d+)\}/g, '$$$1') };
 });
 const scrub = (text: string) => rules.reduce((t, r) => t.replace(r.re, r.repl), text);
 
