@@ -7,11 +7,16 @@
  * hold none of them, and harmless records in the same places must be stored unchanged.
  * The secrets' carriers are both leak corpora (leak-arbitraries.ts, attack-arbitraries.ts):
  * URLs with userinfo and query tokens, connection strings, Authorization headers, cookies, JWTs,
- * PEM/PGP blocks, provider keys, .env lines, label/value pairs, JSON inside strings.
+ * PEM/PGP blocks, provider keys, .env lines, label/value pairs, JSON inside strings; and the
+ * independent corpus's text classes (independent-arbitraries.ts: spaced and quoted pairs with a
+ * password's punctuation, YAML env pairs, Terraform defaults, object printouts, command password
+ * flags, prose, numbered names, newer provider prefixes), all but those only the package closes
+ * (PACKAGE_ONLY, with the reason).
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { attackArb, CREDENTIAL_NAMES, harmlessArb } from '../../packages/oauth-otel/test/support/attack-arbitraries';
+import { harmlessArb as independentHarmlessArb, LEAK_CLASSES, type LeakClass, PACKAGE_ONLY } from '../../packages/oauth-otel/test/support/independent-arbitraries';
 import { carrierArb, forms, nameArb, secretArb } from '../../packages/oauth-otel/test/support/leak-arbitraries';
 import { shippedCollectorIntoStore, toText } from './support/leak-store';
 import { sendOtlpLogs, type OtlpLogRecordSpec } from './support/otlp';
@@ -131,6 +136,17 @@ const cases = fc.sample(fc.tuple(secretArb, anyNameArb, textArb, fc.constantFrom
   return { id, name, where, json: json || jsonOnly(where), text: c.text, record: place(where, id, name, secret, c.text), forms: forms(secret, c.extra).filter((f) => f.length >= 12) };
 });
 
+// The independent corpus's classes that this layer closes, as the text an app logs, each case
+// in a random place (the planted secret also under a secret name there).
+const independentClasses = (Object.keys(LEAK_CLASSES) as LeakClass[]).filter((c) => !PACKAGE_ONLY.includes(c));
+const independent = independentClasses.flatMap((cls, k) =>
+  fc.sample(fc.tuple(LEAK_CLASSES[cls], anyNameArb, fc.constantFrom(...PLACES), fc.boolean()), { numRuns: 12, seed: 40 + k }).map(([c, name, where, json], i) => {
+    const id = `${tag}-i${k}-${i}`;
+    const text = typeof c.input === 'string' ? c.input : JSON.stringify(c.input);
+    return { id, name: `${cls} ${name}`, where, json: json || jsonOnly(where), text, record: place(where, id, name, c.secret, text), forms: forms(c.secret).filter((f) => f.length >= 10) };
+  }));
+cases.push(...independent);
+
 const stack = shippedCollectorIntoStore();
 
 test('no planted secret reaches the store, whatever part of the record carries it (protobuf and JSON)', async () => {
@@ -146,6 +162,7 @@ test('no planted secret reaches the store, whatever part of the record carries i
   expect(leaked).toEqual([]);
   // Every place was exercised, both ways where both apply.
   for (const p of PLACES) expect(cases.some((c) => c.where === p)).toBe(true);
+  for (const cls of independentClasses) expect(independent.some((c) => c.name.startsWith(`${cls} `))).toBe(true);
   expect(cases.some((c) => !c.json) && cases.some((c) => c.json)).toBe(true);
 });
 
@@ -184,6 +201,18 @@ test('harmless OAuth/OIDC records are stored unchanged in every place', async ()
       : { 'scope.attributes.config': JSON.stringify(h) };
     return { id, where, record: r, expected };
   });
+  // The independent corpus's harmless texts (vendor error codes, ARNs, `curl -u admin`, SQL
+  // without secret columns, …): as an event name (text as is) and in resource / scope attributes.
+  const keptText = fc.sample(fc.tuple(independentHarmlessArb, fc.constantFrom('event-name', 'resource', 'scope')), { numRuns: 60, seed: 27 }).map(([h, where], i) => {
+    const id = `${tag}-t${i}`;
+    const text = typeof h === 'string' ? h : JSON.stringify(h);
+    const r: Placed = where === 'event-name' ? { body: 'ok', eventName: text, attributes: { caseId: id } }
+      : where === 'resource' ? { body: 'ok', attributes: { caseId: id }, resource: { 'app.config': text } }
+      : { body: 'ok', attributes: { caseId: id }, scope: { config: text } };
+    const expected: Record<string, string> = where === 'event-name' ? { event_name: text } : where === 'resource' ? { 'app.config': text } : { 'scope.attributes.config': text };
+    return { id, where, record: r, expected };
+  });
+  kept.push(...keptText);
   await sendJson(url, service, kept.map((k) => k.record));
   await waitForVictoriaLogs(stack.vl.url, `"service.name":"${service}"`, { timeoutMs: 90_000, count: kept.length });
   const rows = (await stack.vl.queryRaw(`"service.name":"${service}"`, { limit: 10_000 })).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);

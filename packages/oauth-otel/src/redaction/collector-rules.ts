@@ -277,9 +277,10 @@ export function collectorValueRules(): [string, string][] {
     [`(?i)(${name}(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*[=:][ \\t]*\\\\*["']?)[^\\s"',;)}\\\\>]+`, '${1}[REDACTED]'],
     [`(?i)(\\[\\\\*"[\\w.-]*${name}\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
     // Password flags of particular commands (one command line): `sshpass -p`, `redis-cli -a`,
-    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts).
-    [`((?:^|[\\s;&|(])(?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p)[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
-    [`((?:^|[\\s;&|(])(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts). The command opens
+    // the text, a line (raw or escaped), a quoted string, a value or a shell sequence.
+    [`((?:^|\\\\n|[\\s;&|("'=\`])(?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p)[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    [`((?:^|\\\\n|[\\s;&|("'=\`])(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     // Prose: `with password Winter2019!x` (a word with a letter and a digit).
     [`(?i)(\\bwith[ \\t]+password[ \\t]+)([^\\s"'\\\\]*[0-9][^\\s"'\\\\]*)`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,

@@ -6,11 +6,12 @@
  * unchanged. Node 24's RegExp has RE2's inline modifiers, and the rules use no construct whose
  * meaning differs between the two engines; stack/test/leak-store-raw.test.ts checks the same
  * classes through the real collector into VictoriaLogs.
- * The classes left to the package layer are listed in PACKAGE_ONLY, with the reason.
+ * The classes left to the package layer are listed in PACKAGE_ONLY (independent-arbitraries.ts),
+ * with the reason.
  */
 import fc from 'fast-check';
 import { collectorValueRules } from '../../src/redaction/collector-rules';
-import { harmlessArb, LEAK_CLASSES, type LeakClass, windows } from '../support/independent-arbitraries';
+import { harmlessArb, LEAK_CLASSES, type LeakClass, PACKAGE_ONLY, windows } from '../support/independent-arbitraries';
 
 /** RE2 source + OTTL replacement → a global V8 RegExp + a JS replacement. A leading `(?i)` becomes
  *  a `(?i:…)` group, not the `i` flag: under the flag V8 ignores the rules' inner `(?-i:…)`. */
@@ -20,12 +21,6 @@ const rules = collectorValueRules().map(([src, repl]) => {
   return { re: new RegExp(m?.[1] ? `(?i:${body})` : body, `g${m?.[2] ?? ''}`), repl: repl.replace(/\$\{(\d+)\}/g, '$$$1') };
 });
 const scrub = (text: string) => rules.reduce((t, r) => t.replace(r.re, r.repl), text);
-
-/** Classes only the package closes: deciding them needs context RE2 cannot read precisely.
- *  - sql-values: the secret value's position in the tuple is the secret column's position in
- *    the column list; RE2 has no backreferences to count commas against the column list.
- *  - pg-key-detail: the same pairing between `Key (cols)` and `=(values)`. */
-export const PACKAGE_ONLY: readonly LeakClass[] = ['sql-values', 'pg-key-detail'];
 
 /** What an app without oauth-otel logs for a case: the text, or the JSON of a structured value. */
 const asText = (input: unknown) => (typeof input === 'string' ? input : JSON.stringify(input));
