@@ -208,6 +208,9 @@ export function collectorValueRules(): [string, string][] {
   // has no look-ahead: a trailing `&word` is taken only before the value's end, which group 2
   // keeps.
   const VALUE_TAIL = String.raw`(?:[^\s&"',;<>\\]|&+[\w.-]*[^\s\w.=&"',;<>\\-])*(?:&+[\w.-]+($|[\s,;"'\\<]))?`;
+  // A quoted value (`q` its quote): six characters or more, or one that is not a lower-case letter
+  // (`"false"`, `'none'` are literals and words).
+  const quoted = (q: string) => String.raw`(?:[^${q}\\\r\n]{6,}|[^${q}\\\r\n]*[^a-z${q}\\\r\n][^${q}\\\r\n]*)`;
   const keyLabel = keyLabelSource();
   // A pair's label and value members (JSON, escaped at any depth) or attributes (XML/HTML), in
   // either order; `[^{}]` / `[^<>]` keep both in one object or element. `value` is the value's
@@ -230,7 +233,7 @@ export function collectorValueRules(): [string, string][] {
   // An AWS Secrets Manager ARN names a secret, it holds none: its `:secret:` resource type is
   // not a `secret: value` pair. RE2 cannot look behind, so the segment is spelled
   // percent-encoded (no rule reads a name through `%65`) while the rules run, and restored last.
-  const ARN = String.raw`(\barn:aws[\w-]*:secretsmanager:[\w-]*:[0-9]*:)`;
+  const ARN = String.raw`(arn:aws[\w-]*:secretsmanager:[\w-]*:[0-9]*:)`;
   const valueRules: [string, string][] = [
     [`${ARN}secret:`, '${1}s%65cret:'],
     // Whole PEM / PGP private key blocks first: a key rule must never leave a body behind.
@@ -264,30 +267,29 @@ export function collectorValueRules(): [string, string][] {
     ...pairRules(`[^"'\\\\]*${name}`, `[^"'\\\\]+`),
     // A multipart part named like a secret: its body after the part headers and a blank line.
     [`(?i)(name=${QUOTE}[\\w.-]*${name}${QUOTE}[^\\r\\n\\\\]*${NL}(?:[\\w-]+:${LINE_CHAR}*${NL})*${NL})${LINE_CHAR}+`, '${1}[REDACTED]'],
-    // A quoted value after a secret name (`password = 'p&x{y'`, `"secret": "a b"`): whole, up to
-    // its closing quote, whatever punctuation it holds.
-    [`(?i)(${name}(?:\\]|%5D)?${QUOTE}?[ \\t]*${SEP}[ \\t]*)(?:(\\\\*')(?:[^'\\\\\\r\\n]{6,}|[^'\\\\\\r\\n]*[^a-z'\\\\\\r\\n][^'\\\\\\r\\n]*)|(\\\\*")(?:[^"\\\\\\r\\n]{6,}|[^"\\\\\\r\\n]*[^a-z"\\\\\\r\\n][^"\\\\\\r\\n]*))(\\\\*["'])`, '${1}${2}${3}[REDACTED]${4}'],
     // YAML name / value pairs (Kubernetes and ECS env): `- name: DB_PASSWORD` + a line break +
-    // `value: …`, the rest of the value's line.
-    [`(?i)(\\bname:[ \\t]*\\\\*["']?[\\w.-]*${name}\\\\*["']?[ \\t]*${NL}[ \\t]*-?[ \\t]*value:[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // `value: …`, the rest of the value's line. (Rules open with a lower-case literal where the
+    // format has one: Go's regexp then skips to it instead of trying every position.)
+    [`(name:[ \\t]*\\\\*["']?[\\w.-]*(?i:${name})\\\\*["']?[ \\t]*${NL}[ \\t]*-?[ \\t]*value:[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
     // Terraform variables named like a secret: the default's value (quoted or not), rest of line.
-    [`(?i)(\\bvariable[ \\t]+\\\\*"[\\w.-]*${name}\\\\*"[ \\t]*\\{[^{}]{0,400}?\\bdefault[ \\t]*=[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
-    // Object printouts of a secret-named type: `Token{value='…'}`, `Token(value=…)`,
-    // `#<Token value="…">`; PHP var_dump strings under a secret-named key.
-    [`(?i)(${name}(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*[=:][ \\t]*\\\\*["']?)[^\\s"',;)}\\\\>]+`, '${1}[REDACTED]'],
-    [`(?i)(\\[\\\\*"[\\w.-]*${name}\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
+    [`(variable[ \\t]+\\\\*"[\\w.-]*(?i:${name})\\\\*"[ \\t]*\\{[^{}]{0,400}?\\bdefault[ \\t]*=[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // PHP var_dump strings under a secret-named key.
+    [`(\\[\\\\*"[\\w.-]*(?i:${name})\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
     // Password flags of particular commands (one command line): `sshpass -p`, `redis-cli -a`,
-    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts). The command opens
-    // the text, a line (raw or escaped), a quoted string, a value or a shell sequence.
-    [`((?:^|\\\\n|[\\s;&|("'=\`])(?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p)[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
-    [`((?:^|\\\\n|[\\s;&|("'=\`])(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts). No left boundary:
+    // a command name inside a longer word fails closed.
+    [`((?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}[ \\t]+`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p[ \\t]+)\\\\*["']?|(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     // Prose: `with password Winter2019!x` (a word with a letter and a digit).
-    [`(?i)(\\bwith[ \\t]+password[ \\t]+)([^\\s"'\\\\]*[0-9][^\\s"'\\\\]*)`, '${1}[REDACTED]'],
+    [`(with[ \\t]+(?i:password)[ \\t]+)([^\\s"'\\\\]*[0-9][^\\s"'\\\\]*)`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,
-    // user[name]=value, name[]=value, an auth scheme before the value.
+    // user[name]=value, name[]=value, an auth scheme before the value; object printouts of a
+    // secret-named type (`Token{value='…'}`, `Token(value=…)`, `#<Token value="…">`).
+    // A quoted value is redacted whole up to its closing quote, whatever punctuation or blanks it
+    // holds (`password = 'p&x{y'`, `"secret": "a b"`); an unquoted one as VALUE_TAIL says.
+    // One rule for all (the name pattern is the expensive part; each rule runs it again).
     // (No left context: any text before the name is kept by the replacement anyway, and a
     // pattern that opens with the name's words costs a fraction of one that opens with a loop.)
-    [`(?i)(${name}(?:\\]|%5D|\\[\\])?${QUOTE}?\\s*${SEP}\\s*${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)${VALUE_TAIL}`, '${1}[REDACTED]${2}'],
+    [`(?i)(${name}(?:(?:\\]|%5D|\\[\\])?${QUOTE}?|(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*)\\s*${SEP}\\s*)(?:(\\\\*')${quoted("'")}(\\\\*')|(\\\\*")${quoted('"')}(\\\\*")|(${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)${VALUE_TAIL})`, '${1}${2}${4}${6}[REDACTED]${3}${5}${7}'],
     // A secret name over a list of strings (`"tokens": ["…", "…"]`, `apiKeys=[…]`): the whole list;
     // over an object, its wrapper members (`"secret": {"value": "…"}`, `"password": {"plain": …}`).
     // (A list of quoted strings: never the `[REDACTED]` an earlier rule left.)
