@@ -6,7 +6,7 @@
  */
 import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
-import { CREDENTIAL_FLAGS, LOGIN_COMMANDS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS, USER_FLAGS } from './patterns';
+import { CREDENTIAL_FLAGS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS, USER_FLAGS } from './patterns';
 import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
 
 /** An alternation of literal words, in trie order: words sharing a prefix stay adjacent (RE2 and
@@ -211,6 +211,8 @@ export function collectorValueRules(): [string, string][] {
   // A quoted value (`q` its quote): six characters or more, or one that is not a lower-case letter
   // (`"false"`, `'none'` are literals and words).
   const quoted = (q: string) => String.raw`(?:[^${q}\\\r\n]{6,}|[^${q}\\\r\n]*[^a-z${q}\\\r\n][^${q}\\\r\n]*)`;
+  // The rest of a command up to a flag: the same line, not past a shell separator.
+  const CMD_LINE = String.raw`[^\r\n;|&]{0,200}?`;
   const keyLabel = keyLabelSource();
   // A pair's label and value members (JSON, escaped at any depth) or attributes (XML/HTML), in
   // either order; `[^{}]` / `[^<>]` keep both in one object or element. `value` is the value's
@@ -276,9 +278,14 @@ export function collectorValueRules(): [string, string][] {
     // PHP var_dump strings under a secret-named key.
     [`(\\[\\\\*"[\\w.-]*(?i:${name})\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
     // Password flags of particular commands (one command line): `sshpass -p`, `redis-cli -a`,
-    // `docker login -p`, `mysql -pPW` (attached only: `mysql -p db` prompts). No left boundary:
-    // a command name inside a longer word fails closed.
-    [`((?:${[...PASSWORD_FLAG_COMMANDS].map(([c, f]) => `${alt([c])}[^\\r\\n;|&]{0,200}?[ \\t]${f}[ \\t]+`).join('|')}|(?:${alt([...LOGIN_COMMANDS])})[ \\t]+login[^\\r\\n;|&]{0,200}?[ \\t]-p[ \\t]+)\\\\*["']?|(?:${alt([...MYSQL_COMMANDS])})[^\\r\\n;|&]{0,200}?[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    // `mysql -pPW` (attached only: `mysql -p db` prompts), a registry login's `-p` (`docker login
+    // -p`). One rule per literal opening: Go's regexp skips to a literal prefix, while an
+    // alternation at the start is tried at every position (3× the cost of all these together).
+    // The login rule opens with `login`, not the command before it: any `… login … -p x` fails
+    // closed. No left boundary: a command name inside a longer word fails closed too.
+    ...[...PASSWORD_FLAG_COMMANDS].map(([c, f]): [string, string] => [`(${alt([c])}${CMD_LINE}[ \\t]${f}[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]']),
+    [`(login${CMD_LINE}[ \\t]-p[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
+    [`((?:${alt([...MYSQL_COMMANDS])})${CMD_LINE}[ \\t]-p)[^\\s"'\\\\]+`, '${1}[REDACTED]'],
     // Prose: `with password Winter2019!x` (a word with a letter and a digit).
     [`(with[ \\t]+(?i:password)[ \\t]+)([^\\s"'\\\\]*[0-9][^\\s"'\\\\]*)`, '${1}[REDACTED]'],
     // name=value, name: value, "name":"value" (escaped at any depth, percent-encoded), name => value,

@@ -264,7 +264,7 @@ export const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '-
 /** Commands whose `-p` / `-a` flag takes a password (`sshpass -p pw`, `redis-cli -a pw`). */
 export const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
 /** Commands whose `login -p pw` takes a password. */
-export const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
+const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
 /** Commands whose attached `-pPASSWORD` is a password. */
 export const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlsh']);
 
