@@ -293,16 +293,14 @@ export function collectorValueRules(): [string, string][] {
     // secret-named type (`Token{value='…'}`, `Token(value=…)`, `#<Token value="…">`).
     // A quoted value is redacted whole up to its closing quote, whatever punctuation or blanks it
     // holds (`password = 'p&x{y'`, `"secret": "a b"`); an unquoted one as VALUE_TAIL says.
+    // A list of quoted strings (`"tokens": ["…", "…"]`, `apiKeys=[…]`) goes whole (never the
+    // `[REDACTED]` an earlier rule left); over an object, its wrapper member (`"secret":
+    // {"value": "…"}`, `"password": {"plain": …}`).
     // One rule for all (the name pattern is the expensive part; each rule runs it again).
     // (No left context: any text before the name is kept by the replacement anyway, and a
     // pattern that opens with the name's words costs a fraction of one that opens with a loop.)
-    [`(?i)(${name}(?:(?:\\]|%5D|\\[\\])?${QUOTE}?|(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*)\\s*${SEP}\\s*)(?:(\\\\*')${quoted("'")}(\\\\*')|(\\\\*")${quoted('"')}(\\\\*")|(${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)${VALUE_TAIL})`, '${1}${2}${4}${6}[REDACTED]${3}${5}${7}'],
-    // A secret name over a list of strings (`"tokens": ["…", "…"]`, `apiKeys=[…]`): the whole list;
-    // over an object, its wrapper members (`"secret": {"value": "…"}`, `"password": {"plain": …}`).
-    // (A list of quoted strings: never the `[REDACTED]` an earlier rule left.)
-    [`(?i)(${name}${QUOTE}?\\s*${SEP}\\s*\\[\\s*)${QUOTE}[^\\[\\]{}]*(\\])`, '${1}[REDACTED]${2}'],
-    [`(?i)(${name}${QUOTE}\\s*:\\s*\\{[^{}]*?${QUOTE}(?:${alt(WRAPPER_WORDS)})${QUOTE}\\s*:\\s*${QUOTE})[^"\\\\]+`, '${1}[REDACTED]'],
-    [`(?i)(<(?:[\\w.-]+:)?[\\w.-]*${name}(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
+    [`(?i)(${name}(?:(?:\\]|%5D|\\[\\])?${QUOTE}?|(?:[{(][ \\t]*|[ \\t]+)value[ \\t]*)\\s*${SEP}\\s*)(?:(\\\\*')${quoted("'")}(\\\\*')|(\\\\*")${quoted('"')}(\\\\*")|(\\[\\s*)${QUOTE}[^\\[\\]{}]*(\\])|(\\{[^{}]*?${QUOTE}(?:${alt(WRAPPER_WORDS)})${QUOTE}\\s*:\\s*${QUOTE})[^"\\\\]+|(${QUOTE}?(?:(?:bearer|basic|dpop|token)\\s+)?)(?:${V}{6,}|${V}*[^a-z\\s&"',;<>\\[\\]{}\\\\]${V}*)${VALUE_TAIL})`, '${1}${2}${4}${6}${8}${9}[REDACTED]${3}${5}${7}${10}'],
+    [`(<(?:[\\w.-]+:)?[\\w.-]*(?i:${name})(?:\\s[^>]*)?>)[^<]+`, '${1}[REDACTED]'],
     // An unqualified `key` name with a value of a credential's shape, whole up to its delimiter:
     // `storageKey=…`, `"x-functions-key": "…"`, and as the label of a pair (`{"Name":
     // "/prod/deploy_key", …, "Value": "…"}`, `<add key="storageKey" value="…"/>`). One rule, so
