@@ -321,11 +321,11 @@ export function collectorValueRules(): [string, string][] {
     ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@]*:[^/\\s@]+@', '${1}REDACTED:REDACTED@'],
     ['(?i)\\b([a-z][a-z0-9+.-]*://)[^/\\s:@?#"\'\\\\]+@', '${1}REDACTED@'],
     // Password keywords with blank separators: .netrc (`login u password p`, or a line of its
-    // own), redis.conf (`requirepass p`), SQL (`PASSWORD 'p'`, `IDENTIFIED BY 'p'`).
+    // own), redis.conf (`requirepass p`), SQL (`PASSWORD 'p'`, MySQL `PASSWORD('p')`, `IDENTIFIED BY 'p'`).
     // On a line of its own the value must end the line: `password reset email sent` is prose.
     [`(?im)((?:^|\\\\n)[ \\t]*(?:password|passwd|requirepass|masterauth)[ \\t]+)[^\\s'"\\\\]+([ \\t]*(?:$|\\\\+[rn]))`, '${1}[REDACTED]${2}'],
     [`(?i)(\\blogin[ \\t]+\\S+[ \\t]+(?:password|passwd)[ \\t]+)[^\\s'"\\\\]+`, '${1}[REDACTED]'],
-    [`(?i)((?:password|identified[ \\t]+by)[ \\t]+\\\\*')[^'\\\\]+`, '${1}[REDACTED]'],
+    [`(?i)((?:password|identified[ \\t]+by)(?:[ \\t]+|[ \\t]*\\([ \\t]*)\\\\*')[^'\\\\]+`, '${1}[REDACTED]'],
     // Command-line credential flags (curl's `-u user:pass`, `--oauth2-bearer t`, `-b 'sid=…'`)
     // and long flags named like a secret (`--client-secret s`).
     [`((?:^|\\s)(?:${flags})[ \\t]+\\\\*["']?)[^\\s"'\\\\]+`, '${1}[REDACTED]'],

@@ -65,15 +65,16 @@ export const LEAK_CLASSES = {
           : `{'user': 'bob', '${k}' = '${p}'}`,
     secret: p,
   })),
-  // SQL VALUES: secret column anywhere in the list, one or two rows; MySQL PASSWORD('p').
+  // SQL VALUES: secret column anywhere in the list, one or two rows.
   'sql-values': fc.tuple(fc.shuffledSubarray(PLAIN_COLUMNS, { minLength: 0, maxLength: 3 }), fc.constantFrom(...SECRET_COLUMNS), fc.nat(3), passwordArb, fc.boolean()).map(([plain, col, at, p, twoRows]) => {
-    if (col === 'otp_secret' && at === 3) return { input: `SET PASSWORD FOR 'bob'@'%' = PASSWORD('${p}')`, secret: p };
     const cols = [...plain];
     const pos = Math.min(at, cols.length);
     cols.splice(pos, 0, col);
     const row = (x: string) => `(${cols.map((c, i) => (i === pos ? `'${x}'` : c === 'id' ? '7' : c.endsWith('_at') ? 'now()' : `'v${i}'`)).join(', ')})`;
     return { input: `INSERT INTO t (${cols.join(', ')}) VALUES ${row(p)}${twoRows ? `, ${row(`${p}2`)}` : ''}`, secret: p };
   }),
+  // MySQL's PASSWORD('p').
+  'mysql-password': passwordArb.map((p) => ({ input: `SET PASSWORD FOR 'bob'@'%' = PASSWORD('${p}')`, secret: p })),
   // PostgreSQL unique-violation details: `Key (cols)=(values)`.
   'pg-key-detail': fc.tuple(fc.constantFrom(...SECRET_COLUMNS), opaqueArb, fc.boolean()).map(([col, v, two]) => ({
     input: `ERROR: duplicate key value violates unique constraint "t_pkey"\nDETAIL: Key (${two ? `tenant, ${col}` : col})=(${two ? `acme, ${v}` : v}) already exists.`,
