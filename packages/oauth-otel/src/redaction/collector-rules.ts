@@ -135,10 +135,11 @@ export function keyLabelSource(sep = '[._-]'): string {
 }
 
 /** A value with a credential's shape, whole (the caller anchors its end): base64/hex/url-safe
- *  characters with a digit and a letter, or letters only with five case flips (random base64;
+ *  or password characters with a digit and a letter, or letters only with five case flips (random base64;
  *  camelCase words flip once per hump). Case-sensitive. */
 export const KEY_MATERIAL = (() => {
-  const C = '(?:[A-Za-z0-9+/=_-]|%[0-9A-Fa-f]{2})';
+  // A password's punctuation too (`9x^#]pv3`), but not `&`, which starts the next pair.
+  const C = String.raw`(?:[A-Za-z0-9+/=_!#$^*()|~{}\[\]-]|%[0-9A-Fa-f]{2})`;
   const flip = '(?:[a-z][A-Z]|[A-Z][a-z])';
   return `(?-i:${C}*(?:[0-9]${C}*[A-Za-z]|[A-Za-z]${C}*[0-9])${C}*|${C}*(?:${flip}${C}*){5})`;
 })();
@@ -275,6 +276,11 @@ export function collectorValueRules(): [string, string][] {
     [`(name:[ \\t]*\\\\*["']?[\\w.-]*(?i:${name})\\\\*["']?[ \\t]*${NL}[ \\t]*-?[ \\t]*value:[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
     // Terraform variables named like a secret: the default's value (quoted or not), rest of line.
     [`(variable[ \\t]+\\\\*"[\\w.-]*(?i:${name})\\\\*"[ \\t]*\\{[^{}]{0,400}?\\bdefault[ \\t]*=[ \\t]*)${LINE_CHAR}+`, '${1}[REDACTED]'],
+    // SQL `(cols) VALUES (…), (…)` and PostgreSQL `Key (cols)=(…)` with a secret-named column:
+    // the rest of the line. The package pairs each value with its column; RE2 cannot count
+    // commas against the column list (no backreferences), so this layer fails closed and takes
+    // every value of the statement.
+    [`(\\((?:[^()]*,)?\\s*[\x60"]?[\\w.-]*(?i:${name})[\x60"]?\\s*(?:,[^()]*)?\\)(?:\\s*[vV][aA][lL][uU][eE][sS]\\s*|=\\())${LINE_CHAR}+`, '${1}[REDACTED]'],
     // PHP var_dump strings under a secret-named key.
     [`(\\[\\\\*"[\\w.-]*(?i:${name})\\\\*"\\]=>(?:\\s|\\\\[nrt])*string\\([0-9]+\\)[ \\t]*\\\\*")[^"\\\\]+`, '${1}[REDACTED]'],
     // Password flags of particular commands (one command line): `sshpass -p`, `redis-cli -a`,
