@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { createRedactor } from '../../src/redaction';
+import { SAMPLES, remeasured } from '../support/budget';
 
 const MAX_RATIO = 20;
 /**
@@ -23,85 +24,17 @@ const MAX_RATIO = 20;
 const MAX_RATIO_DENSE_STRINGS = 40;
 const r = createRedactor();
 
-/** CPU time of this process in ms: unlike wall time, it does not count the time the scheduler
- *  gives other processes (the machine is shared: wall-clock ratios swung 3× between runs). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/** A sample runs enough calls to take this much CPU: the clock's granularity and a stray
- *  interrupt stay far below 1 % of it, whatever the size of the input. */
-const MIN_SAMPLE_MS = 4;
-const SAMPLES = 7;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-
-/** CPU ms per call of f over `calls` calls. */
-function sample(f: () => unknown, calls: number): number {
-  const t = cpuMs();
-  for (let i = 0; i < calls; i++) f();
-  return (cpuMs() - t) / calls;
-}
-
-/** Calls per sample (from one timed call after the warm-up). */
-function callsFor(f: () => unknown): number {
-  const ms = sample(f, 1);
-  return Math.max(1, Math.min(10_000, Math.ceil(MIN_SAMPLE_MS / Math.max(ms, 0.001))));
-}
-
-interface Measure { ratio: number; ownMs: number; baseMs: number }
-
-/** Ratio of the medians of SAMPLES samples of `own` and `base`, taken in alternating order after
- *  a warm-up of three calls each (both sides run optimized code, neither always runs first).
- *  Inputs that take over 50 ms a call (a million keys) get one warm-up call and 3 samples: their
- *  samples are long enough that the scheduler's noise averages out inside each. */
-function measure(own: () => unknown, base: () => unknown): Measure {
-  own();
-  base();
-  const big = sample(own, 1) > 50 || sample(base, 1) > 50;
-  if (!big) {
-    for (let i = 0; i < 2; i++) {
-      own();
-      base();
-    }
-  }
-  const no = big ? 1 : callsFor(own);
-  const nb = big ? 1 : callsFor(base);
-  const os: number[] = [];
-  const bs: number[] = [];
-  for (let k = 0; k < (big ? 3 : SAMPLES); k++) {
-    if (k % 2 === 0) {
-      bs.push(sample(base, nb));
-      os.push(sample(own, no));
-    } else {
-      os.push(sample(own, no));
-      bs.push(sample(base, nb));
-    }
-  }
-  const ownMs = median(os);
-  const baseMs = median(bs);
-  return { ratio: ownMs / baseMs, ownMs, baseMs };
-}
-
 const report: string[] = [];
 afterAll(() => {
   // The measured numbers, for BENCHMARKS.md and for whoever reads a failure.
   process.stdout.write(`linear-time ratios (redact / JSON.stringify, CPU time, median of ${SAMPLES}):\n${report.join('\n')}\n`);
 });
 
-/**
- * Holds `own` to `max` × `base`. A ratio above the bound is measured once more and the lower
- * of the two stands: one GC or a neighbour's burst inside the samples can move a median on a
- * shared 2-core machine, twice in a row it does not, and a quadratic pass fails both by far.
- */
+/** Holds `own` to `max` × `base` (CPU time, median of alternating samples; a ratio above the
+ *  bound is measured once more and the lower stands: see support/budget.ts). */
 function checkRatio(name: string, own: () => unknown, base: () => unknown, kb: number, max = MAX_RATIO): void {
-  let m = measure(own, base);
-  let note = '';
-  if (m.ratio > max) {
-    const again = measure(own, base);
-    note = ` (retried: first ${m.ratio.toFixed(1)}×)`;
-    if (again.ratio < m.ratio) m = again;
-  }
+  const m = remeasured(own, base, (x) => x.ratio > max);
+  const note = m.retried === undefined ? '' : ` (retried: first ${m.retried.toFixed(1)}×)`;
   report.push(`  ${name}: ${m.ratio.toFixed(1)}× (${m.ownMs.toFixed(2)} ms vs ${m.baseMs.toFixed(2)} ms, ${kb.toFixed(0)} KB)${note}`);
   if (m.ratio > max) throw new Error(`${name}: ${m.ratio.toFixed(1)}× JSON.stringify (${m.ownMs.toFixed(2)} ms vs ${m.baseMs.toFixed(2)} ms on ${kb.toFixed(0)} KB)`);
 }
