@@ -326,6 +326,9 @@ export interface TextOptions {
   mask: (secret: string) => string;
   extraPatterns: readonly RegExp[];
   maxStringLength: number;
+  /** false: judge every pair, also the repeats of a harmless one (see quietText): the reference
+   *  that skip is tested against. Default true. */
+  quietPairs?: boolean;
 }
 
 export interface TextScanner {
@@ -719,6 +722,7 @@ function lineIndent(s: string, b: number): number {
 
 export function createTextScanner(opts: TextOptions): TextScanner {
   const { classify, mask, maxStringLength } = opts;
+  const quietPairs = opts.quietPairs !== false;
 
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
@@ -809,17 +813,18 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   /** A pair at separator p, name s[b, e), unquoted value s[v, ve) read by endOfValue() and judged
    *  harmless: remembered when nothing pair() read lies outside the window. */
   const rememberQuiet = (s: string, b: number, e: number, p: number, v: number, ve: number, kind: number, label: boolean, colon: boolean): void => {
-    // Before the name: the character that ends startOfName()'s walk, and for code / state the
-    // URL context's look-behind (`&`, `%26`, `%2526`). After the value: its terminator and the
-    // next character (schemeAt), or an escape's 4 more (endOfValue(), the URL context).
-    const before = (kind & K_AMBIGUOUS) !== 0 ? QUIET_MARGIN : 1;
+    // Before the name: the character that ends startOfName()'s walk, or the escape it stopped
+    // at (`%26key`, `\nkey`: 5 wide at most), and for code / state the URL context's
+    // look-behind (`&`, `%26`, `%2526`). After the value: its terminator and the next character
+    // (schemeAt), or an escape's 4 more (endOfValue(), the URL context).
+    const d = s.charCodeAt(b - 1);
+    // startOfName() reads further back behind `%` / `\`.
+    if (b < 1 || d === 37 || d === 92) return;
+    const before = (kind & K_AMBIGUOUS) !== 0 || (d < 128 && NAME[d] === 1) ? QUIET_MARGIN : 1;
     let after = 2;
     if ((kind & K_AMBIGUOUS) !== 0 || s.charCodeAt(ve) === 37) after = QUIET_MARGIN;
     else for (let k = v; k < ve; k++) if (s.charCodeAt(k) === 37) after = QUIET_MARGIN;
     if (b < before || ve + after > s.length || e - b >= 64 || ve - v > 64) return;
-    // startOfName() reads further back behind `%` / `\`.
-    const d = s.charCodeAt(b - 1);
-    if (d === 37 || d === 92) return;
     // Header lines, secret values (their own end rules), YAML label lines: they read to the line's end.
     if ((kind & (K_LINE | K_SECRET)) !== 0 || (label && colon && multiLine())) return;
     // schemeAt() at v walks spaces after the value when it opens like a scheme.
@@ -1307,7 +1312,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
           secret = valueVerdict = secretValue(kind, valueText, NOT_URL);
         }
         if (!secret) {
-          if (simple && plain && !contextual && sepLen === 1) rememberQuiet(s, b, e, p, v, ve, kind, isLabel, colon);
+          if (quietPairs && simple && plain && !contextual && sepLen === 1) rememberQuiet(s, b, e, p, v, ve, kind, isLabel, colon);
           return p + 1;
         }
       }
