@@ -13,13 +13,13 @@ import { SAMPLES, remeasured } from '../support/budget';
 const MAX_RATIO = 20;
 /**
  * KNOWN GAP (issue 15): strings packed with one candidate every few bytes that each need their
- * name or value judged (`code=a,`, `key: `, `[k]=bearer:`, ` -u `, ` --x `, `&code=`,
- * `'password':`, `<a>`, `Bearer ` repeated to 256 KB) measured 14–35× JSON.stringify of the same
- * input under jest on the shared 2-core machine at load 10–16 (17–38× standalone at that load,
- * bench/dense-strings.mjs), about 0.3 µs per candidate; the other dense classes 1–15×, objects
- * and structures under 5×. Linear (the ratio does not grow with size); down from 60× allowed and
- * 26–52× measured before. This bound goes to MAX_RATIO once the judged-candidate path is about
- * 2× cheaper.
+ * name or value judged (`key: `, `k=v&`, `Bearer: `, `%3A`, ` --x `, `'password':`, `code=a,`,
+ * ` -u `, `<a>`, `%22` repeated to 256 KB) measured 19–24× JSON.stringify of the same input under
+ * jest on the shared 2-core machine (one generated multi-line unit 34×), about 0.2 µs per
+ * candidate; the other dense classes 1–19×, objects and structures under 5×. Linear (the ratio
+ * does not grow with size). `key: ` was 38–47× until repeats of a pair judged harmless by its
+ * value were skipped (patterns.ts quietText). This bound goes to MAX_RATIO once the remaining
+ * per-candidate paths (scheme words, flags, percent-encoded layers, elements) are cheaper.
  */
 const MAX_RATIO_DENSE_STRINGS = 40;
 const r = createRedactor();
