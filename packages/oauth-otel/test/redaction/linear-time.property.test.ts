@@ -16,10 +16,9 @@ const MAX_RATIO = 20;
  * name or value judged (`key: `, `k=v&`, `Bearer: `, `%3A`, ` --x `, `'password':`, `code=a,`,
  * ` -u `, `<a>`, `%22` repeated to 256 KB) measured 19–27× JSON.stringify of the same input under
  * jest on the shared 2-core machine, about 0.2 µs per candidate; generated units that redact a
- * value every few bytes (`Bearer:  --x `, a multi-line `password = Bearer ;key: a`) 32–39×: the
- * output is rebuilt around each of them. The other dense classes 1–19×, objects and structures
- * under 5×. Linear (the ratio
- * does not grow with size). `key: ` was 38–47× until repeats of a pair judged harmless by its
+ * value every few bytes (`Bearer:  --x `, a multi-line `password = Bearer ;key: a`) 32–39×
+ * (each hit is also pushed, merged and masked). The other dense classes 1–19×, objects and
+ * structures under 5×. Linear (the ratio does not grow with size). `key: ` was 38–47× until repeats of a pair judged harmless by its
  * value were skipped (patterns.ts quietText). This bound goes to MAX_RATIO once the remaining
  * per-candidate paths (scheme words, flags, percent-encoded layers, elements) are cheaper.
  */
