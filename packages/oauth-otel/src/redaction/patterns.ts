@@ -56,6 +56,8 @@ const FIRST_MARKER = new RegExp(MARKER_SOURCE, 'gi');
 const MIN_SECRET_TEXT = 6;
 /** Context kept past maxStringLength so a secret straddling the cut is still recognised. */
 const TRUNCATE_MARGIN = 512;
+/** Characters around a pair remembered as harmless (see quietText): escapes are at most 5 wide. */
+const QUIET_MARGIN = 5;
 /** Bound on look-arounds at one candidate (tags, multipart headers, quoted names). */
 const LOOK = 256;
 
@@ -324,6 +326,9 @@ export interface TextOptions {
   mask: (secret: string) => string;
   extraPatterns: readonly RegExp[];
   maxStringLength: number;
+  /** false: judge every pair, also the repeats of a harmless one (see quietText): the reference
+   *  that skip is tested against. Default true. */
+  quietPairs?: boolean;
 }
 
 export interface TextScanner {
@@ -717,6 +722,7 @@ function lineIndent(s: string, b: number): number {
 
 export function createTextScanner(opts: TextOptions): TextScanner {
   const { classify, mask, maxStringLength } = opts;
+  const quietPairs = opts.quietPairs !== false;
 
   // Global + indices copies so exec() walks every match and reports group 1's position.
   const extra = opts.extraPatterns.map((re) => new RegExp(re.source, re.flags.replace(/[gyd]/g, '') + 'gd'));
@@ -743,6 +749,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     nextGt = -1;
     cmdPos = -1;
     cmdText = '';
+    quietText = '';
   };
   /** The command opening the line at i (lineCommand); flags of one line share it, so the answer
    *  moves forward with the scan (linear per string). */
@@ -793,6 +800,39 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
   };
   let lastQuotedName = '';
+  /**
+   * The text around the last pair that pair() judged harmless by its value (`key: key: …`: a
+   * label name whose value has no key material's shape), from the characters before its name to
+   * those after its value that pair() looked at, and where its separator stands in it. pair() reads
+   * nothing outside that window on that path (rememberQuiet() checks the path) besides per-string
+   * facts, so a separator standing in the same text gets the same answer: nextLivePair() skips it
+   * as it skips a dismissed name. Cleared per string.
+   */
+  let quietText = '';
+  let quietAt = 0;
+  /** A pair at separator p, name s[b, e), unquoted value s[v, ve) read by endOfValue() and judged
+   *  harmless: remembered when nothing pair() read lies outside the window. */
+  const rememberQuiet = (s: string, b: number, e: number, p: number, v: number, ve: number, kind: number, label: boolean, colon: boolean): void => {
+    // Before the name: the character that ends startOfName()'s walk, or the escape it stopped
+    // at (`%26key`, `\nkey`: 5 wide at most), and for code / state the URL context's
+    // look-behind (`&`, `%26`, `%2526`). After the value: its terminator and the next character
+    // (schemeAt), or an escape's 4 more (endOfValue(), the URL context).
+    const d = s.charCodeAt(b - 1);
+    // startOfName() reads further back behind `%` / `\`.
+    if (b < 1 || d === 37 || d === 92) return;
+    const before = (kind & K_AMBIGUOUS) !== 0 || (d < 128 && NAME[d] === 1) ? QUIET_MARGIN : 1;
+    let after = 2;
+    if ((kind & K_AMBIGUOUS) !== 0 || s.charCodeAt(ve) === 37) after = QUIET_MARGIN;
+    else for (let k = v; k < ve; k++) if (s.charCodeAt(k) === 37) after = QUIET_MARGIN;
+    if (b < before || ve + after > s.length || e - b >= 64 || ve - v > 64) return;
+    // Header lines, secret values (their own end rules), YAML label lines: they read to the line's end.
+    if ((kind & (K_LINE | K_SECRET)) !== 0 || (label && colon && multiLine())) return;
+    // schemeAt() at v walks spaces after the value when it opens like a scheme.
+    const c0 = s.charCodeAt(v) | 32;
+    if (c0 >= 97 && c0 <= 122 && SCHEME_INITIAL[c0] === 1 && isSpace(s.charCodeAt(ve + 1))) return;
+    quietText = s.slice(b - before, ve + after);
+    quietAt = p - (b - before);
+  };
   /** A multi-line document (YAML, config dumps): raw or escaped line breaks. */
   const multiLine = (): boolean => {
     if (hasNl < 0) hasNl = cur.indexOf('\n') >= 0 || cur.indexOf('\\n') >= 0 ? 1 : 0;
@@ -1066,6 +1106,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let kind = -1;
     /** The name is s[b, e) as written: plain name characters, no escapes. */
     let plain = false;
+    /** The value was read by endOfValue() from v (no quote, bracket, block, PEM or scheme). */
+    let simple = false;
     if (q === 34 || q === 39) {
       let ce = e - 1;
       while (ce > 0 && s.charCodeAt(ce - 1) === 92) ce--;
@@ -1242,7 +1284,11 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         else if (colon && (kind & K_SECRET) !== 0 && multiLine() && lineIndent(s, b) >= 0) ve = endOfLine(s, vs);
         // PHP print_r: `[password] => hunter2 with spaces`.
         else if (sepLen === 2 && s.charCodeAt(e - 1) === 93) ve = endOfLine(s, vs);
-        else ve = (kind & K_SECRET) !== 0 ? endOfSecretValue(s, vs) : endOfValue(s, vs);
+        else if ((kind & K_SECRET) !== 0) ve = endOfSecretValue(s, vs);
+        else {
+          ve = endOfValue(s, vs);
+          simple = vs === v;
+        }
       }
     }
     while (ve > vs && (s.charCodeAt(ve - 1) === 32 || s.charCodeAt(ve - 1) === 9 || s.charCodeAt(ve - 1) === 13)) ve--;
@@ -1265,7 +1311,10 @@ export function createTextScanner(opts: TextOptions): TextScanner {
           valueKind = kind;
           secret = valueVerdict = secretValue(kind, valueText, NOT_URL);
         }
-        if (!secret) return p + 1;
+        if (!secret) {
+          if (quietPairs && simple && plain && !contextual && sepLen === 1) rememberQuiet(s, b, e, p, v, ve, kind, isLabel, colon);
+          return p + 1;
+        }
       }
     }
     r.push(vs, ve);
@@ -1579,7 +1628,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
           continue;
         }
       }
-      if (!dismissedAt(s, p, boring) && !dismissedAt(s, p, boring2)) return p;
+      if (!dismissedAt(s, p, boring) && !dismissedAt(s, p, boring2) && !(quietText.length > 0 && p >= quietAt && sameAt(s, p - quietAt, quietText))) return p;
       from = p + 1;
     }
   };

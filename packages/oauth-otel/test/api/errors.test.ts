@@ -19,7 +19,7 @@ test('oauthErrorCode() costs at most 20x JSON.stringify of the same error, 100 B
   for (const bytes of [100, 10 << 10, 1 << 20]) {
     for (const depth of [0, 2, 3]) {
       const e = errorOf(bytes, depth);
-      ratios[`${bytes}/${depth}`] = ratioToStringify(api.oauthErrorCode, e, Math.max(3, Math.floor((1 << 20) / bytes)));
+      ratios[`${bytes}/${depth}`] = ratioToStringify(api.oauthErrorCode, e);
       expect(api.oauthErrorCode(e)).toBe('invalid_grant');
     }
   }
