@@ -4,7 +4,7 @@
  * into otel-collector.yaml between its `generated` markers; a test fails when the file drifts.
  * Every pattern is RE2 (the collector's regex engine). Not exported from the package index.
  */
-import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS } from './detectors';
+import { INFIX_DETECTORS, JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS } from './detectors';
 import { JWK_PRIVATE_MEMBERS } from './keys';
 import { CREDENTIAL_FLAGS, MYSQL_COMMANDS, PASSWORD_FLAG_COMMANDS, USER_FLAGS } from './patterns';
 import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUALIFIERS, LINE_WORDS, NEUTRAL_QUALIFIERS, SECRET_WORDS, STATE_QUALIFIERS, WRAPPER_WORDS } from './words';
@@ -15,7 +15,7 @@ import { CODE_QUALIFIERS, ID_SECRET_QUALIFIERS, KEY_NEUTRAL_QUALIFIERS, KEY_QUAL
  *  before any of its prefixes (the longest word wins where both would match). */
 /** The provider detectors' sources sorted, so that RE2 factors their shared openings (`gh`, `gl`,
  *  `sk`, …) into one branch each; which alternative matches only moves the redacted span's end. */
-const PROVIDER_SOURCE = PROVIDER_DETECTORS.map((d) => d.source).sort().join('|');
+const PROVIDER_SOURCE = [...PROVIDER_DETECTORS, ...INFIX_DETECTORS].map((d) => d.source).sort().join('|');
 
 const alt = (xs: readonly string[]) =>
   [...new Set(xs)]

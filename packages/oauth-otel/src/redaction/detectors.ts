@@ -60,6 +60,7 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   { id: 'pulumi-api-token', prefix: 'pul-', source: 'pul-[0-9a-f]{40}' },
   { id: 'rubygems-api-token', prefix: 'rubygems_', source: 'rubygems_[0-9a-f]{48}' },
   { id: 'prefect-api-token', prefix: 'pnu_', source: 'pnu_[0-9A-Za-z]{36}' },
+  { id: 'notion-api-token (legacy secret_)', prefix: 'secret_', source: 'secret_[0-9A-Za-z]{43}' },
   { id: 'notion-api-token', prefix: 'ntn_', source: 'ntn_[0-9A-Za-z]{40,}' },
   { id: 'perplexity-api-key', prefix: 'pplx-', source: 'pplx-[0-9A-Za-z]{48}' },
   { id: 'clojars-api-token', prefix: 'CLOJARS_', source: 'CLOJARS_[0-9a-z]{60}' },
@@ -103,6 +104,31 @@ export const PROVIDER_DETECTORS: readonly ValueDetector[] = Object.freeze([
   { id: 'intra42-client-secret', prefix: 's-s4t2(?:ud|af)-', source: 's-s4t2(?:ud|af)-[0-9a-f]{64}' },
   { id: 'octopus-deploy-api-key', prefix: 'API-', source: 'API-[0-9A-Z]{26}' },
   { id: 'microsoft-teams-webhook', prefix: 'webhook\\.office\\.com/', source: 'webhook\\.office\\.com/webhookb2/[0-9a-f@-]{36,}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}' },
+]);
+
+/**
+ * Provider credentials with no fixed opening but a fixed infix (gitleaks' rules, bodies as there):
+ * found by indexOf of the anchor, then one sticky match from at most `before` characters back
+ * over `beforeClass`. The anchors are rare in ordinary text, so the fast path pays a few native
+ * substring searches, not a regex.
+ */
+export interface InfixDetector {
+  readonly id: string;
+  /** A literal every match contains. */
+  readonly anchor: string;
+  /** How many characters of the match stand before the anchor, at most. */
+  readonly before: number;
+  /** The characters those may be, as a regex class source. */
+  readonly beforeClass: string;
+  /** The whole match (RE2 subset). */
+  readonly source: string;
+}
+
+export const INFIX_DETECTORS: readonly InfixDetector[] = Object.freeze([
+  { id: 'telegram-bot-api-token', anchor: ':A', before: 16, beforeClass: '[0-9]', source: '[0-9]{5,16}:A[0-9A-Za-z_-]{34}' },
+  { id: 'azure-ad-client-secret', anchor: 'Q~', before: 4, beforeClass: '[0-9A-Za-z_~.]', source: '[0-9A-Za-z_~.]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34}' },
+  { id: 'mailchimp-api-key', anchor: '-us', before: 32, beforeClass: '[0-9a-f]', source: '[0-9a-f]{32}-us[0-9]{1,2}' },
+  { id: 'hashicorp-tf-api-token', anchor: '.atlasv1.', before: 14, beforeClass: '[0-9A-Za-z]', source: '[0-9A-Za-z]{14}\\.atlasv1\\.[0-9A-Za-z_=-]{60,70}' },
 ]);
 
 /** PEM and PGP private key blocks, whole: marker, body and end marker (a body left behind is

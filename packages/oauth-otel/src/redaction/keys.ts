@@ -45,7 +45,13 @@ export const AMBIGUOUS_KEYS: readonly string[] = Object.freeze(['code', 'state']
 /** Header names whose text form runs to the end of the line (`Cookie: a=1; b=2`). */
 export const LINE_HEADER_KEYS: readonly string[] = Object.freeze([
   'authorization', 'proxy-authorization', 'cookie', 'set-cookie',
+  // `t=…,v1=…,v0=…`: every signature in the header, not only the first pair.
+  'stripe-signature',
 ]);
+
+/** Session cookies named by a fixed prefix and a per-site hash (`wordpress_logged_in_<md5>`,
+ *  `wordpress_sec_<md5>`), normalized: no secret word in them, the prefix is the signal. */
+export const SESSION_COOKIE_PREFIXES: readonly string[] = Object.freeze(['wordpressloggedin', 'wordpresssec']);
 
 /** Private JWK members: secret only inside an object that also has `kty`. `k` is the oct key. */
 export const JWK_PRIVATE_MEMBERS: readonly string[] = Object.freeze(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
@@ -128,7 +134,7 @@ const LINE_WORD_SET = new Set(LINE_WORDS);
 const CLAIMS_SET = new Set(CLAIMS_KEYS);
 const CLAIMS_MEMBER_SET = new Set(CLAIMS_MEMBERS);
 const VOCAB = new Set<string>([
-  ...SECRET_WORDS, ...WRAPPER_WORDS, ...META_WORDS, 'key', 'code', 'state', 'id', ...NEUTRAL_QUALIFIERS,
+  ...SECRET_WORDS, ...WRAPPER_WORDS, ...META_WORDS, 'key', 'code', 'state', 'id', 'ticket', ...NEUTRAL_QUALIFIERS,
 ]);
 
 /** A vocabulary word with trailing digits dropped (`token2`) and singularized (`tokens`). */
@@ -186,6 +192,10 @@ export function classifyWords(raw: string): number {
       return pathHead ? K_AMBIGUOUS : 0;
     case 'id':
       return ID_QUAL.has(prev) ? K_SECRET : 0;
+    // CAS / Kerberos / download tickets are bearer credentials; a support `ticket` is a number
+    // or a short id: decided by the value's shape, like a qualified `key`.
+    case 'ticket':
+      return K_KEYLIKE;
     default:
       return headKind(head);
   }
@@ -199,6 +209,7 @@ function kindOf(raw: string, n: string, extra: ReadonlySet<string>): number {
   else if (AMBIGUOUS_SET.has(n)) k = K_AMBIGUOUS;
   else if (SCALAR_SET.has(n)) k = K_SECRET | K_SCALAR;
   else if (JWK_SET.has(n)) k = K_JWK;
+  else if (SESSION_COOKIE_PREFIXES.some((x) => n.startsWith(x))) k = K_SECRET;
   else if (!HARMLESS_SET.has(n)) k = classifyWords(raw);
   if (LINE_SET.has(n)) k |= K_LINE;
   if (CONTEXT_SET.has(n)) k |= K_CONTEXT;
@@ -325,6 +336,7 @@ export function isSafeAmbiguous(v: unknown): boolean {
  * 16+ base64/hex characters with both letters and digits (`key: 'c2VjcmV0LWtleS0xMjM0NTY3'`), not
  * words (`user-profile`), paths (`a/b/c`, `user:123`) or UUIDs.
  */
+const WORD_PART = /^(?:[a-z]+|[A-Z][a-z]*|[A-Z]+|[0-9]+|[a-z]+[0-9]{1,2})$/;
 export function looksLikeKeyMaterial(v: unknown): boolean {
   if (typeof v !== 'string') return typeof v === 'bigint';
   const n = v.length;
@@ -351,10 +363,12 @@ export function looksLikeKeyMaterial(v: unknown): boolean {
     else if (c === 47) {
       if (++slashes > 2 && slashes * 8 > n) return false;
     }
-    else if (c === 45 || c === 95) {
-      if (++seps > 4) return false;
-    } else return false;
+    else if (c === 45 || c === 95) seps++;
+    else return false;
   }
+  // Words joined by dashes (`2024-01-05_backup_v2_final`): every part a word or a number. Random
+  // base64url may hold many separators (and empty parts), but its parts mix case and digits.
+  if (seps > 4 && v.split(/[-_]/).every((w) => WORD_PART.test(w))) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
   return letters > 0 && (digits > 0 || (n >= 24 && flips * 4 >= letters));
 }

@@ -15,7 +15,7 @@ import {
   K_AMBIGUOUS, K_ALLOW, K_CLAIMS_MEMBER, K_JWK, K_KEYLIKE, K_LINE, K_SECRET, isSafeAmbiguousString, looksLikeKeyMaterial,
   type KeyClassifier,
 } from './keys';
-import { JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads, type ValueDetector } from './detectors';
+import { INFIX_DETECTORS, JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_LEADS, PROVIDER_SOURCE, leads, type ValueDetector } from './detectors';
 
 // Module-level copies of the builtins the scan calls: inside a vm context (jest runs tests in
 // one) every lookup of a global such as `Math` goes through the context's interceptors, a native
@@ -167,6 +167,8 @@ const Q_PAREN = 6;
 const QUICK = new Uint8Array(128).fill(Q_OTHER);
 for (let c = 0; c < 128; c++) if (isAlnum(c)) QUICK[c] = Q_WORD;
 for (const c of '=:%<\\\'"+') QUICK[c.charCodeAt(0)] = Q_STOP;
+// Azure AD client secrets' `Q~` infix: `~` is rare in text, so it is simply unsure.
+QUICK[126] = Q_STOP;
 for (const c of ' \t\n\v\f\r') QUICK[c.charCodeAt(0)] = Q_SPACE;
 QUICK[45] = Q_DASH;
 QUICK[40] = Q_PAREN;
@@ -200,6 +202,50 @@ function spaceWordBefore(s: string, e: number): boolean {
   }
 }
 
+/** Whether a PROSE_WORDS word (any case, whole) ends at e: PROSE_WORDS.has(proseWordBefore(s, e))
+ *  without the copy. */
+function isProseWord(s: string, e: number): boolean {
+  const whole = (w: string): boolean => wordBefore(s, e, w) && (e === w.length || !isAlnum(s.charCodeAt(e - w.length - 1)));
+  switch (s.charCodeAt(e - 1) | 32) {
+    case 116: return whole('secret');
+    case 110: return whole('token');
+    case 100: return whole('password') || whole('passwd') || whole('pwd');
+    case 101: return whole('passphrase');
+    case 108: return whole('credential');
+    case 115: return whole('secrets') || whole('passwords') || whole('credentials');
+    case 121: return whole('api key') || whole('apikey');
+    default: return false;
+  }
+}
+
+/** Whether the blank at e ends a prose cue (hasUngatedCue's ` is ` / ` was ` after a secret word,
+ *  or `token` before a 16+ character word): then plainText() is unsure. */
+function proseCueBefore(s: string, e: number): boolean {
+  if (e < 4) return false;
+  const last = s.charCodeAt(e - 1) | 32;
+  if (last === 115) {
+    // ` is ` / ` was `
+    const b = s.charCodeAt(e - 3) === 32 && (s.charCodeAt(e - 2) | 32) === 105 ? e - 3 : s.charCodeAt(e - 4) === 32 && wordBefore(s, e, 'was') ? e - 4 : -1;
+    if (b <= 0 || !isProseWord(s, b)) return false;
+    // The value proseAt() would take (unquoted here: a quote is unsure anyway) has 8+
+    // characters and a digit, or 16+ (key material): `token is invalid` stays clean.
+    let k = e + 1;
+    let digit = false;
+    while (k < s.length && QUICK[s.charCodeAt(k)] !== Q_SPACE) {
+      const d = s.charCodeAt(k++);
+      if (d >= 48 && d <= 57) digit = true;
+    }
+    return k - e - 1 >= 16 || (digit && k - e - 1 >= 8);
+  }
+  if (last === 110 && wordBefore(s, e, 'token')) {
+    const lim = e + 17;
+    if (lim > s.length) return false;
+    for (let k = e + 1; k < lim; k++) if (QUICK[s.charCodeAt(k)] === Q_SPACE) return false;
+    return true;
+  }
+  return false;
+}
+
 /** True when `s` (ASCII) has nothing MARKERS or providerAt would find; false when unsure. */
 export function plainText(s: string): boolean {
   const len = s.length;
@@ -212,14 +258,19 @@ export function plainText(s: string): boolean {
     const q = QUICK[c]!;
     switch (q) {
       case Q_WORD:
+        break;
       case Q_OTHER:
+        // Infix anchors outside MARKERS: Terraform's `.atlasv1.`, Oracle's `@//`.
+        if ((c === 46 && i + 1 < len && s.charCodeAt(i + 1) === 97 && sameAt(s, i, '.atlasv1.')) || (c === 64 && i + 1 < len && s.charCodeAt(i + 1) === 47)) return false;
         break;
       case Q_SPACE:
       case Q_PAREN:
-        if (spaceWordBefore(s, i)) return false;
+        if (spaceWordBefore(s, i) || (q === Q_SPACE && proseCueBefore(s, i))) return false;
         break;
       case Q_DASH:
         if (i === 0 || QUICK[s.charCodeAt(i - 1)] === Q_SPACE || (i + 1 < len && s.charCodeAt(i + 1) === 45)) return false;
+        // Mailchimp's `-usN` infix.
+        if (i + 2 < len && s.charCodeAt(i + 1) === 117 && s.charCodeAt(i + 2) === 115) return false;
         break;
       case Q_E:
         // (Reads stay in bounds: an out-of-range charCodeAt deoptimizes the loop.)
@@ -241,6 +292,165 @@ export function plainText(s: string): boolean {
   return true;
 }
 
+/** Infix detectors, compiled: the anchor, a per-character test for what may stand before it,
+ *  and the sticky whole-match regex. */
+const INFIX = INFIX_DETECTORS.map((d) => ({
+  anchor: d.anchor,
+  before: d.before,
+  cls: new RegExp(`^${d.beforeClass}$`),
+  re: new RegExp(d.source, 'y'),
+}));
+/** Infix detectors by anchor. */
+const INFIX_BY_ANCHOR: ReadonlyMap<string, (typeof INFIX)[number]> = new Map(INFIX.map((d) => [d.anchor, d]));
+/** The infix-detector match around the anchor at a: pushes it and returns its end, or -1. At most
+ *  `before` class tests and one bounded sticky match. */
+function infixAt(d: (typeof INFIX)[number], s: string, a: number, r: number[]): number {
+  let b = a;
+  while (b > 0 && a - b < d.before && d.cls.test(s[b - 1]!)) b--;
+  d.re.lastIndex = b;
+  const m = d.re.exec(s);
+  if (m === null || (b > 0 && isAlnum(s.charCodeAt(b - 1)))) return -1;
+  r.push(b, b + m[0].length);
+  return b + m[0].length;
+}
+/** Pushes the `nth` blank-separated word from v (htpasswd's batch password); returns its end. */
+function htpasswdPassword(s: string, v: number, nth: number, r: number[]): number {
+  const n = s.length;
+  let i = v;
+  for (let w = 1; i < n; w++) {
+    while (i < n && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+    const b = i;
+    while (i < n && !isSpace(s.charCodeAt(i))) i++;
+    if (i === b) break;
+    if (s.charCodeAt(b) === 45) w--;
+    else if (w === nth) {
+      r.push(b, i);
+      return i;
+    }
+  }
+  return i;
+}
+/** A user name as people and services choose them (`alice`, `app`, `john.doe`, `deploy-bot2`):
+ *  lower case, at most two letter/digit changes, short. A username-only userinfo of that shape
+ *  names an account and is kept; anything else (a token as the user, `https://<token>@host`) goes. */
+const PLAIN_USER = /^[a-z][a-z0-9]{0,23}(?:[._-][a-z0-9]{1,24}){0,3}$/;
+function plainUser(s: string, b: number, e: number): boolean {
+  if (e - b > 32) return false;
+  const u = s.slice(b, e);
+  if (!PLAIN_USER.test(u)) return false;
+  let changes = 0;
+  for (let i = 1; i < u.length; i++) if ((u.charCodeAt(i) <= 57) !== (u.charCodeAt(i - 1) <= 57)) changes++;
+  return changes <= 2;
+}
+/** Set-Cookie attributes: not cookies, never secret. */
+const COOKIE_ATTRIBUTES: ReadonlySet<string> = new Set(['path', 'domain', 'expires', 'max-age', 'samesite', 'secure', 'httponly', 'partitioned', 'priority', 'version', 'comment']);
+/** A cookie value that is a preference, not a credential: short words (`dark`, `en-US`, `true`)
+ *  or a small number. Mixed-case runs, digits inside letters and long values fail. */
+const PLAIN_COOKIE_VALUE = /^(?:(?:[A-Z]?[a-z]{1,12}|[A-Z]{1,4})(?:[-_.](?:[A-Z]?[a-z]{1,12}|[A-Z]{1,4})){0,2}|[0-9]{1,6})$/;
+/** `cookie` / `set-cookie` (any case and separator). */
+function isCookieHeader(name: string): boolean {
+  const l = name.length;
+  if (l !== 6 && l !== 10) return false;
+  const x = name.toLowerCase();
+  return x === 'cookie' || x === 'set-cookie' || x === 'set_cookie';
+}
+/** The end of a credential's percent-encoded base64 tail from e (`…%2B2TMQ%2FHSY`: `+`, `/`
+ *  and `=` encoded in a URL): the body after an escape is the same credential. */
+function encodedTail(s: string, e: number): number {
+  const n = s.length;
+  while (e + 2 < n && s.charCodeAt(e) === 37) {
+    const b = byteAt(s, e + 1);
+    if (b !== 0x2b && b !== 0x2f && b !== 0x3d) break;
+    let k = e + 3;
+    while (k < n && isB64Url(s.charCodeAt(k))) k++;
+    e = k;
+  }
+  return e;
+}
+/** Secret words that, in prose, name the value after `is` / `was` (`secret is "…"`). */
+const PROSE_WORDS: ReadonlySet<string> = new Set(['secret', 'secrets', 'password', 'passwords', 'passphrase', 'passwd', 'pwd', 'token', 'credential', 'credentials', 'apikey']);
+/** A word with letters and digits, 8+ characters, no path: a password as people write them. */
+const PROSE_PASSWORD = /^(?=[^/]*$)(?=.*[0-9])(?=.*[A-Za-z]).{8,256}$/;
+/** Shortest infix-detector match: shorter strings skip the anchor searches. */
+const MIN_INFIX = 35;
+const isProsePunct = (c: number): boolean => c === 46 || c === 44 || c === 59 || c === 33 || c === 63 || c === 41;
+/** The word ending at e (letters only; `api key` read as one word), or '' when none could be a
+ *  PROSE_WORDS member (checked on its last letter first: most sentences stop there). */
+function proseWordBefore(s: string, e: number): string {
+  const last = s.charCodeAt(e - 1) | 32;
+  // t (secret), n (token), d (password, passwd, pwd), e (passphrase), l (credential), s (plurals), y (api key)
+  if (last !== 116 && last !== 110 && last !== 100 && last !== 101 && last !== 108 && last !== 115 && last !== 121) return '';
+  let b = e;
+  while (b > 0 && e - b < 12 && ((s.charCodeAt(b - 1) | 32) >= 97 && (s.charCodeAt(b - 1) | 32) <= 122)) b--;
+  if (b > 0 && isAlnum(s.charCodeAt(b - 1))) return '';
+  const w = s.slice(b, e).toLowerCase();
+  if (w === 'key' && b >= 4 && s.slice(b - 4, b).toLowerCase() === 'api ') return 'apikey';
+  return w;
+}
+/** End of a prose value at v: to the next blank, less trailing sentence punctuation. */
+function proseValueEnd(s: string, v: number): number {
+  let ve = v;
+  while (ve < s.length && !isSpace(s.charCodeAt(ve))) ve++;
+  while (ve > v && isProsePunct(s.charCodeAt(ve - 1))) ve--;
+  return ve;
+}
+/** The value after one ` is ` / ` was ` cue at i (cue length l), when a secret word precedes it. */
+function proseAt(s: string, i: number, l: number, r: number[]): number {
+  if (i === 0 || !PROSE_WORDS.has(proseWordBefore(s, i))) return i + 1;
+  const v = i + l;
+  const q = s.charCodeAt(v);
+  if (q === 34 || q === 39 || q === 96) {
+    // The closing quote within 256 characters (bounded: a run of unclosed cues stays linear).
+    let ve = v + 1;
+    const lim = mathMin(s.length, v + 257);
+    while (ve < lim && s.charCodeAt(ve) !== q) ve++;
+    if (ve >= lim) return i + 1;
+    if (ve > v + 1 && !/^[a-z]{1,14}$/.test(s.slice(v + 1, ve))) r.push(v + 1, ve);
+    return ve;
+  }
+  const ve = proseValueEnd(s, v);
+  if (ve - v < 8) return i + 1;
+  const w = s.slice(v, ve);
+  if (PROSE_PASSWORD.test(w) || looksLikeKeyMaterial(w)) r.push(v, ve);
+  return ve;
+}
+/*
+ * Prose that names a secret and then gives it: `secret is "…"`, `the password was Winter2019x`,
+ * `using token <key material>`. Precise by construction: the value must be quoted (and not one
+ * lower-case word: `token is 'expired'`), or have a credential's form (letters and digits, or key
+ * material). A cue without a secret word before it costs one character read.
+ */
+/** `using token <key material>` at the `oken ` found at i: pushes the value. */
+function tokenProseAt(s: string, i: number, r: number[]): void {
+  if (i < 1 || (s.charCodeAt(i - 1) | 32) !== 116 || (i > 1 && isAlnum(s.charCodeAt(i - 2)))) return;
+  const v = i + 5;
+  const ve = proseValueEnd(s, v);
+  if (ve - v >= 16 && looksLikeKeyMaterial(s.slice(v, ve))) r.push(v, ve);
+}
+/** Every literal the checks below start from, as one regex: text without any of them (most of
+ *  it) pays one scan, and each hit is judged where it stands, not searched for again. */
+const UNGATED_CUES = new RegExp([...INFIX_DETECTORS.map((d) => d.anchor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), ' is ', ' was ', 'oken ', ' -> ', '@//'].join('|'), 'g');
+/** The same, for a yes/no answer with no match object. */
+const UNGATED_TEST = new RegExp(UNGATED_CUES.source);
+/** Scratch for the fast path's probes (cleared after each use). */
+const SCRATCH: number[] = [];
+/** Whether anything past the marker gate could match in s: an infix provider's anchor, a prose
+ *  value, a `->` pair (then the full scan decides). */
+function hasUngatedCue(s: string): boolean {
+  if (!UNGATED_TEST.test(s)) return false;
+  UNGATED_CUES.lastIndex = 0;
+  let found = false;
+  for (let m = UNGATED_CUES.exec(s); m !== null && !found; m = UNGATED_CUES.exec(s)) {
+    const c = m[0];
+    if (c === ' is ' || c === ' was ') proseAt(s, m.index, c.length, SCRATCH);
+    else if (c === 'oken ') tokenProseAt(s, m.index, SCRATCH);
+    else if (c === ' -> ' || c === '@//' || s.length >= MIN_INFIX) return true;
+    found = SCRATCH.length > 0;
+    UNGATED_CUES.lastIndex = m.index + 1;
+  }
+  SCRATCH.length = 0;
+  return found;
+}
 /** Sentry Relay's bearer shape, extended to Basic and DPoP, with the separators above. */
 const SCHEME = /(?:bearer|basic|dpop)(?:[\s\u00a0]+|%20|\+|:[ \t\u00a0]*|(?:\\[nrt])+[ \t]*)([A-Za-z0-9\-._~+/%]+=*)/iy;
 const FLAG = /(?:^|[\s'"])(--?[A-Za-z][A-Za-z0-9-]{0,40})[ \t]+/y;
@@ -266,7 +476,7 @@ export const USER_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '-
 /** Commands whose `-p` / `-a` flag takes a password (`sshpass -p pw`, `redis-cli -a pw`). */
 export const PASSWORD_FLAG_COMMANDS: ReadonlyMap<string, string> = new Map([['sshpass', '-p'], ['redis-cli', '-a'], ['keydb-cli', '-a']]);
 /** Commands whose `login -p pw` takes a password. */
-const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
+export const LOGIN_COMMANDS: ReadonlySet<string> = new Set(['docker', 'podman', 'nerdctl', 'helm', 'buildah', 'skopeo', 'oras']);
 /** Commands whose attached `-pPASSWORD` is a password. */
 export const MYSQL_COMMANDS: ReadonlySet<string> = new Set(['mysql', 'mysqldump', 'mysqladmin', 'mariadb', 'mariadb-dump', 'mysqlimport', 'mysqlsh']);
 
@@ -1085,7 +1295,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (sep >= 0 && sep < at) {
         if (sep > p + 3) r.push(p + 3, sep);
         if (at > sep + 1) r.push(sep + 1, at);
-      } else r.push(p + 3, at);
+      } else if (!plainUser(s, p + 3, at)) r.push(p + 3, at);
       return at + 1;
     }
     // `OAuth2::AccessToken`, `std::string`: a path separator, not a pair.
@@ -1293,6 +1503,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     while (ve > vs && (s.charCodeAt(ve - 1) === 32 || s.charCodeAt(ve - 1) === 9 || s.charCodeAt(ve - 1) === 13)) ve--;
     if (ve <= vs) return p + 1;
+    // A cookie header is judged per cookie: a preference (`theme=dark`) stays readable.
+    if (colon && (kind & K_LINE) !== 0 && isCookieHeader(name)) return cookies(s, vs, ve, r);
     // Already redacted (a second pass, the egress guard): keep the marker and its fingerprint.
     if (s.charCodeAt(vs) === 91 && s.startsWith('[REDACTED', vs)) return vs + 9;
     // `null`, `true` (also as the last token of a pretty-printed JSON line: `true,`).
@@ -1319,6 +1531,69 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     }
     r.push(vs, ve);
     return ve;
+  };
+
+  /** The cookies of a `Cookie:` / `Set-Cookie:` value in [vs, ve): pushes each value unless its
+   *  name has no secret word and the value is a plain preference; a segment that is not
+   *  `name=value` goes whole (closed by default). Returns ve. */
+  const cookies = (s: string, vs: number, ve: number, r: number[]): number => {
+    let b = vs;
+    while (b < ve) {
+      let e = s.indexOf(';', b);
+      if (e < 0 || e > ve) e = ve;
+      let nb = b;
+      while (nb < e && s.charCodeAt(nb) === 32) nb++;
+      const eq = s.indexOf('=', nb);
+      if (eq < 0 || eq >= e) {
+        if (e > nb && !COOKIE_ATTRIBUTES.has(s.slice(nb, e).trim().toLowerCase())) r.push(nb, e);
+      } else {
+        const cname = s.slice(nb, eq).trim();
+        const cval = s.slice(eq + 1, e).trim();
+        const keep = COOKIE_ATTRIBUTES.has(cname.toLowerCase()) ||
+          (cname.length <= 64 && (classify(cname) & (K_SECRET | K_AMBIGUOUS | K_KEYLIKE)) === 0 && PLAIN_COOKIE_VALUE.test(cval));
+        if (!keep && e > eq + 1) r.push(eq + 1, e);
+      }
+      b = e + 1;
+    }
+    return ve;
+  };
+
+  /** Scala / Kotlin `Map(client_secret -> v, …)` and `"password" -> "v"` printouts: the value
+   *  after a secret name and ` -> `. */
+  const arrowAt = (s: string, i: number, r: number[]): number => {
+    let e = i;
+    const q = s.charCodeAt(e - 1);
+    if (q === 34 || q === 39) e--;
+    let b = e;
+    while (b > 0 && e - b < 64 && s.charCodeAt(b - 1) < 128 && (NAME[s.charCodeAt(b - 1)] === 1 || s.charCodeAt(b - 1) === 45)) b--;
+    if (b === e) return i + 1;
+    const kind = classify(s.slice(b, e));
+    if ((kind & (K_SECRET | K_ALLOW)) !== K_SECRET) return i + 1;
+    const v = i + 4;
+    const vq = s.charCodeAt(v);
+    if (vq === 34 || vq === 39) {
+      const ve = endOfQuoted(s, v + 1, vq);
+      if (ve > v + 1) r.push(v + 1, ve);
+      return mathMax(ve, i + 1);
+    }
+    const ve = endOfSecretValue(s, v);
+    if (ve > v) r.push(v, ve);
+    return mathMax(ve, i + 1);
+  };
+
+  /** Oracle EZConnect `user/password@//host:port/service` (JDBC thin URLs, sqlplus): the
+   *  password between the user's `/` and `@//`. */
+  const oracleUserPassword = (s: string, a: number, r: number[]): void => {
+    let b = a;
+    while (b > 0 && a - b < 256) {
+      const c = s.charCodeAt(b - 1);
+      if (c === 47 || isSpace(c) || c === 34 || c === 39 || c === 58 || c === 61) break;
+      b--;
+    }
+    if (b === a || b === 0 || s.charCodeAt(b - 1) !== 47) return;
+    let u = b - 1;
+    while (u > 0 && b - 1 - u < 64 && s.charCodeAt(u - 1) < 128 && (NAME[s.charCodeAt(u - 1)] === 1 || s.charCodeAt(u - 1) === 36)) u--;
+    if (u < b - 1) r.push(b, a);
   };
 
   /** `<name …>text</name>` with a secret element name (`<access_token>`, `<wsse:Password>`):
@@ -1388,6 +1663,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
         return v - 1;
       }
       if (!(PASSWORD_FLAG_COMMANDS.get(cmd) === f || (f === '-p' && LOGIN_COMMANDS.has(cmd) && / login\b/.test(s.slice(i - 64 > 0 ? i - 64 : 0, i))))) return v - 1;
+    } else if (f.length <= 8 && f.charCodeAt(1) !== 45 && f.indexOf('b') > 0 && commandOf(s, i) === 'htpasswd') {
+      // `htpasswd -b file user pw` / `-nb user pw`: the password is a positional word.
+      return htpasswdPassword(s, v, f.indexOf('n') > 0 ? 2 : 3, r);
     } else {
       let secret: boolean;
       if (f === flagName) secret = flagVerdict;
@@ -1663,7 +1941,20 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       if (io >= 0 && io < from) seekOther(from);
     }
     // Provider credentials (gitleaks prefixes), wherever they stand.
-    for (let m = providerAt(s, 0); m !== null; m = providerAt(s, m[1])) r.push(m[0], m[1]);
+    for (let m = providerAt(s, 0); m !== null; m = providerAt(s, m[1])) r.push(m[0], encodedTail(s, m[1]));
+    // What the marker gate does not see: infix providers, prose, `->` pairs, Oracle `u/pw@//`.
+    UNGATED_CUES.lastIndex = 0;
+    for (let m = UNGATED_CUES.exec(s); m !== null; m = UNGATED_CUES.exec(s)) {
+      const c = m[0];
+      const i = m.index;
+      let next = i + 1;
+      if (c === ' is ' || c === ' was ') next = proseAt(s, i, c.length, r);
+      else if (c === 'oken ') tokenProseAt(s, i, r);
+      else if (c === ' -> ') next = arrowAt(s, i, r);
+      else if (c === '@//') oracleUserPassword(s, i, r);
+      else if (s.length >= MIN_INFIX) next = mathMax(next, infixAt(INFIX_BY_ANCHOR.get(c)!, s, i, r));
+      UNGATED_CUES.lastIndex = next;
+    }
     for (const re of extra) {
       re.lastIndex = 0;
       let x: RegExpExecArray | null;
@@ -1726,7 +2017,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     return out + s.slice(last);
   };
 
-  const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s) || providerAt(s, 0) !== null;
+  const hasMarkers = (s: string): boolean => extra.length > 0 || MARKERS.test(s) || providerAt(s, 0) !== null || hasUngatedCue(s);
 
   const scan = (s: string): string => {
     const len = s.length;
@@ -1743,7 +2034,7 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     if (PLAIN_TEXT_ON && extra.length === 0 && plainText(s)) return s;
     FIRST_MARKER.lastIndex = 0;
     const first = FIRST_MARKER.exec(s);
-    if (first === null && extra.length === 0 && (len < MIN_PROVIDER || providerAt(s, 0) === null)) return s;
+    if (first === null && extra.length === 0 && (len < MIN_PROVIDER || (providerAt(s, 0) === null && !hasUngatedCue(s)))) return s;
     return scanFull(s, first === null ? s.length : first.index);
   };
 

@@ -11,6 +11,7 @@ import {
   K_VALUE, isContextKey, isSafeAmbiguous, looksLikeKeyMaterial, type KeyEntry, type KeyTable,
 } from './keys';
 import { CREDENTIAL_FLAGS } from './patterns';
+import { ARGV_ATTACHED, ARGV_KEEP, ARGV_PLAIN, ARGV_SECRET, argvVerdicts } from './argv';
 import type { TextScanner } from './patterns';
 import { COMPILE_AFTER, createShapeTable, type Shape, type ShapeTable, type WalkOps } from './shapes';
 
@@ -65,6 +66,8 @@ const FLAG_KEY = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
  *  value: lower-case, Capitalized or short upper-case words joined by dashes. A random key that
  *  is only letters still fails (mixed case, or one long run). */
 const HEADER_NAME_VALUE = /^(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20})(?:-(?:[A-Z]?[a-z]{1,20}|[A-Z]{1,4}[a-z]{0,20}))*$/;
+/** `apikey` / `api_key` as a header name in a raw header list (Kong, Supabase, APISIX). */
+const API_KEY_HEADER = /^api_?key$/i;
 /** The next argv element is another flag, not a value (a secret may start with `-`). */
 const FLAG_VALUE = /^(?:--[a-z][a-z0-9-]*(?:=.*)?|-[A-Za-z]{1,3})$/;
 /** Label members of a `{ name | key, value }` pair, in the spellings of the shapes seen in logs
@@ -544,7 +547,7 @@ export function createWalker(opts: WalkerOptions): Walker {
     if (flag ? !FLAG_KEY.test(v) : !NAME_KEY.test(v)) return 0;
     const kind = classify(v);
     if ((kind & K_SECRET) === 0 || (kind & K_ALLOW) !== 0) return 0;
-    if (flag || (kind & K_LINE) !== 0 || v.indexOf('-') > 0) return kind | (flag ? 0 : K_LINE);
+    if (flag || (kind & K_LINE) !== 0 || v.indexOf('-') > 0 || API_KEY_HEADER.test(v)) return kind | (flag ? 0 : K_LINE);
     return 0;
   };
 
@@ -554,6 +557,7 @@ export function createWalker(opts: WalkerOptions): Walker {
     const n = a.length;
     const out: unknown[] = [];
     let pending = 0;
+    const argv = n > 1 && typeof a[0] === 'string' ? argvVerdicts(a) : null;
     for (let i = 0; i < n; i++) {
       if (++ctx.nodes > maxNodes) {
         // Out of budget: the walked prefix and one marker (a sparse `new Array(1e9)` or a lying
@@ -565,7 +569,11 @@ export function createWalker(opts: WalkerOptions): Walker {
       try {
         const v = a[i];
         const t = typeof v;
-        if (pending !== 0 && (t === 'number' || (t === 'string' &&
+        const verdict = argv !== null && i < argv.length ? argv[i]! : ARGV_KEEP;
+        if (verdict === ARGV_SECRET) nv = secret(v);
+        else if (verdict === ARGV_ATTACHED) nv = (v as string).slice(0, 2) + String(secret((v as string).slice(2)));
+        else if (verdict === ARGV_PLAIN) nv = value(v, depth + 1, ctx);
+        else if (pending !== 0 && (t === 'number' || (t === 'string' &&
             ((pending & K_LINE) !== 0 ? !HEADER_NAME_VALUE.test(v as string) : !FLAG_VALUE.test(v as string))))) {
           nv = secret(v);
         } else nv = value(v, depth + 1, ctx);
@@ -605,7 +613,8 @@ export function createWalker(opts: WalkerOptions): Walker {
       let nv: unknown;
       if (typeof k === 'string') {
         const kind = classify(k);
-        nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : k;
+        // A Map keyed by the credential itself (a token cache): the key goes like a value would.
+        nk = (kind & K_DIRTY) !== 0 ? text.scan(k) : looksLikeKeyMaterial(k) ? secret(k) : k;
         nv = field(v, kind, m, depth + 1, ctx);
       } else {
         nk = value(k, depth + 1, ctx);

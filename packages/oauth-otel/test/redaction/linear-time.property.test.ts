@@ -59,6 +59,10 @@ const FRAGMENTS = [
   // Separators and openings alone, and the shortest pairs.
   'a=', '=', '&', '"k":"v",', '%253D', '%3A', '%22', '-----BEGIN', '<a>', '[k]=', 'k=v&', 'key: ', ' --x ', 'a:b@',
   'password ', '", "', 'name="', 'value="', 'bearer:', 'x://', '=>',
+  // Cues outside the marker gate: infix provider anchors, prose, `->` pairs, Oracle userinfo,
+  // cookie headers, argv-like commands.
+  '1234567890:A', '1Q~', 'abcdef0123456789abcdef0123456789-us1', '.atlasv1.', 'secret is "', 'secret is ', 'token ',
+  'password -> "', 'password -> ', 'u/p@//', 'Set-Cookie: a=b; ', 'htpasswd -b ', ' -p',
 ];
 
 /** A pair candidate: a name of any verdict (harmless, ambiguous, label, secret, JWK member), a

@@ -67,9 +67,9 @@ const cases: [string, string, string][] = [
   ['JSON-escaped ampersand', 'https://app/cb?code=ABCdef123\\u0026state=XYZ987abc', `https://app/cb?code=${R}\\u0026state=${R}`],
   // Raw header blocks
   ['request head', `GET /me HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${TOKEN}\r\nCookie: sid=abc; theme=dark\r\nDPoP: ${JWT}\r\nProxy-Authorization: Basic dXNlcjpwYXNz\r\nX-Api-Key: k3y-V4lue\r\n\r\n`,
-    `GET /me HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${R}\r\nCookie: ${R}\r\nDPoP: ${R}\r\nProxy-Authorization: Basic ${R}\r\nX-Api-Key: ${R}\r\n\r\n`],
+    `GET /me HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${R}\r\nCookie: sid=${R}; theme=dark\r\nDPoP: ${R}\r\nProxy-Authorization: Basic ${R}\r\nX-Api-Key: ${R}\r\n\r\n`],
   ['response head', 'HTTP/1.1 200 OK\nSet-Cookie: session=abc123; Path=/; HttpOnly\nContent-Type: text/html',
-    `HTTP/1.1 200 OK\nSet-Cookie: ${R}\nContent-Type: text/html`],
+    `HTTP/1.1 200 OK\nSet-Cookie: session=${R}; Path=/; HttpOnly\nContent-Type: text/html`],
   ['header with unknown scheme', `authorization: token ${TOKEN}`, `authorization: token ${R}`],
   ['longest known scheme', `Authorization: AWS4-HMAC-SHA256 Credential=${TOKEN}, Signature=abc123`, `Authorization: AWS4-HMAC-SHA256 ${R}`],
   ['token: Bearer in prose', `token: Bearer ${TOKEN} sent`, `token: Bearer ${R} sent`],
