@@ -1560,6 +1560,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
 
   /** Scala / Kotlin `Map(client_secret -> v, …)` and `"password" -> "v"` printouts: the value
    *  after a secret name and ` -> `. */
+  let arrowName = '';
+  let arrowKind = 0;
   const arrowAt = (s: string, i: number, r: number[]): number => {
     let e = i;
     const q = s.charCodeAt(e - 1);
@@ -1567,7 +1569,13 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     let b = e;
     while (b > 0 && e - b < 64 && s.charCodeAt(b - 1) < 128 && (NAME[s.charCodeAt(b - 1)] === 1 || s.charCodeAt(b - 1) === 45)) b--;
     if (b === e) return i + 1;
-    const kind = classify(s.slice(b, e));
+    // Dense text repeats one name: its verdict is reused without the copy.
+    let kind: number;
+    if (e - b === arrowName.length && sameAt(s, b, arrowName)) kind = arrowKind;
+    else {
+      arrowName = s.slice(b, e);
+      kind = arrowKind = classify(arrowName);
+    }
     if ((kind & (K_SECRET | K_ALLOW)) !== K_SECRET) return i + 1;
     const v = i + 4;
     const vq = s.charCodeAt(v);
@@ -1786,8 +1794,14 @@ export function createTextScanner(opts: TextOptions): TextScanner {
       r.push(v, ve);
       return ve;
     }
-    const lineEnd = endOfLine(s, ve);
-    const alone = lineIndent(s, b) >= 0 && /^[ \t]*$/.test(s.slice(ve, mathMin(lineEnd, ve + LOOK)));
+    // Alone on its line: only blanks up to the line end (read at most LOOK characters on, and
+    // only while blank: a run of keywords on one long line stays linear).
+    let k = ve;
+    const lim = mathMin(n, ve + LOOK);
+    while (k < lim && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+    const kc = s.charCodeAt(k);
+    const atEnd = k >= lim || kc === 10 || kc === 13 || (kc === 92 && (s.charCodeAt(k + 1) === 110 || s.charCodeAt(k + 1) === 114));
+    const alone = atEnd && lineIndent(s, b) >= 0;
     if (alone || /\blogin[ \t]+\S+[ \t]+$/i.test(s.slice(mathMax(0, b - 128), b))) r.push(v, ve);
     return ve;
   };
