@@ -44,7 +44,8 @@ export function argvVerdicts(a: readonly unknown[]): Uint8Array | null {
       const v = a[i];
       if (typeof v !== 'string') continue;
       if (v === 'login') login = true;
-      if (positional >= 0 && v.charCodeAt(0) !== 45) {
+      // Positional words after htpasswd's batch flag; once one was seen, a leading `-` is the value's own.
+      if (positional > 0 || (positional === 0 && v.charCodeAt(0) !== 45)) {
         out[i] = ++positional === batch ? ARGV_SECRET : ARGV_PLAIN;
         continue;
       }

@@ -227,8 +227,10 @@ function proseCueBefore(s: string, e: number): boolean {
     // ` is ` / ` was `
     const b = s.charCodeAt(e - 3) === 32 && (s.charCodeAt(e - 2) | 32) === 105 ? e - 3 : s.charCodeAt(e - 4) === 32 && wordBefore(s, e, 'was') ? e - 4 : -1;
     if (b <= 0 || !isProseWord(s, b)) return false;
-    // The value proseAt() would take (unquoted here: a quote is unsure anyway) has 8+
+    // The value proseAt() would take (unquoted: `'` and `"` are unsure anyway) has 8+
     // characters and a digit, or 16+ (key material): `token is invalid` stays clean.
+    // A quoted value (a backtick is no MARKERS character) is taken whatever its form.
+    if (s.charCodeAt(e + 1) === 96) return true;
     let k = e + 1;
     let digit = false;
     while (k < s.length && QUICK[s.charCodeAt(k)] !== Q_SPACE) {
@@ -322,7 +324,8 @@ function htpasswdPassword(s: string, v: number, nth: number, r: number[]): numbe
     const b = i;
     while (i < n && !isSpace(s.charCodeAt(i))) i++;
     if (i === b) break;
-    if (s.charCodeAt(b) === 45) w--;
+    // Flags stand before the first positional word; after it a leading `-` is the value's own.
+    if (s.charCodeAt(b) === 45 && w === 1) w--;
     else if (w === nth) {
       r.push(b, i);
       return i;
