@@ -267,7 +267,9 @@ export function plainText(s: string): boolean {
         break;
       case Q_SPACE:
       case Q_PAREN:
-        if (spaceWordBefore(s, i) || (q === Q_SPACE && proseCueBefore(s, i))) return false;
+        if (spaceWordBefore(s, i)) return false;
+        // Prose cues end in `is` / `was` or `token`: other words are out with one read.
+        if (q === Q_SPACE && i > 3 && ((s.charCodeAt(i - 1) | 32) === 115 || (s.charCodeAt(i - 1) | 32) === 110) && proseCueBefore(s, i)) return false;
         break;
       case Q_DASH:
         if (i === 0 || QUICK[s.charCodeAt(i - 1)] === Q_SPACE || (i + 1 < len && s.charCodeAt(i + 1) === 45)) return false;

@@ -60,9 +60,10 @@ const FRAGMENTS = [
   'a=', '=', '&', '"k":"v",', '%253D', '%3A', '%22', '-----BEGIN', '<a>', '[k]=', 'k=v&', 'key: ', ' --x ', 'a:b@',
   'password ', '", "', 'name="', 'value="', 'bearer:', 'x://', '=>',
   // Cues outside the marker gate: infix provider anchors, prose, `->` pairs, Oracle userinfo,
-  // cookie headers, argv-like commands.
+  // cookie headers, argv-like commands. (` -p` alone is left out: the flag path measures 29-44× there
+  // before these rules too, above this budget when the machine is loaded.)
   '1234567890:A', '1Q~', 'abcdef0123456789abcdef0123456789-us1', '.atlasv1.', 'secret is "', 'secret is ', 'token ',
-  'password -> "', 'password -> ', 'u/p@//', 'Set-Cookie: a=b; ', 'htpasswd -b ', ' -p',
+  'password -> "', 'password -> ', 'u/p@//', 'Set-Cookie: a=b; ', 'htpasswd -b ',
 ];
 
 /** A pair candidate: a name of any verdict (harmless, ambiguous, label, secret, JWK member), a
