@@ -74,7 +74,10 @@ export function createRedactor(options?: RedactionOptions): Redactor {
   }
   let scanner: ReturnType<typeof createTextScanner> | undefined;
   const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
-  scanner = createTextScanner({ classify: keys.classify, mask, extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength });
+  scanner = createTextScanner({
+    classify: keys.classify, mask, constantMask: o.fingerprintKey === undefined ? MARKER_REDACTED : undefined,
+    extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength,
+  });
   const text = scanner;
   const walker = createWalker({ keys, text, maxDepth: o.maxDepth, maxNodes: o.maxNodes });
   const walk = o.fingerprintKey === undefined ? walker : (v: unknown): unknown => {

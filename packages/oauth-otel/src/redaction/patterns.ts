@@ -23,6 +23,24 @@ import { INFIX_DETECTORS, JWT_SOURCE, PEM_SOURCE, PROVIDER_DETECTORS, PROVIDER_L
 const mathMin = Math.min;
 const mathMax = Math.max;
 const fromCharCode = String.fromCharCode;
+const Int32ArrayCtor = Int32Array;
+const Uint16ArrayCtor = Uint16Array;
+const Uint8ArrayCtor = Uint8Array;
+const NodeBuffer = Buffer;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The first `n` code units of `units` as a string: Latin-1 when every unit fits a byte (a
+ *  one-byte string, as the scanned text usually is), else UTF-16 (lone surrogates kept). */
+function unitsToString(units: Uint16Array, n: number, wide: boolean): string {
+  if (wide) {
+    if (LITTLE_ENDIAN) return NodeBuffer.from(units.buffer, units.byteOffset, n * 2).toString('utf16le');
+    let out = '';
+    for (let i = 0; i < n; i += 4096) out += fromCharCode.apply(null, units.subarray(i, mathMin(n, i + 4096)) as unknown as number[]);
+    return out;
+  }
+  const bytes = new Uint8ArrayCtor(n);
+  for (let i = 0; i < n; i++) bytes[i] = units[i]!;
+  return NodeBuffer.from(bytes.buffer, 0, n).toString('latin1');
+}
 
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
  *  (URLs, forms), `:` (`Bearer: x`), a line break or a literal `\n`. */
@@ -34,8 +52,10 @@ const ENCODED_EQ_SOURCE = '%(?:25)?3D';
  *  redis.conf (`requirepass p`), SQL (`WITH PASSWORD 'p'`, `IDENTIFIED BY 'p'`). */
 /** The end of a quoted item followed by another one (`"x-auth-token", "…"`): a header list. */
 const LIST_SOURCE = `["']\\s*,\\s*\\\\*["']`;
-/* Also MySQL's `PASSWORD('p')`, and SQL's `VALUES (…)` (judged by its column list). */
-const KEYWORD_HEAD = '(?:^|\\s|\\\\n)(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)';
+/** The words that open a keyword value (`password hunter2`, `requirepass x`), also MySQL's
+ *  `PASSWORD('p')` and SQL's `VALUES (…)` (judged by its column list). */
+const KEYWORD_WORDS = '(?:pass(?:word|wd)?|requirepass|masterauth|identified[ \\t]+by|values)';
+const KEYWORD_HEAD = `(?:^|\\s|\\\\n)${KEYWORD_WORDS}`;
 const KEYWORD_SOURCE = `${KEYWORD_HEAD}(?:[ \\t]+\\S|\\()`;
 /**
  * Every detector needs one of these: `=` `:` `%` (key-value pairs, header lines, JSON, userinfo,
@@ -138,7 +158,12 @@ function providerAt(s: string, from: number): [number, number] | null {
     const c1 = s.charCodeAt(i + 1);
     if (c1 >= 128 || LEAD[c0 * 128 + c1] !== 1) continue;
     const lit = LEAD_LITERAL[c0 * 128 + c1]!;
-    if (lit.length > 0 && !sameAt(s, i, lit)) continue;
+    if (lit.length > 0) {
+      // The opening's first two characters are c0 c1 already.
+      let k = 2;
+      while (k < lit.length && s.charCodeAt(i + k) === lit.charCodeAt(k)) k++;
+      if (k < lit.length) continue;
+    }
     const re = LEAD_RE[c0 * 128 + c1] ?? PROVIDER;
     re.lastIndex = i;
     const m = re.exec(s);
@@ -474,6 +499,23 @@ function isLabelName(name: string): boolean {
 }
 const FORM_PROSE = /^[A-Za-z]{1,14}(?:(?:\+|%20)[A-Za-z]{1,14}){2,}$/;
 const KEYWORD = new RegExp(`${KEYWORD_HEAD}(?:[ \\t]+|\\([ \\t]*)`, 'iy');
+/** First letters of KEYWORD_HEAD's words (`pass…`, `requirepass`, `masterauth`, `identified`,
+ *  `values`), both cases (the `i` flag folds no non-ASCII character onto ASCII ones); read from
+ *  KEYWORD_WORDS so that the two cannot disagree. */
+const KEYWORD_INITIAL = new Uint8Array(128);
+{
+  let depth = 0;
+  let start = true;
+  for (const c of KEYWORD_WORDS.slice(3, -1)) {
+    if (start) {
+      KEYWORD_INITIAL[c.toLowerCase().charCodeAt(0)] = 1;
+      KEYWORD_INITIAL[c.toUpperCase().charCodeAt(0)] = 1;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    start = c === '|' && depth === 0;
+  }
+}
 /** curl's credential flags (`-u user:pass`, `-b 'sid=…'`, `--oauth2-bearer t`). */
 export const CREDENTIAL_FLAGS: ReadonlySet<string> = new Set(['-u', '-U', '--user', '--proxy-user', '-b', '--cookie', '--oauth2-bearer', '-E', '--cert', '--pass', '--password', '--token', '--secret', '--api-key', '--tlspassword', '--proxy-pass']);
 /** User flags whose value is secret only as `user:password`. */
@@ -539,6 +581,9 @@ function isLiteral(s: string, vs: number, ve: number): boolean {
 export interface TextOptions {
   classify: KeyClassifier;
   mask: (secret: string) => string;
+  /** What mask() returns whatever the secret, when it does (no fingerprint): the secret is then
+   *  never copied out of the text. */
+  constantMask?: string;
   extraPatterns: readonly RegExp[];
   maxStringLength: number;
   /** false: judge every pair, also the repeats of a harmless one (see quietText): the reference
@@ -850,24 +895,63 @@ function looksLikeCredential(c: string): boolean {
   return false;
 }
 
-function sortAndMerge(r: number[]): number[] {
+/** Ranges [start, end) flattened pairwise, sorted and with overlaps merged (exported for tests). */
+export function sortAndMerge(r: number[]): number[] {
   if (r.length <= 2) return r;
   // Detectors report in scan order, so ranges are almost always sorted and disjoint already.
   let ordered = true;
   for (let i = 2; i < r.length && ordered; i += 2) ordered = r[i]! >= r[i - 1]!;
   if (ordered) return r;
-  const idx: number[] = [];
-  for (let i = 0; i < r.length; i += 2) idx.push(i);
-  idx.sort((a, b) => r[a]! - r[b]! || r[b + 1]! - r[a + 1]!);
+  // Otherwise they are a few sorted runs (the pair scan, providers, cues, a decoded layer):
+  // merged pairwise, linear for a fixed number of runs (a comparison sort of every range was a
+  // quarter of the cost of text that redacts a value every few bytes in two layers).
+  let runs: number[][] = [];
+  let from = 0;
+  for (let i = 2; i <= r.length; i += 2) {
+    if (i === r.length || before(r, i, r, i - 2)) {
+      runs.push(from === 0 && i === r.length ? r : r.slice(from, i));
+      from = i;
+    }
+  }
+  while (runs.length > 1) {
+    const next: number[][] = [];
+    for (let k = 0; k < runs.length; k += 2) next.push(k + 1 < runs.length ? mergeRuns(runs[k]!, runs[k + 1]!) : runs[k]!);
+    runs = next;
+  }
+  const sorted = runs[0]!;
   const out: number[] = [];
-  for (const i of idx) {
-    const s = r[i]!;
-    const e = r[i + 1]!;
+  for (let i = 0; i < sorted.length; i += 2) {
+    const s = sorted[i]!;
+    const e = sorted[i + 1]!;
     const last = out.length - 1;
     if (last > 0 && s < out[last]!) {
       if (e > out[last]!) out[last] = e;
     } else out.push(s, e);
   }
+  return out;
+}
+
+/** Whether range a[i] sorts before range b[j]: by start, then the longer first. */
+function before(a: number[], i: number, b: number[], j: number): boolean {
+  return a[i]! < b[j]! || (a[i] === b[j] && a[i + 1]! > b[j + 1]!);
+}
+
+/** Two runs of ranges, each sorted by before(), as one. */
+function mergeRuns(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (before(b, j, a, i)) {
+      out.push(b[j]!, b[j + 1]!);
+      j += 2;
+    } else {
+      out.push(a[i]!, a[i + 1]!);
+      i += 2;
+    }
+  }
+  for (; i < a.length; i += 2) out.push(a[i]!, a[i + 1]!);
+  for (; j < b.length; j += 2) out.push(b[j]!, b[j + 1]!);
   return out;
 }
 
@@ -936,7 +1020,7 @@ function lineIndent(s: string, b: number): number {
 }
 
 export function createTextScanner(opts: TextOptions): TextScanner {
-  const { classify, mask, maxStringLength } = opts;
+  const { classify, mask, maxStringLength, constantMask } = opts;
   const quietPairs = opts.quietPairs !== false;
 
   // Global + indices copies so exec() walks every match and reports group 1's position.
@@ -1775,6 +1859,9 @@ export function createTextScanner(opts: TextOptions): TextScanner {
    *  after the keyword opening its line (.netrc, redis.conf). A lower-case word alone is prose
    *  (`password reset`). Returns where scanning resumes, or -1 when no keyword opens at i. */
   const keyword = (s: string, i: number, r: number[]): number => {
+    // The keyword opens at i (`^`), i + 1 (after a blank) or i + 2 (after `\n`): without one of
+    // their initials there, no exec (flag-dense text reaches here once per flag).
+    if (KEYWORD_INITIAL[s.charCodeAt(i) & 127] !== 1 && KEYWORD_INITIAL[s.charCodeAt(i + 1) & 127] !== 1 && KEYWORD_INITIAL[s.charCodeAt(i + 2) & 127] !== 1) return -1;
     KEYWORD.lastIndex = i;
     const m = KEYWORD.exec(s);
     if (m === null) return -1;
@@ -1995,29 +2082,35 @@ export function createTextScanner(opts: TextOptions): TextScanner {
   };
 
   /** Scans s with its `%XX` escapes (ASCII bytes) decoded and pushes what was found there as
-   *  ranges of s: each decoded character keeps the index of the text it came from. */
+   *  ranges of s: each decoded character keeps the index of the text it came from. The decoded
+   *  text is built as code units in a typed array and turned into a string by one native call (a
+   *  part per escape and a join cost more than the scan of the decoded text on `%3A`-dense text). */
   const decodedLayer = (s: string, r: number[], depth: number): void => {
     const n = s.length;
-    const from = new Int32Array(n + 1);
-    const parts: string[] = [];
+    const from = new Int32ArrayCtor(n + 1);
+    const units = new Uint16ArrayCtor(n);
     let j = 0;
-    let last = 0;
+    let wide = 0;
+    let decoded = false;
     for (let i = 0; i < n; ) {
-      const b = s.charCodeAt(i) === 37 ? byteAt(s, i + 1) : -1;
-      if (b < 0 || b >= 128) {
-        from[j++] = i++;
-        continue;
+      const c = s.charCodeAt(i);
+      if (c === 37) {
+        const b = byteAt(s, i + 1);
+        if (b >= 0 && b < 128) {
+          units[j] = b;
+          from[j++] = i;
+          i += 3;
+          decoded = true;
+          continue;
+        }
       }
-      if (i > last) parts.push(s.slice(last, i));
-      parts.push(fromCharCode(b));
-      from[j++] = i;
-      i += 3;
-      last = i;
+      wide |= c;
+      units[j] = c;
+      from[j++] = i++;
     }
-    if (last === 0) return;
-    parts.push(s.slice(last));
+    if (!decoded) return;
     from[j] = n;
-    const inner = collect(parts.join(''), 0, depth + 1);
+    const inner = collect(unitsToString(units, j, wide > 255), 0, depth + 1);
     for (let k = 0; k < inner.length; k += 2) r.push(from[inner[k]!]!, from[inner[k + 1]!]!);
   };
 
@@ -2030,7 +2123,8 @@ export function createTextScanner(opts: TextOptions): TextScanner {
     for (let i = 0; i < merged.length; i += 2) {
       const a = merged[i]!;
       const z = merged[i + 1]!;
-      out += s.slice(last, a) + mask(s.slice(a, z));
+      // Appending (a cons string per range) measured half the cost of a parts list and join.
+      out += s.slice(last, a) + (constantMask ?? mask(s.slice(a, z)));
       last = z;
     }
     return out + s.slice(last);
