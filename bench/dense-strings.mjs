@@ -90,6 +90,9 @@ for (const size of SIZES) {
     console.log(`  ${JSON.stringify(unit).padEnd(34)} ${String(row.kb).padStart(5)} KB  ${row.ratio.toFixed(1).padStart(6)}×   (A/A ${row.aa.toFixed(2)}, ${row.ns.toFixed(2)} ns/B)`);
   }
 }
+console.log('\n| class | KB | redact / JSON.stringify | A/A | ns/B |');
+console.log('|---|---:|---:|---:|---:|');
+for (const row of rows) console.log(`| \`${JSON.stringify(row.unit).slice(1, -1).replace(/\|/g, '\\|')}\` | ${row.kb} | ${row.ratio.toFixed(1)}× | ${row.aa.toFixed(2)} | ${row.ns.toFixed(2)} |`);
 const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0]);
 if (worst) console.log(`worst: ${JSON.stringify(worst.unit)} ${worst.kb} KB ${worst.ratio.toFixed(1)}×`);
 if (observed()) console.log(sink);

@@ -18,7 +18,7 @@ const SMOKE = argv.includes('--smoke');
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1].split(',')) : undefined;
 
-export const BENCHMARKS = ['metrics-op', 'exemplars-op', 'log-emit', 'logger-ratio', 'event-op', 'redaction', 'fingerprint', 'query-names', 'as-replay', 'observe', 'observe-server', 'e2e-token-endpoint', 'memory-soak'];
+export const BENCHMARKS = ['metrics-op', 'exemplars-op', 'log-emit', 'logger-ratio', 'event-op', 'redaction', 'dense-strings', 'fingerprint', 'query-names', 'as-replay', 'observe', 'observe-server', 'collector-scrub', 'e2e-token-endpoint', 'memory-soak'];
 
 if (!existsSync(join(here, '../packages/oauth-otel/dist/index.js'))) {
   console.error('packages/oauth-otel/dist is missing: run `npm run build` first');

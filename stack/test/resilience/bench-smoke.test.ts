@@ -10,7 +10,7 @@ import { NODE, requireBuild } from './support';
 
 jest.setTimeout(240_000);
 
-const BENCHMARKS = ['metrics-op', 'exemplars-op', 'log-emit', 'logger-ratio', 'event-op', 'redaction', 'fingerprint', 'query-names', 'as-replay', 'observe', 'observe-server', 'e2e-token-endpoint', 'memory-soak'];
+const BENCHMARKS = ['metrics-op', 'exemplars-op', 'log-emit', 'logger-ratio', 'event-op', 'redaction', 'dense-strings', 'fingerprint', 'query-names', 'as-replay', 'observe', 'observe-server', 'collector-scrub', 'e2e-token-endpoint', 'memory-soak'];
 
 test('node bench/run-all.mjs --smoke: exit 0, every benchmark printed its table', async () => {
   requireBuild();
