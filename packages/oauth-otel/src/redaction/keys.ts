@@ -52,6 +52,13 @@ export const LINE_HEADER_KEYS: readonly string[] = Object.freeze([
 /** Session cookies named by a fixed prefix and a per-site hash (`wordpress_logged_in_<md5>`,
  *  `wordpress_sec_<md5>`), normalized: no secret word in them, the prefix is the signal. */
 export const SESSION_COOKIE_PREFIXES: readonly string[] = Object.freeze(['wordpressloggedin', 'wordpresssec']);
+/** Their first characters (a table read rules out most keys before the list is walked). */
+const SESSION_COOKIE_INITIALS = new Uint8Array(128);
+for (const x of SESSION_COOKIE_PREFIXES) SESSION_COOKIE_INITIALS[x.charCodeAt(0) & 127] = 1;
+function hasSessionCookiePrefix(n: string): boolean {
+  for (const x of SESSION_COOKIE_PREFIXES) if (n.startsWith(x)) return true;
+  return false;
+}
 
 /** Private JWK members: secret only inside an object that also has `kty`. `k` is the oct key. */
 export const JWK_PRIVATE_MEMBERS: readonly string[] = Object.freeze(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
@@ -209,7 +216,7 @@ function kindOf(raw: string, n: string, extra: ReadonlySet<string>): number {
   else if (AMBIGUOUS_SET.has(n)) k = K_AMBIGUOUS;
   else if (SCALAR_SET.has(n)) k = K_SECRET | K_SCALAR;
   else if (JWK_SET.has(n)) k = K_JWK;
-  else if (SESSION_COOKIE_PREFIXES.some((x) => n.startsWith(x))) k = K_SECRET;
+  else if (SESSION_COOKIE_INITIALS[n.charCodeAt(0) & 127] === 1 && hasSessionCookiePrefix(n)) k = K_SECRET;
   else if (!HARMLESS_SET.has(n)) k = classifyWords(raw);
   if (LINE_SET.has(n)) k |= K_LINE;
   if (CONTEXT_SET.has(n)) k |= K_CONTEXT;

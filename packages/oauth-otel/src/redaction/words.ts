@@ -145,39 +145,52 @@ export function splitWords(key: string, seps?: number[]): string[] {
   const n = key.length;
   const start = n > MAX_KEY_CLASSIFIED ? n - MAX_KEY_CLASSIFIED : 0;
   const out: string[] = [];
-  let w = '';
+  // A word is key[a, i) (ASCII letters and digits only), lower-cased once when it has an upper-case
+  // letter: one slice per word, not a string per character (keys in text may be all distinct).
+  let a = -1;
+  let upper = false;
   let prev = 0; // 1 lower/digit, 2 upper
   let sep = 0; // the separator character before the current word (0: a case boundary)
-  const flush = () => {
-    if (w.length > 0) {
-      out.push(w);
-      seps?.push(sep);
-      sep = 0;
-    }
-    w = '';
-  };
   for (let i = start; i < n; i++) {
     const c = key.charCodeAt(i);
+    let boundary = false;
     if (c >= 65 && c <= 90) {
       // Upper: a boundary after a lower-case letter or digit, and before the last upper of a run
       // followed by a lower (`XMLHttp` → XML | Http).
-      if (prev === 1) flush();
+      if (prev === 1) boundary = true;
       else if (prev === 2) {
         const d = key.charCodeAt(i + 1);
-        if (d >= 97 && d <= 122) flush();
+        if (d >= 97 && d <= 122) boundary = true;
       }
-      w += String.fromCharCode(c + 32);
-      prev = 2;
-    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
-      w += String.fromCharCode(c);
-      prev = 1;
-    } else {
-      flush();
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+      if (a >= 0) {
+        out.push(upper ? key.slice(a, i).toLowerCase() : key.slice(a, i));
+        seps?.push(sep);
+        sep = 0;
+      }
+      a = -1;
+      upper = false;
       sep = c;
       prev = 0;
+      continue;
     }
+    if (boundary && a >= 0) {
+      out.push(upper ? key.slice(a, i).toLowerCase() : key.slice(a, i));
+      seps?.push(sep);
+      sep = 0;
+      a = -1;
+      upper = false;
+    }
+    if (a < 0) a = i;
+    if (c <= 90) {
+      if (c >= 65) upper = true;
+    }
+    prev = c >= 65 && c <= 90 ? 2 : 1;
   }
-  flush();
+  if (a >= 0) {
+    out.push(upper ? key.slice(a, n).toLowerCase() : key.slice(a, n));
+    seps?.push(sep);
+  }
   if (out.length > MAX_KEY_WORDS) {
     seps?.splice(0, out.length - MAX_KEY_WORDS);
     return out.slice(out.length - MAX_KEY_WORDS);
