@@ -204,11 +204,12 @@ export function collectorValueRules(): [string, string][] {
   // A value character; a value of five lower-case letters or fewer is a JSON literal or a word
   // (`true`, `null`, `false`), not a credential.
   const V = String.raw`[^\s&"',;<>\[\]{}\\]`;
-  // The rest of a value that holds a password's punctuation (`p{w`, `p]!w`, `p&!w`): brackets go
-  // on, and `&` too unless a `name=` pair follows it (`&state=` starts the next parameter). RE2
-  // has no look-ahead: a trailing `&word` is taken only before the value's end, which group 2
-  // keeps.
-  const VALUE_TAIL = String.raw`(?:[^\s&"',;<>\\]|&+[\w.-]*[^\s\w.=&"',;<>\\-])*(?:&+[\w.-]+($|[\s,;"'\\<]))?`;
+  // The rest of a value that holds a password's punctuation (`p{w`, `p]!w`, `p&!w`, `p&_&w`):
+  // brackets go on, and `&` too unless a `name=` pair follows it (`&state=` starts the next
+  // parameter). RE2 has no look-ahead: a trailing `&word` is taken only before the value's end,
+  // which group 2 keeps, and `&word&` goes on whatever follows (the package ends the value before
+  // a `name=` there; this layer fails closed).
+  const VALUE_TAIL = String.raw`(?:[^\s&"',;<>\\]|&+[\w.-]*[^\s\w.=&"',;<>\\-]|&+[\w.-]+&)*(?:&+[\w.-]+($|[\s,;"'\\<]))?`;
   // A quoted value (`q` its quote): six characters or more, or one that is not a lower-case letter
   // (`"false"`, `'none'` are literals and words).
   const quoted = (q: string) => String.raw`(?:[^${q}\\\r\n]{6,}|[^${q}\\\r\n]*[^a-z${q}\\\r\n][^${q}\\\r\n]*)`;
