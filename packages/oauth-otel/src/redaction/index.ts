@@ -75,7 +75,7 @@ export function createRedactor(options?: RedactionOptions): Redactor {
   let scanner: ReturnType<typeof createTextScanner> | undefined;
   const keys = createKeyTable(o.extraKeys, o.allowKeys, (s) => scanner!.hasMarkers(s));
   scanner = createTextScanner({
-    classify: keys.classify, mask, constantMask: o.fingerprintKey === undefined ? MARKER_REDACTED : undefined,
+    classify: keys.classifyName, mask, constantMask: o.fingerprintKey === undefined ? MARKER_REDACTED : undefined,
     extraPatterns: o.extraPatterns, maxStringLength: o.maxStringLength,
   });
   const text = scanner;

@@ -231,6 +231,8 @@ function kindOf(raw: string, n: string, extra: ReadonlySet<string>): number {
  *  a flood of distinct keys costs a recomputation each, never a re-scan of siblings). */
 const CACHE_LIMIT = 8192;
 const CACHE_KEY_MAX = 128;
+/** Slots of the text names' cache (a power of two). */
+const NAME_SLOTS = 4096;
 
 export type KeyClassifier = (rawKey: string) => number;
 
@@ -248,6 +250,10 @@ export interface KeyEntry {
 
 export interface KeyTable {
   classify: KeyClassifier;
+  /** The verdict of a name read from text, without K_DIRTY (a name in text is not rewritten):
+   *  a direct-mapped cache of its own, so that text naming thousands of distinct keys neither
+   *  churns the walker's cache nor allocates an entry per name. */
+  classifyName: KeyClassifier;
   entry(rawKey: string): KeyEntry;
 }
 
@@ -264,7 +270,9 @@ export function createKeyTable(
   const allow = new Set(allowKeys.map(normalizeKey));
   const cache = new Map<string, KeyEntry>();
 
-  const compute = (raw: string): number => {
+  const compute = (raw: string): number => kindOfKey(raw) | (isDirty(raw) ? K_DIRTY : 0);
+
+  const kindOfKey = (raw: string): number => {
     const cut = raw.length > MAX_KEY_CLASSIFIED ? raw.slice(raw.length - MAX_KEY_CLASSIFIED) : raw;
     const n = normalizeKey(cut);
     let k: number;
@@ -293,7 +301,6 @@ export function createKeyTable(
         }
       }
     }
-    if (isDirty(raw)) k |= K_DIRTY;
     return k;
   };
 
@@ -308,7 +315,24 @@ export function createKeyTable(
     return e;
   };
 
-  return { entry, classify: (raw) => entry(raw).kind };
+  // Slot by a hash of the name; a collision replaces the slot's name (memory stays bounded).
+  const names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+  const nameKinds = new Int32Array(NAME_SLOTS);
+  const classifyName = (raw: string): number => {
+    const n = raw.length;
+    let h = n;
+    for (let i = 0; i < n; i++) h = ((h << 5) - h + raw.charCodeAt(i)) | 0;
+    const slot = (h ^ (h >>> 13)) & (NAME_SLOTS - 1);
+    if (names[slot] === raw) return nameKinds[slot]!;
+    const k = kindOfKey(raw);
+    if (n <= CACHE_KEY_MAX) {
+      names[slot] = raw;
+      nameKinds[slot] = k;
+    }
+    return k;
+  };
+
+  return { entry, classify: (raw) => entry(raw).kind, classifyName };
 }
 
 /**
