@@ -1,26 +1,23 @@
 /**
  * The collector layer on the independent corpus's text classes (issue 15: one rule set, two
- * layers): the generated value rules (collector-rules.ts), run in order in V8 as the transform
- * processor runs them on a string body, must leave no planted secret (nor a 10-character window
- * of it) in the text an app without oauth-otel would log, and must leave the harmless texts
- * unchanged. Node 24's RegExp has RE2's inline modifiers, and the rules use no construct whose
- * meaning differs between the two engines; stack/test/leak-store-raw.test.ts checks the same
- * classes through the real collector into VictoriaLogs.
- * The classes left to the package layer are listed in PACKAGE_ONLY (independent-arbitraries.ts),
- * with the reason.
+ * layers): the generated value rules (collector-rules.ts), run in order by RE2 (re2js, the
+ * JavaScript port of the engine the collector's transform processor runs, so the RE2 sources
+ * are used as written), must leave no planted secret (nor a 10-character window of it) in the
+ * text an app without oauth-otel would log, and must leave the harmless texts unchanged.
+ * (Emulating them with V8's RegExp and its inline modifiers failed in long-lived jest workers:
+ * one rule stopped matching for the rest of the process, a fresh RegExp of the same source too.)
+ * stack/test/leak-store-raw.test.ts checks the same classes through the real collector into
+ * VictoriaLogs. The classes left to the package layer are listed in PACKAGE_ONLY
+ * (independent-arbitraries.ts), with the reason.
  */
 import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { collectorValueRules } from '../../src/redaction/collector-rules';
 import { harmlessArb, LEAK_CLASSES, type LeakClass, PACKAGE_ONLY, windows } from '../support/independent-arbitraries';
 
-/** RE2 source + OTTL replacement → a global V8 RegExp + a JS replacement. A leading `(?i)` becomes
- *  a `(?i:…)` group, not the `i` flag: under the flag V8 ignores the rules' inner `(?-i:…)`. */
-const rules = collectorValueRules().map(([src, repl]) => {
-  const m = /^\(\?(i?)(m?)\)/.exec(src);
-  const body = m ? src.slice(m[0].length) : src;
-  return { re: new RegExp(m?.[1] ? `(?i:${body})` : body, `g${m?.[2] ?? ''}`), repl: repl.replace(/\$\{(\d+)\}/g, '$$$1') };
-});
-const scrub = (text: string) => rules.reduce((t, r) => t.replace(r.re, r.repl), text);
+/** RE2 source + OTTL replacement (`${1}`) → a compiled RE2 pattern + an RE2J replacement (`$1`). */
+const rules = collectorValueRules().map(([src, repl]) => ({ re: RE2JS.compile(src), repl: repl.replace(/\$\{(\d+)\}/g, '$$$1') }));
+const scrub = (text: string) => rules.reduce((t, r) => r.re.matcher(t).replaceAll(r.repl), text);
 
 /** What an app without oauth-otel logs for a case: the text, or the JSON of a structured value. */
 const asText = (input: unknown) => (typeof input === 'string' ? input : JSON.stringify(input));
