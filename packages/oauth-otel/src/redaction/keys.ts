@@ -87,9 +87,16 @@ export const OAUTH_CONTEXT_KEYS: readonly string[] = Object.freeze([
   'response_type', 'response_mode', 'session_state', 'iss', 'error_description', 'error_uri',
 ]);
 
+const KEY_SEPARATORS = /[-_.]/g;
 /** Lower-case and drop `-`, `_`, `.` so every naming style compares equal (redaction.md section 2). */
 export function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_.]/g, '');
+  const l = key.toLowerCase();
+  // Most keys have no separator: no regex call, no second string.
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46) return l.replace(KEY_SEPARATORS, '');
+  }
+  return l;
 }
 
 // Verdict bits.
