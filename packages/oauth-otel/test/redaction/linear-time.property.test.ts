@@ -138,9 +138,9 @@ describe('redact() is linear: at most 20× JSON.stringify of the same input (40�
   });
 
   it('strings dense with pairs, flags and elements whose names are all distinct: linear (KNOWN GAP: not within 20×)', () => {
-    // Every name is new, so each candidate pays a full key classification (~1 µs; the key cache
-    // holds 8,192 names and starts over). Measured 30-60× JSON.stringify under load, more on a
-    // quiet machine (BENCHMARKS.md, dense strings): far over 20×. What is held here is linearity:
+    // Every name is new, so each candidate pays a full key classification (text names have a
+    // 4,096-slot cache of their own: keys.ts classifyName). Measured 13-32× JSON.stringify under
+    // load, more on a quiet machine (BENCHMARKS.md, dense strings): over 20×. What is held here is linearity:
     // four times the text costs about four times the time (a quadratic pass: 16×). Each side
     // cycles through four texts with their own names, so that neither is served from the cache.
     const templates: ((name: string) => string)[] = [
