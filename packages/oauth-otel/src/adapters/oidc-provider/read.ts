@@ -111,9 +111,10 @@ export function readUrl(req: unknown): unknown {
 /**
  * `ctx.ip` (Koa), without Koa's side effect. Koa's `request.ip` getter caches its answer on the
  * request object under a private symbol (`this[IP] = this.ips[0] || this.socket.remoteAddress`):
- * a new property added to every token request's Koa request mid-request, a hidden-class change
- * that the AS's own code then meets on the rest of the request (in the example AS, the refresh
- * path cost 25–35 µs more per request with this read than without it, ~3 µs of it in the read).
+ * a new property added to every refresh request's Koa request mid-request, a hidden-class change
+ * that the AS's own code then meets on the rest of the request (suspected, not resolved by the
+ * e2e bench, of part of the refresh path's cost beyond the ~3 µs the read itself takes: the
+ * adapter must not change the host's objects anyway).
  * So the value is computed as Koa computes it, without storing it: the private symbol is found once
  * per prototype (by Koa's own `ip` setter on a probe object), a value already there (cached by an
  * earlier read, or set by the app) is Koa's answer, else `ips[0] || socket.remoteAddress`. A ctx
