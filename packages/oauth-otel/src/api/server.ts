@@ -6,7 +6,7 @@ import { emit as emitEvent, eventsWanted, type EventAttributes } from './events'
 import type { EventDefinition } from '../catalog/events';
 import type { OAuthEventLevel } from '../catalog/vocabularies';
 import { trace, type Span } from '@opentelemetry/api';
-import { errorCodes, provider, metrics, recording } from './common';
+import { errorCodes, internalError, provider, metrics, recording } from './common';
 import { Vocabulary } from '../metrics/labels';
 import { EVENTS } from '../catalog/events';
 import {
@@ -37,10 +37,19 @@ import {
  * spans (it is logged only when `logClientId` is on).
  */
 function recordingSpan(): Span | undefined {
+  // No global context manager registered (the API 1.x global holds none): the API would answer
+  // with its no-op manager's root context, which holds no span. One property read instead of the
+  // API's lookup chain, whose code and data are cold between two requests of a busy AS (a few µs
+  // there, ~0.1 µs in a hot loop). Anything else (a manager, or no API global at all) asks the API.
+  const g = (globalThis as Record<symbol, { context?: unknown } | undefined>)[OTEL_API_GLOBAL];
+  if (g !== undefined && g !== null && g.context === undefined) return undefined;
   // One context lookup per call: the span found here is the one the event goes on.
   const span = trace.getActiveSpan();
   return span !== undefined && span.isRecording() ? span : undefined;
 }
+
+/** Where @opentelemetry/api 1.x keeps its globals (context manager, providers). */
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
 function emit(def: EventDefinition, attributes: EventAttributes, span: Span | undefined, level?: OAuthEventLevel, error?: unknown): void {
   if (span !== undefined) {
@@ -84,14 +93,54 @@ export const serverTokenIssued = recording<ServerTokenIssuedInput>('serverTokenI
   m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
   const span = recordingSpan();
   if (span === undefined && !eventsWanted(EVENTS.serverTokenIssued.level)) return;
+  tokenIssuedEvent(span, g, a.provider, a.clientId);
+});
+
+function tokenIssuedEvent(span: Span | undefined, g: GrantType, providerInput: unknown, client: unknown): void {
   emit(EVENTS.serverTokenIssued, {
-    [ATTR_OAUTH_PROVIDER]: provider(a.provider),
+    [ATTR_OAUTH_PROVIDER]: provider(providerInput),
     [ATTR_OAUTH_ENDPOINT]: 'token',
     [ATTR_OAUTH_GRANT_TYPE]: g,
     [ATTR_OAUTH_OUTCOME]: 'success',
-    [ATTR_OAUTH_CLIENT_ID]: clientId(a.clientId),
+    [ATTR_OAUTH_CLIENT_ID]: clientId(client),
   }, span);
-});
+}
+
+/**
+ * serverTokenIssued() split for an adapter on the AS's hot path (internal, not exported by the
+ * package): counts the token, and returns whether its event is wanted (a log level that writes
+ * it, or a recording span): `undefined` when not, so the caller reads the provider and client id
+ * only when an event needs them (at `info` without a recording span: never). Then
+ * serverTokenIssuedEvent() with the returned value writes the event. Never throws.
+ */
+export function countServerTokenIssued(grantType: unknown): TokenIssuedEvent | undefined {
+  try {
+    const g = grantTypes.normalizeQuiet(grantType);
+    const m = metrics();
+    m.add('serverTokensIssued', 1, m.attrs('serverTokensIssued', g));
+    const span = recordingSpan();
+    if (span === undefined && !eventsWanted(EVENTS.serverTokenIssued.level)) return undefined;
+    return { span, grantType: g };
+  } catch (err) {
+    internalError('serverTokenIssued', err);
+    return undefined;
+  }
+}
+
+/** What countServerTokenIssued() found: the span the event goes on (if any) and the grant label. */
+export interface TokenIssuedEvent {
+  span: Span | undefined;
+  grantType: GrantType;
+}
+
+/** The event of a token countServerTokenIssued() counted (it said the event is wanted). Never throws. */
+export function serverTokenIssuedEvent(e: TokenIssuedEvent, a: ServerContext): void {
+  try {
+    tokenIssuedEvent(e.span, e.grantType, a.provider, a.clientId);
+  } catch (err) {
+    internalError('serverTokenIssued', err);
+  }
+}
 
 /** A dynamic client registration succeeded: `oauth_server_client_registrations_total{status="success"}`. */
 export const serverClientRegistered = recording<ServerContext>('serverClientRegistered', (a) => {

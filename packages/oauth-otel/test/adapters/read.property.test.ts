@@ -55,3 +55,29 @@ test("Koa's ctx.querystring is empty whenever the raw URL has no '?' (the fast p
     }),
   );
 });
+
+test("readIp answers what Koa's ctx.ip answers (proxy or not, X-Forwarded-For or not, ip set or cached) without adding anything to the request", () => {
+  type KoaCtx = { ip: string; request: object & { ip: string } };
+  const apps = [false, true].map((proxy) => {
+    const app = new Koa() as KoaApp & { proxy: boolean };
+    app.proxy = proxy;
+    return app;
+  });
+  const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant(''));
+  fc.assert(
+    fc.property(fc.constantFrom(0, 1), fc.option(fc.array(ip, { minLength: 1, maxLength: 3 }).map((a) => a.join(', ')), { nil: undefined }), ip, fc.constantFrom('none', 'set', 'cached'), (a, xff, peer, prior) => {
+      const make = () => {
+        const req = { url: '/token', headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: peer } };
+        const ctx = apps[a]!.createContext(req, { getHeader() {}, setHeader() {} }) as unknown as KoaCtx;
+        if (prior === 'set') ctx.request.ip = '192.0.2.77';
+        if (prior === 'cached') void ctx.ip;
+        return ctx;
+      };
+      const ctx = make();
+      const before = Object.getOwnPropertySymbols(ctx.request).length;
+      const got = read.readIp(ctx);
+      expect(Object.getOwnPropertySymbols(ctx.request).length).toBe(before);
+      expect(got).toBe(make().ip);
+    }),
+  );
+});

@@ -68,3 +68,37 @@ test('an entry within the window is found until maxTracked newer rotations push 
     }),
   );
 });
+
+test('past its initial storage (256 slots) the ledger grows, from any ring position, and still answers like the model', () => {
+  const many = Array.from({ length: 1500 }, (_, i) => `jti-${i}`);
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 200, max: 5000 }),
+      fc.integer({ min: 257, max: 1200 }),
+      fc.array(fc.record({ jti: fc.nat(1499), dt: fc.nat(12), ip: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.2'), { nil: undefined }) }), { minLength: 300, maxLength: 1600 }),
+      fc.array(fc.nat(1499), { maxLength: 40 }),
+      (windowMs, maxTracked, records, lookups) => {
+        const ledger = new RotationLedger(windowMs, maxTracked);
+        const model = new Model(windowMs, maxTracked);
+        let now = 5_000_000;
+        records.forEach((r, k) => {
+          // slow traffic first (entries expire, the ring's head moves), then a burst (it grows)
+          now += k < records.length / 2 ? r.dt * 20 : r.dt;
+          ledger.record(many[r.jti]!, r.ip, now);
+          model.record(many[r.jti]!, r.ip, now);
+          // lookups spread over the sequence (before and after each growth)
+          if (k % 97 === 0) for (const j of lookups) {
+            const got = ledger.get(many[j]!);
+            expect(got === undefined ? undefined : { at: got.at, ip: got.ip }).toEqual(model.get(many[j]!));
+          }
+        });
+        for (const j of [...lookups, ...records.slice(-20).map((r) => r.jti)]) {
+          const got = ledger.get(many[j]!);
+          expect(got === undefined ? undefined : { at: got.at, ip: got.ip }).toEqual(model.get(many[j]!));
+        }
+        expect(ledger.size).toBeLessThanOrEqual(maxTracked);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});

@@ -16,7 +16,7 @@ import { audienceInjection, tokenInUrl } from '../../api/threats';
 import { secretQueryParameters } from '../../redaction/query-names';
 import { RegistrationChecks, type ResolvedRegistrationPolicy } from './registration';
 import { dpopRejected } from '../../api/dpop';
-import { serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssued } from '../../api/server';
+import { countServerTokenIssued, serverClientRegistered, serverError as recordServerError, serverGrantRevoked, serverTokenIssuedEvent } from '../../api/server';
 import type { DpopCheck, GrantRevocationReason, ReuseClassification, ServerEndpoint } from '../../catalog/vocabularies';
 import type { OidcProviderLike } from './types';
 import { RotationLedger } from './rotations';
@@ -74,14 +74,18 @@ export class Instrumentation {
   }
 
   grantSuccess(ctx: unknown): void {
-    this.flushPendingRevocation(ctx, 'other');
-    // Every token response of the AS comes through here: each value is read once, by name (read.ts).
+    // Every token response of the AS comes through here, so this path reads and calls as little
+    // as it can: between two requests of a busy AS its code and data are cold (each step read from
+    // memory, a few µs in the example AS against ~0.2 µs in a hot loop). Each value is read once,
+    // by name (read.ts); the provider and client id only when something needs them (a security
+    // check that fires, a pending registration, an event at the log level or on a recording span).
+    if (this.pendingCount > 0) this.flushPendingRevocation(ctx, 'other');
     const oidc = readOidc(ctx);
-    const provider = this.providerName();
-    const clientId = clientIdOf(oidc);
-    this.requestChecks(ctx, oidc, 'token', provider, clientId);
-    this.registrations.tokenIssued(clientId);
-    serverTokenIssued({ provider, clientId, grantType: str(readGrantType(readParams(oidc))) ?? 'other' });
+    const params = readParams(oidc);
+    if (hasQuery(ctx) || typeof readClientAssertion(params) === 'string') this.requestChecks(ctx, oidc, 'token', this.providerName(), clientIdOf(oidc));
+    if (this.registrations.hasPending) this.registrations.tokenIssued(clientIdOf(oidc));
+    const wanted = countServerTokenIssued(str(readGrantType(params)) ?? 'other');
+    if (wanted !== undefined) serverTokenIssuedEvent(wanted, { provider: this.providerName(), clientId: clientIdOf(oidc) });
   }
 
   grantRevoked(ctx: unknown, grantId: unknown): void {

@@ -108,14 +108,67 @@ export function readUrl(req: unknown): unknown {
   }
 }
 
-/** `ctx.ip` (Koa). */
+/**
+ * `ctx.ip` (Koa), without Koa's side effect. Koa's `request.ip` getter caches its answer on the
+ * request object under a private symbol (`this[IP] = this.ips[0] || this.socket.remoteAddress`):
+ * a new property added to every refresh request's Koa request mid-request, a hidden-class change
+ * that the AS's own code then meets on the rest of the request. The adapter must not change the
+ * host's objects; this is not a measured saving (in the e2e bench a server with no IP read at all
+ * cost the same as one with Koa's caching read, within its noise).
+ * So the value is computed as Koa computes it, without storing it: the private symbol is found once
+ * per prototype (by Koa's own `ip` setter on a probe object), a value already there (cached by an
+ * earlier read, or set by the app) is Koa's answer, else `ips[0] || socket.remoteAddress`. A ctx
+ * that is not Koa's (no `request` with such an `ip`) is read as `ctx.ip`.
+ */
 export function readIp(ctx: unknown): unknown {
   if (!isObject(ctx)) return undefined;
   try {
+    const request = (ctx as Rec).request;
+    if (isObject(request)) {
+      const sym = koaIpSymbol(request);
+      if (sym !== undefined) {
+        const set = (request as Record<symbol, unknown>)[sym];
+        if (set) return set;
+        const ips = (request as Rec).ips;
+        const first = Array.isArray(ips) ? (ips[0] as unknown) : undefined;
+        if (first) return first;
+        const socket = (request as Rec).socket;
+        const address = isObject(socket) ? (socket as Rec).remoteAddress : undefined;
+        return address || '';
+      }
+    }
     return (ctx as Rec).ip;
   } catch {
     return undefined;
   }
+}
+
+/** The prototype last probed and the symbol Koa's `ip` setter stores under (null: not Koa's). */
+let probedProto: object | null | undefined;
+let probedSymbol: symbol | null = null;
+const PROBE = '\u0000oauth-otel-ip-probe';
+
+/** The private symbol Koa's request `ip` accessor caches under, or undefined when `request` is not a Koa request. */
+function koaIpSymbol(request: object): symbol | undefined {
+  const proto = Object.getPrototypeOf(request) as object | null;
+  if (proto !== probedProto) {
+    probedProto = proto;
+    probedSymbol = null;
+    // Koa: ctx.request → app.request → Koa's request prototype, which has the ip accessor and ips.
+    let holder = proto;
+    let desc: PropertyDescriptor | undefined;
+    for (let depth = 0; holder !== null && depth < 4 && desc === undefined; depth++) {
+      desc = Object.getOwnPropertyDescriptor(holder, 'ip');
+      if (desc === undefined) holder = Object.getPrototypeOf(holder) as object | null;
+    }
+    if (holder !== null && desc !== undefined && typeof desc.get === 'function' && typeof desc.set === 'function' && Object.getOwnPropertyDescriptor(holder, 'ips')?.get !== undefined) {
+      const probe = Object.create(holder) as Record<string | symbol, unknown>;
+      desc.set.call(probe, PROBE);
+      const own = Object.getOwnPropertySymbols(probe);
+      if (own.length === 1 && probe[own[0]!] === PROBE && Object.getOwnPropertyNames(probe).length === 0) probedSymbol = own[0]!;
+    }
+  }
+  return probedSymbol ?? undefined;
 }
 
 /** `provider.issuer`. */

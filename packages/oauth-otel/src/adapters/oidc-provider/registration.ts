@@ -65,6 +65,11 @@ export class RegistrationChecks {
     }
   }
 
+  /** Whether a registered client still waits for its first token (tokenIssued() has work). */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** A token was issued to `clientId`: it completed a flow. */
   tokenIssued(clientId: string | undefined): void {
     // Nearly every token goes to a client that was never pending: no clock read, no iterator then.
