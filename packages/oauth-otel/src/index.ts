@@ -78,8 +78,10 @@ import * as pkce from './api/pkce';
 import * as operations from './api/operations';
 import * as security from './api/security';
 import * as track from './api/track';
-import * as server from './api/server';
+import * as serverModule from './api/server';
 import * as dpop from './api/dpop';
+// The adapter's hot-path split of serverTokenIssued() is internal: not part of `oauth`.
+const { countServerTokenIssued: _count, serverTokenIssuedEvent: _event, ...server } = serverModule;
 import * as apiErrors from './api/errors';
 export type * from './api/flows';
 export type * from './api/tokens';

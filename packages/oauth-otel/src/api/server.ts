@@ -107,8 +107,9 @@ function tokenIssuedEvent(span: Span | undefined, g: GrantType, providerInput: u
 }
 
 /**
- * serverTokenIssued() split for an adapter on the AS's hot path (internal, not exported by the
- * package): counts the token, and returns whether its event is wanted (a log level that writes
+ * @internal
+ * serverTokenIssued() split for an adapter on the AS's hot path (internal: left out of the
+ * package's `oauth` object and its reference in index.ts): counts the token, and returns whether its event is wanted (a log level that writes
  * it, or a recording span): `undefined` when not, so the caller reads the provider and client id
  * only when an event needs them (at `info` without a recording span: never). Then
  * serverTokenIssuedEvent() with the returned value writes the event. Never throws.
@@ -127,13 +128,13 @@ export function countServerTokenIssued(grantType: unknown): TokenIssuedEvent | u
   }
 }
 
-/** What countServerTokenIssued() found: the span the event goes on (if any) and the grant label. */
+/** @internal What countServerTokenIssued() found: the span the event goes on (if any) and the grant label. */
 export interface TokenIssuedEvent {
   span: Span | undefined;
   grantType: GrantType;
 }
 
-/** The event of a token countServerTokenIssued() counted (it said the event is wanted). Never throws. */
+/** @internal The event of a token countServerTokenIssued() counted (it said the event is wanted). Never throws. */
 export function serverTokenIssuedEvent(e: TokenIssuedEvent, a: ServerContext): void {
   try {
     tokenIssuedEvent(e.span, e.grantType, a.provider, a.clientId);
