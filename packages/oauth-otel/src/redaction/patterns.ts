@@ -26,20 +26,21 @@ const fromCharCode = String.fromCharCode;
 const Int32ArrayCtor = Int32Array;
 const Uint16ArrayCtor = Uint16Array;
 const Uint8ArrayCtor = Uint8Array;
-const NodeBuffer = Buffer;
+/** Node's Buffer (absent from some bundles and edge runtimes: then the portable path below). */
+const NodeBuffer: typeof Buffer | undefined = typeof Buffer === 'function' ? Buffer : undefined;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The first `n` code units of `units` as a string: Latin-1 when every unit fits a byte (a
  *  one-byte string, as the scanned text usually is), else UTF-16 (lone surrogates kept). */
 function unitsToString(units: Uint16Array, n: number, wide: boolean): string {
-  if (wide) {
-    if (LITTLE_ENDIAN) return NodeBuffer.from(units.buffer, units.byteOffset, n * 2).toString('utf16le');
-    let out = '';
-    for (let i = 0; i < n; i += 4096) out += fromCharCode.apply(null, units.subarray(i, mathMin(n, i + 4096)) as unknown as number[]);
-    return out;
+  if (NodeBuffer !== undefined && (LITTLE_ENDIAN || !wide)) {
+    if (wide) return NodeBuffer.from(units.buffer, units.byteOffset, n * 2).toString('utf16le');
+    const bytes = new Uint8ArrayCtor(n);
+    for (let i = 0; i < n; i++) bytes[i] = units[i]!;
+    return NodeBuffer.from(bytes.buffer, 0, n).toString('latin1');
   }
-  const bytes = new Uint8ArrayCtor(n);
-  for (let i = 0; i < n; i++) bytes[i] = units[i]!;
-  return NodeBuffer.from(bytes.buffer, 0, n).toString('latin1');
+  let out = '';
+  for (let i = 0; i < n; i += 4096) out += fromCharCode.apply(null, units.subarray(i, mathMin(n, i + 4096)) as unknown as number[]);
+  return out;
 }
 
 /** Auth schemes, and what may separate one from its credential: spaces (NBSP too), `+` / `%20`
