@@ -121,7 +121,7 @@ try {
   }
   const m = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
   const bytes = records.reduce((a, x) => a + x.body.length, 0) / records.length;
-  console.log(`## Collector CPU per log record (median of ${ROUNDS} rotating rounds, ${REQUESTS}×${PER_REQUEST} records each, bodies ~${Math.round(bytes)} B)${SMOKE ? ' (smoke)' : ''}\n`);
+  console.log(`### Collector CPU per log record (median of ${ROUNDS} rotating rounds, ${REQUESTS}×${PER_REQUEST} records each, bodies ~${Math.round(bytes)} B)${SMOKE ? ' (smoke)' : ''}\n`);
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   console.log('| collector | µs CPU / record | records/s per core |');
   console.log('|---|---:|---:|');
