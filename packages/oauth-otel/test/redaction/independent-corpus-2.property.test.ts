@@ -7,23 +7,10 @@
  * cookies, plain account names as URL userinfo and prose about tokens. Each case goes through
  * redact(), redactString() and the package logger's stdout line.
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { createLogger } from '../../src/logs/logger';
 import { redact, redactString } from '../../src/redaction';
-
-const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
-const str = (alphabet: string, min: number, max = min) =>
-  fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
-const PASSWORD_PUNCT = '!#$^*()&|[]{}`-_+~';
-const passwordArb = fc
-  .tuple(str(AN, 6, 10), str(PASSWORD_PUNCT, 1, 3), str(AN, 6, 10))
-  .map(([a, p, b]) => `${a}${p}${b}`)
-  .filter((p) => !/\s/.test(p));
-const opaqueArb = str(`${AN}_-`, 24, 48);
-
-interface Case { input: unknown; secret: string }
+import { AN, HEX, opaqueArb, passwordArb, str, windows, type Case } from '../support/independent-arbitraries';
+import { stdoutLine } from '../support/stdout-line';
 
 const leakCaseArb: fc.Arbitrary<Case> = fc.oneof(
   // Provider credentials with no fixed opening, by their gitleaks infix (telegram, Azure AD,
@@ -73,25 +60,6 @@ const harmlessArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.tuple(fc.constantFrom('theme', 'lang', 'locale', 'consent', 'tz'), fc.constantFrom('dark', 'en-US', '1', 'true', 'light', 'Europe')).map(([n, v]) => `Set-Cookie: ${n}=${v}; Path=/; Max-Age=31536000`),
   fc.tuple(fc.constantFrom('alice', 'app', 'deploy-bot', 'john.doe', 'git'), fc.constantFrom('https', 'postgres', 'ssh', 'redis')).map(([u, sc]) => `${sc}://${u}@db.internal:5432/app?sslmode=require`),
 );
-
-function windows(secret: string): string[] {
-  const out = new Set([secret]);
-  for (let i = 0; i + 10 <= secret.length; i++) out.add(secret.slice(i, i + 10));
-  return [...out];
-}
-
-const lines: string[] = [];
-const logger = createLogger({
-  destination: new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString('utf8')); cb(); } }),
-  otel: false,
-  level: 'info',
-});
-function stdoutLine(input: unknown): string {
-  lines.length = 0;
-  if (typeof input === 'string') logger.info(input);
-  else logger.info('rec', input as Record<string, unknown>);
-  return lines.join('');
-}
 
 describe('independent corpus, second round: classes stay closed', () => {
   it('leaks: no planted secret or 10-character window of it in redact(), redactString() or the stdout line', () => {

@@ -10,24 +10,10 @@
  * Stripe publishable keys and SQL tuples without secret columns. Each case goes through
  * redact(), redactString() and the package logger's stdout line.
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { createLogger } from '../../src/logs/logger';
 import { redact, redactString } from '../../src/redaction';
 import { harmlessArb, leakCaseArb, windows } from '../support/independent-arbitraries';
-
-const lines: string[] = [];
-const logger = createLogger({
-  destination: new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString('utf8')); cb(); } }),
-  otel: false,
-  level: 'info',
-});
-function stdoutLine(input: unknown): string {
-  lines.length = 0;
-  if (typeof input === 'string') logger.info(input);
-  else logger.info('rec', input as Record<string, unknown>);
-  return lines.join('');
-}
+import { stdoutLine } from '../support/stdout-line';
 
 describe('independent corpus classes stay closed', () => {
   it('leaks: no planted secret or 10-character window of it in redact(), redactString() or the stdout line', () => {

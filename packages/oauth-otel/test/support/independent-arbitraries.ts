@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 
-const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
+export const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const HEX = '0123456789abcdef';
 const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const str = (alphabet: string, min: number, max = min) =>
+export const str = (alphabet: string, min: number, max = min) =>
   fc.array(fc.constantFrom(...alphabet.split('')), { minLength: min, maxLength: max }).map((a) => a.join(''));
 
 /** Provider credentials by the prefixes added for this corpus (gitleaks / trufflehog rule ids in detectors.ts). */
@@ -36,11 +36,11 @@ export const secretPart = (v: string): string => v.replace(/^https:\/\/[^/]+\/(?
 
 // No `=` or `%`: `pw&name=x` / `pw&name%3Dx` reads as the next parameter in every format.
 const PASSWORD_PUNCT = '!#$^*()&|[]{}`-_+~';
-const passwordArb = fc
+export const passwordArb = fc
   .tuple(str(AN, 6, 10), str(PASSWORD_PUNCT, 1, 3), str(AN, 6, 10))
   .map(([a, p, b]) => `${a}${p}${b}`)
   .filter((p) => !/\s/.test(p));
-const opaqueArb = str(`${AN}_-`, 24, 48);
+export const opaqueArb = str(`${AN}_-`, 24, 48);
 
 const SECRET_COLUMNS = ['password', 'password_hash_input', 'api_key', 'access_token', 'refresh_token', 'client_secret', 'secret', 'otp_secret'];
 const PLAIN_COLUMNS = ['email', 'id', 'name', 'created_at', 'role', 'expires_at', 'tenant'];
